@@ -1,0 +1,268 @@
+// Command calibrate is the Calibrate server and its administration tool:
+// serve, migrate, user create, version. It is the only place that wires
+// configuration, database, services and the HTTP server together.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"calibrate/frontend"
+	"calibrate/internal/auth"
+	"calibrate/internal/calibration"
+	"calibrate/internal/config"
+	"calibrate/internal/demo"
+	"calibrate/internal/domain"
+	"calibrate/internal/httpapi"
+	"calibrate/internal/store"
+)
+
+// version is set at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `usage: calibrate <command> [flags]
+
+commands:
+  serve [--addr HOST:PORT] [--demo]   run the API and the web app
+  migrate [up|status]                 apply or list database migrations
+  user create --org NAME --email E --name N --role R [--function F] [--manager EMAIL]
+                                      add a user (password on stdin); creates the organisation
+  version                             print the version
+
+configuration comes from the environment: DATABASE_URL, CALIBRATE_ADDR,
+CALIBRATE_JWT_KEY or CALIBRATE_JWT_KEY_FILE, CALIBRATE_ALLOWED_ORIGINS,
+CALIBRATE_LOG_LEVEL (see README.md)
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv config.Getenv) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(args[1:], stdout, stderr, getenv)
+	case "migrate":
+		err = migrate(args[1:], stdout, stderr, getenv)
+	case "user":
+		err = userCmd(args[1:], stdin, stdout, stderr, getenv)
+	case "version":
+		fmt.Fprintln(stdout, "calibrate", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "calibrate: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "calibrate:", err)
+		return 1
+	}
+	return 0
+}
+
+// open loads the configuration and opens the database: the start of every
+// command that touches data.
+func open(getenv config.Getenv, stderr io.Writer) (*config.Config, *store.Store, *slog.Logger, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	st, err := store.Open(cfg, domain.SystemClock{}, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return cfg, st, log, nil
+}
+
+func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "listen address (default $CALIBRATE_ADDR or 127.0.0.1:8080)")
+	withDemo := fs.Bool("demo", false, "load the demo organisations into an empty database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, st, log, err := open(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	ctx := context.Background()
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", "dialect", cfg.Dialect, "migrations_applied", n)
+
+	clock := domain.SystemClock{}
+	hasher := auth.NewHasher(auth.DefaultArgon2)
+	if *withDemo {
+		if _, err := demo.Load(ctx, st, hasher, log); err != nil {
+			return fmt.Errorf("loading the demo: %w", err)
+		}
+	}
+	srv := httpapi.New(httpapi.Deps{
+		Log:            log,
+		Clock:          clock,
+		Auth:           auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log),
+		Users:          calibration.NewUsers(st, hasher, auth.ValidatePassword, clock),
+		Frameworks:     calibration.NewFrameworks(st),
+		Audit:          calibration.NewAuditLog(st),
+		Health:         st,
+		AllowedOrigins: cfg.AllowedOrigins,
+		TrustedProxies: cfg.TrustedProxies,
+		Web:            frontend.Dist(),
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Calibrate is listening on http://%s\n", ln.Addr())
+	log.Info("listening", "addr", ln.Addr().String(), "version", version)
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case sig := <-stop:
+		log.Info("shutting down", "signal", sig.String())
+	}
+	// Readiness goes first so a load balancer stops sending traffic; then
+	// the listener closes and requests in flight get up to 20 s to finish.
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("shutdown: requests still running were cut", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrate(args []string, stdout, stderr io.Writer, getenv config.Getenv) error {
+	cmd := "up"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	if len(args) > 1 || (cmd != "up" && cmd != "status") {
+		return fmt.Errorf("usage: calibrate migrate [up|status]")
+	}
+	_, st, _, err := open(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if cmd == "up" {
+		n, err := st.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+		return nil
+	}
+	statuses, err := st.MigrationStatuses(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range statuses {
+		state := "pending"
+		if m.Applied {
+			state = "applied"
+		}
+		fmt.Fprintf(stdout, "%05d  %-8s %s\n", m.Version, state, m.Name)
+	}
+	return nil
+}
+
+func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv config.Getenv) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("usage: calibrate user create --org NAME --email E --name N --role R [--function F] [--manager EMAIL] (password on stdin)")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	org := fs.String("org", "", "organisation name (created when it does not exist)")
+	email := fs.String("email", "", "e-mail address (the login)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "admin, director, em or peer")
+	function := fs.String("function", "", "product, design, operations, engineering or other")
+	manager := fs.String("manager", "", "the manager's e-mail")
+	emSince := fs.String("em-since", "", "the date the user became an EM (YYYY-MM-DD)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	password, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("reading the password from stdin: %w", err)
+	}
+	password = strings.TrimRight(password, "\r\n")
+
+	_, st, log, err := open(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	hasher := auth.NewHasher(auth.DefaultArgon2)
+	users := calibration.NewUsers(st, hasher, auth.ValidatePassword, domain.SystemClock{})
+	in := calibration.NewUser{Name: *name, Email: *email, Role: domain.Role(*role), Function: domain.Function(*function), Password: password}
+	if *emSince != "" {
+		in.EMSince = emSince
+	}
+	u, err := users.Bootstrap(ctx, *org, *manager, in)
+	if err != nil {
+		return describe(err)
+	}
+	log.Debug("user created", "id", u.ID)
+	fmt.Fprintf(stdout, "created %s (%s) in %s: id %s\n", u.Email, u.Role, *org, u.ID)
+	return nil
+}
+
+// describe turns a validation error into one readable line.
+func describe(err error) error {
+	if de, ok := domain.AsError(err); ok {
+		return errors.New(de.Error())
+	}
+	return err
+}

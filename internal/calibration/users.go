@@ -1,0 +1,394 @@
+package calibration
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"calibrate/internal/domain"
+)
+
+// UserStore is what managing people needs of the database.
+type UserStore interface {
+	Tx(ctx context.Context, fn func(ctx context.Context) error) error
+	Audit(ctx context.Context, e domain.AuditEntry) error
+	User(ctx context.Context, orgID, id string) (domain.User, error)
+	Org(ctx context.Context, id string) (domain.Organization, error)
+	OrgByName(ctx context.Context, name string) (domain.Organization, error)
+	CreateOrg(ctx context.Context, name string) (domain.Organization, error)
+	UserByEmail(ctx context.Context, email string) (domain.User, error)
+	CreateUser(ctx context.Context, u *domain.User) error
+	UpdateUser(ctx context.Context, u *domain.User) error
+	Reports(ctx context.Context, orgID, managerID string) ([]string, error)
+	ListUsers(ctx context.Context, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error)
+	RevokeUserSessions(ctx context.Context, userID, keep string) error
+}
+
+// PasswordHasher hashes new passwords (argon2id, in auth).
+type PasswordHasher interface {
+	Hash(ctx context.Context, password string) (string, error)
+}
+
+// PasswordPolicy validates a new password, naming the field on failure.
+type PasswordPolicy func(field, password string) error
+
+type Users struct {
+	store  UserStore
+	hasher PasswordHasher
+	policy PasswordPolicy
+	clock  domain.Clock
+}
+
+func NewUsers(store UserStore, hasher PasswordHasher, policy PasswordPolicy, clock domain.Clock) *Users {
+	return &Users{store: store, hasher: hasher, policy: policy, clock: clock}
+}
+
+// NewUser is the input of a user creation.
+type NewUser struct {
+	Name      string
+	Email     string
+	Role      domain.Role
+	Function  domain.Function
+	ManagerID *string
+	EMSince   *string
+	Password  string
+}
+
+// UserPatch is a partial update; only the fields that are Set change.
+type UserPatch struct {
+	Name      domain.Optional[string]
+	Role      domain.Optional[domain.Role]
+	Function  domain.Optional[domain.Function]
+	ManagerID domain.Optional[string]
+	EMSince   domain.Optional[string]
+	Active    domain.Optional[bool]
+}
+
+const maxNameLen = 200
+
+// Me returns the caller's own record and organisation.
+func (s *Users) Me(ctx context.Context, p domain.Principal) (domain.User, domain.Organization, error) {
+	u, err := s.store.User(ctx, p.OrgID, p.UserID)
+	if err != nil {
+		return u, domain.Organization{}, err
+	}
+	org, err := s.store.Org(ctx, p.OrgID)
+	return u, org, err
+}
+
+// RenameMe changes the caller's name, the one field a user edits of
+// themself.
+func (s *Users) RenameMe(ctx context.Context, p domain.Principal, name string) (domain.User, error) {
+	f := domain.Fields{}
+	name = checkName(f, "name", name)
+	if err := f.Err(); err != nil {
+		return domain.User{}, err
+	}
+	var u domain.User
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = s.store.User(ctx, p.OrgID, p.UserID); err != nil {
+			return err
+		}
+		before := u.Name
+		u.Name = name
+		if err := s.store.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, "user.update", u.ID, map[string]any{"name": before}, map[string]any{"name": name})
+	})
+	return u, err
+}
+
+// List pages the users the caller may see: an admin every user of the
+// organisation, a director their reporting tree.
+func (s *Users) List(ctx context.Context, p domain.Principal, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error) {
+	f.OrgID = p.OrgID
+	switch p.Role {
+	case domain.RoleAdmin:
+	case domain.RoleDirector:
+		f.Under = p.UserID
+	default:
+		return domain.List[domain.User]{}, domain.Forbidden(domain.CodeForbidden, "your role may not list users")
+	}
+	return s.store.ListUsers(ctx, f, page)
+}
+
+// Directory lists the active users of the caller's organisation with only
+// name, role and function: how EMs find peers and directors find co-owners.
+func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.Role, fn domain.Function, q string, page domain.Page) (domain.List[domain.User], error) {
+	f := domain.Fields{}
+	if role != "" && !role.Valid() {
+		f.Add("role", "must be one of admin, director, em, peer")
+	}
+	if fn != "" && !fn.Valid() {
+		f.Add("function", "must be one of product, design, operations, engineering, other")
+	}
+	if utf8.RuneCountInString(q) > maxNameLen {
+		f.Add("q", "must have at most 200 characters")
+	}
+	if err := f.Err(); err != nil {
+		return domain.List[domain.User]{}, err
+	}
+	active := true
+	return s.store.ListUsers(ctx, domain.UserFilter{OrgID: p.OrgID, Role: role, Function: fn, Query: q, Active: &active}, page)
+}
+
+// Create adds a user to the admin's organisation.
+func (s *Users) Create(ctx context.Context, p domain.Principal, in NewUser) (domain.User, error) {
+	actor := p.UserID
+	return s.create(ctx, p.OrgID, &actor, in)
+}
+
+// Bootstrap adds a user from the command line, with no signed-in actor:
+// how the first admin of an organisation is made. The organisation (with
+// its default framework) is created when it does not exist, and the
+// manager is named by e-mail.
+func (s *Users) Bootstrap(ctx context.Context, orgName, managerEmail string, in NewUser) (domain.User, error) {
+	f := domain.Fields{}
+	orgName = checkName(f, "org", orgName)
+	if err := f.Err(); err != nil {
+		return domain.User{}, err
+	}
+	var u domain.User
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		org, err := s.store.OrgByName(ctx, orgName)
+		if domain.IsKind(err, domain.KindNotFound) {
+			org, err = s.store.CreateOrg(ctx, orgName)
+		}
+		if err != nil {
+			return err
+		}
+		if managerEmail != "" {
+			m, err := s.store.UserByEmail(ctx, managerEmail)
+			if err != nil || m.OrgID != org.ID {
+				return domain.Invalid("manager", "is not a user of "+orgName)
+			}
+			in.ManagerID = &m.ID
+		}
+		u, err = s.create(ctx, org.ID, nil, in)
+		return err
+	})
+	return u, err
+}
+
+func (s *Users) create(ctx context.Context, orgID string, actor *string, in NewUser) (domain.User, error) {
+	f := domain.Fields{}
+	u := domain.User{OrgID: orgID, Active: true}
+	u.Name = checkName(f, "name", in.Name)
+	u.Email = checkEmail(f, "email", in.Email)
+	u.Role = in.Role
+	if !u.Role.Valid() {
+		f.Add("role", "must be one of admin, director, em, peer")
+	}
+	u.Function = in.Function
+	if u.Function == "" {
+		u.Function = defaultFunction(u.Role)
+	} else if !u.Function.Valid() {
+		f.Add("function", "must be one of product, design, operations, engineering, other")
+	}
+	if in.EMSince != nil && !domain.ValidDate(*in.EMSince) {
+		f.Add("em_since", "must be a date like 2023-04-01")
+	}
+	u.EMSince = in.EMSince
+	if err := s.policy("password", in.Password); err != nil {
+		return domain.User{}, mergeFields(f, err)
+	}
+	if err := f.Err(); err != nil {
+		return domain.User{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return domain.User{}, err
+	}
+	u.PasswordHash = hash
+	err = s.store.Tx(ctx, func(ctx context.Context) error {
+		if in.ManagerID != nil {
+			if _, err := s.store.User(ctx, orgID, *in.ManagerID); err != nil {
+				return domain.Invalid("manager_id", "is not a user of your organisation")
+			}
+			u.ManagerID = in.ManagerID
+		}
+		if err := s.store.CreateUser(ctx, &u); err != nil {
+			if domain.IsKind(err, domain.KindConflict) {
+				return domain.Duplicate("a user with this e-mail already exists")
+			}
+			return err
+		}
+		return s.store.Audit(ctx, domain.AuditEntry{OrgID: orgID, ActorID: actor, Action: "user.create",
+			ObjectType: "user", ObjectID: u.ID, After: auditUser(u)})
+	})
+	return u, err
+}
+
+// Update changes a user of the admin's organisation. A role change or a
+// deactivation ends the user's sessions at once.
+func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch UserPatch) (domain.User, error) {
+	var u domain.User
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = s.store.User(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		before := auditUser(u)
+		f := domain.Fields{}
+		if patch.Name.Set {
+			u.Name = checkName(f, "name", deref(patch.Name.Value))
+		}
+		if patch.Role.Set {
+			if patch.Role.Value == nil || !patch.Role.Value.Valid() {
+				f.Add("role", "must be one of admin, director, em, peer")
+			} else {
+				u.Role = *patch.Role.Value
+			}
+		}
+		if patch.Function.Set {
+			if patch.Function.Value == nil || !patch.Function.Value.Valid() {
+				f.Add("function", "must be one of product, design, operations, engineering, other")
+			} else {
+				u.Function = *patch.Function.Value
+			}
+		}
+		if patch.EMSince.Set {
+			if v := patch.EMSince.Value; v != nil && !domain.ValidDate(*v) {
+				f.Add("em_since", "must be a date like 2023-04-01")
+			}
+			u.EMSince = patch.EMSince.Value
+		}
+		if patch.Active.Set {
+			if patch.Active.Value == nil {
+				f.Add("active", "must be true or false")
+			} else {
+				u.Active = *patch.Active.Value
+			}
+		}
+		if patch.ManagerID.Set {
+			if err := s.checkManager(ctx, f, u, patch.ManagerID.Value); err != nil {
+				return err
+			}
+			u.ManagerID = patch.ManagerID.Value
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if u.ID == p.UserID && (!u.Active || u.Role != domain.RoleAdmin) {
+			return domain.Conflict("self_lockout", "you cannot deactivate or demote yourself; ask another admin")
+		}
+		if err := s.store.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		if before.Role != string(u.Role) || (before.Active && !u.Active) {
+			if err := s.store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, p, "user.update", u.ID, before, auditUser(u))
+	})
+	return u, err
+}
+
+// checkManager refuses a manager outside the organisation, the user
+// themself, or one of their own reports (a loop in the reporting line).
+func (s *Users) checkManager(ctx context.Context, f domain.Fields, u domain.User, managerID *string) error {
+	if managerID == nil {
+		return nil
+	}
+	if *managerID == u.ID {
+		f.Add("manager_id", "cannot be the user themself")
+		return nil
+	}
+	if _, err := s.store.User(ctx, u.OrgID, *managerID); err != nil {
+		if domain.IsKind(err, domain.KindNotFound) {
+			f.Add("manager_id", "is not a user of your organisation")
+			return nil
+		}
+		return err
+	}
+	below, err := s.store.Reports(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, id := range below {
+		if id == *managerID {
+			f.Add("manager_id", "reports to this user already; that would make a loop")
+		}
+	}
+	return nil
+}
+
+func (s *Users) audit(ctx context.Context, p domain.Principal, action, id string, before, after any) error {
+	actor := p.UserID
+	return s.store.Audit(ctx, domain.AuditEntry{OrgID: p.OrgID, ActorID: &actor, Action: action,
+		ObjectType: "user", ObjectID: id, Before: before, After: after})
+}
+
+// auditUser is what the audit log keeps of a user: never the password hash.
+type auditUserView struct {
+	Name      string  `json:"name"`
+	Email     string  `json:"email"`
+	Role      string  `json:"role"`
+	Function  string  `json:"function"`
+	ManagerID *string `json:"manager_id"`
+	EMSince   *string `json:"em_since"`
+	Active    bool    `json:"active"`
+}
+
+func auditUser(u domain.User) auditUserView {
+	return auditUserView{u.Name, u.Email, string(u.Role), string(u.Function), u.ManagerID, u.EMSince, u.Active}
+}
+
+func defaultFunction(r domain.Role) domain.Function {
+	if r == domain.RolePeer {
+		return domain.FunctionOther
+	}
+	return domain.FunctionEngineering
+}
+
+var controlChars = regexp.MustCompile(`[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]`)
+
+func checkName(f domain.Fields, field, v string) string {
+	v = strings.TrimSpace(v)
+	switch n := utf8.RuneCountInString(v); {
+	case n == 0:
+		f.Add(field, "is required")
+	case n > maxNameLen:
+		f.Add(field, "must have at most 200 characters")
+	case controlChars.MatchString(v) || strings.ContainsAny(v, "\n\r"):
+		f.Add(field, "must be one line of text")
+	}
+	return v
+}
+
+func checkEmail(f domain.Fields, field, v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if v == "" {
+		f.Add(field, "is required")
+		return v
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || len(v) > 254 {
+		f.Add(field, "must be an e-mail address like name@example.com")
+	}
+	return v
+}
+
+// mergeFields adds a validation error's fields to f and returns f's error.
+func mergeFields(f domain.Fields, err error) error {
+	if e, ok := domain.AsError(err); ok && e.Kind == domain.KindValidation {
+		for k, v := range e.Fields {
+			f.Add(k, "%s", v)
+		}
+		return f.Err()
+	}
+	return err
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

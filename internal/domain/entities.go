@@ -1,0 +1,175 @@
+package domain
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+type Organization struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// User is a person of one organisation. EMSince is a calendar date
+// (YYYY-MM-DD) or empty; PasswordHash never leaves the server.
+type User struct {
+	ID           string
+	OrgID        string
+	OrgName      string
+	Email        string
+	Name         string
+	Role         Role
+	Function     Function
+	ManagerID    *string
+	EMSince      *string
+	Active       bool
+	PasswordHash string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// DateLayout is how calendar dates (em_since, due dates) travel and are stored.
+const DateLayout = "2006-01-02"
+
+// ValidDate reports whether s is a real calendar date in DateLayout.
+func ValidDate(s string) bool {
+	t, err := time.Parse(DateLayout, s)
+	return err == nil && t.Format(DateLayout) == s
+}
+
+// Scale is a framework's rating scale: whole scores Min..Max, Bar the
+// senior level, one label per score (Labels[0] is the label of Min).
+type Scale struct {
+	Min    int      `json:"min"`
+	Max    int      `json:"max"`
+	Bar    int      `json:"bar"`
+	Labels []string `json:"labels"`
+}
+
+type Criterion struct {
+	Key         string  `json:"key"`
+	Title       string  `json:"title"`
+	Description string  `json:"description"`
+	Weight      float64 `json:"weight"`
+}
+
+type Framework struct {
+	ID        string      `json:"id"`
+	OrgID     string      `json:"-"`
+	Name      string      `json:"name"`
+	Version   int         `json:"version"`
+	BasedOn   *string     `json:"based_on"`
+	Scale     Scale       `json:"scale"`
+	Criteria  []Criterion `json:"criteria"`
+	InUse     bool        `json:"in_use"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// Criterion returns the criterion with key, if the framework has it.
+func (f *Framework) Criterion(key string) (Criterion, bool) {
+	for _, c := range f.Criteria {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Criterion{}, false
+}
+
+// AuditEntry records one write: who, when, what, before and after.
+type AuditEntry struct {
+	ID         string    `json:"id"`
+	OrgID      string    `json:"-"`
+	ActorID    *string   `json:"actor_id"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	CycleID    *string   `json:"cycle_id"`
+	Before     any       `json:"before"`
+	After      any       `json:"after"`
+	At         time.Time `json:"at"`
+}
+
+// Page asks for one page of a list: at most Limit items after Cursor.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+const (
+	DefaultPageLimit = 50
+	MaxPageLimit     = 100
+)
+
+// List is one page of a list and the cursor of the next page ("" at the end).
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// Clock tells the time; tests fix it.
+type Clock interface{ Now() time.Time }
+
+type SystemClock struct{}
+
+func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+var idMu sync.Mutex
+var lastIDMillis int64
+var lastIDSeq uint16
+
+// NewID returns a time-ordered opaque id (the layout of a UUIDv7): ids sort
+// in creation order, which keeps cursor pagination stable and indexes
+// append-only. Within one millisecond a counter keeps the order strict.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	idMu.Lock()
+	ms := time.Now().UnixMilli()
+	if ms <= lastIDMillis {
+		ms = lastIDMillis
+		lastIDSeq++
+		if lastIDSeq >= 0x0fff {
+			ms++
+			lastIDSeq = 0
+		}
+	} else {
+		lastIDSeq = 0
+	}
+	lastIDMillis = ms
+	seq := lastIDSeq
+	idMu.Unlock()
+	binary.BigEndian.PutUint64(b[0:8], uint64(ms)<<16)
+	b[6] = 0x70 | byte(seq>>8&0x0f)
+	b[7] = byte(seq)
+	b[8] = b[8]&0x3f | 0x80
+	s := hex.EncodeToString(b[:])
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+}
+
+// Optional is a field of a partial update: Set says whether the request
+// named it at all, Value is nil when it named it as null.
+type Optional[T any] struct {
+	Set   bool
+	Value *T
+}
+
+// UserFilter narrows a user list.
+type UserFilter struct {
+	OrgID    string
+	Under    string // only the reports (direct and indirect) of this manager
+	Role     Role
+	Function Function
+	Query    string // matched against name and e-mail, case-insensitive
+	Active   *bool
+}
+
+// AuditFilter narrows the audit log: an organisation always; optionally one
+// cycle; when CycleIDs is non-nil, only entries of those cycles.
+type AuditFilter struct {
+	OrgID    string
+	CycleID  string
+	CycleIDs []string
+}

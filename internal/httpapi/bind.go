@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"calibrate/internal/domain"
+)
+
+// MaxBodyBytes is the largest request body we read (design §6).
+const MaxBodyBytes = 1 << 20
+
+// bindJSON decodes the body into v strictly: one JSON value, no unknown
+// fields, nothing after it. A value of the wrong type is a 422 naming the
+// field; anything unreadable is a 400.
+func bindJSON(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return domain.TooLarge("the request body is larger than 1 MiB")
+		}
+		return domain.BadRequest("the body has data after the JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var mbe *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		return domain.TooLarge("the request body is larger than 1 MiB")
+	case errors.Is(err, io.EOF):
+		return domain.BadRequest("the request needs a JSON body")
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return domain.Invalid(typeErr.Field, "must be a "+jsonKind(typeErr.Type.Kind().String()))
+	case bytes.HasPrefix([]byte(err.Error()), []byte("json: unknown field")):
+		return domain.BadRequest("the body has an unknown field: " + err.Error()[len("json: unknown field "):])
+	}
+	return domain.BadRequest("the body is not valid JSON")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "list"
+	case "struct", "map":
+		return "object"
+	}
+	return "number"
+}
+
+// opt is a field of a PATCH body: it tells "absent" from "null".
+type opt[T any] struct {
+	domain.Optional[T]
+}
+
+func (o *opt[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.Value = &v
+	return nil
+}
+
+// pageOf reads limit and cursor: limit 1..100 (larger values are capped),
+// default 50; the cursor is what a previous page returned.
+func pageOf(c *gin.Context) (domain.Page, error) {
+	p := domain.Page{Limit: domain.DefaultPageLimit}
+	if s, ok := c.GetQuery("limit"); ok {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return p, domain.BadRequest("limit must be a whole number from 1 to 100")
+		}
+		p.Limit = min(n, domain.MaxPageLimit)
+	}
+	if s := c.Query("cursor"); s != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil || len(raw) == 0 || len(raw) > 64 {
+			return p, domain.BadRequest("cursor is not one this API returned")
+		}
+		p.Cursor = string(raw)
+	}
+	return p, nil
+}
+
+// list is the JSON shape of every paginated list.
+type list[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func listOf[S, T any](l domain.List[S], conv func(S) T) list[T] {
+	out := list[T]{Items: make([]T, 0, len(l.Items))}
+	for _, it := range l.Items {
+		out.Items = append(out.Items, conv(it))
+	}
+	if l.NextCursor != "" {
+		c := base64.RawURLEncoding.EncodeToString([]byte(l.NextCursor))
+		out.NextCursor = &c
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"calibrate/internal/domain"
+)
+
+// access says who may call a route: anyone, any signed-in user, or only
+// some roles. Which objects they may touch is the services' business.
+type access struct {
+	public bool
+	roles  []domain.Role
+}
+
+var (
+	public   = access{public: true}
+	signedIn = access{}
+)
+
+func only(roles ...domain.Role) access { return access{roles: roles} }
+
+const (
+	admin    = domain.RoleAdmin
+	director = domain.RoleDirector
+	em       = domain.RoleEM
+	peer     = domain.RolePeer
+)
+
+type route struct {
+	method string
+	path   string
+	access access
+	handle gin.HandlerFunc
+}
+
+// routes is the route table: every route, and who may call it, in one place.
+func (s *Server) routes() []route {
+	const v1 = "/api/v1"
+	return []route{
+		{http.MethodGet, "/healthz", public, s.healthz},
+		{http.MethodGet, "/readyz", public, s.readyz},
+
+		{http.MethodPost, v1 + "/auth/login", public, s.login},
+		{http.MethodPost, v1 + "/auth/refresh", public, s.refresh}, // the refresh cookie is the credential
+		{http.MethodPost, v1 + "/auth/logout", signedIn, s.logout},
+
+		{http.MethodGet, v1 + "/me", signedIn, s.getMe},
+		{http.MethodPatch, v1 + "/me", signedIn, s.patchMe},
+		{http.MethodPost, v1 + "/me/password", signedIn, s.changePassword},
+		{http.MethodGet, v1 + "/directory", signedIn, s.directory},
+
+		{http.MethodGet, v1 + "/users", only(admin, director), s.listUsers},
+		{http.MethodPost, v1 + "/users", only(admin), s.createUser},
+		{http.MethodPatch, v1 + "/users/:id", only(admin), s.patchUser},
+
+		{http.MethodGet, v1 + "/frameworks", signedIn, s.listFrameworks},
+		{http.MethodPost, v1 + "/frameworks", only(admin), s.createFramework},
+		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
+
+		{http.MethodGet, v1 + "/audit", only(admin, director), s.listAudit},
+	}
+}
+
+// noRoute answers unknown API paths with the JSON 404 and everything else
+// with the web app.
+func (s *Server) noRoute(c *gin.Context) {
+	if isAPI(c.Request.URL.Path) {
+		writeError(c, s.Log, domain.NotFound("route"))
+		return
+	}
+	s.serveWeb(c)
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"calibrate/internal/config"
+	"calibrate/internal/domain"
+)
+
+type auditRow struct {
+	ID         string
+	OrgID      string
+	Seq        int64
+	ActorID    *string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	CycleID    *string
+	BeforeJSON *string
+	AfterJSON  *string
+	At         time.Time
+	PrevHash   string
+	Hash       string
+}
+
+func (auditRow) TableName() string { return "audit_log" }
+
+type pendingAudit struct{ row auditRow }
+
+// Audit records a write in the transaction of ctx. The entry is chained and
+// inserted when the transaction commits, so it exists exactly when the write
+// does. Calling it outside Tx is a programming error.
+func (s *Store) Audit(ctx context.Context, e domain.AuditEntry) error {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		return errors.New("store: Audit called outside a transaction")
+	}
+	row := auditRow{
+		ID: domain.NewID(), OrgID: e.OrgID, ActorID: e.ActorID, Action: e.Action,
+		ObjectType: e.ObjectType, ObjectID: e.ObjectID, CycleID: e.CycleID,
+		// PostgreSQL keeps microseconds: hash what is stored.
+		At: s.clock.Now().UTC().Truncate(time.Microsecond),
+	}
+	var err error
+	if row.BeforeJSON, err = jsonOrNil(e.Before); err != nil {
+		return err
+	}
+	if row.AfterJSON, err = jsonOrNil(e.After); err != nil {
+		return err
+	}
+	st.audit = append(st.audit, pendingAudit{row})
+	return nil
+}
+
+func jsonOrNil(v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	return &s, nil
+}
+
+// flushAudit appends the transaction's entries to their organisations'
+// chains. Appends are serialised per organisation (an advisory lock on
+// PostgreSQL, the single writer on SQLite) and (org_id, seq) is unique, so
+// concurrent writers and replicas can never fork a chain. It runs last in
+// the transaction, so the lock is held only for these inserts.
+func (s *Store) flushAudit(tx *gorm.DB, entries []pendingAudit) error {
+	heads := map[string]auditRow{}
+	for _, p := range entries {
+		row := p.row
+		head, ok := heads[row.OrgID]
+		if !ok {
+			if s.dialect == config.Postgres {
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 42))", "audit:"+row.OrgID).Error; err != nil {
+					return err
+				}
+			}
+			err := tx.Select("seq", "hash").Where("org_id = ?", row.OrgID).Order("seq DESC").Take(&head).Error
+			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+				return err
+			}
+		}
+		row.Seq = head.Seq + 1
+		row.PrevHash = head.Hash
+		row.Hash = auditHash(row)
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		heads[row.OrgID] = row
+	}
+	return nil
+}
+
+// auditHash is the chain link: the SHA-256 of the previous hash and every
+// recorded field of the entry.
+func auditHash(r auditRow) string {
+	h := sha256.New()
+	field := func(s string) {
+		h.Write([]byte(strconv.Itoa(len(s))))
+		h.Write([]byte{':'})
+		h.Write([]byte(s))
+	}
+	opt := func(p *string) {
+		if p == nil {
+			field("\x00null")
+			return
+		}
+		field(*p)
+	}
+	field(r.PrevHash)
+	field(r.ID)
+	field(r.OrgID)
+	field(strconv.FormatInt(r.Seq, 10))
+	opt(r.ActorID)
+	field(r.Action)
+	field(r.ObjectType)
+	field(r.ObjectID)
+	opt(r.CycleID)
+	opt(r.BeforeJSON)
+	opt(r.AfterJSON)
+	field(r.At.UTC().Format(time.RFC3339Nano))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ListAudit returns entries newest first.
+func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter, page domain.Page) (domain.List[domain.AuditEntry], error) {
+	q := s.conn(ctx).Model(&auditRow{}).Where("org_id = ?", f.OrgID)
+	if f.CycleID != "" {
+		q = q.Where("cycle_id = ?", f.CycleID)
+	}
+	if f.CycleIDs != nil {
+		if len(f.CycleIDs) == 0 {
+			return domain.List[domain.AuditEntry]{Items: []domain.AuditEntry{}}, nil
+		}
+		q = q.Where("cycle_id IN ?", f.CycleIDs)
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var rows []auditRow
+	if err := q.Order("id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
+		return domain.List[domain.AuditEntry]{}, err
+	}
+	out := domain.List[domain.AuditEntry]{Items: make([]domain.AuditEntry, 0, len(rows))}
+	if len(rows) > page.Limit {
+		rows = rows[:page.Limit]
+		out.NextCursor = rows[len(rows)-1].ID
+	}
+	for _, r := range rows {
+		e := domain.AuditEntry{ID: r.ID, OrgID: r.OrgID, ActorID: r.ActorID, Action: r.Action,
+			ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, At: r.At.UTC()}
+		e.Before = rawOrNil(r.BeforeJSON)
+		e.After = rawOrNil(r.AfterJSON)
+		out.Items = append(out.Items, e)
+	}
+	return out, nil
+}
+
+func rawOrNil(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return json.RawMessage(*s)
+}
+
+// VerifyAudit walks every organisation's chain in order and returns the
+// first entry whose link does not hold, or "" when all do.
+func (s *Store) VerifyAudit(ctx context.Context) (brokenID string, checked int, err error) {
+	var orgs []string
+	if err := s.conn(ctx).Model(&auditRow{}).Distinct("org_id").Pluck("org_id", &orgs).Error; err != nil {
+		return "", 0, err
+	}
+	for _, org := range orgs {
+		prev := ""
+		var expect int64 = 1
+		var rows []auditRow
+		err := s.conn(ctx).Where("org_id = ?", org).Order("seq").FindInBatches(&rows, 1000, func(*gorm.DB, int) error {
+			for _, r := range rows {
+				checked++
+				if r.Seq != expect || r.PrevHash != prev || auditHash(r) != r.Hash {
+					return brokenLink{r.ID}
+				}
+				prev, expect = r.Hash, expect+1
+			}
+			return nil
+		}).Error
+		var broken brokenLink
+		if errors.As(err, &broken) {
+			return broken.id, checked, nil
+		}
+		if err != nil {
+			return "", checked, err
+		}
+	}
+	return "", checked, nil
+}
+
+// brokenLink stops the batch walk at the first bad entry.
+type brokenLink struct{ id string }
+
+func (b brokenLink) Error() string { return "audit chain broken at " + b.id }

@@ -1,0 +1,168 @@
+// Package store is Calibrate's persistence: it opens SQLite or PostgreSQL
+// through GORM, runs the migrations, and implements the repositories the
+// services declare. Database errors become domain errors here and nowhere
+// else; no other package writes SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"calibrate/internal/config"
+	"calibrate/internal/domain"
+)
+
+// Store is the one handle on the database. It holds no request state.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	dialect config.Dialect
+	clock   domain.Clock
+	log     *slog.Logger
+}
+
+// Open connects to the database the configuration names. It does not
+// migrate: call Migrate.
+func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, error) {
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // our writes run in explicit transactions
+		NowFunc:                func() time.Time { return clock.Now() },
+		TranslateError:         false,
+	}
+	var dial gorm.Dialector
+	switch cfg.Dialect {
+	case config.SQLite:
+		if dir := filepath.Dir(cfg.SQLitePath); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("creating %s: %w", dir, err)
+			}
+		}
+		dial = sqlite.Open(sqliteDSN(cfg.SQLitePath))
+	case config.Postgres:
+		dial = postgres.Open(cfg.DatabaseURL)
+	default:
+		return nil, fmt.Errorf("unknown dialect %q", cfg.Dialect)
+	}
+	db, err := gorm.Open(dial, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Dialect == config.SQLite {
+		// SQLite allows one writer at a time. One connection serialises every
+		// statement in the process, so no request ever meets "database is
+		// locked"; WAL lets a backup or another reader work beside it.
+		sqlDB.SetMaxOpenConns(1)
+		sqlDB.SetMaxIdleConns(1)
+		sqlDB.SetConnMaxLifetime(0)
+	} else {
+		// The server is stateless and may run as several replicas: keep each
+		// replica's share of PostgreSQL's connections modest.
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	return &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: clock, log: log}, nil
+}
+
+// sqliteDSN turns a path into a DSN with the pragmas every connection needs:
+//   - foreign_keys(1): SQLite does not enforce REFERENCES otherwise;
+//   - journal_mode(WAL): readers (backups, the CLI) do not block the writer;
+//   - busy_timeout(10000): a second process (the CLI beside a server) waits
+//     for the lock instead of failing at once;
+//   - synchronous(NORMAL): durable at each checkpoint and safe with WAL;
+//   - _txlock=immediate: a transaction takes the write lock when it begins,
+//     so it can never fail half-way on an upgrade from reader to writer.
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+}
+
+func (s *Store) Dialect() config.Dialect { return s.dialect }
+
+// Gorm exposes the handle for tests that count statements.
+func (s *Store) Gorm() *gorm.DB { return s.db }
+
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return s.sqlDB.PingContext(ctx)
+}
+
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+type txKey struct{}
+
+// txState is the transaction a context carries, with the audit entries
+// written in it; they are chained and inserted just before commit.
+type txState struct {
+	db    *gorm.DB
+	audit []pendingAudit
+}
+
+// conn returns the transaction of ctx, or the pool.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.db
+	}
+	return s.db.WithContext(ctx)
+}
+
+// Tx runs fn in one transaction; everything fn writes through ctx, audit
+// entries included, commits together or not at all. Nested calls join the
+// outer transaction.
+func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
+		return fn(ctx)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		st := &txState{db: tx}
+		if err := fn(context.WithValue(ctx, txKey{}, st)); err != nil {
+			return err
+		}
+		return s.flushAudit(tx, st.audit)
+	})
+	return translate(err)
+}
+
+// translate maps database errors to domain errors: a unique violation is a
+// duplicate; not-found is the caller's to phrase, so it stays as is.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := domain.AsError(err); ok {
+		return err
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"),
+		strings.Contains(msg, "duplicate key value"):
+		return domain.Duplicate("that already exists")
+	}
+	return err
+}
+
+// notFound turns gorm's not-found into the domain's.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return domain.NotFound(what)
+	}
+	return translate(err)
+}
