@@ -130,6 +130,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Users:          calibration.NewUsers(st, hasher, auth.ValidatePassword, clock),
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),
+		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
 		AllowedOrigins: cfg.AllowedOrigins,
 		TrustedProxies: cfg.TrustedProxies,

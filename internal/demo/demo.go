@@ -7,20 +7,13 @@ import (
 	"context"
 	"log/slog"
 
+	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
+	"calibrate/internal/store"
 )
 
 // DemoPassword signs in every demo account.
 const DemoPassword = "demo-password"
-
-// Store is what loading the demo needs of the database.
-type Store interface {
-	Tx(ctx context.Context, fn func(ctx context.Context) error) error
-	Audit(ctx context.Context, e domain.AuditEntry) error
-	CountOrgs(ctx context.Context) (int64, error)
-	CreateOrg(ctx context.Context, name string) (domain.Organization, error)
-	CreateUser(ctx context.Context, u *domain.User) error
-}
 
 // Hasher hashes the demo password.
 type Hasher interface {
@@ -68,7 +61,7 @@ var Orgs = []org{
 // Load puts the demo organisations into an empty database. On a database
 // that has any organisation it does nothing: the demo never mixes with real
 // data, and a second start with --demo keeps what the first one made.
-func Load(ctx context.Context, st Store, h Hasher, log *slog.Logger) (loaded bool, err error) {
+func Load(ctx context.Context, st *store.Store, h Hasher, log *slog.Logger) (loaded bool, err error) {
 	n, err := st.CountOrgs(ctx)
 	if err != nil || n > 0 {
 		if n > 0 {
@@ -84,7 +77,16 @@ func Load(ctx context.Context, st Store, h Hasher, log *slog.Logger) (loaded boo
 	}
 	err = st.Tx(ctx, func(ctx context.Context) error {
 		for _, o := range Orgs {
-			if err := loadOrg(ctx, st, o, hash); err != nil {
+			org, ids, err := loadOrg(ctx, st, o, hash)
+			if err != nil {
+				return err
+			}
+			if o.name != "Acme Robotics" {
+				continue
+			}
+			c := &clock{}
+			cycles := func(cl domain.Clock) *calibration.Cycles { return calibration.NewCycles(st.WithClock(cl), cl) }
+			if err := loadCycles(ctx, cycles, c, org.ID, ids); err != nil {
 				return err
 			}
 		}
@@ -96,10 +98,10 @@ func Load(ctx context.Context, st Store, h Hasher, log *slog.Logger) (loaded boo
 	return err == nil, err
 }
 
-func loadOrg(ctx context.Context, st Store, o org, hash string) error {
+func loadOrg(ctx context.Context, st *store.Store, o org, hash string) (domain.Organization, map[string]string, error) {
 	org, err := st.CreateOrg(ctx, o.name)
 	if err != nil {
-		return err
+		return org, nil, err
 	}
 	ids := map[string]string{}
 	for _, p := range o.people {
@@ -114,11 +116,11 @@ func loadOrg(ctx context.Context, st Store, o org, hash string) error {
 			u.EMSince = &d
 		}
 		if err := st.CreateUser(ctx, &u); err != nil {
-			return err
+			return org, nil, err
 		}
 		ids[p.email] = u.ID
 	}
-	return st.Audit(ctx, domain.AuditEntry{OrgID: org.ID, Action: "demo.load", ObjectType: "organization",
+	return org, ids, st.Audit(ctx, domain.AuditEntry{OrgID: org.ID, Action: "demo.load", ObjectType: "organization",
 		ObjectID: org.ID, After: map[string]any{"users": len(o.people)}})
 }
 

@@ -61,6 +61,28 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
 
 		{http.MethodGet, v1 + "/audit", only(admin, director), s.listAudit},
+
+		{http.MethodGet, v1 + "/cycles", signedIn, s.listCycles}, // peers get an empty list
+		{http.MethodPost, v1 + "/cycles", only(director), s.createCycle},
+		{http.MethodGet, v1 + "/cycles/:id", only(admin, director, em), s.getCycle},
+		{http.MethodPatch, v1 + "/cycles/:id", only(director), s.patchCycle},
+		{http.MethodPost, v1 + "/cycles/:id/transition", only(director), s.transitionCycle},
+		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/assessment", only(admin, director), s.getAssessment},
+		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/assessment", only(director), s.putAssessment},
+		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/self-assessment", only(admin, director), s.getSelfAssessmentOf},
+		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/decision", only(admin, director), s.getDecision},
+		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/decision", only(director), s.putDecision},
+		{http.MethodGet, v1 + "/cycles/:id/self-assessment", only(em), s.getSelfAssessment},
+		{http.MethodPut, v1 + "/cycles/:id/self-assessment", only(em), s.putSelfAssessment},
+		{http.MethodPost, v1 + "/cycles/:id/peer-requests", only(director, em), s.createPeerRequest},
+		{http.MethodGet, v1 + "/cycles/:id/notes", only(admin, director), s.cycleNotes},
+
+		// Anyone may be asked for input, so every role has an inbox.
+		{http.MethodGet, v1 + "/peer-requests", signedIn, s.listPeerRequests},
+		{http.MethodPut, v1 + "/peer-requests/:id/note", signedIn, s.putNote},
+		{http.MethodPost, v1 + "/peer-requests/:id/decline", signedIn, s.declineRequest},
+
+		{http.MethodGet, v1 + "/me/feedback", only(em), s.myFeedback},
 	}
 }
 

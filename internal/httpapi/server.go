@@ -32,6 +32,7 @@ type Deps struct {
 	Users          *calibration.Users
 	Frameworks     *calibration.Frameworks
 	Audit          *calibration.AuditLog
+	Cycles         *calibration.Cycles
 	Health         Health
 	AllowedOrigins []string
 	TrustedProxies []string

@@ -166,3 +166,11 @@ func notFound(err error, what string) error {
 	}
 	return translate(err)
 }
+
+// WithClock returns a store that shares the database but stamps writes
+// with clock: how the demo records cycles that happened in the past.
+func (s *Store) WithClock(clock domain.Clock) *Store {
+	cp := *s
+	cp.clock = clock
+	return &cp
+}

@@ -351,15 +351,11 @@ func (s *Store) withCriteria(ctx context.Context, rows []frameworkRow) ([]domain
 	return out, nil
 }
 
-// frameworksInUse reports which of ids some cycle uses. Until cycles exist
-// (a later migration) no framework is in use.
+// frameworksInUse reports which of ids some cycle uses.
 func (s *Store) frameworksInUse(ctx context.Context, ids []string) (map[string]bool, error) {
 	used := map[string]bool{}
-	if !s.conn(ctx).Migrator().HasTable("cycles") {
-		return used, nil
-	}
 	var got []string
-	if err := s.conn(ctx).Table("cycles").Where("framework_id IN ?", ids).Distinct("framework_id").Pluck("framework_id", &got).Error; err != nil {
+	if err := s.conn(ctx).Model(&cycleRow{}).Where("framework_id IN ?", ids).Distinct("framework_id").Pluck("framework_id", &got).Error; err != nil {
 		return nil, err
 	}
 	for _, id := range got {

@@ -68,7 +68,7 @@ func (c *Clock) Set(t time.Time) {
 }
 
 // Start is the fixed time every test begins at.
-var Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+var Start = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
 // Env is one running Calibrate.
 type Env struct {
@@ -182,6 +182,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 		Users:          calibration.NewUsers(st, hasher, auth.ValidatePassword, clock),
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),
+		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
 		AllowedOrigins: cfg.AllowedOrigins,
 	}

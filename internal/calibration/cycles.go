@@ -1,0 +1,531 @@
+package calibration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"calibrate/internal/domain"
+)
+
+// CycleStore is what cycles, assessments and peer input need of the database.
+type CycleStore interface {
+	Tx(ctx context.Context, fn func(ctx context.Context) error) error
+	Audit(ctx context.Context, e domain.AuditEntry) error
+	User(ctx context.Context, orgID, id string) (domain.User, error)
+	UsersByID(ctx context.Context, orgID string, ids []string) (map[string]domain.User, error)
+	Reports(ctx context.Context, orgID, managerID string) ([]string, error)
+	Managers(ctx context.Context, orgID, userID string) ([]string, error)
+	Framework(ctx context.Context, orgID, id string) (domain.Framework, error)
+	LatestFramework(ctx context.Context, orgID, name string) (domain.Framework, error)
+
+	CreateCycle(ctx context.Context, c *domain.Cycle) error
+	UpdateCycle(ctx context.Context, c *domain.Cycle) error
+	MoveCycle(ctx context.Context, c *domain.Cycle, from domain.State) error
+	Cycle(ctx context.Context, orgID, id string) (domain.Cycle, error)
+	ListCycles(ctx context.Context, f domain.CycleFilter, page domain.Page) (domain.List[domain.Cycle], error)
+	OpenCycleOf(ctx context.Context, emIDs []string, except string) (map[string]string, error)
+
+	Assessment(ctx context.Context, cycleID, emID string, kind domain.AssessmentKind) (domain.Assessment, error)
+	Assessments(ctx context.Context, cycleIDs []string) ([]domain.Assessment, error)
+	SaveAssessment(ctx context.Context, a *domain.Assessment, expect int) error
+	Decision(ctx context.Context, cycleID, emID string) (domain.Decision, error)
+	Decisions(ctx context.Context, cycleIDs []string) ([]domain.Decision, error)
+	SaveDecision(ctx context.Context, d *domain.Decision, expect int) error
+
+	CreatePeerRequest(ctx context.Context, r *domain.PeerRequest) error
+	CountPeerRequests(ctx context.Context, cycleID, emID string) (int64, error)
+	PeerRequest(ctx context.Context, orgID, id string) (domain.PeerRequest, error)
+	SetRequestStatus(ctx context.Context, id string, st domain.RequestStatus) error
+	DeleteRequestsAbout(ctx context.Context, cycleID string, emIDs []string) error
+	ListPeerRequests(ctx context.Context, f domain.RequestFilter, page domain.Page) (domain.List[domain.PeerRequest], error)
+	PeerRequestsOf(ctx context.Context, cycleIDs []string) ([]domain.PeerRequest, error)
+	Note(ctx context.Context, requestID string) (domain.PeerNote, error)
+	NotesByRequest(ctx context.Context, requestIDs []string) (map[string]domain.PeerNote, error)
+	SaveNote(ctx context.Context, n *domain.PeerNote) error
+	NotesOf(ctx context.Context, cycleIDs []string) ([]domain.PeerNote, error)
+	FinishedCyclesOf(ctx context.Context, orgID, emID string) ([]domain.Cycle, error)
+}
+
+// Cycles runs calibration cycles: their settings and state, assessments,
+// decisions and peer input.
+type Cycles struct {
+	store CycleStore
+	clock domain.Clock
+}
+
+func NewCycles(store CycleStore, clock domain.Clock) *Cycles {
+	return &Cycles{store: store, clock: clock}
+}
+
+// CycleView is a cycle with the names a reader needs. For an EM it holds
+// only what concerns them: no other participant.
+type CycleView struct {
+	domain.Cycle
+	Lead         domain.Ref
+	OwnerRefs    []domain.Ref
+	Participants []ParticipantView
+}
+
+type ParticipantView struct {
+	ID         string
+	Name       string
+	DirectorID string
+}
+
+// NewCycle is the input of a cycle creation.
+type NewCycle struct {
+	Name            string
+	FrameworkID     *string
+	EMIDs           []string
+	CoOwnerIDs      []string
+	InputDue        *string
+	PeerAttribution domain.Attribution
+}
+
+// CyclePatch changes a draft cycle; only the Set fields change.
+type CyclePatch struct {
+	Name            domain.Optional[string]
+	EMIDs           domain.Optional[[]string]
+	CoOwnerIDs      domain.Optional[[]string]
+	InputDue        domain.Optional[string]
+	PeerAttribution domain.Optional[domain.Attribution]
+}
+
+const maxParticipants = 500
+
+// Create starts a draft cycle led by the calling director.
+func (s *Cycles) Create(ctx context.Context, p domain.Principal, in NewCycle) (CycleView, error) {
+	c := domain.Cycle{OrgID: p.OrgID, LeadID: p.UserID, State: domain.StateDraft, PeerAttribution: in.PeerAttribution}
+	f := domain.Fields{}
+	c.Name = checkName(f, "name", in.Name)
+	if c.PeerAttribution == "" {
+		c.PeerAttribution = domain.AttributionByFunction
+	} else if !c.PeerAttribution.Valid() {
+		f.Add("peer_attribution", "must be named, by_function or anonymous")
+	}
+	if in.InputDue != nil && !domain.ValidDate(*in.InputDue) {
+		f.Add("input_due", "must be a date like 2026-12-01")
+	}
+	c.InputDue = in.InputDue
+	if in.EMIDs == nil {
+		f.Add("em_ids", "is required: the EMs to calibrate")
+	}
+	if err := f.Err(); err != nil {
+		return CycleView{}, err
+	}
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		fw, err := s.frameworkFor(ctx, p.OrgID, in.FrameworkID)
+		if err != nil {
+			return err
+		}
+		c.FrameworkID = fw.ID
+		if err := s.setMembers(ctx, &c, in.CoOwnerIDs, in.EMIDs); err != nil {
+			return err
+		}
+		if err := s.store.CreateCycle(ctx, &c); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, c.ID, "cycle.create", "cycle", c.ID, nil, auditCycle(c))
+	})
+	if err != nil {
+		return CycleView{}, err
+	}
+	return s.view(ctx, p, c)
+}
+
+func (s *Cycles) frameworkFor(ctx context.Context, orgID string, id *string) (domain.Framework, error) {
+	if id != nil {
+		fw, err := s.store.Framework(ctx, orgID, *id)
+		if domain.IsKind(err, domain.KindNotFound) {
+			return fw, domain.Invalid("framework_id", "is not a framework of your organisation")
+		}
+		return fw, err
+	}
+	fw, err := s.store.LatestFramework(ctx, orgID, domain.DefaultFrameworkName)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return fw, domain.Invalid("framework_id", "is required: your organisation has no default framework")
+	}
+	return fw, err
+}
+
+// setMembers validates co-owners and participants and works out each
+// participant's director in the cycle: the owner nearest above them.
+func (s *Cycles) setMembers(ctx context.Context, c *domain.Cycle, coOwners, emIDs []string) error {
+	f := domain.Fields{}
+	c.Owners = []string{c.LeadID}
+	seen := map[string]bool{c.LeadID: true}
+	people, err := s.store.UsersByID(ctx, c.OrgID, append(append([]string{}, coOwners...), emIDs...))
+	if err != nil {
+		return err
+	}
+	for i, id := range coOwners {
+		u, ok := people[id]
+		switch {
+		case id == c.LeadID:
+			f.Add(fmt.Sprintf("co_owner_ids[%d]", i), "is you: the lead owns the cycle already")
+		case seen[id]:
+			f.Add(fmt.Sprintf("co_owner_ids[%d]", i), "is listed twice")
+		case !ok || !u.Active || u.Role != domain.RoleDirector:
+			f.Add(fmt.Sprintf("co_owner_ids[%d]", i), "is not an active director of your organisation")
+		default:
+			c.Owners = append(c.Owners, id)
+		}
+		seen[id] = true
+	}
+	if len(emIDs) > maxParticipants {
+		f.Add("em_ids", "must list at most %d EMs", maxParticipants)
+	}
+	owners := map[string]bool{}
+	for _, o := range c.Owners {
+		owners[o] = true
+	}
+	c.Participants = []domain.Participant{}
+	seenEM := map[string]bool{}
+	for i, id := range emIDs {
+		field := fmt.Sprintf("em_ids[%d]", i)
+		u, ok := people[id]
+		if seenEM[id] {
+			f.Add(field, "is listed twice")
+			continue
+		}
+		seenEM[id] = true
+		if !ok || !u.Active || u.Role != domain.RoleEM {
+			f.Add(field, "is not an active EM of your organisation")
+			continue
+		}
+		chain, err := s.store.Managers(ctx, c.OrgID, id)
+		if err != nil {
+			return err
+		}
+		director := ""
+		for _, m := range chain {
+			if owners[m] {
+				director = m
+				break
+			}
+		}
+		if director == "" {
+			f.Add(field, "is not in the reporting tree of an owner of the cycle")
+			continue
+		}
+		c.Participants = append(c.Participants, domain.Participant{EMID: id, DirectorID: director})
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	ids := make([]string, len(c.Participants))
+	for i, pt := range c.Participants {
+		ids[i] = pt.EMID
+	}
+	busy, err := s.store.OpenCycleOf(ctx, ids, c.ID)
+	if err != nil {
+		return err
+	}
+	if len(busy) > 0 {
+		var names, list []string
+		for _, id := range ids {
+			if _, ok := busy[id]; ok {
+				names = append(names, people[id].Name)
+				list = append(list, id)
+			}
+		}
+		e := domain.Conflict(domain.CodeEMInActiveCycle,
+			"already in a cycle that is not finalized: "+strings.Join(names, ", "))
+		e.Details = map[string]any{"em_ids": list}
+		return e
+	}
+	return nil
+}
+
+// Get returns a cycle the caller may see.
+func (s *Cycles) Get(ctx context.Context, p domain.Principal, id string) (CycleView, error) {
+	c, err := s.visible(ctx, p, id)
+	if err != nil {
+		return CycleView{}, err
+	}
+	return s.view(ctx, p, c)
+}
+
+// visible loads a cycle of the caller's organisation that the caller may
+// see: every cycle for an admin, the cycles they own for a director, the
+// cycles they take part in for an EM. Anything else is not found.
+func (s *Cycles) visible(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
+	c, err := s.store.Cycle(ctx, p.OrgID, id)
+	if err != nil {
+		return c, err
+	}
+	ok := false
+	switch p.Role {
+	case domain.RoleAdmin:
+		ok = true
+	case domain.RoleDirector:
+		ok = c.IsOwner(p.UserID)
+	case domain.RoleEM:
+		_, ok = c.Participant(p.UserID)
+	}
+	if !ok {
+		return domain.Cycle{}, domain.NotFound("cycle")
+	}
+	return c, nil
+}
+
+// owned loads a cycle the caller owns or, for reading, an admin's.
+func (s *Cycles) owned(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
+	c, err := s.visible(ctx, p, id)
+	if err != nil {
+		return c, err
+	}
+	if p.Role == domain.RoleEM {
+		return domain.Cycle{}, domain.NotFound("cycle")
+	}
+	return c, nil
+}
+
+// List pages the cycles the caller may see, newest first.
+func (s *Cycles) List(ctx context.Context, p domain.Principal, state domain.State, page domain.Page) (domain.List[CycleView], error) {
+	f := domain.CycleFilter{OrgID: p.OrgID, State: state}
+	if state != "" && !state.Valid() {
+		return domain.List[CycleView]{}, domain.Invalid("state", "must be draft, input_open, calibrating, finalized or released")
+	}
+	switch p.Role {
+	case domain.RoleAdmin:
+	case domain.RoleDirector:
+		f.OwnerID = p.UserID
+	case domain.RoleEM:
+		f.ParticipantID = p.UserID
+	default:
+		// Peers see their requests, never cycles.
+		return domain.List[CycleView]{Items: []CycleView{}}, nil
+	}
+	l, err := s.store.ListCycles(ctx, f, page)
+	if err != nil {
+		return domain.List[CycleView]{}, err
+	}
+	views, err := s.views(ctx, p, l.Items)
+	return domain.List[CycleView]{Items: views, NextCursor: l.NextCursor}, err
+}
+
+func (s *Cycles) view(ctx context.Context, p domain.Principal, c domain.Cycle) (CycleView, error) {
+	vs, err := s.views(ctx, p, []domain.Cycle{c})
+	if err != nil {
+		return CycleView{}, err
+	}
+	return vs[0], nil
+}
+
+// views adds names to cycles with one user query for all of them.
+func (s *Cycles) views(ctx context.Context, p domain.Principal, cs []domain.Cycle) ([]CycleView, error) {
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.Owners...)
+		for _, pt := range c.Participants {
+			ids = append(ids, pt.EMID)
+		}
+	}
+	people, err := s.store.UsersByID(ctx, p.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	ref := func(id string) domain.Ref { return domain.Ref{ID: id, Name: people[id].Name} }
+	out := make([]CycleView, len(cs))
+	for i, c := range cs {
+		v := CycleView{Cycle: c, Lead: ref(c.LeadID), OwnerRefs: []domain.Ref{}, Participants: []ParticipantView{}}
+		for _, o := range c.Owners {
+			v.OwnerRefs = append(v.OwnerRefs, ref(o))
+		}
+		for _, pt := range c.Participants {
+			if p.Role == domain.RoleEM && pt.EMID != p.UserID {
+				continue
+			}
+			v.Participants = append(v.Participants, ParticipantView{ID: pt.EMID, Name: people[pt.EMID].Name, DirectorID: pt.DirectorID})
+		}
+		if p.Role == domain.RoleEM {
+			v.Cycle.Participants = nil
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// leadOf loads a cycle for a change only the lead may make.
+func (s *Cycles) leadOf(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
+	c, err := s.visible(ctx, p, id)
+	if err != nil {
+		return c, err
+	}
+	if c.LeadID != p.UserID {
+		return domain.Cycle{}, domain.Forbidden(domain.CodeNotLead, "only the lead of the cycle can change it")
+	}
+	return c, nil
+}
+
+// Update changes a draft cycle's settings and members (the lead only).
+func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patch CyclePatch) (CycleView, error) {
+	var c domain.Cycle
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.leadOf(ctx, p, id); err != nil {
+			return err
+		}
+		if c.State != domain.StateDraft {
+			return domain.Conflict(domain.CodeCycleLocked, "a cycle can be edited only while it is a draft")
+		}
+		before := auditCycle(c)
+		f := domain.Fields{}
+		if patch.Name.Set {
+			c.Name = checkName(f, "name", deref(patch.Name.Value))
+		}
+		if patch.InputDue.Set {
+			if v := patch.InputDue.Value; v != nil && !domain.ValidDate(*v) {
+				f.Add("input_due", "must be a date like 2026-12-01")
+			}
+			c.InputDue = patch.InputDue.Value
+		}
+		if patch.PeerAttribution.Set {
+			if v := patch.PeerAttribution.Value; v == nil || !v.Valid() {
+				f.Add("peer_attribution", "must be named, by_function or anonymous")
+			} else {
+				c.PeerAttribution = *v
+			}
+		}
+		if patch.EMIDs.Set && patch.EMIDs.Value == nil {
+			f.Add("em_ids", "must be a list")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		coOwners := c.Owners[1:]
+		if patch.CoOwnerIDs.Set {
+			coOwners = deref(patch.CoOwnerIDs.Value)
+		}
+		emIDs := make([]string, len(c.Participants))
+		for i, pt := range c.Participants {
+			emIDs[i] = pt.EMID
+		}
+		oldEMs := emIDs
+		if patch.EMIDs.Set {
+			emIDs = *patch.EMIDs.Value
+		}
+		if err := s.setMembers(ctx, &c, coOwners, emIDs); err != nil {
+			return err
+		}
+		if err := s.store.DeleteRequestsAbout(ctx, c.ID, removed(oldEMs, emIDs)); err != nil {
+			return err
+		}
+		if err := s.store.UpdateCycle(ctx, &c); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, c.ID, "cycle.update", "cycle", c.ID, before, auditCycle(c))
+	})
+	if err != nil {
+		return CycleView{}, err
+	}
+	return s.view(ctx, p, c)
+}
+
+func removed(old, now []string) []string {
+	keep := map[string]bool{}
+	for _, id := range now {
+		keep[id] = true
+	}
+	var out []string
+	for _, id := range old {
+		if !keep[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Transition moves the cycle to its next state (the lead only).
+// Finalizing needs a decision for every participant.
+func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, to domain.State) (CycleView, error) {
+	var c domain.Cycle
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.leadOf(ctx, p, id); err != nil {
+			return err
+		}
+		if !to.Valid() {
+			return domain.Invalid("to", "must be input_open, calibrating, finalized or released")
+		}
+		from := c.State
+		if !from.CanMoveTo(to) {
+			msg := fmt.Sprintf("a %s cycle cannot move to %s", from, to)
+			if n := from.Next(); n != "" {
+				msg += fmt.Sprintf("; its next state is %s", n)
+			}
+			return domain.Conflict(domain.CodeIllegalTrans, msg)
+		}
+		if to == domain.StateFinalized {
+			if err := s.requireDecisions(ctx, c); err != nil {
+				return err
+			}
+		}
+		c.State = to
+		if err := s.store.MoveCycle(ctx, &c, from); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, c.ID, "cycle.transition", "cycle", c.ID,
+			map[string]any{"state": from}, map[string]any{"state": to})
+	})
+	if err != nil {
+		return CycleView{}, err
+	}
+	return s.view(ctx, p, c)
+}
+
+func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {
+	ds, err := s.store.Decisions(ctx, []string{c.ID})
+	if err != nil {
+		return err
+	}
+	decided := map[string]bool{}
+	for _, d := range ds {
+		decided[d.EMID] = true
+	}
+	var missing []string
+	for _, pt := range c.Participants {
+		if !decided[pt.EMID] {
+			missing = append(missing, pt.EMID)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	people, err := s.store.UsersByID(ctx, c.OrgID, missing)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(missing))
+	refs := make([]domain.Ref, len(missing))
+	for i, id := range missing {
+		names[i] = people[id].Name
+		refs[i] = domain.Ref{ID: id, Name: people[id].Name}
+	}
+	e := domain.Conflict(domain.CodeMissingDecisions, "every participant needs a decision before the cycle is finalized; missing: "+strings.Join(names, ", "))
+	e.Details = map[string]any{"missing": refs}
+	return e
+}
+
+func (s *Cycles) audit(ctx context.Context, p domain.Principal, cycleID, action, objType, objID string, before, after any) error {
+	actor := p.UserID
+	cid := cycleID
+	return s.store.Audit(ctx, domain.AuditEntry{OrgID: p.OrgID, ActorID: &actor, Action: action,
+		ObjectType: objType, ObjectID: objID, CycleID: &cid, Before: before, After: after})
+}
+
+type auditCycleView struct {
+	Name            string               `json:"name"`
+	State           domain.State         `json:"state"`
+	FrameworkID     string               `json:"framework_id"`
+	InputDue        *string              `json:"input_due"`
+	PeerAttribution domain.Attribution   `json:"peer_attribution"`
+	Owners          []string             `json:"owners"`
+	Participants    []domain.Participant `json:"participants"`
+}
+
+func auditCycle(c domain.Cycle) auditCycleView {
+	return auditCycleView{c.Name, c.State, c.FrameworkID, c.InputDue, c.PeerAttribution, c.Owners, c.Participants}
+}

@@ -1,0 +1,246 @@
+package domain
+
+import "time"
+
+// State is where a calibration cycle stands (design §3).
+type State string
+
+const (
+	StateDraft       State = "draft"
+	StateInputOpen   State = "input_open"
+	StateCalibrating State = "calibrating"
+	StateFinalized   State = "finalized"
+	StateReleased    State = "released"
+)
+
+// next is the one legal move from each state.
+var next = map[State]State{
+	StateDraft:       StateInputOpen,
+	StateInputOpen:   StateCalibrating,
+	StateCalibrating: StateFinalized,
+	StateFinalized:   StateReleased,
+}
+
+func (s State) Valid() bool {
+	switch s {
+	case StateDraft, StateInputOpen, StateCalibrating, StateFinalized, StateReleased:
+		return true
+	}
+	return false
+}
+
+// CanMoveTo reports whether to is the legal next state.
+func (s State) CanMoveTo(to State) bool { return next[s] == to }
+
+// Next is the legal next state, or "" when there is none.
+func (s State) Next() State { return next[s] }
+
+// Done reports whether the cycle is finalized or released.
+func (s State) Done() bool { return s == StateFinalized || s == StateReleased }
+
+// Attribution is how peer notes are attributed when released.
+type Attribution string
+
+const (
+	AttributionNamed      Attribution = "named"
+	AttributionByFunction Attribution = "by_function"
+	AttributionAnonymous  Attribution = "anonymous"
+)
+
+func (a Attribution) Valid() bool {
+	return a == AttributionNamed || a == AttributionByFunction || a == AttributionAnonymous
+}
+
+// Readiness for promotion, most ready first.
+type Readiness string
+
+const (
+	ReadyNow        Readiness = "ready_now"
+	Ready6to12      Readiness = "ready_6_12_months"
+	Ready12to24     Readiness = "ready_12_24_months"
+	ReadinessNotYet Readiness = "not_yet"
+)
+
+// Readinesses lists the values from most to least ready.
+var Readinesses = []Readiness{ReadyNow, Ready6to12, Ready12to24, ReadinessNotYet}
+
+// Rank is 0 for ready_now … 3 for not_yet, -1 for an unknown value.
+func (r Readiness) Rank() int {
+	for i, v := range Readinesses {
+		if v == r {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r Readiness) Valid() bool { return r.Rank() >= 0 }
+
+// Advocacy is a peer note's stance.
+type Advocacy string
+
+const (
+	AdvocacyStrong  Advocacy = "strong"
+	AdvocacySupport Advocacy = "support"
+	AdvocacyNeutral Advocacy = "neutral"
+	AdvocacyConcern Advocacy = "concern"
+)
+
+var Advocacies = []Advocacy{AdvocacyStrong, AdvocacySupport, AdvocacyNeutral, AdvocacyConcern}
+
+func (a Advocacy) Valid() bool {
+	for _, v := range Advocacies {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Ref names a person or object in a response.
+type Ref struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Cycle is a calibration cycle with its owners and participants.
+type Cycle struct {
+	ID              string
+	OrgID           string
+	Name            string
+	FrameworkID     string
+	LeadID          string
+	State           State
+	InputDue        *string
+	PeerAttribution Attribution
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	FinalizedAt     *time.Time
+	ReleasedAt      *time.Time
+	Owners          []string      // user ids, the lead first
+	Participants    []Participant // in the order they were added
+}
+
+// Participant is an EM in a cycle and their director in it.
+type Participant struct {
+	EMID       string `json:"em_id"`
+	DirectorID string `json:"director_id"`
+}
+
+// IsOwner reports whether userID leads or co-owns the cycle.
+func (c *Cycle) IsOwner(userID string) bool {
+	for _, o := range c.Owners {
+		if o == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// Participant returns the participant emID, if they are one.
+func (c *Cycle) Participant(emID string) (Participant, bool) {
+	for _, p := range c.Participants {
+		if p.EMID == emID {
+			return p, true
+		}
+	}
+	return Participant{}, false
+}
+
+// AssessmentKind tells a director assessment from a self-assessment.
+type AssessmentKind string
+
+const (
+	KindDirectorAssessment AssessmentKind = "director"
+	KindSelfAssessment     AssessmentKind = "self"
+)
+
+// Rating is one criterion's score and evidence.
+type Rating struct {
+	Criterion string `json:"criterion"`
+	Score     int    `json:"score"`
+	Evidence  string `json:"evidence"`
+}
+
+// Assessment is a director's or an EM's own ratings of one EM in one cycle.
+// Version 0 means nothing was written yet.
+type Assessment struct {
+	ID          string
+	CycleID     string
+	EMID        string
+	Kind        AssessmentKind
+	AuthorID    string
+	PrivateNote *string
+	Version     int
+	Ratings     []Rating
+	UpdatedAt   *time.Time
+}
+
+// Decision is the director's readiness call for an EM in a cycle.
+type Decision struct {
+	ID         string
+	CycleID    string
+	EMID       string `json:"em_id"`
+	DirectorID string `json:"director_id"`
+	Readiness  Readiness
+	Rationale  string
+	Version    int
+	UpdatedAt  *time.Time
+}
+
+// RequestStatus is where a peer request stands.
+type RequestStatus string
+
+const (
+	RequestOpen     RequestStatus = "open"
+	RequestAnswered RequestStatus = "answered"
+	RequestDeclined RequestStatus = "declined"
+)
+
+// PeerRequest asks a peer for input about an EM in a cycle.
+type PeerRequest struct {
+	ID          string
+	CycleID     string
+	EMID        string
+	PeerID      string
+	RequestedBy string
+	Message     *string
+	Status      RequestStatus
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// PeerNote answers a peer request.
+type PeerNote struct {
+	RequestID string
+	CycleID   string
+	EMID      string
+	AuthorID  string
+	Advocacy  Advocacy
+	Criteria  []string
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// CycleFilter selects the cycles a caller may list: an organisation, and
+// at most one of owner, participant or peer.
+type CycleFilter struct {
+	OrgID         string
+	OwnerID       string
+	ParticipantID string
+	PeerID        string
+	State         State
+}
+
+// RequestFilter selects peer requests of an organisation: every one (All),
+// or those addressed to PeerID, made by RequestedBy, or of cycles OwnerID
+// owns; optionally of one cycle.
+type RequestFilter struct {
+	OrgID       string
+	All         bool
+	PeerID      string
+	RequestedBy string
+	OwnerID     string
+	CycleID     string
+}

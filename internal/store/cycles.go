@@ -1,0 +1,270 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"calibrate/internal/domain"
+)
+
+type cycleRow struct {
+	ID              string
+	OrgID           string
+	Name            string
+	FrameworkID     string
+	LeadID          string
+	State           string
+	InputDue        *string
+	PeerAttribution string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	FinalizedAt     *time.Time
+	ReleasedAt      *time.Time
+}
+
+func (cycleRow) TableName() string { return "cycles" }
+
+type ownerRow struct {
+	CycleID string
+	UserID  string
+	IsLead  bool
+}
+
+func (ownerRow) TableName() string { return "cycle_owners" }
+
+type participantRow struct {
+	CycleID    string
+	EMID       string `gorm:"column:em_id"`
+	DirectorID string
+	Open       bool
+}
+
+func (participantRow) TableName() string { return "cycle_participants" }
+
+func cycleRowOf(c *domain.Cycle) cycleRow {
+	return cycleRow{ID: c.ID, OrgID: c.OrgID, Name: c.Name, FrameworkID: c.FrameworkID, LeadID: c.LeadID,
+		State: string(c.State), InputDue: c.InputDue, PeerAttribution: string(c.PeerAttribution),
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, FinalizedAt: c.FinalizedAt, ReleasedAt: c.ReleasedAt}
+}
+
+func (r cycleRow) domain() domain.Cycle {
+	return domain.Cycle{ID: r.ID, OrgID: r.OrgID, Name: r.Name, FrameworkID: r.FrameworkID, LeadID: r.LeadID,
+		State: domain.State(r.State), InputDue: r.InputDue, PeerAttribution: domain.Attribution(r.PeerAttribution),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), ReleasedAt: utcPtr(r.ReleasedAt)}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// CreateCycle inserts c with its owners and participants.
+func (s *Store) CreateCycle(ctx context.Context, c *domain.Cycle) error {
+	now := s.clock.Now()
+	c.ID, c.CreatedAt, c.UpdatedAt = domain.NewID(), now, now
+	return s.Tx(ctx, func(ctx context.Context) error {
+		row := cycleRowOf(c)
+		if err := s.conn(ctx).Create(&row).Error; err != nil {
+			return translate(err)
+		}
+		return s.insertMembers(ctx, c)
+	})
+}
+
+func (s *Store) insertMembers(ctx context.Context, c *domain.Cycle) error {
+	owners := make([]ownerRow, len(c.Owners))
+	for i, o := range c.Owners {
+		owners[i] = ownerRow{CycleID: c.ID, UserID: o, IsLead: o == c.LeadID}
+	}
+	if err := s.conn(ctx).Create(&owners).Error; err != nil {
+		return translate(err)
+	}
+	if len(c.Participants) == 0 {
+		return nil
+	}
+	parts := make([]participantRow, len(c.Participants))
+	for i, p := range c.Participants {
+		parts[i] = participantRow{CycleID: c.ID, EMID: p.EMID, DirectorID: p.DirectorID, Open: !c.State.Done()}
+	}
+	if err := s.conn(ctx).Create(&parts).Error; err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+// UpdateCycle writes c's settings and replaces its owners and participants.
+func (s *Store) UpdateCycle(ctx context.Context, c *domain.Cycle) error {
+	c.UpdatedAt = s.clock.Now()
+	return s.Tx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		row := cycleRowOf(c)
+		if err := db.Model(&cycleRow{}).Where("id = ?", c.ID).
+			Select("name", "input_due", "peer_attribution", "updated_at").Updates(&row).Error; err != nil {
+			return err
+		}
+		if err := db.Where("cycle_id = ?", c.ID).Delete(&ownerRow{}).Error; err != nil {
+			return err
+		}
+		if err := db.Where("cycle_id = ?", c.ID).Delete(&participantRow{}).Error; err != nil {
+			return err
+		}
+		return s.insertMembers(ctx, c)
+	})
+}
+
+// MoveCycle changes the state from `from` to c.State, only if the cycle is
+// still in `from` (a concurrent move loses with a conflict). Finalizing
+// frees the participants for their next cycle.
+func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.State) error {
+	now := s.clock.Now()
+	c.UpdatedAt = now
+	updates := map[string]any{"state": string(c.State), "updated_at": now}
+	switch c.State {
+	case domain.StateFinalized:
+		c.FinalizedAt = &now
+		updates["finalized_at"] = now
+	case domain.StateReleased:
+		c.ReleasedAt = &now
+		updates["released_at"] = now
+	}
+	return s.Tx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&cycleRow{}).Where("id = ? AND state = ?", c.ID, string(from)).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Conflict(domain.CodeIllegalTrans, "the cycle moved on in the meantime; reload it")
+		}
+		if c.State == domain.StateFinalized {
+			return s.conn(ctx).Model(&participantRow{}).Where("cycle_id = ?", c.ID).Update("open", false).Error
+		}
+		return nil
+	})
+}
+
+// Cycle returns cycle id of orgID with its owners and participants.
+func (s *Store) Cycle(ctx context.Context, orgID, id string) (domain.Cycle, error) {
+	var row cycleRow
+	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&row).Error; err != nil {
+		return domain.Cycle{}, notFound(err, "cycle")
+	}
+	cs, err := s.withMembers(ctx, []cycleRow{row})
+	if err != nil {
+		return domain.Cycle{}, err
+	}
+	return cs[0], nil
+}
+
+// withMembers loads owners and participants of the rows in two queries.
+func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycle, error) {
+	out := make([]domain.Cycle, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	index := map[string]int{}
+	for i, r := range rows {
+		ids[i] = r.ID
+		index[r.ID] = i
+		out[i] = r.domain()
+		out[i].Owners = []string{r.LeadID}
+		out[i].Participants = []domain.Participant{}
+	}
+	var owners []ownerRow
+	if err := s.conn(ctx).Where("cycle_id IN ? AND is_lead = ?", ids, false).Order("cycle_id, user_id").Find(&owners).Error; err != nil {
+		return nil, err
+	}
+	for _, o := range owners {
+		c := &out[index[o.CycleID]]
+		c.Owners = append(c.Owners, o.UserID)
+	}
+	var parts []participantRow
+	if err := s.conn(ctx).Where("cycle_id IN ?", ids).Order("cycle_id, em_id").Find(&parts).Error; err != nil {
+		return nil, err
+	}
+	for _, p := range parts {
+		c := &out[index[p.CycleID]]
+		c.Participants = append(c.Participants, domain.Participant{EMID: p.EMID, DirectorID: p.DirectorID})
+	}
+	return out, nil
+}
+
+// ListCycles pages the cycles matching f, newest first.
+func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domain.Page) (domain.List[domain.Cycle], error) {
+	db := s.conn(ctx)
+	q := db.Model(&cycleRow{}).Where("org_id = ?", f.OrgID)
+	switch {
+	case f.OwnerID != "":
+		q = q.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("user_id = ?", f.OwnerID))
+	case f.ParticipantID != "":
+		q = q.Where("id IN (?)", db.Model(&participantRow{}).Select("cycle_id").Where("em_id = ?", f.ParticipantID))
+	case f.PeerID != "":
+		q = q.Where("id IN (?)", db.Model(&requestRow{}).Select("cycle_id").Where("peer_id = ?", f.PeerID))
+	}
+	if f.State != "" {
+		q = q.Where("state = ?", string(f.State))
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var rows []cycleRow
+	if err := q.Order("id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
+		return domain.List[domain.Cycle]{}, err
+	}
+	out := domain.List[domain.Cycle]{}
+	if len(rows) > page.Limit {
+		rows = rows[:page.Limit]
+		out.NextCursor = rows[len(rows)-1].ID
+	}
+	var err error
+	out.Items, err = s.withMembers(ctx, rows)
+	return out, err
+}
+
+// OpenCycleOf returns, for each of emIDs that is a participant of an
+// unfinished cycle other than except, that cycle's id.
+func (s *Store) OpenCycleOf(ctx context.Context, emIDs []string, except string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(emIDs) == 0 {
+		return out, nil
+	}
+	var rows []participantRow
+	if err := s.conn(ctx).Where("em_id IN ? AND open = ? AND cycle_id <> ?", emIDs, true, except).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.EMID] = r.CycleID
+	}
+	return out, nil
+}
+
+// OwnedCycleIDs lists the cycles directorID leads or co-owns.
+func (s *Store) OwnedCycleIDs(ctx context.Context, orgID, directorID string) ([]string, error) {
+	ids := []string{}
+	err := s.conn(ctx).Model(&ownerRow{}).
+		Joins("JOIN cycles ON cycles.id = cycle_owners.cycle_id").
+		Where("cycles.org_id = ? AND cycle_owners.user_id = ?", orgID, directorID).
+		Pluck("cycle_owners.cycle_id", &ids).Error
+	return ids, err
+}
+
+// FinishedCyclesOf lists the finalized or released cycles emID took part
+// in, oldest first (for history and "previous" readiness).
+func (s *Store) FinishedCyclesOf(ctx context.Context, orgID, emID string) ([]domain.Cycle, error) {
+	var rows []cycleRow
+	err := s.conn(ctx).Where("org_id = ? AND state IN ? AND id IN (?)", orgID,
+		[]string{string(domain.StateFinalized), string(domain.StateReleased)},
+		s.conn(ctx).Model(&participantRow{}).Select("cycle_id").Where("em_id = ?", emID)).
+		Order("finalized_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Cycle, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}

@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"calibrate/internal/domain"
+)
+
+type requestRow struct {
+	ID          string
+	CycleID     string
+	EMID        string `gorm:"column:em_id"`
+	PeerID      string
+	RequestedBy string
+	Message     *string
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (requestRow) TableName() string { return "peer_requests" }
+
+func (r requestRow) domain() domain.PeerRequest {
+	return domain.PeerRequest{ID: r.ID, CycleID: r.CycleID, EMID: r.EMID, PeerID: r.PeerID, RequestedBy: r.RequestedBy,
+		Message: r.Message, Status: domain.RequestStatus(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+type noteRow struct {
+	RequestID string `gorm:"primaryKey"`
+	CycleID   string
+	EMID      string `gorm:"column:em_id"`
+	AuthorID  string
+	Advocacy  string
+	Criteria  string
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (noteRow) TableName() string { return "peer_notes" }
+
+func (r noteRow) domain() domain.PeerNote {
+	var crit []string
+	_ = json.Unmarshal([]byte(r.Criteria), &crit)
+	if crit == nil {
+		crit = []string{}
+	}
+	return domain.PeerNote{RequestID: r.RequestID, CycleID: r.CycleID, EMID: r.EMID, AuthorID: r.AuthorID,
+		Advocacy: domain.Advocacy(r.Advocacy), Criteria: crit, Body: r.Body, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// CreatePeerRequest inserts r; the same peer asked twice about the same EM
+// in the same cycle is a duplicate.
+func (s *Store) CreatePeerRequest(ctx context.Context, r *domain.PeerRequest) error {
+	now := s.clock.Now()
+	r.ID, r.CreatedAt, r.UpdatedAt, r.Status = domain.NewID(), now, now, domain.RequestOpen
+	row := requestRow{ID: r.ID, CycleID: r.CycleID, EMID: r.EMID, PeerID: r.PeerID, RequestedBy: r.RequestedBy,
+		Message: r.Message, Status: string(r.Status), CreatedAt: now, UpdatedAt: now}
+	if err := s.conn(ctx).Create(&row).Error; err != nil {
+		if err := translate(err); domain.IsKind(err, domain.KindConflict) {
+			return domain.Duplicate("this peer has already been asked about this EM in this cycle")
+		}
+		return err
+	}
+	return nil
+}
+
+// CountPeerRequests counts the requests about emID in cycleID.
+func (s *Store) CountPeerRequests(ctx context.Context, cycleID, emID string) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&requestRow{}).Where("cycle_id = ? AND em_id = ?", cycleID, emID).Count(&n).Error
+	return n, err
+}
+
+// PeerRequest returns request id if its cycle belongs to orgID.
+func (s *Store) PeerRequest(ctx context.Context, orgID, id string) (domain.PeerRequest, error) {
+	var row requestRow
+	err := s.conn(ctx).Where("id = ? AND cycle_id IN (?)", id, s.conn(ctx).Model(&cycleRow{}).Select("id").Where("org_id = ?", orgID)).
+		Take(&row).Error
+	if err != nil {
+		return domain.PeerRequest{}, notFound(err, "peer request")
+	}
+	return row.domain(), nil
+}
+
+// SetRequestStatus changes a request's status.
+func (s *Store) SetRequestStatus(ctx context.Context, id string, st domain.RequestStatus) error {
+	return s.conn(ctx).Model(&requestRow{}).Where("id = ?", id).
+		Updates(map[string]any{"status": string(st), "updated_at": s.clock.Now()}).Error
+}
+
+// DeleteRequestsAbout removes the requests (and notes) about emIDs in a
+// cycle: what happens when a draft cycle drops a participant.
+func (s *Store) DeleteRequestsAbout(ctx context.Context, cycleID string, emIDs []string) error {
+	if len(emIDs) == 0 {
+		return nil
+	}
+	db := s.conn(ctx)
+	if err := db.Where("cycle_id = ? AND em_id IN ?", cycleID, emIDs).Delete(&noteRow{}).Error; err != nil {
+		return err
+	}
+	return db.Where("cycle_id = ? AND em_id IN ?", cycleID, emIDs).Delete(&requestRow{}).Error
+}
+
+// ListPeerRequests pages the requests of orgID that match any of f's
+// clauses, newest first.
+func (s *Store) ListPeerRequests(ctx context.Context, f domain.RequestFilter, page domain.Page) (domain.List[domain.PeerRequest], error) {
+	db := s.conn(ctx)
+	q := db.Model(&requestRow{}).Where("cycle_id IN (?)", db.Model(&cycleRow{}).Select("id").Where("org_id = ?", f.OrgID))
+	if !f.All {
+		or := db.Where("peer_id = ?", f.PeerID)
+		if f.RequestedBy != "" {
+			or = or.Or("requested_by = ?", f.RequestedBy)
+		}
+		if f.OwnerID != "" {
+			or = or.Or("cycle_id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("user_id = ?", f.OwnerID))
+		}
+		q = q.Where(or)
+	}
+	if f.CycleID != "" {
+		q = q.Where("cycle_id = ?", f.CycleID)
+	}
+	if page.Cursor != "" {
+		q = q.Where("id < ?", page.Cursor)
+	}
+	var rows []requestRow
+	if err := q.Order("id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
+		return domain.List[domain.PeerRequest]{}, err
+	}
+	out := domain.List[domain.PeerRequest]{Items: make([]domain.PeerRequest, 0, len(rows))}
+	if len(rows) > page.Limit {
+		rows = rows[:page.Limit]
+		out.NextCursor = rows[len(rows)-1].ID
+	}
+	for _, r := range rows {
+		out.Items = append(out.Items, r.domain())
+	}
+	return out, nil
+}
+
+// PeerRequestsOf returns every request of the given cycles.
+func (s *Store) PeerRequestsOf(ctx context.Context, cycleIDs []string) ([]domain.PeerRequest, error) {
+	if len(cycleIDs) == 0 {
+		return nil, nil
+	}
+	var rows []requestRow
+	if err := s.conn(ctx).Where("cycle_id IN ?", cycleIDs).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.PeerRequest, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+// Note returns the note answering requestID, or not found.
+func (s *Store) Note(ctx context.Context, requestID string) (domain.PeerNote, error) {
+	var row noteRow
+	if err := s.conn(ctx).Where("request_id = ?", requestID).Take(&row).Error; err != nil {
+		return domain.PeerNote{}, notFound(err, "note")
+	}
+	return row.domain(), nil
+}
+
+// NotesByRequest returns the notes answering requestIDs, keyed by request.
+func (s *Store) NotesByRequest(ctx context.Context, requestIDs []string) (map[string]domain.PeerNote, error) {
+	out := map[string]domain.PeerNote{}
+	if len(requestIDs) == 0 {
+		return out, nil
+	}
+	var rows []noteRow
+	if err := s.conn(ctx).Where("request_id IN ?", requestIDs).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.RequestID] = r.domain()
+	}
+	return out, nil
+}
+
+// SaveNote creates or replaces the note answering n.RequestID and marks the
+// request answered.
+func (s *Store) SaveNote(ctx context.Context, n *domain.PeerNote) error {
+	now := s.clock.Now()
+	crit, err := json.Marshal(n.Criteria)
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		res := db.Model(&noteRow{}).Where("request_id = ?", n.RequestID).Updates(map[string]any{
+			"advocacy": string(n.Advocacy), "criteria": string(crit), "body": n.Body, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			n.CreatedAt = now
+			row := noteRow{RequestID: n.RequestID, CycleID: n.CycleID, EMID: n.EMID, AuthorID: n.AuthorID,
+				Advocacy: string(n.Advocacy), Criteria: string(crit), Body: n.Body, CreatedAt: now, UpdatedAt: now}
+			if err := db.Create(&row).Error; err != nil {
+				return translate(err)
+			}
+		}
+		n.UpdatedAt = now
+		return s.SetRequestStatus(ctx, n.RequestID, domain.RequestAnswered)
+	})
+}
+
+// NotesOf returns every note of the given cycles, oldest first.
+func (s *Store) NotesOf(ctx context.Context, cycleIDs []string) ([]domain.PeerNote, error) {
+	if len(cycleIDs) == 0 {
+		return nil, nil
+	}
+	var rows []noteRow
+	if err := s.conn(ctx).Where("cycle_id IN ?", cycleIDs).Order("created_at, request_id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.PeerNote, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
