@@ -51,11 +51,20 @@ type CycleStore interface {
 // decisions and peer input.
 type Cycles struct {
 	store CycleStore
+	board BoardStore
+	plans PlanStore
 	clock domain.Clock
 }
 
-func NewCycles(store CycleStore, clock domain.Clock) *Cycles {
-	return &Cycles{store: store, clock: clock}
+// CyclesStore is the whole of what Cycles needs: the store implements it.
+type CyclesStore interface {
+	CycleStore
+	BoardStore
+	PlanStore
+}
+
+func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
+	return &Cycles{store: store, board: store, plans: store, clock: clock}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds

@@ -244,3 +244,60 @@ type RequestFilter struct {
 	OwnerID     string
 	CycleID     string
 }
+
+// RatingRow is one rating with its assessment's subject, kind and author.
+type RatingRow struct {
+	EMID      string `gorm:"column:em_id"`
+	Kind      AssessmentKind
+	AuthorID  string
+	Criterion string
+	Score     int
+	Evidence  string
+}
+
+// PastCycle is an EM's finished cycle as readiness rules see it: the
+// decision, and how many director ratings there were and how many fell
+// below the bar.
+type PastCycle struct {
+	EMID        string `gorm:"column:em_id"`
+	CycleID     string
+	CycleName   string
+	State       State
+	FinalizedAt *time.Time
+	ReleasedAt  *time.Time
+	Readiness   *Readiness
+	Rated       int
+	Below       int
+}
+
+// Clean reports whether the director rated the EM and nothing fell below
+// the bar in that cycle.
+func (p PastCycle) Clean() bool { return p.Rated > 0 && p.Below == 0 }
+
+// PlanStatus is where a development plan item stands.
+type PlanStatus string
+
+const (
+	PlanOpen       PlanStatus = "open"
+	PlanInProgress PlanStatus = "in_progress"
+	PlanDone       PlanStatus = "done"
+	PlanDropped    PlanStatus = "dropped"
+)
+
+func (s PlanStatus) Valid() bool {
+	return s == PlanOpen || s == PlanInProgress || s == PlanDone || s == PlanDropped
+}
+
+// PlanItem is one step of an EM's development plan.
+type PlanItem struct {
+	ID        string     `json:"id"`
+	OrgID     string     `json:"-"`
+	EMID      string     `json:"em_id"`
+	Criterion string     `json:"criterion"`
+	Action    string     `json:"action"`
+	RevisitOn *string    `json:"revisit_on"`
+	Status    PlanStatus `json:"status"`
+	CreatedBy string     `json:"created_by"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}

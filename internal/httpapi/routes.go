@@ -76,6 +76,17 @@ func (s *Server) routes() []route {
 		{http.MethodPut, v1 + "/cycles/:id/self-assessment", only(em), s.putSelfAssessment},
 		{http.MethodPost, v1 + "/cycles/:id/peer-requests", only(director, em), s.createPeerRequest},
 		{http.MethodGet, v1 + "/cycles/:id/notes", only(admin, director), s.cycleNotes},
+		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director), s.board},
+		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director), s.boardCSV},
+		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},
+
+		// An EM's own record over cycles: their directors, admins, and the
+		// EM (released cycles only).
+		{http.MethodGet, v1 + "/ems/:em_id/history", only(admin, director, em), s.history},
+		{http.MethodGet, v1 + "/ems/:em_id/packet", only(admin, director, em), s.packet},
+		{http.MethodGet, v1 + "/ems/:em_id/plan", only(admin, director, em), s.listPlan},
+		{http.MethodPost, v1 + "/ems/:em_id/plan", only(director, em), s.addPlanItem},
+		{http.MethodPatch, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.patchPlanItem},
 
 		// Anyone may be asked for input, so every role has an inbox.
 		{http.MethodGet, v1 + "/peer-requests", signedIn, s.listPeerRequests},

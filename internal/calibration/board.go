@@ -1,0 +1,333 @@
+package calibration
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"calibrate/internal/domain"
+)
+
+// BoardStore is what the board reads, in a fixed number of queries
+// whatever the number of participants.
+type BoardStore interface {
+	CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error)
+	PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error)
+	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
+}
+
+// Board is the calibration board of design §4.
+type Board struct {
+	Cycle        domain.Cycle
+	Framework    domain.Framework
+	Rows         []BoardRow
+	Distribution map[string]int
+	Raters       []RaterStats
+	OrgMean      *float64
+}
+
+type BoardRow struct {
+	EM               domain.Ref
+	DirectorID       string
+	Scores           map[string]CriterionScores
+	Composite        *float64
+	EvidenceCoverage *float64
+	Suggested        *domain.Readiness
+	Decision         *domain.Readiness
+	Previous         *domain.Readiness
+	Flags            []Flag
+}
+
+type CriterionScores struct {
+	Director *int
+	Self     *int
+	Peer     PeerCounts
+}
+
+type RaterStats struct {
+	Director domain.Ref
+	Mean     *float64
+	Stdev    *float64
+	Count    int
+}
+
+// BoardQuery sorts and filters the rows.
+type BoardQuery struct {
+	Sort      string // name, composite, -composite, flags, readiness
+	Flag      string // only rows raising this flag
+	Readiness string // only rows whose decision (or, undecided, suggestion) is this
+}
+
+var boardSorts = []string{"", "name", "composite", "-composite", "flags", "readiness"}
+
+// Board builds the board for the cycle's owners and the organisation's
+// admins.
+func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, q BoardQuery) (Board, error) {
+	if err := q.validate(); err != nil {
+		return Board{}, err
+	}
+	c, err := s.owned(ctx, p, cycleID)
+	if err != nil {
+		return Board{}, err
+	}
+	b, err := s.buildBoard(ctx, c)
+	if err != nil {
+		return Board{}, err
+	}
+	b.Rows = q.apply(b.Rows)
+	return b, nil
+}
+
+func (q BoardQuery) validate() error {
+	f := domain.Fields{}
+	ok := false
+	for _, v := range boardSorts {
+		ok = ok || v == q.Sort
+	}
+	if !ok {
+		f.Add("sort", "must be name, composite, -composite, flags or readiness")
+	}
+	if q.Flag != "" && !knownFlag(q.Flag) {
+		f.Add("flag", "is not a flag code")
+	}
+	if q.Readiness != "" && q.Readiness != "undecided" && !domain.Readiness(q.Readiness).Valid() {
+		f.Add("readiness", "must be a readiness value or undecided")
+	}
+	return f.Err()
+}
+
+func knownFlag(code string) bool {
+	for _, c := range FlagCodes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle) (Board, error) {
+	fw, err := s.store.Framework(ctx, c.OrgID, c.FrameworkID)
+	if err != nil {
+		return Board{}, err
+	}
+	ids := make([]string, 0, len(c.Participants)+len(c.Owners))
+	emIDs := make([]string, 0, len(c.Participants))
+	for _, pt := range c.Participants {
+		ids = append(ids, pt.EMID)
+		emIDs = append(emIDs, pt.EMID)
+	}
+	ids = append(ids, c.Owners...)
+	people, err := s.store.UsersByID(ctx, c.OrgID, ids)
+	if err != nil {
+		return Board{}, err
+	}
+	ratings, err := s.board.CycleRatings(ctx, c.ID)
+	if err != nil {
+		return Board{}, err
+	}
+	notes, err := s.store.NotesOf(ctx, []string{c.ID})
+	if err != nil {
+		return Board{}, err
+	}
+	decisions, err := s.store.Decisions(ctx, []string{c.ID})
+	if err != nil {
+		return Board{}, err
+	}
+	past, err := s.board.PastCycles(ctx, emIDs, c.ID)
+	if err != nil {
+		return Board{}, err
+	}
+	now := s.clock.Now()
+	orgMean, err := s.board.DirectorMeanSince(ctx, c.OrgID, now.AddDate(-1, 0, 0))
+	if err != nil {
+		return Board{}, err
+	}
+
+	facts := map[string]*EMFacts{}
+	for _, pt := range c.Participants {
+		u := people[pt.EMID]
+		facts[pt.EMID] = &EMFacts{Framework: fw, Director: map[string]domain.Rating{}, Self: map[string]domain.Rating{},
+			EMSince: u.EMSince, Now: now}
+	}
+	byDirector := map[string][]int{}
+	for _, r := range ratings {
+		f, ok := facts[r.EMID]
+		if !ok {
+			continue
+		}
+		rating := domain.Rating{Criterion: r.Criterion, Score: r.Score, Evidence: r.Evidence}
+		if r.Kind == domain.KindSelfAssessment {
+			f.Self[r.Criterion] = rating
+			continue
+		}
+		f.Director[r.Criterion] = rating
+		if pt, ok := c.Participant(r.EMID); ok {
+			byDirector[pt.DirectorID] = append(byDirector[pt.DirectorID], r.Score)
+		}
+	}
+	for _, n := range notes {
+		if f, ok := facts[n.EMID]; ok {
+			f.Notes = append(f.Notes, n)
+		}
+	}
+	for i := range decisions {
+		if f, ok := facts[decisions[i].EMID]; ok {
+			f.Decision = &decisions[i].Readiness
+		}
+	}
+	for _, pc := range past {
+		if f, ok := facts[pc.EMID]; ok {
+			f.Past = append(f.Past, pc)
+		}
+	}
+
+	b := Board{Cycle: c, Framework: fw, OrgMean: roundPtr(orgMean), Distribution: map[string]int{"undecided": 0}}
+	for _, r := range domain.Readinesses {
+		b.Distribution[string(r)] = 0
+	}
+	for _, pt := range c.Participants {
+		f := facts[pt.EMID]
+		row := BoardRow{EM: domain.Ref{ID: pt.EMID, Name: people[pt.EMID].Name}, DirectorID: pt.DirectorID,
+			Scores: map[string]CriterionScores{}, Composite: f.CompositeOf(), EvidenceCoverage: f.EvidenceCoverage(),
+			Suggested: f.Suggest(), Decision: f.Decision, Previous: f.Previous(), Flags: f.Flags()}
+		for _, crit := range fw.Criteria {
+			cs := CriterionScores{Peer: PeerCounts{}}
+			for _, a := range domain.Advocacies {
+				cs.Peer[a] = 0
+			}
+			if r, ok := f.Director[crit.Key]; ok {
+				v := r.Score
+				cs.Director = &v
+			}
+			if r, ok := f.Self[crit.Key]; ok {
+				v := r.Score
+				cs.Self = &v
+			}
+			for _, n := range f.Notes {
+				for _, k := range n.Criteria {
+					if k == crit.Key {
+						cs.Peer[n.Advocacy]++
+					}
+				}
+			}
+			row.Scores[crit.Key] = cs
+		}
+		if f.Decision != nil {
+			b.Distribution[string(*f.Decision)]++
+		} else {
+			b.Distribution["undecided"]++
+		}
+		b.Rows = append(b.Rows, row)
+	}
+	for _, o := range c.Owners {
+		b.Raters = append(b.Raters, raterStats(domain.Ref{ID: o, Name: people[o].Name}, byDirector[o]))
+	}
+	return b, nil
+}
+
+func raterStats(who domain.Ref, scores []int) RaterStats {
+	st := RaterStats{Director: who, Count: len(scores)}
+	if len(scores) == 0 {
+		return st
+	}
+	var sum float64
+	for _, v := range scores {
+		sum += float64(v)
+	}
+	mean := sum / float64(len(scores))
+	var sq float64
+	for _, v := range scores {
+		sq += (float64(v) - mean) * (float64(v) - mean)
+	}
+	m, sd := round2(mean), round2(math.Sqrt(sq/float64(len(scores))))
+	st.Mean, st.Stdev = &m, &sd
+	return st
+}
+
+func roundPtr(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	r := round2(*v)
+	return &r
+}
+
+// apply filters and sorts rows; the default order is by name.
+func (q BoardQuery) apply(rows []BoardRow) []BoardRow {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if q.Flag != "" && !r.has(q.Flag) {
+			continue
+		}
+		if q.Readiness != "" && r.readinessKey() != q.Readiness {
+			continue
+		}
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch q.Sort {
+		case "composite", "-composite":
+			ca, cb := compositeOr(a, q.Sort), compositeOr(b, q.Sort)
+			if ca != cb {
+				if q.Sort == "composite" {
+					return ca < cb
+				}
+				return ca > cb
+			}
+		case "flags":
+			if len(a.Flags) != len(b.Flags) {
+				return len(a.Flags) > len(b.Flags)
+			}
+		case "readiness":
+			ra, rb := readinessRank(a), readinessRank(b)
+			if ra != rb {
+				return ra < rb
+			}
+		}
+		return strings.ToLower(a.EM.Name) < strings.ToLower(b.EM.Name)
+	})
+	return out
+}
+
+// compositeOr puts rows without a composite last in either direction.
+func compositeOr(r BoardRow, sort string) float64 {
+	if r.Composite == nil {
+		if sort == "composite" {
+			return math.Inf(1)
+		}
+		return math.Inf(-1)
+	}
+	return *r.Composite
+}
+
+func readinessRank(r BoardRow) int {
+	if r.Decision != nil {
+		return r.Decision.Rank()
+	}
+	if r.Suggested != nil {
+		return r.Suggested.Rank()
+	}
+	return len(domain.Readinesses)
+}
+
+func (r BoardRow) readinessKey() string {
+	switch {
+	case r.Decision != nil:
+		return string(*r.Decision)
+	case r.Suggested != nil:
+		return string(*r.Suggested)
+	}
+	return "undecided"
+}
+
+func (r BoardRow) has(code string) bool {
+	for _, f := range r.Flags {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,294 @@
+package calibration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"calibrate/internal/domain"
+)
+
+// HistoryCycle is one finished cycle of an EM.
+type HistoryCycle struct {
+	Cycle       domain.PastCycle
+	Composite   *float64
+	Scores      map[string]int
+	Decision    *domain.Readiness
+	Rationale   *string
+	Framework   domain.Framework
+	Ratings     []domain.Rating
+	Attribution domain.Attribution
+}
+
+// Trajectory summarises an EM's readiness over cycles.
+type Trajectory struct {
+	AtBarStreak int
+	Trend       *string // rising, flat, falling; nil with fewer than two cycles
+	Stalled     bool
+}
+
+// History is an EM's finished cycles, oldest first, and their trajectory.
+type History struct {
+	EM         domain.User
+	Cycles     []HistoryCycle
+	Trajectory Trajectory
+}
+
+// emAccess decides who may read an EM's history, packet and plan: the
+// managers above the EM and the organisation's admins see every finished
+// cycle; the EM sees their own released ones. Anyone else: not found.
+func (s *Cycles) emAccess(ctx context.Context, p domain.Principal, emID string) (em domain.User, releasedOnly bool, err error) {
+	em, err = s.store.User(ctx, p.OrgID, emID)
+	if err != nil {
+		return em, false, err
+	}
+	switch p.Role {
+	case domain.RoleAdmin:
+		return em, false, nil
+	case domain.RoleEM:
+		if emID == p.UserID {
+			return em, true, nil
+		}
+	case domain.RoleDirector:
+		chain, err := s.store.Managers(ctx, p.OrgID, emID)
+		if err != nil {
+			return em, false, err
+		}
+		for _, m := range chain {
+			if m == p.UserID {
+				return em, false, nil
+			}
+		}
+	}
+	return domain.User{}, false, domain.NotFound("EM")
+}
+
+// History returns an EM's finished cycles with scores and decisions.
+func (s *Cycles) History(ctx context.Context, p domain.Principal, emID string) (History, error) {
+	em, releasedOnly, err := s.emAccess(ctx, p, emID)
+	if err != nil {
+		return History{}, err
+	}
+	past, err := s.board.PastCycles(ctx, []string{emID}, "")
+	if err != nil {
+		return History{}, err
+	}
+	var ids []string
+	for _, pc := range past {
+		if !releasedOnly || pc.State == domain.StateReleased {
+			ids = append(ids, pc.CycleID)
+		}
+	}
+	h := History{EM: em, Cycles: []HistoryCycle{}}
+	if len(ids) == 0 {
+		return h, nil
+	}
+	assessments, err := s.store.Assessments(ctx, ids)
+	if err != nil {
+		return History{}, err
+	}
+	decisions, err := s.store.Decisions(ctx, ids)
+	if err != nil {
+		return History{}, err
+	}
+	frameworks := map[string]domain.Framework{}
+	for _, pc := range past {
+		if releasedOnly && pc.State != domain.StateReleased {
+			continue
+		}
+		c, err := s.store.Cycle(ctx, p.OrgID, pc.CycleID)
+		if err != nil {
+			return History{}, err
+		}
+		fw, ok := frameworks[c.FrameworkID]
+		if !ok {
+			if fw, err = s.store.Framework(ctx, p.OrgID, c.FrameworkID); err != nil {
+				return History{}, err
+			}
+			frameworks[c.FrameworkID] = fw
+		}
+		hc := HistoryCycle{Cycle: pc, Scores: map[string]int{}, Decision: pc.Readiness, Framework: fw,
+			Ratings: []domain.Rating{}, Attribution: c.PeerAttribution}
+		for _, a := range assessments {
+			if a.CycleID == pc.CycleID && a.EMID == emID && a.Kind == domain.KindDirectorAssessment {
+				hc.Ratings = a.Ratings
+				hc.Composite = Composite(fw, a.Ratings)
+				for _, r := range a.Ratings {
+					hc.Scores[r.Criterion] = r.Score
+				}
+			}
+		}
+		for _, d := range decisions {
+			if d.CycleID == pc.CycleID && d.EMID == emID {
+				r := d.Rationale
+				hc.Rationale = &r
+			}
+		}
+		h.Cycles = append(h.Cycles, hc)
+	}
+	h.Trajectory = trajectory(h.Cycles)
+	return h, nil
+}
+
+const trendThreshold = 0.1
+
+func trajectory(cs []HistoryCycle) Trajectory {
+	var t Trajectory
+	for i := len(cs) - 1; i >= 0 && cs[i].Cycle.Clean(); i-- {
+		t.AtBarStreak++
+	}
+	var comps []float64
+	for _, c := range cs {
+		if c.Composite != nil {
+			comps = append(comps, *c.Composite)
+		}
+	}
+	if n := len(comps); n >= 2 {
+		first := comps[max(0, n-3)]
+		d := comps[n-1] - first
+		trend := "flat"
+		if d > trendThreshold {
+			trend = "rising"
+		} else if d < -trendThreshold {
+			trend = "falling"
+		}
+		t.Trend = &trend
+	}
+	if n := len(cs); n >= stalledCycles {
+		last := cs[n-1].Decision
+		t.Stalled = last != nil && *last != domain.ReadyNow
+		for _, c := range cs[n-stalledCycles:] {
+			if c.Decision == nil || last == nil || *c.Decision != *last {
+				t.Stalled = false
+			}
+		}
+	}
+	return t
+}
+
+// Packet renders the promotion packet as Markdown: the latest decision,
+// per criterion the score and evidence, the peer advocacy quoted as the
+// cycle's attribution allows, and the history table.
+func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (string, error) {
+	h, err := s.History(ctx, p, emID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Promotion packet: %s\n\n", mdEscape(h.EM.Name))
+	if h.EM.EMSince != nil {
+		fmt.Fprintf(&b, "Engineering manager since %s.\n\n", *h.EM.EMSince)
+	}
+	if len(h.Cycles) == 0 {
+		b.WriteString("No finished calibration cycle yet.\n")
+		return b.String(), nil
+	}
+	last := h.Cycles[len(h.Cycles)-1]
+	fmt.Fprintf(&b, "## Latest decision (%s)\n\n", mdEscape(last.Cycle.CycleName))
+	if last.Decision != nil {
+		fmt.Fprintf(&b, "**%s**", readinessLabel(*last.Decision))
+		if last.Rationale != nil {
+			fmt.Fprintf(&b, ": %s", mdEscape(*last.Rationale))
+		}
+		b.WriteString("\n\n")
+	}
+	if last.Composite != nil {
+		fmt.Fprintf(&b, "Composite %.2f against a bar of %d.\n\n", *last.Composite, last.Framework.Scale.Bar)
+	}
+	b.WriteString("## Criteria\n\n")
+	byKey := map[string]domain.Rating{}
+	for _, r := range last.Ratings {
+		byKey[r.Criterion] = r
+	}
+	for _, c := range last.Framework.Criteria {
+		r, ok := byKey[c.Key]
+		if !ok {
+			fmt.Fprintf(&b, "### %s: not rated\n\n", mdEscape(c.Title))
+			continue
+		}
+		fmt.Fprintf(&b, "### %s: %d (%s)\n\n%s\n\n", mdEscape(c.Title), r.Score, label(last.Framework, r.Score), mdEscape(r.Evidence))
+	}
+	notes, err := s.releasedNotes(ctx, p, h, last)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString("## Peer advocacy\n\n")
+	if len(notes) == 0 {
+		b.WriteString("No peer notes in this cycle.\n\n")
+	}
+	for _, n := range notes {
+		fmt.Fprintf(&b, "> %s\n>\n> — %s, %s\n\n", mdEscape(n.Body), n.Attribution, n.Advocacy)
+	}
+	b.WriteString("## History\n\n| cycle | composite | decision |\n|---|---|---|\n")
+	for _, c := range h.Cycles {
+		comp, dec := "—", "—"
+		if c.Composite != nil {
+			comp = fmt.Sprintf("%.2f", *c.Composite)
+		}
+		if c.Decision != nil {
+			dec = readinessLabel(*c.Decision)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(c.Cycle.CycleName), comp, dec)
+	}
+	t := h.Trajectory
+	fmt.Fprintf(&b, "\nCycles in a row at the bar: %d.", t.AtBarStreak)
+	if t.Trend != nil {
+		fmt.Fprintf(&b, " Trend: %s.", *t.Trend)
+	}
+	if t.Stalled {
+		b.WriteString(" Readiness has not moved for three cycles.")
+	}
+	b.WriteString("\n")
+	return b.String(), nil
+}
+
+// releasedNotes returns the notes about the EM in a cycle, attributed as
+// the cycle says.
+func (s *Cycles) releasedNotes(ctx context.Context, p domain.Principal, h History, hc HistoryCycle) ([]AttributedNote, error) {
+	notes, err := s.store.NotesOf(ctx, []string{hc.Cycle.CycleID})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, n := range notes {
+		ids = append(ids, n.AuthorID)
+	}
+	authors, err := s.store.UsersByID(ctx, p.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []AttributedNote
+	for _, n := range notes {
+		if n.EMID == h.EM.ID {
+			out = append(out, attribute(n, authors[n.AuthorID], hc.Attribution))
+		}
+	}
+	return out, nil
+}
+
+func readinessLabel(r domain.Readiness) string {
+	switch r {
+	case domain.ReadyNow:
+		return "Ready now"
+	case domain.Ready6to12:
+		return "Ready in 6–12 months"
+	case domain.Ready12to24:
+		return "Ready in 12–24 months"
+	}
+	return "Not yet"
+}
+
+func label(fw domain.Framework, score int) string {
+	if i := score - fw.Scale.Min; i >= 0 && i < len(fw.Scale.Labels) {
+		return fw.Scale.Labels[i]
+	}
+	return ""
+}
+
+// mdEscape keeps user text from becoming Markdown structure (headings,
+// links, HTML) in the packet.
+func mdEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+		"<", "&lt;", ">", "&gt;", "#", `\#`, "|", `\|`, "\n", " ")
+	return r.Replace(s)
+}

@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+
+	"github.com/gin-gonic/gin"
+
+	"calibrate/internal/auth"
+	"calibrate/internal/calibration"
+	"calibrate/internal/domain"
+)
+
+type flagDTO struct {
+	Code      string  `json:"code"`
+	Criterion *string `json:"criterion,omitempty"`
+	Message   string  `json:"message"`
+}
+
+type scoreDTO struct {
+	Director *int           `json:"director"`
+	Self     *int           `json:"self"`
+	Peer     map[string]int `json:"peer"`
+}
+
+type readinessDTO struct {
+	Suggested *domain.Readiness `json:"suggested"`
+	Decision  *domain.Readiness `json:"decision"`
+	Previous  *domain.Readiness `json:"previous"`
+}
+
+type boardEMDTO struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	DirectorID string `json:"director_id"`
+}
+
+type boardRowDTO struct {
+	EM               boardEMDTO          `json:"em"`
+	Scores           map[string]scoreDTO `json:"scores"`
+	Composite        *float64            `json:"composite"`
+	EvidenceCoverage *float64            `json:"evidence_coverage"`
+	Readiness        readinessDTO        `json:"readiness"`
+	Flags            []flagDTO           `json:"flags"`
+}
+
+type raterDTO struct {
+	Director domain.Ref `json:"director"`
+	Mean     *float64   `json:"mean"`
+	Stdev    *float64   `json:"stdev"`
+	Count    int        `json:"count"`
+}
+
+type boardCycleDTO struct {
+	ID    string       `json:"id"`
+	Name  string       `json:"name"`
+	State domain.State `json:"state"`
+}
+
+type boardDTO struct {
+	Cycle        boardCycleDTO      `json:"cycle"`
+	Scale        domain.Scale       `json:"scale"`
+	Criteria     []domain.Criterion `json:"criteria"`
+	Rows         []boardRowDTO      `json:"rows"`
+	Distribution map[string]int     `json:"distribution"`
+	Raters       []raterDTO         `json:"raters"`
+	OrgMean      *float64           `json:"org_mean"`
+}
+
+func boardOf(b calibration.Board) boardDTO {
+	d := boardDTO{Cycle: boardCycleDTO{b.Cycle.ID, b.Cycle.Name, b.Cycle.State}, Scale: b.Framework.Scale,
+		Criteria: b.Framework.Criteria, Rows: make([]boardRowDTO, len(b.Rows)), Distribution: b.Distribution,
+		Raters: make([]raterDTO, len(b.Raters)), OrgMean: b.OrgMean}
+	for i, r := range b.Rows {
+		row := boardRowDTO{EM: boardEMDTO{r.EM.ID, r.EM.Name, r.DirectorID}, Scores: map[string]scoreDTO{},
+			Composite: r.Composite, EvidenceCoverage: r.EvidenceCoverage,
+			Readiness: readinessDTO{r.Suggested, r.Decision, r.Previous}, Flags: make([]flagDTO, len(r.Flags))}
+		for k, s := range r.Scores {
+			peer := map[string]int{}
+			for a, n := range s.Peer {
+				peer[string(a)] = n
+			}
+			row.Scores[k] = scoreDTO{s.Director, s.Self, peer}
+		}
+		for j, f := range r.Flags {
+			row.Flags[j] = flagDTO{f.Code, f.Criterion, f.Message}
+		}
+		d.Rows[i] = row
+	}
+	for i, r := range b.Raters {
+		d.Raters[i] = raterDTO{r.Director, r.Mean, r.Stdev, r.Count}
+	}
+	return d
+}
+
+func boardQueryOf(c *gin.Context) calibration.BoardQuery {
+	return calibration.BoardQuery{Sort: c.Query("sort"), Flag: c.Query("flag"), Readiness: c.Query("readiness")}
+}
+
+func (s *Server) board(c *gin.Context) {
+	b, err := s.Cycles.Board(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), boardQueryOf(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, boardOf(b))
+}
+
+var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func (s *Server) boardCSV(c *gin.Context) {
+	data, name, err := s.Cycles.BoardCSV(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), boardQueryOf(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	file := unsafeFilename.ReplaceAllString(name, "-")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="board-%s.csv"`, file))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", data)
+}
+
+type agendaItemDTO struct {
+	EM      domain.Ref `json:"em"`
+	Reasons []string   `json:"reasons"`
+	Minutes int        `json:"minutes"`
+}
+
+func (s *Server) agenda(c *gin.Context) {
+	items, err := s.Cycles.Agenda(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]agendaItemDTO, len(items))
+	for i, it := range items {
+		out[i] = agendaItemDTO{it.EM, it.Reasons, it.Minutes}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
