@@ -37,8 +37,13 @@ const usage = `usage: calibrate <command> [flags]
 commands:
   serve [--addr HOST:PORT] [--demo]   run the API and the web app
   migrate [up|status]                 apply or list database migrations
-  user create --org NAME --email E --name N --role R [--function F] [--manager EMAIL]
+  user create --org NAME --email E --name N --role R [--function F] [--manager EMAIL] [--em-since YYYY-MM-DD]
                                       add a user (password on stdin); creates the organisation
+  backup --out FILE                   write a portable backup (works across SQLite and PostgreSQL)
+  restore --in FILE                   load a backup into an empty database
+  audit verify                        check the audit log's hash chains
+  seed --org NAME --ems N --cycles K [--directors D]
+                                      add a synthetic organisation (tests, benchmarks)
   version                             print the version
 
 configuration comes from the environment: DATABASE_URL, CALIBRATE_ADDR,
@@ -61,6 +66,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv config
 		err = serve(args[1:], stdout, stderr, getenv)
 	case "migrate":
 		err = migrate(args[1:], stdout, stderr, getenv)
+	case "backup":
+		err = backupCmd(args[1:], stdout, stderr, getenv)
+	case "restore":
+		err = restoreCmd(args[1:], stdout, stderr, getenv)
+	case "audit":
+		err = auditCmd(args[1:], stdout, stderr, getenv)
+	case "seed":
+		err = seedCmd(args[1:], stdout, stderr, getenv)
 	case "user":
 		err = userCmd(args[1:], stdin, stdout, stderr, getenv)
 	case "version":
@@ -71,11 +84,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv config
 		fmt.Fprintf(stderr, "calibrate: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
-	if err != nil {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp): // -h: the flag set printed its usage
+		return 0
+	case errors.As(err, &ue): // a wrong flag, like a wrong command
 		fmt.Fprintln(stderr, "calibrate:", err)
-		return 1
+		return 2
 	}
-	return 0
+	fmt.Fprintln(stderr, "calibrate:", err)
+	return 1
+}
+
+// usageError is a command line a flag set refused (it printed its usage).
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	return nil
 }
 
 // open loads the configuration and opens the database: the start of every
@@ -98,7 +131,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "listen address (default $CALIBRATE_ADDR or 127.0.0.1:8080)")
 	withDemo := fs.Bool("demo", false, "load the demo organisations into an empty database")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, st, log, err := open(getenv, stderr)
@@ -227,7 +260,7 @@ func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv co
 	function := fs.String("function", "", "product, design, operations, engineering or other")
 	manager := fs.String("manager", "", "the manager's e-mail")
 	emSince := fs.String("em-since", "", "the date the user became an EM (YYYY-MM-DD)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	password, err := bufio.NewReader(stdin).ReadString('\n')

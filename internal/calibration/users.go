@@ -3,6 +3,7 @@ package calibration
 import (
 	"context"
 	"net/mail"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -105,6 +106,9 @@ func (s *Users) RenameMe(ctx context.Context, p domain.Principal, name string) (
 // List pages the users the caller may see: an admin every user of the
 // organisation, a director their reporting tree.
 func (s *Users) List(ctx context.Context, p domain.Principal, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error) {
+	if err := checkUserFilter(f.Role, f.Function, f.Query); err != nil {
+		return domain.List[domain.User]{}, err
+	}
 	f.OrgID = p.OrgID
 	switch p.Role {
 	case domain.RoleAdmin:
@@ -116,9 +120,7 @@ func (s *Users) List(ctx context.Context, p domain.Principal, f domain.UserFilte
 	return s.store.ListUsers(ctx, f, page)
 }
 
-// Directory lists the active users of the caller's organisation with only
-// name, role and function: how EMs find peers and directors find co-owners.
-func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.Role, fn domain.Function, q string, page domain.Page) (domain.List[domain.User], error) {
+func checkUserFilter(role domain.Role, fn domain.Function, q string) error {
 	f := domain.Fields{}
 	if role != "" && !role.Valid() {
 		f.Add("role", "must be one of admin, director, em, peer")
@@ -129,7 +131,13 @@ func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.R
 	if utf8.RuneCountInString(q) > maxNameLen {
 		f.Add("q", "must have at most 200 characters")
 	}
-	if err := f.Err(); err != nil {
+	return f.Err()
+}
+
+// Directory lists the active users of the caller's organisation with only
+// name, role and function: how EMs find peers and directors find co-owners.
+func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.Role, fn domain.Function, q string, page domain.Page) (domain.List[domain.User], error) {
+	if err := checkUserFilter(role, fn, q); err != nil {
 		return domain.List[domain.User]{}, err
 	}
 	active := true
@@ -272,6 +280,9 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 		}
 		if err := f.Err(); err != nil {
 			return err
+		}
+		if reflect.DeepEqual(before, auditUser(u)) {
+			return nil // nothing changed: no write, no audit entry
 		}
 		if u.ID == p.UserID && (!u.Active || u.Role != domain.RoleAdmin) {
 			return domain.Conflict("self_lockout", "you cannot deactivate or demote yourself; ask another admin")

@@ -99,17 +99,17 @@ func Load(getenv Getenv) (*Config, error) {
 }
 
 func loadKey(getenv Getenv, c *Config) ([]byte, error) {
-	key := getenv("CALIBRATE_JWT_KEY")
+	key, source := getenv("CALIBRATE_JWT_KEY"), "CALIBRATE_JWT_KEY"
 	if file := getenv("CALIBRATE_JWT_KEY_FILE"); key == "" && file != "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("CALIBRATE_JWT_KEY_FILE: %v", err)
 		}
-		key = strings.TrimSpace(string(b))
+		key, source = strings.TrimSpace(string(b)), "CALIBRATE_JWT_KEY_FILE ("+file+")"
 	}
 	if key != "" {
 		if len(key) < MinJWTKeyBytes {
-			return nil, fmt.Errorf("CALIBRATE_JWT_KEY: the secret has %d bytes; at least %d are required", len(key), MinJWTKeyBytes)
+			return nil, fmt.Errorf("%s: the secret has %d bytes; at least %d are required", source, len(key), MinJWTKeyBytes)
 		}
 		return []byte(key), nil
 	}

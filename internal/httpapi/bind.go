@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,7 +35,28 @@ func bindJSON(c *gin.Context, v any) error {
 		}
 		return domain.BadRequest("the body has data after the JSON value")
 	}
-	return nil
+	return optErrors(v)
+}
+
+// optErrors collects the type errors opt fields kept while decoding: the
+// json package cannot name the field of an error a custom decoder returns,
+// so opt keeps it and we name it here from the struct tag.
+func optErrors(v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	rv = rv.Elem()
+	f := domain.Fields{}
+	for i := 0; i < rv.NumField(); i++ {
+		o, ok := rv.Field(i).Addr().Interface().(interface{ typeError() string })
+		if !ok || o.typeError() == "" {
+			continue
+		}
+		name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+		f.Add(name, "must be a %s", o.typeError())
+	}
+	return f.Err()
 }
 
 func decodeError(err error) error {
@@ -66,9 +89,11 @@ func jsonKind(goKind string) string {
 	return "number"
 }
 
-// opt is a field of a PATCH body: it tells "absent" from "null".
+// opt is a field of a PATCH body: it tells "absent" from "null". A value
+// of the wrong type is kept as wrongType for bindJSON to report by name.
 type opt[T any] struct {
 	domain.Optional[T]
+	wrongType string
 }
 
 func (o *opt[T]) UnmarshalJSON(b []byte) error {
@@ -79,11 +104,18 @@ func (o *opt[T]) UnmarshalJSON(b []byte) error {
 	}
 	var v T
 	if err := json.Unmarshal(b, &v); err != nil {
-		return err
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return err
+		}
+		o.wrongType = jsonKind(te.Type.Kind().String())
+		return nil
 	}
 	o.Value = &v
 	return nil
 }
+
+func (o *opt[T]) typeError() string { return o.wrongType }
 
 // pageOf reads limit and cursor: limit 1..100 (larger values are capped),
 // default 50; the cursor is what a previous page returned.

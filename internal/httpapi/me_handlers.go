@@ -55,7 +55,9 @@ func (s *Server) changePassword(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Status(http.StatusNoContent)
+	// A write answers with the written object: the caller's record (the
+	// password itself is never shown).
+	s.getMe(c)
 }
 
 func (s *Server) directory(c *gin.Context) {

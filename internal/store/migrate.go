@@ -19,7 +19,11 @@ type MigrationStatus struct {
 	Applied bool
 }
 
-func (s *Store) provider() (*goose.Provider, error) {
+// provider returns goose's migration runner. A locked one queues on the
+// migration lock (PostgreSQL) before it reads or changes the schema; an
+// unlocked one only reads the version table, so readiness probes never wait
+// behind a replica that is migrating, nor behind each other.
+func (s *Store) provider(locked bool) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations.FS, string(s.dialect))
 	if err != nil {
 		return nil, err
@@ -28,6 +32,8 @@ func (s *Store) provider() (*goose.Provider, error) {
 	var opts []goose.ProviderOption
 	if s.dialect == config.Postgres {
 		dialect = goose.DialectPostgres
+	}
+	if s.dialect == config.Postgres && locked {
 		// Replicas starting together queue on an advisory lock instead of
 		// racing to apply the same migration.
 		locker, err := lock.NewPostgresSessionLocker()
@@ -42,7 +48,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 // Migrate applies every pending migration. A database migrated by newer
 // code than this binary is refused: running old code on it could corrupt it.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	p, err := s.provider()
+	p, err := s.provider(true)
 	if err != nil {
 		return 0, err
 	}
@@ -78,7 +84,7 @@ func latestVersion(p *goose.Provider) int64 {
 // MigrationStatuses lists every migration this binary knows and whether it
 // is applied.
 func (s *Store) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) {
-	p, err := s.provider()
+	p, err := s.provider(true)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +105,7 @@ func (s *Store) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error
 // SchemaCurrent reports whether the database has exactly the migrations
 // this binary knows: what /readyz needs.
 func (s *Store) SchemaCurrent(ctx context.Context) error {
-	p, err := s.provider()
+	p, err := s.provider(false)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 	gcfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true, // our writes run in explicit transactions
-		NowFunc:                func() time.Time { return clock.Now() },
+		NowFunc:                func() time.Time { return clock.Now().UTC().Truncate(time.Microsecond) },
 		TranslateError:         false,
 	}
 	var dial gorm.Dialector
@@ -78,8 +78,14 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 		sqlDB.SetMaxIdleConns(10)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	return &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: clock, log: log}, nil
+	return &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: microClock{clock}, log: log}, nil
 }
+
+// microClock truncates times to microseconds, the precision PostgreSQL
+// keeps, so what a write answers equals what a later read returns.
+type microClock struct{ domain.Clock }
+
+func (c microClock) Now() time.Time { return c.Clock.Now().UTC().Truncate(time.Microsecond) }
 
 // sqliteDSN turns a path into a DSN with the pragmas every connection needs:
 //   - foreign_keys(1): SQLite does not enforce REFERENCES otherwise;
@@ -171,6 +177,6 @@ func notFound(err error, what string) error {
 // with clock: how the demo records cycles that happened in the past.
 func (s *Store) WithClock(clock domain.Clock) *Store {
 	cp := *s
-	cp.clock = clock
+	cp.clock = microClock{clock}
 	return &cp
 }
