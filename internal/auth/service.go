@@ -31,7 +31,7 @@ type Store interface {
 	Audit(ctx context.Context, e domain.AuditEntry) error
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	Org(ctx context.Context, id string) (domain.Organization, error)
-	UpdateUser(ctx context.Context, u *domain.User) error
+	SetPassword(ctx context.Context, orgID, id, hash string) error
 	SessionUser(ctx context.Context, sessionID, userID string) (domain.User, domain.Session, error)
 	CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time) (string, error)
 	RotateRefresh(ctx context.Context, oldHash, newHash string) (domain.Session, domain.RefreshOutcome, error)
@@ -218,8 +218,9 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, curren
 		return err
 	}
 	return s.store.Tx(ctx, func(ctx context.Context) error {
-		u.PasswordHash = hash
-		if err := s.store.UpdateUser(ctx, &u); err != nil {
+		// Only the hash: u was read before two argon2 runs, and writing it
+		// back whole would undo a deactivation or role change made since.
+		if err := s.store.SetPassword(ctx, u.OrgID, u.ID, hash); err != nil {
 			return err
 		}
 		if err := s.store.RevokeUserSessions(ctx, u.ID, p.SessionID); err != nil {

@@ -13,6 +13,7 @@ import (
 // BoardStore is what the board reads, in a fixed number of queries
 // whatever the number of participants.
 type BoardStore interface {
+	CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, error)
 	CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error)
 	PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error)
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
@@ -68,11 +69,16 @@ func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, 
 	if err := q.validate(); err != nil {
 		return Board{}, err
 	}
-	c, err := s.owned(ctx, p, cycleID)
+	// One query gives the cycle, its members and decisions: the board costs
+	// the same few round trips whatever the number of participants.
+	c, people, decisions, err := s.board.CycleSnapshot(ctx, p.OrgID, cycleID)
 	if err != nil {
 		return Board{}, err
 	}
-	b, err := s.buildBoard(ctx, c)
+	if p.Role == domain.RoleEM || !canSee(p, c) {
+		return Board{}, domain.NotFound("cycle")
+	}
+	b, err := s.buildBoard(ctx, c, people, decisions)
 	if err != nil {
 		return Board{}, err
 	}
@@ -107,31 +113,20 @@ func knownFlag(code string) bool {
 	return false
 }
 
-func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle) (Board, error) {
+func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[string]domain.User, decisions []domain.Decision) (Board, error) {
 	fw, err := s.store.Framework(ctx, c.OrgID, c.FrameworkID)
 	if err != nil {
 		return Board{}, err
 	}
-	ids := make([]string, 0, len(c.Participants)+len(c.Owners))
 	emIDs := make([]string, 0, len(c.Participants))
 	for _, pt := range c.Participants {
-		ids = append(ids, pt.EMID)
 		emIDs = append(emIDs, pt.EMID)
-	}
-	ids = append(ids, c.Owners...)
-	people, err := s.store.UsersByID(ctx, c.OrgID, ids)
-	if err != nil {
-		return Board{}, err
 	}
 	ratings, err := s.board.CycleRatings(ctx, c.ID)
 	if err != nil {
 		return Board{}, err
 	}
 	notes, err := s.store.NotesOf(ctx, []string{c.ID})
-	if err != nil {
-		return Board{}, err
-	}
-	decisions, err := s.store.Decisions(ctx, []string{c.ID})
 	if err != nil {
 		return Board{}, err
 	}
@@ -261,7 +256,7 @@ func (q BoardQuery) apply(rows []BoardRow) []BoardRow {
 		if q.Flag != "" && !r.has(q.Flag) {
 			continue
 		}
-		if q.Readiness != "" && r.readinessKey() != q.Readiness {
+		if q.Readiness != "" && !r.matchesReadiness(q.Readiness) {
 			continue
 		}
 		out = append(out, r)
@@ -313,14 +308,17 @@ func readinessRank(r BoardRow) int {
 	return len(domain.Readinesses)
 }
 
-func (r BoardRow) readinessKey() string {
+// matchesReadiness: "undecided" keeps the rows without a decision, as the
+// distribution counts them; a readiness value keeps the rows decided so,
+// and the undecided rows whose suggestion it is.
+func (r BoardRow) matchesReadiness(want string) bool {
 	switch {
+	case want == "undecided":
+		return r.Decision == nil
 	case r.Decision != nil:
-		return string(*r.Decision)
-	case r.Suggested != nil:
-		return string(*r.Suggested)
+		return string(*r.Decision) == want
 	}
-	return "undecided"
+	return r.Suggested != nil && string(*r.Suggested) == want
 }
 
 func (r BoardRow) has(code string) bool {

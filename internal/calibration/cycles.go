@@ -39,6 +39,7 @@ type CycleStore interface {
 	SetRequestStatus(ctx context.Context, id string, st domain.RequestStatus) error
 	DeleteRequestsAbout(ctx context.Context, cycleID string, emIDs []string) error
 	ListPeerRequests(ctx context.Context, f domain.RequestFilter, page domain.Page) (domain.List[domain.PeerRequest], error)
+	PeerRequestsBy(ctx context.Context, orgID, userID string) ([]domain.PeerRequest, error)
 	PeerRequestsOf(ctx context.Context, cycleIDs []string) ([]domain.PeerRequest, error)
 	Note(ctx context.Context, requestID string) (domain.PeerNote, error)
 	NotesByRequest(ctx context.Context, requestIDs []string) (map[string]domain.PeerNote, error)
@@ -264,19 +265,23 @@ func (s *Cycles) visible(ctx context.Context, p domain.Principal, id string) (do
 	if err != nil {
 		return c, err
 	}
-	ok := false
-	switch p.Role {
-	case domain.RoleAdmin:
-		ok = true
-	case domain.RoleDirector:
-		ok = c.IsOwner(p.UserID)
-	case domain.RoleEM:
-		_, ok = c.Participant(p.UserID)
-	}
-	if !ok {
+	if !canSee(p, c) {
 		return domain.Cycle{}, domain.NotFound("cycle")
 	}
 	return c, nil
+}
+
+func canSee(p domain.Principal, c domain.Cycle) bool {
+	switch p.Role {
+	case domain.RoleAdmin:
+		return true
+	case domain.RoleDirector:
+		return c.IsOwner(p.UserID)
+	case domain.RoleEM:
+		_, ok := c.Participant(p.UserID)
+		return ok
+	}
+	return false
 }
 
 // owned loads a cycle the caller owns or, for reading, an admin's.

@@ -2,6 +2,7 @@ package calibration
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"calibrate/internal/domain"
@@ -137,9 +138,22 @@ func attribute(n domain.PeerNote, author domain.User, mode domain.Attribution) A
 	case domain.AttributionByFunction:
 		fn := author.Function
 		a.Function = &fn
-		a.Attribution = "a " + string(fn) + " partner"
+		a.Attribution = functionPartner(fn)
 	default:
 		a.Attribution = "a colleague"
 	}
 	return a
+}
+
+// functionPartner is the by_function attribution line: "a product
+// partner", "an operations partner"; for the function "other", "a partner
+// from another function".
+func functionPartner(fn domain.Function) string {
+	switch {
+	case fn == domain.FunctionOther || fn == "":
+		return "a partner from another function"
+	case strings.ContainsRune("aeiou", rune(fn[0])):
+		return "an " + string(fn) + " partner"
+	}
+	return "a " + string(fn) + " partner"
 }

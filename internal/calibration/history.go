@@ -42,6 +42,9 @@ func (s *Cycles) emAccess(ctx context.Context, p domain.Principal, emID string) 
 	if err != nil {
 		return em, false, err
 	}
+	if em.Role != domain.RoleEM {
+		return domain.User{}, false, domain.NotFound("EM")
+	}
 	switch p.Role {
 	case domain.RoleAdmin:
 		return em, false, nil

@@ -120,6 +120,8 @@ func (s *Cycles) RequestPeer(ctx context.Context, p domain.Principal, cycleID st
 	if err != nil {
 		return RequestView{}, err
 	}
+	// A request just made is open: saying so reveals no answer.
+	vs[0].ShowStatus = true
 	return vs[0], nil
 }
 
@@ -146,7 +148,13 @@ func (s *Cycles) Requests(ctx context.Context, p domain.Principal, page domain.P
 	}
 	var summary []RequestSummary
 	if p.Role == domain.RoleEM {
-		summary = summarise(l.Items, p.UserID)
+		// Counted over every request the EM made, not over this page: a
+		// cycle's requests may straddle pages.
+		made, err := s.store.PeerRequestsBy(ctx, p.OrgID, p.UserID)
+		if err != nil {
+			return domain.List[RequestView]{}, nil, err
+		}
+		summary = summarise(made, p.UserID)
 	}
 	return domain.List[RequestView]{Items: views, NextCursor: l.NextCursor}, summary, nil
 }

@@ -16,6 +16,8 @@ type UserStore interface {
 	Tx(ctx context.Context, fn func(ctx context.Context) error) error
 	Audit(ctx context.Context, e domain.AuditEntry) error
 	User(ctx context.Context, orgID, id string) (domain.User, error)
+	// LockUser reads a user for a read-modify-write in a transaction.
+	LockUser(ctx context.Context, orgID, id string) (domain.User, error)
 	Org(ctx context.Context, id string) (domain.Organization, error)
 	OrgByName(ctx context.Context, name string) (domain.Organization, error)
 	CreateOrg(ctx context.Context, name string) (domain.Organization, error)
@@ -90,7 +92,7 @@ func (s *Users) RenameMe(ctx context.Context, p domain.Principal, name string) (
 	var u domain.User
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
 		var err error
-		if u, err = s.store.User(ctx, p.OrgID, p.UserID); err != nil {
+		if u, err = s.store.LockUser(ctx, p.OrgID, p.UserID); err != nil {
 			return err
 		}
 		before := u.Name
@@ -237,7 +239,9 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 	var u domain.User
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
 		var err error
-		if u, err = s.store.User(ctx, p.OrgID, id); err != nil {
+		// Locked: UpdateUser writes the whole record back, which must not
+		// undo a concurrent change (a rename racing a deactivation).
+		if u, err = s.store.LockUser(ctx, p.OrgID, id); err != nil {
 			return err
 		}
 		before := auditUser(u)

@@ -178,7 +178,7 @@ func evidence(criterion string, score int, project string) string {
 		if above {
 			return fmt.Sprintf("Made the build-versus-buy call on %s with a written recommendation, no escalation needed.", project)
 		}
-		return fmt.Sprintf("Waited for direction on the %s scope cut instead of proposing one.", project)
+		return fmt.Sprintf("Waited for direction on the scope cut of %s instead of proposing one.", project)
 	case "strategic_thinking":
 		if above {
 			return fmt.Sprintf("Tied %s to the retention goal and proposed the investment with a cost case.", project)

@@ -219,6 +219,10 @@ func (s *Store) SaveDecision(ctx context.Context, d *domain.Decision, expect int
 	if res.RowsAffected == 0 {
 		return domain.StaleVersion("the decision")
 	}
+	// The caller does not know the row's id (the audit entry names it).
+	if err := db.Model(&decisionRow{}).Where("cycle_id = ? AND em_id = ?", d.CycleID, d.EMID).Pluck("id", &d.ID).Error; err != nil {
+		return err
+	}
 	d.Version, d.UpdatedAt = expect+1, &now
 	return nil
 }

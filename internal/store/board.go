@@ -20,8 +20,10 @@ func (s *Store) CycleRatings(ctx context.Context, cycleID string) ([]domain.Rati
 }
 
 // PastCycles returns, for each of emIDs, every finalized or released cycle
-// they took part in other than except, oldest first, with the decision and
-// how the director's ratings stood against the bar — in one query.
+// they took part in before except, oldest first, with the decision and how
+// the director's ratings stood against the bar — in one query. "Before"
+// matters when except is itself finished: the board of an old cycle must
+// not take a later cycle for the previous one. An empty except means all.
 func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
@@ -37,7 +39,9 @@ FROM cycle_participants cp
 JOIN cycles c ON c.id = cp.cycle_id
 LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = cp.em_id
 WHERE cp.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
-ORDER BY cp.em_id, c.finalized_at, c.id`, emIDs, except).Scan(&rows).Error
+  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
+    AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))
+ORDER BY cp.em_id, c.finalized_at, c.id`, emIDs, except, except).Scan(&rows).Error
 	for i := range rows {
 		rows[i].FinalizedAt = utcPtr(rows[i].FinalizedAt)
 		rows[i].ReleasedAt = utcPtr(rows[i].ReleasedAt)

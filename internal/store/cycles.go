@@ -90,7 +90,13 @@ func (s *Store) insertMembers(ctx context.Context, c *domain.Cycle) error {
 		parts[i] = participantRow{CycleID: c.ID, EMID: p.EMID, DirectorID: p.DirectorID, Open: !c.State.Done()}
 	}
 	if err := s.conn(ctx).Create(&parts).Error; err != nil {
-		return translate(err)
+		// Participants are distinct (the service checked), so the one key
+		// that can refuse them is "one unfinished cycle per EM": a
+		// concurrent cycle took the EM after the service looked.
+		if err := translate(err); domain.IsKind(err, domain.KindConflict) {
+			return domain.Conflict(domain.CodeEMInActiveCycle, "an EM of this cycle was just added to another cycle that is not finalized; reload and try again")
+		}
+		return err
 	}
 	return nil
 }
@@ -158,7 +164,21 @@ func (s *Store) Cycle(ctx context.Context, orgID, id string) (domain.Cycle, erro
 	return cs[0], nil
 }
 
-// withMembers loads owners and participants of the rows in two queries.
+// membersSQL selects the owners (the lead included) and participants of
+// the cycles in ?, as one list: kind, user_id, director_id.
+const membersSQL = `
+SELECT cycle_id, 'owner' AS kind, user_id, '' AS director_id FROM cycle_owners WHERE cycle_id IN ?
+UNION ALL
+SELECT cycle_id, 'participant' AS kind, em_id AS user_id, director_id FROM cycle_participants WHERE cycle_id IN ?`
+
+type memberRow struct {
+	CycleID    string
+	Kind       string
+	UserID     string
+	DirectorID string
+}
+
+// withMembers loads the owners and participants of the rows in one query.
 func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycle, error) {
 	out := make([]domain.Cycle, len(rows))
 	if len(rows) == 0 {
@@ -173,23 +193,92 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 		out[i].Owners = []string{r.LeadID}
 		out[i].Participants = []domain.Participant{}
 	}
-	var owners []ownerRow
-	if err := s.conn(ctx).Where("cycle_id IN ? AND is_lead = ?", ids, false).Order("cycle_id, user_id").Find(&owners).Error; err != nil {
+	var members []memberRow
+	if err := s.conn(ctx).Raw(membersSQL+" ORDER BY cycle_id, kind, user_id", ids, ids).Scan(&members).Error; err != nil {
 		return nil, err
 	}
-	for _, o := range owners {
-		c := &out[index[o.CycleID]]
-		c.Owners = append(c.Owners, o.UserID)
-	}
-	var parts []participantRow
-	if err := s.conn(ctx).Where("cycle_id IN ?", ids).Order("cycle_id, em_id").Find(&parts).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range parts {
-		c := &out[index[p.CycleID]]
-		c.Participants = append(c.Participants, domain.Participant{EMID: p.EMID, DirectorID: p.DirectorID})
+	for _, m := range members {
+		c := &out[index[m.CycleID]]
+		if m.Kind == "owner" {
+			if m.UserID != c.LeadID {
+				c.Owners = append(c.Owners, m.UserID)
+			}
+		} else {
+			c.Participants = append(c.Participants, domain.Participant{EMID: m.UserID, DirectorID: m.DirectorID})
+		}
 	}
 	return out, nil
+}
+
+// CycleSnapshot loads, in one query, a cycle with its members' records and
+// the decisions of its participants: the start of the board.
+func (s *Store) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, error) {
+	var rows []struct {
+		C          cycleRow `gorm:"embedded"`
+		MKind      *string
+		MUser      *string
+		MDirector  *string
+		UName      *string
+		UEMSince   *string `gorm:"column:u_em_since"`
+		UFunction  *string
+		URole      *string
+		DID        *string `gorm:"column:d_id"`
+		DReadiness *string
+		DRationale *string
+		DVersion   *int
+		DDirector  *string
+		DUpdatedAt *time.Time
+	}
+	err := s.conn(ctx).Raw(`
+SELECT c.*, m.kind AS m_kind, m.user_id AS m_user, m.director_id AS m_director,
+  u.name AS u_name, u.em_since AS u_em_since, u.function AS u_function, u.role AS u_role,
+  d.id AS d_id, d.readiness AS d_readiness, d.rationale AS d_rationale, d.version AS d_version,
+  d.director_id AS d_director, d.updated_at AS d_updated_at
+FROM cycles c
+LEFT JOIN (`+membersSQL+`) m ON m.cycle_id = c.id
+LEFT JOIN users u ON u.id = m.user_id
+LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
+WHERE c.org_id = ? AND c.id = ?
+ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Scan(&rows).Error
+	if err != nil {
+		return domain.Cycle{}, nil, nil, err
+	}
+	if len(rows) == 0 {
+		return domain.Cycle{}, nil, nil, domain.NotFound("cycle")
+	}
+	c := rows[0].C.domain()
+	c.Owners, c.Participants = []string{c.LeadID}, []domain.Participant{}
+	people := map[string]domain.User{}
+	var decisions []domain.Decision
+	for _, r := range rows {
+		if r.MKind == nil {
+			continue
+		}
+		u := domain.User{ID: *r.MUser, OrgID: orgID, Name: deref(r.UName), EMSince: r.UEMSince,
+			Function: domain.Function(deref(r.UFunction)), Role: domain.Role(deref(r.URole))}
+		people[u.ID] = u
+		if *r.MKind == "owner" {
+			if u.ID != c.LeadID {
+				c.Owners = append(c.Owners, u.ID)
+			}
+			continue
+		}
+		c.Participants = append(c.Participants, domain.Participant{EMID: u.ID, DirectorID: deref(r.MDirector)})
+		if r.DID != nil {
+			decisions = append(decisions, domain.Decision{ID: *r.DID, CycleID: c.ID, EMID: u.ID, DirectorID: deref(r.DDirector),
+				Readiness: domain.Readiness(deref(r.DReadiness)), Rationale: deref(r.DRationale), Version: deref(r.DVersion),
+				UpdatedAt: utcPtr(r.DUpdatedAt)})
+		}
+	}
+	return c, people, decisions, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // ListCycles pages the cycles matching f, newest first.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"calibrate/internal/config"
 	"calibrate/internal/domain"
 )
 
@@ -67,8 +68,18 @@ func (s *Store) CreatePeerRequest(ctx context.Context, r *domain.PeerRequest) er
 	return nil
 }
 
-// CountPeerRequests counts the requests about emID in cycleID.
+// CountPeerRequests counts the requests about emID in cycleID. On
+// PostgreSQL it first locks the EM's participation row, so that within a
+// transaction two requests racing for the EM's last place are counted one
+// after the other (SQLite has a single writer already).
 func (s *Store) CountPeerRequests(ctx context.Context, cycleID, emID string) (int64, error) {
+	if s.dialect == config.Postgres {
+		var locked []int
+		if err := s.conn(ctx).Raw("SELECT 1 FROM cycle_participants WHERE cycle_id = ? AND em_id = ? FOR UPDATE",
+			cycleID, emID).Scan(&locked).Error; err != nil {
+			return 0, err
+		}
+	}
 	var n int64
 	err := s.conn(ctx).Model(&requestRow{}).Where("cycle_id = ? AND em_id = ?", cycleID, emID).Count(&n).Error
 	return n, err
@@ -136,6 +147,24 @@ func (s *Store) ListPeerRequests(ctx context.Context, f domain.RequestFilter, pa
 	}
 	for _, r := range rows {
 		out.Items = append(out.Items, r.domain())
+	}
+	return out, nil
+}
+
+// PeerRequestsBy returns every request userID made in orgID, newest first:
+// what an EM's per-cycle counts are made of, whichever page they are on.
+// An EM asks only about themself, at most eight times a cycle.
+func (s *Store) PeerRequestsBy(ctx context.Context, orgID, userID string) ([]domain.PeerRequest, error) {
+	db := s.conn(ctx)
+	var rows []requestRow
+	err := db.Where("requested_by = ? AND cycle_id IN (?)", userID, db.Model(&cycleRow{}).Select("id").Where("org_id = ?", orgID)).
+		Order("id DESC").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.PeerRequest, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
 	}
 	return out, nil
 }

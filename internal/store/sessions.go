@@ -52,10 +52,13 @@ func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, exp
 }
 
 // RotateRefresh spends the token oldHash and issues newHash in its session.
-// A token used before is a replay, and revokes the whole session; a token
-// spent by a concurrent request at this instant is only refused, so two tabs
-// refreshing at once do not sign the user out. The spend is a conditional
-// UPDATE, so exactly one of concurrent callers rotates.
+// A token used before is a replay, and revokes the whole session. The spend
+// is a conditional UPDATE, so exactly one of concurrent callers rotates; a
+// caller that loses that race inside its transaction (RefreshRaced) is only
+// refused. But a caller that reads the token after the winner committed —
+// always on SQLite, where transactions run one at a time, and usually on
+// PostgreSQL — sees a replay: two tabs refreshing with one token sign the
+// user out, so the web app must not refresh from two tabs at once.
 func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string) (domain.Session, domain.RefreshOutcome, error) {
 	var sess domain.Session
 	outcome := domain.RefreshUnknown

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm/clause"
+
 	"calibrate/internal/domain"
 )
 
@@ -125,12 +127,42 @@ func (s *Store) UsersByID(ctx context.Context, orgID string, ids []string) (map[
 	return out, nil
 }
 
-// UpdateUser writes u's editable fields.
+// LockUser returns the user id of organisation orgID and, on PostgreSQL,
+// locks the row until the transaction of ctx ends, so a read-modify-write
+// of the record (UpdateUser) cannot undo a concurrent one, such as an
+// admin's deactivation. SQLite transactions already run one at a time.
+func (s *Store) LockUser(ctx context.Context, orgID, id string) (domain.User, error) {
+	var r userRow
+	err := s.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("org_id = ? AND id = ?", orgID, id).Take(&r).Error
+	if err != nil {
+		return domain.User{}, notFound(err, "user")
+	}
+	return r.domain(), nil
+}
+
+// UpdateUser writes u's editable fields. The password hash is not one of
+// them (SetPassword writes it): a record read before a password change must
+// not put the old hash back.
 func (s *Store) UpdateUser(ctx context.Context, u *domain.User) error {
 	u.UpdatedAt = s.clock.Now()
 	res := s.conn(ctx).Model(&userRow{}).Where("org_id = ? AND id = ?", u.OrgID, u.ID).
-		Select("name", "role", "function", "manager_id", "em_since", "active", "password_hash", "updated_at").
+		Select("name", "role", "function", "manager_id", "em_since", "active", "updated_at").
 		Updates(userRowOf(*u))
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound("user")
+	}
+	return nil
+}
+
+// SetPassword writes a user's password hash and nothing else, so a
+// password change cannot undo what an admin changed while it was hashing.
+func (s *Store) SetPassword(ctx context.Context, orgID, id, hash string) error {
+	res := s.conn(ctx).Model(&userRow{}).Where("org_id = ? AND id = ?", orgID, id).
+		Updates(map[string]any{"password_hash": hash, "updated_at": s.clock.Now()})
 	if res.Error != nil {
 		return translate(res.Error)
 	}
@@ -271,17 +303,51 @@ func (s *Store) CreateFramework(ctx context.Context, fw domain.Framework) (domai
 	return fw, translate(err)
 }
 
-// Framework returns framework id of orgID with its criteria.
+// Framework returns framework id of orgID with its criteria, in one query.
 func (s *Store) Framework(ctx context.Context, orgID, id string) (domain.Framework, error) {
-	var row frameworkRow
-	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&row).Error; err != nil {
-		return domain.Framework{}, notFound(err, "framework")
+	var rows []struct {
+		F            frameworkRow `gorm:"embedded"`
+		InUse        bool
+		KPosition    *int
+		KKey         *string
+		KTitle       *string
+		KDescription *string
+		KWeight      *float64
 	}
-	fws, err := s.withCriteria(ctx, []frameworkRow{row})
+	err := s.conn(ctx).Raw(`
+SELECT f.*, EXISTS (SELECT 1 FROM cycles WHERE cycles.framework_id = f.id) AS in_use,
+  k.position AS k_position, k.key AS k_key, k.title AS k_title, k.description AS k_description, k.weight AS k_weight
+FROM frameworks f LEFT JOIN criteria k ON k.framework_id = f.id
+WHERE f.org_id = ? AND f.id = ?
+ORDER BY k.position`, orgID, id).Scan(&rows).Error
 	if err != nil {
 		return domain.Framework{}, err
 	}
-	return fws[0], nil
+	if len(rows) == 0 {
+		return domain.Framework{}, domain.NotFound("framework")
+	}
+	fw, err := rows[0].F.domain()
+	if err != nil {
+		return fw, err
+	}
+	fw.InUse = rows[0].InUse
+	for _, r := range rows {
+		if r.KKey != nil {
+			fw.Criteria = append(fw.Criteria, domain.Criterion{Key: *r.KKey, Title: deref(r.KTitle),
+				Description: deref(r.KDescription), Weight: deref(r.KWeight)})
+		}
+	}
+	return fw, nil
+}
+
+func (r frameworkRow) domain() (domain.Framework, error) {
+	var labels []string
+	if err := json.Unmarshal([]byte(r.Labels), &labels); err != nil {
+		return domain.Framework{}, err
+	}
+	return domain.Framework{ID: r.ID, OrgID: r.OrgID, Name: r.Name, Version: r.Version, BasedOn: r.BasedOn,
+		Scale:    domain.Scale{Min: r.ScaleMin, Max: r.ScaleMax, Bar: r.Bar, Labels: labels},
+		Criteria: []domain.Criterion{}, CreatedAt: r.CreatedAt.UTC()}, nil
 }
 
 // LatestFramework returns the newest version of the framework called name.
@@ -340,13 +406,15 @@ func (s *Store) withCriteria(ctx context.Context, rows []frameworkRow) ([]domain
 		return nil, err
 	}
 	for _, r := range rows {
-		var labels []string
-		if err := json.Unmarshal([]byte(r.Labels), &labels); err != nil {
+		fw, err := r.domain()
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, domain.Framework{ID: r.ID, OrgID: r.OrgID, Name: r.Name, Version: r.Version, BasedOn: r.BasedOn,
-			Scale:    domain.Scale{Min: r.ScaleMin, Max: r.ScaleMax, Bar: r.Bar, Labels: labels},
-			Criteria: byFw[r.ID], InUse: inUse[r.ID], CreatedAt: r.CreatedAt.UTC()})
+		if c := byFw[r.ID]; c != nil {
+			fw.Criteria = c
+		}
+		fw.InUse = inUse[r.ID]
+		out = append(out, fw)
 	}
 	return out, nil
 }

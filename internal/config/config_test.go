@@ -1,0 +1,201 @@
+package config
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// env is a getenv over a map: tests never read the real environment.
+func env(m map[string]string) Getenv {
+	return func(k string) string { return m[k] }
+}
+
+const goodKey = "0123456789abcdef0123456789abcdef" // exactly MinJWTKeyBytes
+
+func TestDefaults(t *testing.T) {
+	// A key is given so the default SQLite path (relative to the working
+	// directory) is not used to keep a generated one.
+	c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != DefaultDatabaseURL || c.Dialect != SQLite || c.SQLitePath != "data/calibrate.db" {
+		t.Errorf("database: %q %q %q", c.DatabaseURL, c.Dialect, c.SQLitePath)
+	}
+	if c.Addr != "127.0.0.1:8080" {
+		t.Errorf("addr %q", c.Addr)
+	}
+	if c.LogLevel != slog.LevelInfo {
+		t.Errorf("log level %v", c.LogLevel)
+	}
+	if c.AllowedOrigins != nil || c.TrustedProxies != nil {
+		t.Errorf("lists: %v %v", c.AllowedOrigins, c.TrustedProxies)
+	}
+	if string(c.JWTKey) != goodKey {
+		t.Errorf("key %q", c.JWTKey)
+	}
+}
+
+func TestValues(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"DATABASE_URL":              "postgresql://u:p@db:5432/calibrate?sslmode=disable",
+		"CALIBRATE_ADDR":            "0.0.0.0:9000",
+		"CALIBRATE_JWT_KEY":         goodKey,
+		"CALIBRATE_ALLOWED_ORIGINS": " https://a.example.com/ , http://localhost:5173,, ",
+		"CALIBRATE_LOG_LEVEL":       "WARNING",
+		"CALIBRATE_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Dialect != Postgres || c.SQLitePath != "" || c.Addr != "0.0.0.0:9000" || c.LogLevel != slog.LevelWarn {
+		t.Errorf("got %+v", c)
+	}
+	if got := strings.Join(c.AllowedOrigins, " "); got != "https://a.example.com http://localhost:5173" {
+		t.Errorf("origins %q", got)
+	}
+	if got := strings.Join(c.TrustedProxies, " "); got != "10.0.0.0/8 192.168.1.1" {
+		t.Errorf("proxies %q", got)
+	}
+}
+
+func TestLogLevels(t *testing.T) {
+	for in, want := range map[string]slog.Level{
+		"": slog.LevelInfo, "info": slog.LevelInfo, "debug": slog.LevelDebug, "Debug": slog.LevelDebug,
+		"warn": slog.LevelWarn, "warning": slog.LevelWarn, "error": slog.LevelError,
+	} {
+		c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_LOG_LEVEL": in}))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.LogLevel != want {
+			t.Errorf("%q: %v, want %v", in, c.LogLevel, want)
+		}
+	}
+}
+
+// Every bad configuration stops with one sentence naming the variable.
+func TestRefused(t *testing.T) {
+	dir := t.TempDir()
+	shortFile := filepath.Join(dir, "short.key")
+	if err := os.WriteFile(shortFile, []byte("too-short\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"unknown scheme", map[string]string{"DATABASE_URL": "mysql://root:hunter2@db/x"}, "DATABASE_URL: unknown scheme"},
+		{"sqlite without a path", map[string]string{"DATABASE_URL": "sqlite:"}, "DATABASE_URL: sqlite: needs a file path"},
+		{"short key", map[string]string{"CALIBRATE_JWT_KEY": "short"}, "CALIBRATE_JWT_KEY: the secret has 5 bytes; at least 32"},
+		{"short key file", map[string]string{"CALIBRATE_JWT_KEY_FILE": shortFile}, "CALIBRATE_JWT_KEY_FILE (" + shortFile + "): the secret has 9 bytes"},
+		{"missing key file", map[string]string{"CALIBRATE_JWT_KEY_FILE": filepath.Join(dir, "nope")}, "CALIBRATE_JWT_KEY_FILE:"},
+		{"postgres without a key", map[string]string{"DATABASE_URL": "postgres://db/x"}, "CALIBRATE_JWT_KEY (or CALIBRATE_JWT_KEY_FILE) is required with PostgreSQL"},
+		{"bad log level", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_LOG_LEVEL": "loud"}, `CALIBRATE_LOG_LEVEL: "loud" is not one of`},
+		{"bad origin", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "calibrate.example.com"}, "CALIBRATE_ALLOWED_ORIGINS:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(env(tc.env))
+			if err == nil {
+				t.Fatalf("accepted: %+v", c)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q does not say %q", msg, tc.want)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+		})
+	}
+}
+
+// A password in DATABASE_URL never reaches an error message (and so the logs).
+func TestUnknownSchemeHidesPassword(t *testing.T) {
+	_, err := Load(env(map[string]string{"DATABASE_URL": "mysql://root:hunter2@db:3306/x"}))
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "@db:3306/x") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// CALIBRATE_JWT_KEY wins over the file; the file's surrounding space is
+// ignored (editors and `echo` add a newline).
+func TestKeyFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "jwt.key")
+	if err := os.WriteFile(file, []byte("  "+goodKey+"-from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://db/x", "CALIBRATE_JWT_KEY_FILE": file}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.JWTKey) != goodKey+"-from-file" {
+		t.Errorf("key from file %q", c.JWTKey)
+	}
+	c, err = Load(env(map[string]string{"DATABASE_URL": "postgres://db/x", "CALIBRATE_JWT_KEY_FILE": file, "CALIBRATE_JWT_KEY": goodKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.JWTKey) != goodKey {
+		t.Errorf("the variable should win over the file: %q", c.JWTKey)
+	}
+}
+
+// The embedded default needs no setup: the first start generates a key
+// beside the database file, readable by the owner only, and later starts
+// reuse it so sessions survive a restart.
+func TestSQLiteKeyIsGeneratedAndKept(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	e := env(map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "calibrate.db")})
+	first, err := Load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.JWTKey) < MinJWTKeyBytes {
+		t.Fatalf("generated key has %d bytes", len(first.JWTKey))
+	}
+	path := filepath.Join(dir, "jwt.key")
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("%s has mode %v, want 0600", path, perm)
+	}
+	second, err := Load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.JWTKey, second.JWTKey) {
+		t.Error("the second start generated a new key instead of reusing the kept one")
+	}
+
+	// A kept key that was truncated is refused rather than silently used.
+	if err := os.WriteFile(path, []byte("short\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(e); err == nil || !strings.Contains(err.Error(), "delete it to generate a new one") {
+		t.Errorf("short kept key: %v", err)
+	}
+}
+
+// Two databases in different directories get different keys.
+func TestSQLiteKeysDifferPerDirectory(t *testing.T) {
+	a, err := Load(env(map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "a.db")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(env(map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "b.db")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(a.JWTKey, b.JWTKey) {
+		t.Error("two generated keys are equal")
+	}
+}

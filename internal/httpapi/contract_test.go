@@ -1,0 +1,498 @@
+package httpapi_test
+
+// The contract tests keep api/openapi.yaml and the router in step: every
+// route is documented and every documented operation is routed, with the
+// same access rules; and every response any test gets through Env.Do is
+// validated against the document (testkit/contract.go). The walkthrough
+// below makes sure each operation's success shape is validated at least
+// once: a new route needs a success call there.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"calibrate/internal/demo"
+	"calibrate/internal/testkit"
+)
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	doc := testkit.OpenAPI(t)
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("%s: %v", testkit.SpecFile, err)
+	}
+}
+
+// contractOp is one operation of the document.
+type contractOp struct {
+	op       *openapi3.Operation
+	security openapi3.SecurityRequirements
+}
+
+func contractOperations(doc *openapi3.T) map[string]contractOp {
+	ops := map[string]contractOp{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			sec := doc.Security
+			if op.Security != nil {
+				sec = *op.Security
+			}
+			ops[method+" "+path] = contractOp{op, sec}
+		}
+	}
+	return ops
+}
+
+var ginParam = regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
+
+func TestRoutesMatchOpenAPI(t *testing.T) {
+	e := testkit.New(t, testkit.Options{NoDemo: true})
+	ops := contractOperations(testkit.OpenAPI(t))
+
+	routed := map[string]bool{}
+	for _, r := range e.Server.Routes() {
+		key := r.Method + " " + ginParam.ReplaceAllString(r.Path, "{$1}")
+		routed[key] = true
+		o, ok := ops[key]
+		if !ok {
+			t.Errorf("route %s is not documented in %s", key, testkit.SpecFile)
+			continue
+		}
+		bearer := slices.ContainsFunc(o.security, func(req openapi3.SecurityRequirement) bool {
+			_, ok := req["bearerAuth"]
+			return ok
+		})
+		switch {
+		case r.Public && bearer:
+			t.Errorf("%s is public but the document requires a bearer token (set `security: []` or another scheme)", key)
+		case !r.Public && !bearer:
+			t.Errorf("%s needs a signed-in caller but the document does not require bearerAuth", key)
+		}
+		if !r.Public && o.op.Responses.Status(http.StatusUnauthorized) == nil {
+			t.Errorf("%s needs a signed-in caller but documents no 401", key)
+		}
+		var roles []string
+		for _, role := range r.Roles {
+			roles = append(roles, string(role))
+		}
+		documented := contractRoles(t, key, o.op)
+		sort.Strings(roles)
+		sort.Strings(documented)
+		if !slices.Equal(roles, documented) {
+			t.Errorf("%s: the route table lets roles %v call it, the document's x-roles say %v", key, roles, documented)
+		}
+		if len(roles) > 0 && o.op.Responses.Status(http.StatusForbidden) == nil {
+			t.Errorf("%s is limited to roles %v but documents no 403", key, roles)
+		}
+	}
+	for key := range ops {
+		if !routed[key] {
+			t.Errorf("%s documents %s, which no route serves", testkit.SpecFile, key)
+		}
+	}
+}
+
+// contractRoles reads the x-roles extension: the roles allowed to call an
+// operation, when not every signed-in user may.
+func contractRoles(t *testing.T, key string, op *openapi3.Operation) []string {
+	v, ok := op.Extensions["x-roles"]
+	if !ok {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		t.Errorf("%s: x-roles must be a list of roles, not %T", key, v)
+		return nil
+	}
+	var out []string
+	for _, r := range list {
+		out = append(out, fmt.Sprint(r))
+	}
+	return out
+}
+
+// TestContractWalkthrough calls every documented operation with a success,
+// and the common errors, so the contract check sees each shape.
+func TestContractWalkthrough(t *testing.T) {
+	e := testkit.New(t)
+	want := func(res *testkit.Response, status int, what string) *testkit.Response {
+		t.Helper()
+		if res.Status != status {
+			t.Fatalf("%s: got %d, want %d: %s", what, res.Status, status, res.Body)
+		}
+		return res
+	}
+
+	// Health.
+	want(e.Get("", "/healthz"), 200, "healthz")
+	want(e.Get("", "/readyz"), 200, "readyz")
+
+	// Sign in, refresh, and the errors of signing in.
+	dana, cookie := e.Login("dana@acme.test", demo.DemoPassword)
+	res := want(e.Do(testkit.Request{Method: http.MethodPost, Path: "/api/v1/auth/refresh", Cookies: []*http.Cookie{cookie}}), 200, "refresh")
+	if testkit.RefreshCookie(res) == nil {
+		t.Fatal("refresh set no cookie")
+	}
+	want(e.Do(testkit.Request{Method: http.MethodPost, Path: "/api/v1/auth/refresh"}), 401, "refresh without the cookie")
+	want(e.Post("", "/api/v1/auth/login", `{"email": "dana@acme.test"`), 400, "login with malformed JSON")
+	want(e.Post("", "/api/v1/auth/login", map[string]string{"email": "dana@acme.test", "password": "x", "org": "acme"}), 400, "login with an unknown field")
+	want(e.Post("", "/api/v1/auth/login", `{"email": "dana@acme.test", "password": "x"} {}`), 400, "login with trailing data")
+	want(e.Post("", "/api/v1/auth/login", map[string]string{"email": ""}), 422, "login without e-mail and password")
+	for i := 0; i < 5; i++ {
+		res = want(e.Post("", "/api/v1/auth/login", map[string]string{"email": "omar@acme.test", "password": "wrong-password"}), 401, "wrong password")
+		if res.ErrorCode() != "invalid_credentials" {
+			t.Fatalf("wrong password: code %q", res.ErrorCode())
+		}
+	}
+	res = want(e.Post("", "/api/v1/auth/login", map[string]string{"email": "omar@acme.test", "password": demo.DemoPassword}), 429, "throttled login")
+	if res.Header.Get("Retry-After") == "" {
+		t.Fatal("throttled login: no Retry-After")
+	}
+
+	// The caller's own record.
+	want(e.Get(dana, "/api/v1/me"), 200, "me")
+	want(e.Get("", "/api/v1/me"), 401, "me without a token")
+	want(e.Patch(dana, "/api/v1/me", map[string]string{"name": "Dana W. Whitfield"}), 200, "rename me")
+	want(e.Patch(dana, "/api/v1/me", map[string]string{"name": " "}), 422, "blank name")
+	want(e.Post(dana, "/api/v1/me/password", map[string]string{"current_password": demo.DemoPassword, "new_password": "another-long-password"}), 200, "change password")
+	want(e.Post(dana, "/api/v1/me/password", map[string]string{"current_password": "nope", "new_password": "another-long-password"}), 422, "wrong current password")
+
+	// The directory, two pages of it, and bad paging.
+	res = want(e.Get(dana, "/api/v1/directory?limit=2"), 200, "directory")
+	var pg struct {
+		Items      []map[string]any `json:"items"`
+		NextCursor *string          `json:"next_cursor"`
+	}
+	res.Decode(t, &pg)
+	if pg.NextCursor == nil {
+		t.Fatal("directory: no next page with limit=2")
+	}
+	want(e.Get(dana, "/api/v1/directory?limit=2&cursor="+*pg.NextCursor), 200, "directory, page 2")
+	want(e.Get(dana, "/api/v1/directory?role=peer&function=product&q=pat&limit=500"), 200, "directory, filtered, limit capped")
+	want(e.Get(dana, "/api/v1/directory?limit=0"), 400, "directory with limit=0")
+	want(e.Get(dana, "/api/v1/directory?cursor=!!"), 400, "directory with a forged cursor")
+	want(e.Get(dana, "/api/v1/directory?role=boss"), 422, "directory with an unknown role")
+
+	// Users: a director reads their tree; an admin manages everyone.
+	want(e.Get(dana, "/api/v1/users"), 200, "users, as a director")
+	want(e.Get(e.Token("alex@acme.test"), "/api/v1/users"), 403, "users, as an EM")
+	admin := e.Token("admin@acme.test")
+	want(e.Get(admin, "/api/v1/users?limit=100"), 200, "users, as an admin")
+	res = want(e.Post(admin, "/api/v1/users", map[string]any{
+		"name": "Jo Newcomer", "email": "jo@acme.test", "role": "em", "manager_id": e.ID("dana@acme.test"),
+		"em_since": "2024-01-15", "password": "a-long-enough-password",
+	}), 201, "create a user")
+	jo, _ := res.JSON()["id"].(string)
+	want(e.Post(admin, "/api/v1/users", map[string]any{"name": "Jo Again", "email": "jo@acme.test", "role": "em", "password": "a-long-enough-password"}), 409, "duplicate e-mail")
+	want(e.Post(admin, "/api/v1/users", map[string]any{"name": "", "email": "not-an-address", "role": "boss", "password": "short"}), 422, "invalid user")
+	want(e.Patch(admin, "/api/v1/users/"+jo, map[string]any{"em_since": nil, "manager_id": e.ID("omar@acme.test"), "role": "peer", "function": "design"}), 200, "change a user")
+	want(e.Patch(admin, "/api/v1/users/"+jo, map[string]any{"active": false}), 200, "deactivate a user")
+	want(e.Patch(admin, "/api/v1/users/"+e.ID("hank@globex.test"), map[string]any{"name": "Hank"}), 404, "a user of another organisation")
+	want(e.Patch(admin, "/api/v1/users/"+e.ID("admin@acme.test"), map[string]any{"active": false}), 409, "deactivating oneself")
+
+	// Frameworks.
+	res = want(e.Get(dana, "/api/v1/frameworks"), 200, "frameworks")
+	res.Decode(t, &pg)
+	if len(pg.Items) == 0 {
+		t.Fatal("frameworks: the default framework is missing")
+	}
+	fw, _ := pg.Items[0]["id"].(string)
+	want(e.Get(dana, "/api/v1/frameworks/"+fw), 200, "one framework")
+	want(e.Get(dana, "/api/v1/frameworks/no-such-framework"), 404, "an unknown framework")
+	want(e.Post(admin, "/api/v1/frameworks", map[string]any{
+		"based_on": fw,
+		"scale":    map[string]any{"min": 1, "max": 3, "bar": 2, "labels": []string{"Below", "At", "Above"}},
+		"criteria": []map[string]any{{"key": "org_leverage", "title": "Organisational leverage", "weight": 2}, {"key": "autonomy", "title": "Autonomy"}},
+	}), 201, "a new framework version")
+	want(e.Post(admin, "/api/v1/frameworks", map[string]any{"name": "Empty", "scale": map[string]any{}, "criteria": []any{}}), 422, "an invalid framework")
+	want(e.Post(dana, "/api/v1/frameworks", map[string]any{}), 403, "a framework, as a director")
+
+	// The audit log.
+	want(e.Get(admin, "/api/v1/audit?limit=5"), 200, "audit, as an admin")
+	want(e.Get(dana, "/api/v1/audit"), 200, "audit, as a director")
+	want(e.Get(admin, "/api/v1/audit?limit=abc"), 400, "audit with a non-numeric limit")
+
+	// Cycles, assessments, peer input, the board and an EM's record. Omar's
+	// account was throttled above and access tokens live ten minutes: let
+	// the throttling window pass and sign in again.
+	e.Clock.Advance(16 * time.Minute)
+	dana, _ = e.Login("dana@acme.test", "another-long-password")
+	contractWalkCycles(t, e, want, dana, fw)
+
+	// Signing out ends the session.
+	want(e.Post(dana, "/api/v1/auth/logout", nil), 204, "logout")
+	want(e.Get(dana, "/api/v1/me"), 401, "me after logout")
+
+	// An unknown API route is the router's 404, which the contract accepts.
+	want(e.Get(admin, "/api/v1/no-such-route"), 404, "an unknown route")
+
+	covered := testkit.Covered(t)
+	for key := range contractOperations(testkit.OpenAPI(t)) {
+		if !slices.ContainsFunc(covered[key], func(s int) bool { return s >= 200 && s < 300 }) {
+			t.Errorf("%s was never answered with a success here; add a call to this walkthrough so its success shape is checked", key)
+		}
+	}
+}
+
+// contractWalkCycles is the walkthrough's part for cycles: Omar walks a new
+// cycle of his EMs Erin and Finn from draft to released, with a
+// self-assessment, peer input, ratings and decisions on the way; Dana's
+// demo cycle in calibration gives the board, its CSV and the agenda; Alex's
+// released cycles give feedback, history, packet and plan. framework is
+// the default framework's first version (the walkthrough made a second one
+// with fewer criteria).
+func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Response, int, string) *testkit.Response, dana, framework string) {
+	t.Helper()
+	admin := e.Token("admin@acme.test")
+	omar := e.Token("omar@acme.test")
+	erin, finn := e.ID("erin@acme.test"), e.ID("finn@acme.test")
+	erinTok := e.Token("erin@acme.test")
+	pat, dee := e.Token("pat@acme.test"), e.Token("dee@acme.test")
+	alex := e.Token("alex@acme.test")
+	idOf := func(res *testkit.Response) string {
+		t.Helper()
+		id, _ := res.JSON()["id"].(string)
+		if id == "" {
+			t.Fatalf("no id in %s", res.Body)
+		}
+		return id
+	}
+	ratings := func(score int, what string) []map[string]any {
+		var out []map[string]any
+		for _, k := range []string{"org_leverage", "cross_team_collaboration", "manager_mentoring", "complexity", "autonomy",
+			"strategic_thinking", "leadership_visibility", "cross_functional_partnership", "sustained_performance"} {
+			out = append(out, map[string]any{"criterion": k, "score": score, "evidence": what + " gave a concrete example for " + k})
+		}
+		return out
+	}
+
+	// Listing: every role sees what it may; a peer an empty list.
+	res := want(e.Get(dana, "/api/v1/cycles?state=calibrating"), 200, "cycles, as a director")
+	var cycles struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	res.Decode(t, &cycles)
+	if len(cycles.Items) != 1 {
+		t.Fatalf("Dana has %d cycles in calibration, want 1", len(cycles.Items))
+	}
+	danaCycle := cycles.Items[0].ID
+	want(e.Get(admin, "/api/v1/cycles?limit=2"), 200, "cycles, as an admin")
+	want(e.Get(alex, "/api/v1/cycles"), 200, "cycles, as an EM")
+	want(e.Get(pat, "/api/v1/cycles"), 200, "cycles, as a peer")
+	want(e.Get(dana, "/api/v1/cycles?state=done"), 422, "cycles in an unknown state")
+	want(e.Get(dana, "/api/v1/cycles/"+danaCycle), 200, "one cycle")
+	want(e.Get(alex, "/api/v1/cycles/"+danaCycle), 200, "one cycle, as its EM")
+
+	// Omar drafts a cycle for his EMs.
+	want(e.Post(omar, "/api/v1/cycles", map[string]any{"name": "Erin and Alex", "em_ids": []string{erin, e.ID("alex@acme.test")}}),
+		422, "a cycle with another director's EM")
+	want(e.Post(alex, "/api/v1/cycles", map[string]any{"name": "Mine", "em_ids": []string{}}), 403, "a cycle, as an EM")
+	res = want(e.Post(omar, "/api/v1/cycles", map[string]any{
+		"name": "2027 H1 calibration", "framework_id": framework, "em_ids": []string{erin, finn}, "input_due": "2027-02-01",
+		"peer_attribution": "named",
+	}), 201, "create a cycle")
+	cycle := idOf(res)
+	cy := "/api/v1/cycles/" + cycle
+	res = want(e.Post(omar, "/api/v1/cycles", map[string]any{"name": "Again", "em_ids": []string{erin}}), 409, "an EM in two open cycles")
+	if res.ErrorCode() != "em_in_active_cycle" {
+		t.Fatalf("an EM in two open cycles: code %q", res.ErrorCode())
+	}
+	want(e.Get(omar, cy), 200, "the new cycle")
+	want(e.Get(dana, cy), 404, "another director's cycle")
+	want(e.Patch(omar, cy, map[string]any{"name": "2027 H1 calibration (Omar)", "input_due": nil}), 200, "edit a draft cycle")
+	want(e.Patch(omar, cy, map[string]any{"peer_attribution": "loud"}), 422, "an unknown attribution")
+
+	// Peer input may be requested from the draft on.
+	res = want(e.Post(omar, cy+"/peer-requests", map[string]any{"em_id": erin, "peer_id": e.ID("pat@acme.test"),
+		"message": "How did Erin work with product this half?"}), 201, "request peer input")
+	patRequest := idOf(res)
+	want(e.Post(omar, cy+"/peer-requests", map[string]any{"em_id": erin, "peer_id": e.ID("pat@acme.test")}), 409, "the same request twice")
+
+	// Input opens: the EM writes a self-assessment and asks a peer.
+	want(e.Post(omar, cy+"/transition", map[string]any{"to": "finalized"}), 409, "skipping states")
+	want(e.Post(omar, cy+"/transition", map[string]any{"to": "input_open"}), 200, "open input")
+	want(e.Get(erinTok, cy+"/self-assessment"), 200, "a self-assessment not written yet")
+	want(e.Put(erinTok, cy+"/self-assessment", map[string]any{"ratings": ratings(3, "Erin"), "version": 0}), 200, "write a self-assessment")
+	res = want(e.Put(erinTok, cy+"/self-assessment", map[string]any{"ratings": ratings(3, "Erin"), "version": 0}), 409, "a stale self-assessment")
+	if res.ErrorCode() != "stale_version" {
+		t.Fatalf("a stale self-assessment: code %q", res.ErrorCode())
+	}
+	want(e.Put(erinTok, cy+"/self-assessment", map[string]any{"ratings": []map[string]any{{"criterion": "charisma", "score": 9}}, "version": 1}),
+		422, "an invalid self-assessment")
+	res = want(e.Post(erinTok, cy+"/peer-requests", map[string]any{"em_id": erin, "peer_id": e.ID("dee@acme.test")}), 201, "an EM asks for input")
+	deeRequest := idOf(res)
+	want(e.Post(erinTok, cy+"/peer-requests", map[string]any{"em_id": finn, "peer_id": e.ID("dee@acme.test")}), 403, "an EM asks about another EM")
+	want(e.Get(erinTok, "/api/v1/peer-requests"), 200, "an EM's requests, with the summary")
+
+	// The director rates; peers answer or decline.
+	want(e.Get(omar, cy+"/ems/"+erin+"/assessment"), 200, "an assessment not written yet")
+	want(e.Put(omar, cy+"/ems/"+erin+"/assessment", map[string]any{"ratings": ratings(3, "Omar"), "private_note": "Discuss scope.", "version": 0}),
+		200, "rate an EM")
+	want(e.Put(omar, cy+"/ems/"+finn+"/assessment", map[string]any{"ratings": ratings(2, "Omar"), "version": 0}), 200, "rate another EM")
+	want(e.Get(admin, cy+"/ems/"+erin+"/assessment"), 200, "an assessment, as an admin")
+	want(e.Get(omar, cy+"/ems/"+erin+"/self-assessment"), 200, "an EM's self-assessment")
+	want(e.Get(omar, cy+"/ems/"+e.ID("alex@acme.test")+"/assessment"), 404, "an assessment of someone not in the cycle")
+	want(e.Get(pat, "/api/v1/peer-requests?limit=10"), 200, "a peer's inbox")
+	want(e.Put(pat, "/api/v1/peer-requests/"+patRequest+"/note", map[string]any{"advocacy": "strong",
+		"criteria": []string{"cross_functional_partnership"}, "body": "Erin brought product into every planning round this half."}),
+		200, "write a note")
+	want(e.Put(pat, "/api/v1/peer-requests/"+patRequest+"/note", map[string]any{"advocacy": "loud", "body": "short"}), 422, "an invalid note")
+	want(e.Put(omar, "/api/v1/peer-requests/"+patRequest+"/note", map[string]any{"advocacy": "strong",
+		"criteria": []string{}, "body": "Someone else writing this note."}), 403, "a note by someone who is not the peer")
+	res = want(e.Post(pat, "/api/v1/peer-requests/"+patRequest+"/decline", nil), 409, "declining an answered request")
+	if res.ErrorCode() != "already_answered" {
+		t.Fatalf("declining an answered request: code %q", res.ErrorCode())
+	}
+	want(e.Post(dee, "/api/v1/peer-requests/"+deeRequest+"/decline", nil), 200, "decline a request")
+	want(e.Get(omar, "/api/v1/peer-requests"), 200, "an owner's requests")
+
+	// Calibration: decisions, and finalizing needs every one of them.
+	want(e.Post(omar, cy+"/transition", map[string]any{"to": "calibrating"}), 200, "start calibrating")
+	want(e.Put(erinTok, cy+"/self-assessment", map[string]any{"ratings": ratings(4, "Erin"), "version": 1}), 409, "a self-assessment once locked")
+	want(e.Get(omar, cy+"/notes"), 200, "the cycle's notes")
+	want(e.Get(omar, cy+"/ems/"+erin+"/decision"), 200, "a decision not recorded yet")
+	want(e.Put(omar, cy+"/ems/"+erin+"/decision", map[string]any{"readiness": "ready_6_12_months",
+		"rationale": "At the bar everywhere for the first time.", "version": 0}), 200, "decide")
+	want(e.Get(admin, cy+"/ems/"+erin+"/decision"), 200, "a decision, as an admin")
+	want(e.Put(omar, cy+"/ems/"+erin+"/decision", map[string]any{"readiness": "soon", "rationale": "", "version": 1}), 422, "an invalid decision")
+	res = want(e.Post(omar, cy+"/transition", map[string]any{"to": "finalized"}), 409, "finalizing with a decision missing")
+	if res.ErrorCode() != "missing_decisions" {
+		t.Fatalf("finalizing with a decision missing: code %q", res.ErrorCode())
+	}
+	want(e.Put(omar, cy+"/ems/"+finn+"/decision", map[string]any{"readiness": "not_yet",
+		"rationale": "Below the bar on most criteria.", "version": 0}), 200, "decide the other EM")
+	want(e.Get(omar, cy+"/board?sort=readiness"), 200, "the board of the new cycle")
+	want(e.Post(omar, cy+"/transition", map[string]any{"to": "finalized"}), 200, "finalize")
+	want(e.Post(omar, cy+"/transition", map[string]any{"to": "released"}), 200, "release")
+	want(e.Patch(omar, cy, map[string]any{"name": "Too late"}), 409, "editing a released cycle")
+	want(e.Get(erinTok, "/api/v1/me/feedback"), 200, "feedback of a named cycle")
+
+	// The board of Dana's cycle in calibration, its CSV and the agenda.
+	board := "/api/v1/cycles/" + danaCycle
+	want(e.Get(dana, board+"/board"), 200, "the board")
+	want(e.Get(admin, board+"/board?sort=-composite&flag=self_gap"), 200, "the board, sorted and filtered")
+	want(e.Get(dana, board+"/board?readiness=undecided&sort=flags"), 200, "the undecided rows")
+	want(e.Get(dana, board+"/board?sort=height"), 422, "the board with an unknown sort")
+	want(e.Get(alex, board+"/board"), 403, "the board, as an EM")
+	want(e.Get(omar, board+"/board"), 404, "the board of another director's cycle")
+	res = want(e.Get(dana, board+"/board.csv"), 200, "the board as CSV")
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Fatalf("board.csv: Content-Type %q", ct)
+	}
+	want(e.Get(dana, board+"/board.csv?flag=no_peer_input"), 200, "the board as CSV, filtered")
+	want(e.Get(dana, board+"/agenda"), 200, "the agenda")
+
+	// Alex's released feedback, history, packet and development plan.
+	alexID := e.ID("alex@acme.test")
+	res = want(e.Get(alex, "/api/v1/me/feedback"), 200, "an EM's feedback")
+	var fb struct {
+		Cycles []map[string]any `json:"cycles"`
+	}
+	res.Decode(t, &fb)
+	if len(fb.Cycles) == 0 {
+		t.Fatal("feedback: Alex has no released cycle")
+	}
+	want(e.Get(dana, "/api/v1/me/feedback"), 403, "feedback, as a director")
+	want(e.Get(alex, "/api/v1/ems/"+alexID+"/history"), 200, "an EM's own history")
+	want(e.Get(dana, "/api/v1/ems/"+alexID+"/history"), 200, "an EM's history, as their director")
+	want(e.Get(admin, "/api/v1/ems/"+erin+"/history"), 200, "an EM's history, as an admin")
+	want(e.Get(alex, "/api/v1/ems/"+e.ID("blair@acme.test")+"/history"), 404, "another EM's history")
+	res = want(e.Get(alex, "/api/v1/ems/"+alexID+"/packet"), 200, "an EM's own packet")
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/markdown") {
+		t.Fatalf("packet: Content-Type %q", ct)
+	}
+	want(e.Get(omar, "/api/v1/ems/"+erin+"/packet"), 200, "a packet, as the director")
+	want(e.Get(alex, "/api/v1/ems/"+alexID+"/plan"), 200, "an empty plan")
+	res = want(e.Post(alex, "/api/v1/ems/"+alexID+"/plan", map[string]any{"criterion": "manager_mentoring",
+		"action": "Mentor a new lead through their first quarter.", "revisit_on": "2027-03-01"}), 201, "add a plan item")
+	item := idOf(res)
+	want(e.Post(dana, "/api/v1/ems/"+alexID+"/plan", map[string]any{"criterion": "nope", "action": ""}), 422, "an invalid plan item")
+	want(e.Patch(dana, "/api/v1/ems/"+alexID+"/plan/"+item, map[string]any{"status": "in_progress", "revisit_on": nil}), 200, "change a plan item")
+	want(e.Patch(alex, "/api/v1/ems/"+alexID+"/plan/no-such-item", map[string]any{"status": "done"}), 404, "an unknown plan item")
+	want(e.Get(admin, "/api/v1/ems/"+alexID+"/plan?limit=1"), 200, "a plan, as an admin")
+}
+
+// contractRecorder is a testing.TB that keeps what the checker reports.
+type contractRecorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *contractRecorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestContractCheckCatchesDrift feeds the checker answers the server should
+// never give and makes sure each is reported.
+func TestContractCheckCatchesDrift(t *testing.T) {
+	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	user := `{"id":"u1","name":"N","email":"n@acme.test","role":"em","function":"engineering","manager_id":null,` +
+		`"em_since":"2024-01-15","active":true,"created_at":"2026-11-02T09:00:00Z","updated_at":"2026-11-02T09:00:00Z"}`
+	feedback := `{"cycles":[{"cycle":{"id":"c1","name":"2026 H1","released_at":"2026-06-01T09:00:00Z"},` +
+		`"ratings":[{"criterion":"autonomy","title":"Autonomy in ambiguity","score":3,"evidence":"Decided the scope cut alone."}],` +
+		`"composite":3,"decision":{"readiness":"ready_6_12_months","rationale":"At the bar."},"notes":[` +
+		`{"attribution":"Pat Rivera (product)","author":"Pat Rivera","function":"product","advocacy":"strong","criteria":["autonomy"],"body":"b"},` +
+		`{"attribution":"a design partner","function":"design","advocacy":"support","criteria":[],"body":"b"},` +
+		`{"attribution":"a colleague","advocacy":"neutral","criteria":[],"body":"b"}]}]}`
+	csvHeader := http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "Content-Disposition": {`attachment; filename="board-2026-H2.csv"`}}
+	csvBody := []byte("em,composite,evidence_coverage,autonomy,suggested,decision,previous,flags\nAlex,3.00,1.00,3,,,,\n")
+	cases := []struct {
+		name, method, path string
+		res                testkit.Response
+		wantErr            string // "" when the answer is within the contract
+	}{
+		{"a valid answer", "PATCH", "/api/v1/users/u1", testkit.Response{Status: 200, Header: jsonHeader, Body: []byte(user)}, ""},
+		{"an undocumented property", "PATCH", "/api/v1/users/u1",
+			testkit.Response{Status: 200, Header: jsonHeader, Body: []byte(strings.Replace(user, `"active"`, `"password_hash":"x","active"`, 1))}, "password_hash"},
+		{"a missing property", "PATCH", "/api/v1/users/u1",
+			testkit.Response{Status: 200, Header: jsonHeader, Body: []byte(strings.Replace(user, `"manager_id":null,`, "", 1))}, "manager_id"},
+		{"a null where none is allowed", "PATCH", "/api/v1/users/u1",
+			testkit.Response{Status: 200, Header: jsonHeader, Body: []byte(strings.Replace(user, `"name":"N"`, `"name":null`, 1))}, "name"},
+		{"an undocumented status", "PATCH", "/api/v1/users/u1",
+			testkit.Response{Status: http.StatusTeapot, Header: jsonHeader, Body: []byte(`{"error":{"code":"x","message":"y"}}`)}, "418"},
+		{"an error without its shape", "GET", "/api/v1/me",
+			testkit.Response{Status: 401, Header: jsonHeader, Body: []byte(`{"message":"no"}`)}, "401"},
+		{"a 422 without fields", "POST", "/api/v1/users",
+			testkit.Response{Status: 422, Header: jsonHeader, Body: []byte(`{"error":{"code":"validation_failed","message":"y"}}`)}, "fields"},
+		{"a 429 without Retry-After", "POST", "/api/v1/auth/login",
+			testkit.Response{Status: 429, Header: jsonHeader, Body: []byte(`{"error":{"code":"rate_limited","message":"y"}}`)}, "Retry-After"},
+		{"a body on a 204", "POST", "/api/v1/auth/logout",
+			testkit.Response{Status: 204, Header: http.Header{"Set-Cookie": {"calibrate_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; SameSite=Strict"}}, Body: []byte(`{}`)}, "body"},
+		{"an undocumented route", "DELETE", "/api/v1/me",
+			testkit.Response{Status: 204, Header: http.Header{}}, "not documented"},
+		{"the router's 404 for an undocumented route", "DELETE", "/api/v1/me",
+			testkit.Response{Status: 404, Header: jsonHeader, Body: []byte(`{"error":{"code":"not_found","message":"route not found"}}`)}, ""},
+		{"feedback with each attribution", "GET", "/api/v1/me/feedback",
+			testkit.Response{Status: 200, Header: jsonHeader, Body: []byte(feedback)}, ""},
+		{"a hidden author as null instead of left out", "GET", "/api/v1/me/feedback",
+			testkit.Response{Status: 200, Header: jsonHeader, Body: []byte(strings.Replace(feedback, `{"attribution":"a colleague",`, `{"attribution":"a colleague","author":null,`, 1))}, "author"},
+		{"a CSV board", "GET", "/api/v1/cycles/c1/board.csv", testkit.Response{Status: 200, Header: csvHeader, Body: csvBody}, ""},
+		{"a CSV board that is no download", "GET", "/api/v1/cycles/c1/board.csv",
+			testkit.Response{Status: 200, Header: http.Header{"Content-Type": csvHeader["Content-Type"]}, Body: csvBody}, "Content-Disposition"},
+		{"the web app", "GET", "/cycles/123", testkit.Response{Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<!doctype html>")}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &contractRecorder{TB: t}
+			res := c.res
+			testkit.ValidateResponse(rec, c.method, c.path, &res)
+			got := strings.Join(rec.errs, "\n")
+			switch {
+			case c.wantErr == "" && got != "":
+				t.Errorf("reported a valid answer: %s", got)
+			case c.wantErr != "" && !strings.Contains(got, c.wantErr):
+				t.Errorf("want a report mentioning %q, got %q", c.wantErr, got)
+			}
+		})
+	}
+}
