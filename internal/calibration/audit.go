@@ -10,6 +10,7 @@ import (
 type AuditStore interface {
 	ListAudit(ctx context.Context, f domain.AuditFilter, page domain.Page) (domain.List[domain.AuditEntry], error)
 	OwnedCycleIDs(ctx context.Context, orgID, directorID string) ([]string, error)
+	Cycle(ctx context.Context, orgID, id string) (domain.Cycle, error)
 }
 
 type AuditLog struct{ store AuditStore }
@@ -20,6 +21,16 @@ func NewAuditLog(store AuditStore) *AuditLog { return &AuditLog{store: store} }
 // whole log, a director the entries of the cycles they own.
 func (s *AuditLog) List(ctx context.Context, p domain.Principal, cycleID string, page domain.Page) (domain.List[domain.AuditEntry], error) {
 	f := domain.AuditFilter{OrgID: p.OrgID, CycleID: cycleID}
+	if cycleID != "" {
+		// A cycle the caller may not see is not found, as everywhere.
+		c, err := s.store.Cycle(ctx, p.OrgID, cycleID)
+		if err != nil {
+			return domain.List[domain.AuditEntry]{}, err
+		}
+		if p.Role == domain.RoleDirector && !c.IsOwner(p.UserID) {
+			return domain.List[domain.AuditEntry]{}, domain.NotFound("cycle")
+		}
+	}
 	switch p.Role {
 	case domain.RoleAdmin:
 	case domain.RoleDirector:

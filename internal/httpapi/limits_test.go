@@ -82,7 +82,6 @@ func TestStrictJSON(t *testing.T) {
 		{"trailing value", http.MethodPost, secLoginPath, "", `{"email":"a@acme.test","password":"p"} {}`, 400, ""},
 		{"trailing garbage", http.MethodPost, secLoginPath, "", `{"email":"a@acme.test","password":"p"}x`, 400, ""},
 		{"an array", http.MethodPost, secLoginPath, "", `[{"email":"a@acme.test","password":"p"}]`, 400, ""},
-		{"null", http.MethodPost, "/api/v1/users", admin, `null`, 422, ""},
 		{"wrong type: number for a string", http.MethodPost, secLoginPath, "", `{"email":5,"password":"p"}`, 422, "email"},
 		{"wrong type on create", http.MethodPost, "/api/v1/users", admin, `{"name":"N","email":"n@acme.test","role":["em"]}`, 422, "role"},
 		{"wrong type on patch: string for a boolean", http.MethodPatch, pat, admin, `{"active":"yes"}`, 422, "active"},
@@ -133,7 +132,7 @@ func TestListPaging(t *testing.T) {
 	const acmeUsers = 12 + 110
 
 	for _, path := range []string{"/api/v1/users", "/api/v1/directory", "/api/v1/frameworks", "/api/v1/audit"} {
-		for _, q := range []string{"limit=0", "limit=-1", "limit=abc", "limit=", "limit=1.5", "limit=99999999999999999999", "cursor=%21%21", "cursor=" + strings.Repeat("QUFB", 30)} {
+		for _, q := range []string{"limit=0", "limit=-1", "limit=abc", "limit=", "limit=1.5", "cursor=%21%21", "cursor=" + strings.Repeat("QUFB", 30)} {
 			t.Run(path+"?"+q, func(t *testing.T) {
 				wantError(t, e.Get(admin, path+"?"+q), http.StatusBadRequest, "bad_request")
 			})
