@@ -37,10 +37,11 @@ type RequestView struct {
 }
 
 type CycleRef struct {
-	ID       string
-	Name     string
-	State    domain.State
-	InputDue *string
+	ID          string
+	Name        string
+	State       domain.State
+	InputDue    *string
+	FrameworkID string
 }
 
 type PersonRef struct {
@@ -212,7 +213,7 @@ func (s *Cycles) requestViews(ctx context.Context, p domain.Principal, rs []doma
 	for i, r := range rs {
 		c := cycles[r.CycleID]
 		v := RequestView{PeerRequest: r,
-			Cycle:       CycleRef{ID: c.ID, Name: c.Name, State: c.State, InputDue: c.InputDue},
+			Cycle:       CycleRef{ID: c.ID, Name: c.Name, State: c.State, InputDue: c.InputDue, FrameworkID: c.FrameworkID},
 			EM:          domain.Ref{ID: r.EMID, Name: people[r.EMID].Name},
 			Peer:        PersonRef{ID: r.PeerID, Name: people[r.PeerID].Name, Function: people[r.PeerID].Function},
 			RequestedBy: domain.Ref{ID: r.RequestedBy, Name: people[r.RequestedBy].Name},
@@ -355,6 +356,51 @@ func (s *Cycles) Decline(ctx context.Context, p domain.Principal, id string) (Re
 	if err != nil {
 		return RequestView{}, err
 	}
+	return vs[0], nil
+}
+
+// Remind nudges the peer again: the cycle's owners and whoever made the
+// request may remind until the cycle is finalized. A declined request is
+// opened again; an answered one needs no reminder (409 already_answered).
+func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (RequestView, error) {
+	var r domain.PeerRequest
+	var c domain.Cycle
+	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if r, err = s.store.PeerRequest(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		if c, err = s.store.Cycle(ctx, p.OrgID, r.CycleID); err != nil {
+			return err
+		}
+		if !c.IsOwner(p.UserID) && r.RequestedBy != p.UserID {
+			if p.Role == domain.RoleAdmin || r.PeerID == p.UserID {
+				return domain.Forbidden(domain.CodeForbidden, "the cycle's owners and whoever asked remind the peer")
+			}
+			return domain.NotFound("peer request")
+		}
+		if c.State.Done() {
+			return domain.Conflict(domain.CodeCycleLocked, "peers can be reminded until the cycle is finalized")
+		}
+		if r.Status == domain.RequestAnswered {
+			return domain.Conflict("already_answered", "the peer has answered this request")
+		}
+		before := r.Status
+		if err := s.store.SetRequestStatus(ctx, r.ID, domain.RequestOpen); err != nil {
+			return err
+		}
+		r.Status = domain.RequestOpen
+		return s.audit(ctx, p, c.ID, "peer_request.remind", "peer_request", r.ID,
+			map[string]any{"status": before}, map[string]any{"status": r.Status})
+	})
+	if err != nil {
+		return RequestView{}, err
+	}
+	vs, err := s.requestViews(ctx, p, []domain.PeerRequest{r}, map[string]domain.Cycle{c.ID: c})
+	if err != nil {
+		return RequestView{}, err
+	}
+	vs[0].ShowStatus = true // open again: that reveals no answer
 	return vs[0], nil
 }
 

@@ -354,6 +354,13 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 		t.Fatalf("declining an answered request: code %q", res.ErrorCode())
 	}
 	want(e.Post(dee, "/api/v1/peer-requests/"+deeRequest+"/decline", nil), 200, "decline a request")
+	res = want(e.Post(erinTok, "/api/v1/peer-requests/"+deeRequest+"/remind", nil), 200, "remind a peer who declined")
+	if res.JSON()["status"] != "open" {
+		t.Fatalf("a reminded request is open again: %s", res.Body)
+	}
+	want(e.Post(dee, "/api/v1/peer-requests/"+deeRequest+"/remind", nil), 403, "the peer cannot remind themself")
+	want(e.Post(omar, "/api/v1/peer-requests/"+patRequest+"/remind", nil), 409, "an answered request needs no reminder")
+	want(e.Post(dee, "/api/v1/peer-requests/"+deeRequest+"/decline", nil), 200, "decline again")
 	want(e.Get(omar, "/api/v1/peer-requests"), 200, "an owner's requests")
 
 	// Calibration: decisions, and finalizing needs every one of them.

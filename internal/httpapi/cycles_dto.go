@@ -92,10 +92,11 @@ func decisionOf(d domain.Decision) decisionDTO {
 }
 
 type cycleRefDTO struct {
-	ID       string       `json:"id"`
-	Name     string       `json:"name"`
-	State    domain.State `json:"state"`
-	InputDue *string      `json:"input_due"`
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	State       domain.State `json:"state"`
+	InputDue    *string      `json:"input_due"`
+	FrameworkID string       `json:"framework_id"`
 }
 
 type personRefDTO struct {
@@ -132,7 +133,8 @@ type requestDTO struct {
 
 func requestOf(v calibration.RequestView) requestDTO {
 	d := requestDTO{ID: v.ID,
-		Cycle:       cycleRefDTO{ID: v.Cycle.ID, Name: v.Cycle.Name, State: v.Cycle.State, InputDue: v.Cycle.InputDue},
+		Cycle: cycleRefDTO{ID: v.Cycle.ID, Name: v.Cycle.Name, State: v.Cycle.State, InputDue: v.Cycle.InputDue,
+			FrameworkID: v.Cycle.FrameworkID},
 		EM:          v.EM,
 		Peer:        personRefDTO{ID: v.Peer.ID, Name: v.Peer.Name, Function: v.Peer.Function},
 		RequestedBy: v.RequestedBy, Message: v.Message, CreatedAt: v.CreatedAt}

@@ -93,3 +93,12 @@ func (s *Server) cycleNotes(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, out)
 }
+
+func (s *Server) remindRequest(c *gin.Context) {
+	v, err := s.Cycles.Remind(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, requestOf(v))
+}

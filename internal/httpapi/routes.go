@@ -92,6 +92,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/peer-requests", signedIn, s.listPeerRequests},
 		{http.MethodPut, v1 + "/peer-requests/:id/note", signedIn, s.putNote},
 		{http.MethodPost, v1 + "/peer-requests/:id/decline", signedIn, s.declineRequest},
+		{http.MethodPost, v1 + "/peer-requests/:id/remind", only(director, em), s.remindRequest},
 
 		{http.MethodGet, v1 + "/me/feedback", only(em), s.myFeedback},
 	}

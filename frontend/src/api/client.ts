@@ -1,0 +1,306 @@
+// The one API client of the app: every request to /api/v1 goes through it,
+// and components reach it only through the TanStack Query hooks in
+// queries.ts. It keeps the session: the access token lives in memory only
+// (never in storage), and the refresh token is the server's HttpOnly cookie,
+// which scripts never see. On load, and on any 401, it trades the cookie for
+// a new access token once and retries; concurrent 401s share one refresh.
+import type {
+  Agenda,
+  Assessment,
+  AssessmentWrite,
+  Board,
+  BoardQuery,
+  CreateCycleRequest,
+  CreateFrameworkRequest,
+  CreateUserRequest,
+  Cycle,
+  CycleNote,
+  CycleState,
+  Decision,
+  DecisionWrite,
+  ErrorBody,
+  Feedback,
+  Framework,
+  History,
+  Me,
+  NoteWrite,
+  OwnNote,
+  Page,
+  PatchUserRequest,
+  PeerRequest,
+  PeerRequestPage,
+  Person,
+  PlanItem,
+  PlanItemWrite,
+  NewPlanItem,
+  Role,
+  SelfAssessment,
+  TokenResponse,
+  User,
+  UserFunction,
+} from './types';
+
+const BASE = '/api/v1';
+
+/** An error answer of the API, in the shape of its Error schema. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: Record<string, string>;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: Record<string, string> = {},
+    details?: Record<string, unknown>,
+    retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export type SessionStatus = 'unknown' | 'signed_in' | 'signed_out';
+
+export interface SessionState {
+  status: SessionStatus;
+  user: Me | null;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** false for the auth routes, which never refresh-and-retry */
+  retry?: boolean;
+}
+
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const retryAfter = Number(res.headers.get('Retry-After')) || undefined;
+  try {
+    const body = (await res.json()) as ErrorBody;
+    const e = body.error;
+    return new ApiError(res.status, e.code, e.message, e.fields ?? {}, e.details, retryAfter);
+  } catch {
+    return new ApiError(res.status, 'unexpected', `The server answered ${res.status} ${res.statusText}.`, {}, undefined, retryAfter);
+  }
+}
+
+function filenameOf(res: Response, fallback: string): string {
+  const cd = res.headers.get('Content-Disposition') ?? '';
+  const m = /filename="?([^";]+)"?/i.exec(cd);
+  return m?.[1] ?? fallback;
+}
+
+export function createApiClient(fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)) {
+  let token: string | null = null;
+  let state: SessionState = { status: 'unknown', user: null };
+  let refreshing: Promise<boolean> | null = null;
+  const listeners = new Set<() => void>();
+
+  function setState(next: SessionState) {
+    state = next;
+    for (const l of listeners) l();
+  }
+
+  function signedIn(t: TokenResponse) {
+    token = t.access_token;
+    setState({ status: 'signed_in', user: t.user });
+  }
+
+  function signedOut() {
+    token = null;
+    if (state.status !== 'signed_out' || state.user) setState({ status: 'signed_out', user: null });
+  }
+
+  function send(method: string, path: string, opts: RequestOptions, bearer: string | null): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    return fetchImpl(BASE + withQuery(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+  }
+
+  // One refresh at a time: callers that hit a 401 while one is running
+  // wait for it instead of spending the (rotating) refresh cookie again.
+  function refresh(): Promise<boolean> {
+    refreshing ??= (async () => {
+      try {
+        const res = await send('POST', '/auth/refresh', { retry: false }, null);
+        if (!res.ok) {
+          signedOut();
+          return false;
+        }
+        signedIn((await res.json()) as TokenResponse);
+        return true;
+      } catch {
+        signedOut();
+        return false;
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  }
+
+  async function call(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const used = token;
+    let res = await send(method, path, opts, used);
+    if (res.status === 401 && opts.retry !== false) {
+      // Another request may have refreshed meanwhile: then just retry.
+      const fresh = token !== null && token !== used ? true : await refresh();
+      if (fresh) {
+        res = await send(method, path, opts, token);
+        if (res.status === 401) signedOut(); // the new token is refused too: the session is gone
+      }
+    }
+    if (!res.ok) throw await errorOf(res);
+    return res;
+  }
+
+  async function json<T>(method: string, path: string, opts?: RequestOptions): Promise<T> {
+    const res = await call(method, path, opts);
+    return (await res.json()) as T;
+  }
+
+  const get = <T>(path: string, query?: Query) => json<T>('GET', path, { query });
+
+  async function allPages<T>(path: string, query: Query = {}, max = 20): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < max; i++) {
+      const page: Page<T> = await get<Page<T>>(path, { ...query, limit: 100, cursor });
+      out.push(...page.items);
+      cursor = page.next_cursor;
+      if (!cursor) break;
+    }
+    return out;
+  }
+
+  const e = encodeURIComponent;
+
+  return {
+    // ---------------------------------------------------------- session
+    getSession: (): SessionState => state,
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** On load: a valid refresh cookie signs the user back in. */
+    restore: (): Promise<boolean> => refresh(),
+    async login(email: string, password: string): Promise<Me> {
+      const t = await json<TokenResponse>('POST', '/auth/login', { body: { email, password }, retry: false });
+      signedIn(t);
+      return t.user;
+    },
+    async logout(): Promise<void> {
+      try {
+        if (token) await call('POST', '/auth/logout');
+      } catch {
+        // Signed out locally either way; the server session ends with its token.
+      } finally {
+        signedOut();
+      }
+    },
+
+    // ------------------------------------------------------- people
+    me: () => get<Me>('/me'),
+    directory: (q: { role?: Role; function?: UserFunction; q?: string; limit?: number }) =>
+      get<Page<Person>>('/directory', q),
+    users: (q: { role?: Role; q?: string } = {}) => allPages<User>('/users', q),
+    createUser: (body: CreateUserRequest) => json<User>('POST', '/users', { body }),
+    patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
+
+    // --------------------------------------------------- frameworks
+    frameworks: () => allPages<Framework>('/frameworks'),
+    framework: (id: string) => get<Framework>(`/frameworks/${e(id)}`),
+    createFramework: (body: CreateFrameworkRequest) => json<Framework>('POST', '/frameworks', { body }),
+
+    // ------------------------------------------------------- cycles
+    cycles: (q: { state?: CycleState } = {}) => allPages<Cycle>('/cycles', q),
+    cycle: (id: string) => get<Cycle>(`/cycles/${e(id)}`),
+    createCycle: (body: CreateCycleRequest) => json<Cycle>('POST', '/cycles', { body }),
+    transition: (id: string, to: CycleState) => json<Cycle>('POST', `/cycles/${e(id)}/transition`, { body: { to } }),
+    assessment: (cycleId: string, emId: string) => get<Assessment>(`/cycles/${e(cycleId)}/ems/${e(emId)}/assessment`),
+    putAssessment: (cycleId: string, emId: string, body: AssessmentWrite) =>
+      json<Assessment>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/assessment`, { body }),
+    selfAssessmentOf: (cycleId: string, emId: string) =>
+      get<SelfAssessment>(`/cycles/${e(cycleId)}/ems/${e(emId)}/self-assessment`),
+    decision: (cycleId: string, emId: string) => get<Decision>(`/cycles/${e(cycleId)}/ems/${e(emId)}/decision`),
+    putDecision: (cycleId: string, emId: string, body: DecisionWrite) =>
+      json<Decision>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/decision`, { body }),
+    mySelfAssessment: (cycleId: string) => get<SelfAssessment>(`/cycles/${e(cycleId)}/self-assessment`),
+    putMySelfAssessment: (cycleId: string, body: { ratings: SelfAssessment['ratings']; version: number }) =>
+      json<SelfAssessment>('PUT', `/cycles/${e(cycleId)}/self-assessment`, { body }),
+    cycleNotes: (cycleId: string) => get<Page<CycleNote>>(`/cycles/${e(cycleId)}/notes`),
+    board: (cycleId: string, q: BoardQuery = {}) => get<Board>(`/cycles/${e(cycleId)}/board`, { ...q }),
+    async boardCsv(cycleId: string, q: BoardQuery = {}): Promise<Download> {
+      const res = await call('GET', `/cycles/${e(cycleId)}/board.csv`, { query: { ...q } });
+      return { blob: await res.blob(), filename: filenameOf(res, 'board.csv') };
+    },
+    agenda: (cycleId: string) => get<Agenda>(`/cycles/${e(cycleId)}/agenda`),
+
+    // --------------------------------------------------- peer input
+    createPeerRequest: (cycleId: string, body: { em_id: string; peer_id: string; message?: string }) =>
+      json<PeerRequest>('POST', `/cycles/${e(cycleId)}/peer-requests`, { body }),
+    async peerRequests(): Promise<PeerRequestPage> {
+      // Every page, with the EM's per-cycle counts of the first.
+      const first = await get<PeerRequestPage>('/peer-requests', { limit: 100 });
+      const items = [...first.items];
+      let cursor = first.next_cursor;
+      for (let i = 0; cursor && i < 20; i++) {
+        const page: PeerRequestPage = await get<PeerRequestPage>('/peer-requests', { limit: 100, cursor });
+        items.push(...page.items);
+        cursor = page.next_cursor;
+      }
+      return { ...first, items, next_cursor: null };
+    },
+    putNote: (requestId: string, body: NoteWrite) => json<OwnNote>('PUT', `/peer-requests/${e(requestId)}/note`, { body }),
+    decline: (requestId: string) => json<PeerRequest>('POST', `/peer-requests/${e(requestId)}/decline`),
+    remind: (requestId: string) => json<PeerRequest>('POST', `/peer-requests/${e(requestId)}/remind`),
+
+    // --------------------------------------------------- EM records
+    history: (emId: string) => get<History>(`/ems/${e(emId)}/history`),
+    async packet(emId: string): Promise<Download> {
+      const res = await call('GET', `/ems/${e(emId)}/packet`);
+      return { blob: await res.blob(), filename: filenameOf(res, 'promotion-packet.md') };
+    },
+    plan: (emId: string) => allPages<PlanItem>(`/ems/${e(emId)}/plan`),
+    addPlanItem: (emId: string, body: NewPlanItem) => json<PlanItem>('POST', `/ems/${e(emId)}/plan`, { body }),
+    patchPlanItem: (emId: string, itemId: string, body: PlanItemWrite) =>
+      json<PlanItem>('PATCH', `/ems/${e(emId)}/plan/${e(itemId)}`, { body }),
+    myFeedback: () => get<Feedback>('/me/feedback'),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The app's client. */
+export const api = createApiClient();

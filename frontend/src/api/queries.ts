@@ -1,0 +1,211 @@
+// TanStack Query hooks over the API client: the only way screens read and
+// write API data. Query keys start with the resource so a write can
+// invalidate everything that shows it.
+import { QueryClient, useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
+import { api, ApiError } from './client';
+import type {
+  AssessmentWrite,
+  BoardQuery,
+  CreateCycleRequest,
+  CreateFrameworkRequest,
+  CreateUserRequest,
+  CycleState,
+  DecisionWrite,
+  NoteWrite,
+  PatchUserRequest,
+  PlanItemWrite,
+  NewPlanItem,
+  Rating,
+  Role,
+  UserFunction,
+} from './types';
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        refetchOnWindowFocus: false,
+        // 4xx answers are final; retry only what might pass next time.
+        retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+// ------------------------------------------------------------------ reads
+export const useCycles = (state?: CycleState) =>
+  useQuery({ queryKey: ['cycles', state ?? 'all'], queryFn: () => api.cycles(state ? { state } : {}) });
+
+export const useCycle = (id: string | undefined) =>
+  useQuery({ queryKey: ['cycle', id], queryFn: () => api.cycle(id!), enabled: !!id });
+
+export const useBoard = (cycleId: string | undefined, q: BoardQuery = {}) =>
+  useQuery({
+    queryKey: ['board', cycleId, q],
+    queryFn: () => api.board(cycleId!, q),
+    enabled: !!cycleId,
+    placeholderData: keepPreviousData,
+  });
+
+export const useAgenda = (cycleId: string) => useQuery({ queryKey: ['agenda', cycleId], queryFn: () => api.agenda(cycleId) });
+
+export const useCycleNotes = (cycleId: string) =>
+  useQuery({ queryKey: ['notes', cycleId], queryFn: () => api.cycleNotes(cycleId) });
+
+export const useAssessment = (cycleId: string, emId: string) =>
+  useQuery({ queryKey: ['assessment', cycleId, emId], queryFn: () => api.assessment(cycleId, emId) });
+
+export const useSelfAssessmentOf = (cycleId: string, emId: string) =>
+  useQuery({ queryKey: ['self-assessment', cycleId, emId], queryFn: () => api.selfAssessmentOf(cycleId, emId) });
+
+export const useDecision = (cycleId: string, emId: string) =>
+  useQuery({ queryKey: ['decision', cycleId, emId], queryFn: () => api.decision(cycleId, emId) });
+
+export const useMySelfAssessment = (cycleId: string) =>
+  useQuery({ queryKey: ['self-assessment', cycleId, 'me'], queryFn: () => api.mySelfAssessment(cycleId) });
+
+export const usePeerRequests = () => useQuery({ queryKey: ['peer-requests'], queryFn: () => api.peerRequests() });
+
+export const useFrameworks = () => useQuery({ queryKey: ['frameworks'], queryFn: () => api.frameworks() });
+
+export const useFramework = (id: string | undefined) =>
+  useQuery({ queryKey: ['framework', id], queryFn: () => api.framework(id!), enabled: !!id, staleTime: Infinity });
+
+export const useUsers = (q: { role?: Role; q?: string } = {}) =>
+  useQuery({ queryKey: ['users', q], queryFn: () => api.users(q) });
+
+export const useDirectory = (q: { role?: Role; function?: UserFunction; q?: string }, enabled = true) =>
+  useQuery({
+    queryKey: ['directory', q],
+    queryFn: () => api.directory({ ...q, limit: 50 }),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+export const useHistory = (emId: string | undefined) =>
+  useQuery({ queryKey: ['history', emId], queryFn: () => api.history(emId!), enabled: !!emId });
+
+export const usePlan = (emId: string | undefined) =>
+  useQuery({ queryKey: ['plan', emId], queryFn: () => api.plan(emId!), enabled: !!emId });
+
+export const useMyFeedback = () => useQuery({ queryKey: ['feedback'], queryFn: () => api.myFeedback() });
+
+/** The framework a cycle rates against (two reads: the cycle, then its framework). */
+export function useCycleFramework(cycleId: string | undefined) {
+  const cycle = useCycle(cycleId);
+  const framework = useFramework(cycle.data?.framework_id);
+  return { cycle, framework };
+}
+
+// ----------------------------------------------------------------- writes
+function useInvalidate() {
+  const qc = useQueryClient();
+  return (...keys: string[]) => Promise.all(keys.map((k) => qc.invalidateQueries({ queryKey: [k] })));
+}
+
+export function useCreateCycle() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (b: CreateCycleRequest) => api.createCycle(b), onSuccess: () => inv('cycles') });
+}
+
+export function useTransition(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (to: CycleState) => api.transition(cycleId, to),
+    onSuccess: () => inv('cycles', 'cycle', 'board', 'agenda', 'peer-requests', 'history'),
+  });
+}
+
+export function useSaveAssessment(cycleId: string, emId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (b: AssessmentWrite) => api.putAssessment(cycleId, emId, b),
+    onSuccess: () => inv('assessment', 'board', 'agenda'),
+  });
+}
+
+export function useSaveDecision(cycleId: string, emId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (b: DecisionWrite) => api.putDecision(cycleId, emId, b),
+    onSuccess: () => inv('decision', 'board', 'agenda'),
+  });
+}
+
+export function useSaveSelfAssessment(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (b: { ratings: Rating[]; version: number }) => api.putMySelfAssessment(cycleId, b),
+    onSuccess: () => inv('self-assessment'),
+  });
+}
+
+export function useCreatePeerRequest(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (b: { em_id: string; peer_id: string; message?: string }) => api.createPeerRequest(cycleId, b),
+    onSuccess: () => inv('peer-requests', 'board'),
+  });
+}
+
+export function useSaveNote(requestId: string) {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (b: NoteWrite) => api.putNote(requestId, b), onSuccess: () => inv('peer-requests') });
+}
+
+export function useDecline() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (requestId: string) => api.decline(requestId), onSuccess: () => inv('peer-requests') });
+}
+
+export function useRemind() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (requestId: string) => api.remind(requestId), onSuccess: () => inv('peer-requests') });
+}
+
+export function useCreateUser() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (b: CreateUserRequest) => api.createUser(b), onSuccess: () => inv('users', 'directory') });
+}
+
+export function usePatchUser() {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: PatchUserRequest }) => api.patchUser(id, body),
+    onSuccess: () => inv('users', 'directory'),
+  });
+}
+
+export function useCreateFramework() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (b: CreateFrameworkRequest) => api.createFramework(b), onSuccess: () => inv('frameworks') });
+}
+
+export function useAddPlanItem(emId: string) {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (b: NewPlanItem) => api.addPlanItem(emId, b), onSuccess: () => inv('plan') });
+}
+
+export function usePatchPlanItem(emId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: PlanItemWrite }) => api.patchPlanItem(emId, id, body),
+    onSuccess: () => inv('plan'),
+  });
+}
+
+export function useDownload() {
+  return useMutation({
+    mutationFn: (kind: { board: string; query?: BoardQuery } | { packet: string; name?: string }) =>
+      'board' in kind ? api.boardCsv(kind.board, kind.query) : api.packet(kind.packet).then((d) => ({ ...d, filename: kind.name ?? d.filename })),
+  });
+}
+
+/** Every framework, by id: for screens that show several cycles' scores. */
+export function useFrameworksById() {
+  const q = useFrameworks();
+  const byId = new Map((q.data ?? []).map((f) => [f.id, f]));
+  return { ...q, byId };
+}

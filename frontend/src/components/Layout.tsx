@@ -1,0 +1,85 @@
+// The frame of every signed-in screen: skip link, banner with the role's
+// navigation and the sign-out button, and the main landmark.
+import { Suspense, type ReactNode } from 'react';
+import { NavLink, useNavigate } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import type { Me } from '../api/types';
+import { Loading } from './Status';
+
+const NAV: Record<Me['role'], { to: string; label: string; end?: boolean }[]> = {
+  director: [
+    { to: '/', label: 'Home', end: true },
+    { to: '/cycles', label: 'Cycles' },
+  ],
+  em: [
+    { to: '/feedback', label: 'My feedback' },
+    { to: '/my-cycles', label: 'My cycles' },
+    { to: '/plan', label: 'Development plan' },
+    { to: '/history', label: 'History' },
+  ],
+  peer: [{ to: '/inbox', label: 'Inbox' }],
+  admin: [
+    { to: '/people', label: 'People' },
+    { to: '/frameworks', label: 'Frameworks' },
+    { to: '/cycles', label: 'Cycles' },
+  ],
+};
+
+const ROLE_NAMES: Record<Me['role'], string> = {
+  director: 'Director',
+  em: 'Engineering manager',
+  peer: 'Peer',
+  admin: 'Admin',
+};
+
+export function Layout({ user, children }: { user: Me; children: ReactNode }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  async function signOut() {
+    await api.logout();
+    qc.clear();
+    navigate('/sign-in', { replace: true });
+  }
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="banner">
+        <div className="banner-inner">
+          <span className="brand">
+            <svg viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
+              <rect width="32" height="32" rx="6" fill="#1f4e79" />
+              <path d="M8 22 L14 14 L18 18 L24 9" stroke="#fff" strokeWidth="3" fill="none" strokeLinecap="round" />
+            </svg>
+            Calibrate
+          </span>
+          <nav aria-label="Main">
+            <ul>
+              {NAV[user.role].map((n) => (
+                <li key={n.to}>
+                  <NavLink to={n.to} end={n.end}>
+                    {n.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="who">
+            <span>
+              {user.name}
+              <span className="muted"> · {ROLE_NAMES[user.role]}, {user.org.name}</span>
+            </span>
+            <button type="button" className="secondary small" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>{children}</Suspense>
+      </main>
+    </>
+  );
+}

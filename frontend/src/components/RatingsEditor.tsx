@@ -1,0 +1,223 @@
+// The ratings form of a director's assessment and of a self-assessment:
+// each criterion with its description, the score as a labelled radio
+// choice, the evidence; saving sends the version read, and a 409
+// stale_version shows what someone else changed and lets the user reload.
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
+import type { Framework, Rating } from '../api/types';
+import { diffRatings, draftsOf, EVIDENCE_MIN, ratingFieldErrors, ratingsOf, type Drafts } from '../lib/ratings';
+import { ScoreChoice } from './ScoreChoice';
+import { ErrorNote, FieldError } from './Status';
+
+export interface Versioned {
+  ratings: Rating[];
+  private_note?: string | null;
+  version: number;
+}
+
+export interface SaveBody {
+  ratings: Rating[];
+  private_note?: string | null;
+  version: number;
+}
+
+export function RatingsEditor({
+  framework,
+  initial,
+  withPrivateNote,
+  readOnly,
+  save,
+  loadLatest,
+  beside,
+  besideLabel,
+  what,
+}: {
+  framework: Framework;
+  initial: Versioned;
+  withPrivateNote?: boolean;
+  readOnly?: boolean;
+  save: (body: SaveBody) => Promise<Versioned>;
+  loadLatest: () => Promise<Versioned | undefined>;
+  /** other scores to show beside each criterion (the EM's self scores for a director) */
+  beside?: Rating[];
+  besideLabel?: string;
+  /** "assessment" or "self-assessment", for the messages */
+  what: string;
+}) {
+  const id = useId();
+  const criteria = framework.criteria;
+  const [base, setBase] = useState<Versioned>(initial);
+  const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(criteria, initial.ratings));
+  const [note, setNote] = useState(initial.private_note ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [conflict, setConflict] = useState<{ latest: Versioned; changes: string[] } | null>(null);
+  const [saved, setSaved] = useState<string>('');
+
+  const set = (key: string, patch: Partial<Drafts[string]>) =>
+    setDrafts((d) => ({ ...d, [key]: { score: null, evidence: '', ...d[key], ...patch } }));
+
+  async function submit(version: number) {
+    const { ratings, keys } = ratingsOf(criteria, drafts);
+    const body: SaveBody = { ratings, version };
+    if (withPrivateNote) body.private_note = note.trim() ? note : null;
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    setSaved('');
+    try {
+      const res = await save(body);
+      setBase(res);
+      setConflict(null);
+      setSaved(`Saved (version ${res.version}).`);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'stale_version') {
+        const latest = await loadLatest().catch(() => undefined);
+        if (latest) {
+          const changes = diffRatings(criteria, base.ratings, latest.ratings);
+          if (withPrivateNote && (latest.private_note ?? '') !== (base.private_note ?? '')) changes.push('Private note changed');
+          setConflict({ latest, changes });
+        }
+        setError(err);
+      } else {
+        setError(err);
+        if (err instanceof ApiError) setFieldErrors(ratingFieldErrors(err.fields, keys));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function reload() {
+    if (!conflict) return;
+    const l = conflict.latest;
+    setBase(l);
+    setDrafts(draftsOf(criteria, l.ratings));
+    setNote(l.private_note ?? '');
+    setConflict(null);
+    setError(null);
+    setSaved(`Reloaded version ${l.version}.`);
+  }
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit(base.version);
+  };
+
+  const rated = Object.values(drafts).filter((d) => d.score !== null).length;
+
+  return (
+    <form onSubmit={onSubmit} className="ratings-form" aria-describedby={`${id}-progress`}>
+      <p id={`${id}-progress`} className="muted">
+        {rated} of {criteria.length} criteria rated · version {base.version}
+      </p>
+      {conflict && (
+        <div className="conflict" role="alert">
+          <h2>Someone else saved this {what} after you opened it</h2>
+          {conflict.changes.length > 0 ? (
+            <>
+              <p>What changed in version {conflict.latest.version}:</p>
+              <ul>
+                {conflict.changes.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p>Version {conflict.latest.version} has the same ratings as yours.</p>
+          )}
+          <div className="button-row">
+            <button type="button" className="primary" onClick={reload}>
+              Reload
+            </button>
+            <button type="button" className="secondary" onClick={() => void submit(conflict.latest.version)} disabled={busy}>
+              Save mine over it
+            </button>
+          </div>
+        </div>
+      )}
+      {criteria.map((c) => {
+        const d = drafts[c.key] ?? { score: null, evidence: '' };
+        const other = beside?.find((r) => r.criterion === c.key);
+        const evId = `${id}-${c.key}-evidence`;
+        const scoreErr = fieldErrors[`${c.key}.score`];
+        const evErr = fieldErrors[`${c.key}.evidence`];
+        const short = d.score !== null && d.evidence.trim().length < EVIDENCE_MIN;
+        return (
+          <section key={c.key} className="criterion-block" aria-labelledby={`${id}-${c.key}-title`}>
+            <h2 id={`${id}-${c.key}-title`} className="criterion-title">
+              {c.title}
+              {c.weight !== 1 && <span className="muted"> · weight {c.weight}</span>}
+            </h2>
+            <p className="criterion-desc" id={`${id}-${c.key}-desc`}>
+              {c.description}
+            </p>
+            {other && (
+              <p className="beside">
+                {besideLabel}: <strong>{other.score}</strong>
+                {other.evidence && <> · “{other.evidence}”</>}
+              </p>
+            )}
+            <ScoreChoice
+              name={`${id}-${c.key}`}
+              legend={`Score for ${c.title}`}
+              scale={framework.scale}
+              value={d.score}
+              onChange={(v) => set(c.key, { score: v })}
+              disabled={readOnly}
+              describedBy={`${id}-${c.key}-desc`}
+            />
+            <FieldError id={`${evId}-score-err`} message={scoreErr} />
+            <label htmlFor={evId}>Evidence for {c.title}</label>
+            <textarea
+              id={evId}
+              rows={3}
+              maxLength={5000}
+              value={d.evidence}
+              readOnly={readOnly}
+              onChange={(e) => set(c.key, { evidence: e.target.value })}
+              aria-invalid={evErr ? true : undefined}
+              aria-describedby={`${evId}-hint${evErr ? ` ${evId}-err` : ''}`}
+            />
+            <p className="hint" id={`${evId}-hint`}>
+              {short
+                ? `Under ${EVIDENCE_MIN} characters: the board counts this score as missing evidence.`
+                : 'A concrete example: what they did, where, and what came of it.'}
+            </p>
+            <FieldError id={`${evId}-err`} message={evErr} />
+          </section>
+        );
+      })}
+      {withPrivateNote && (
+        <div className="field">
+          <label htmlFor={`${id}-note`}>Private note</label>
+          <textarea
+            id={`${id}-note`}
+            rows={3}
+            maxLength={5000}
+            value={note}
+            readOnly={readOnly}
+            onChange={(e) => setNote(e.target.value)}
+            aria-describedby={`${id}-note-hint`}
+          />
+          <p className="hint" id={`${id}-note-hint`}>
+            For the calibration only: owners and admins read it; it is never released to the EM.
+          </p>
+          <FieldError id={`${id}-note-err`} message={fieldErrors['private_note']} />
+        </div>
+      )}
+      <ErrorNote error={error} />
+      {!readOnly && (
+        <div className="form-actions sticky-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+          <span role="status" className="saved">
+            {saved}
+          </span>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dueLabel,
+  formatComposite,
+  formatDate,
+  formatPercent,
+  formatSigned,
+  readinessLabel,
+  readinessRank,
+  scoreLabel,
+  transitionFrom,
+} from './format';
+
+const scale = { min: 1, max: 4, bar: 3, labels: ['Not yet evident', 'Emerging', 'Consistently at the senior bar', 'Role model beyond the senior bar'] };
+
+describe('readiness', () => {
+  it('labels every readiness and the absence of one', () => {
+    expect(readinessLabel('ready_now')).toBe('Ready now');
+    expect(readinessLabel('ready_6_12_months')).toBe('Ready in 6–12 months');
+    expect(readinessLabel('ready_12_24_months')).toBe('Ready in 12–24 months');
+    expect(readinessLabel('not_yet')).toBe('Not yet');
+    expect(readinessLabel(null)).toBe('Undecided');
+    expect(readinessLabel(undefined, 'None')).toBe('None');
+  });
+  it('ranks most ready first, none last', () => {
+    expect(readinessRank('ready_now')).toBe(0);
+    expect(readinessRank('not_yet')).toBe(3);
+    expect(readinessRank(null)).toBe(4);
+  });
+});
+
+describe('numbers', () => {
+  it('formats the composite with two decimals', () => {
+    expect(formatComposite(3.1)).toBe('3.10');
+    expect(formatComposite(2.888)).toBe('2.89');
+    expect(formatComposite(3)).toBe('3.00');
+    expect(formatComposite(null)).toBe('–');
+    expect(formatComposite(Number.NaN)).toBe('–');
+  });
+  it('formats shares and signed gaps', () => {
+    expect(formatPercent(1)).toBe('100%');
+    expect(formatPercent(0.666)).toBe('67%');
+    expect(formatPercent(null)).toBe('–');
+    expect(formatSigned(2)).toBe('+2');
+    expect(formatSigned(-1)).toBe('−1');
+    expect(formatSigned(0)).toBe('0');
+  });
+  it('labels a score with the scale', () => {
+    expect(scoreLabel(3, scale)).toBe('3 · Consistently at the senior bar');
+    expect(scoreLabel(null, scale)).toBe('Not rated');
+  });
+});
+
+describe('dates', () => {
+  it('formats dates and times in UTC', () => {
+    expect(formatDate('2026-11-06')).toBe('6 Nov 2026');
+    expect(formatDate('2026-06-05T16:00:00Z')).toBe('5 Jun 2026');
+    expect(formatDate(null)).toBe('–');
+  });
+  it('says how far a due date is', () => {
+    const now = new Date('2026-11-04T15:00:00Z');
+    expect(dueLabel('2026-11-06', now)).toBe('due in 2 days');
+    expect(dueLabel('2026-11-05', now)).toBe('due tomorrow');
+    expect(dueLabel('2026-11-04', now)).toBe('due today');
+    expect(dueLabel('2026-11-03', now)).toBe('1 day overdue');
+    expect(dueLabel('2026-10-30', now)).toBe('5 days overdue');
+    expect(dueLabel(null, now)).toBe('no due date');
+  });
+});
+
+describe('transitions', () => {
+  it('names each next step and what it locks or releases', () => {
+    expect(transitionFrom('draft')?.action).toBe('Open input');
+    expect(transitionFrom('input_open')?.action).toBe('Start calibration');
+    expect(transitionFrom('calibrating')?.action).toBe('Finalize');
+    expect(transitionFrom('finalized')?.action).toBe('Release');
+    expect(transitionFrom('input_open')?.consequence).toMatch(/Self-assessments are locked/);
+    expect(transitionFrom('finalized')?.consequence).toMatch(/Private calibration notes are never released/);
+    expect(transitionFrom('released')).toBeNull();
+  });
+});

@@ -1,0 +1,181 @@
+// Words and numbers as the app shows them.
+import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, UserFunction } from '../api/types';
+import { READINESS } from '../api/types';
+
+const READINESS_LABELS: Record<Readiness, string> = {
+  ready_now: 'Ready now',
+  ready_6_12_months: 'Ready in 6–12 months',
+  ready_12_24_months: 'Ready in 12–24 months',
+  not_yet: 'Not yet',
+};
+
+/** "Ready now" … "Not yet"; `empty` for no value (undecided, no suggestion). */
+export function readinessLabel(r: Readiness | null | undefined, empty = 'Undecided'): string {
+  if (!r) return empty;
+  return READINESS_LABELS[r] ?? r;
+}
+
+/** 0 for ready_now … 3 for not_yet; 4 for none, so that none sorts last. */
+export function readinessRank(r: Readiness | null | undefined): number {
+  const i = r ? READINESS.indexOf(r) : -1;
+  return i < 0 ? READINESS.length : i;
+}
+
+/** The composite as the board shows it: two decimals, or an en dash. */
+export function formatComposite(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return n.toFixed(2);
+}
+
+/** A share 0..1 as a whole percentage, or an en dash. */
+export function formatPercent(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '–';
+  return `${Math.round(share * 100)}%`;
+}
+
+/** A signed difference with a real minus sign: "+1", "−2", "0". */
+export function formatSigned(n: number): string {
+  if (n > 0) return `+${n}`;
+  if (n < 0) return `−${Math.abs(n)}`;
+  return '0';
+}
+
+const STATE_LABELS: Record<CycleState, string> = {
+  draft: 'Draft',
+  input_open: 'Input open',
+  calibrating: 'Calibrating',
+  finalized: 'Finalized',
+  released: 'Released',
+};
+
+export const stateLabel = (s: CycleState): string => STATE_LABELS[s] ?? s;
+
+export interface TransitionInfo {
+  to: CycleState;
+  /** the button's name */
+  action: string;
+  /** what the move locks or releases, for the confirmation dialog */
+  consequence: string;
+}
+
+const TRANSITIONS: Partial<Record<CycleState, TransitionInfo>> = {
+  draft: {
+    to: 'input_open',
+    action: 'Open input',
+    consequence:
+      'EMs can write their self-assessments and nominate peers, peers can write notes, and directors can start rating. Participants, co-owners and settings can no longer be changed.',
+  },
+  input_open: {
+    to: 'calibrating',
+    action: 'Start calibration',
+    consequence:
+      'Self-assessments are locked and no new peer requests can be sent. Directors keep rating, compare on the board and record a readiness decision for every participant. Peers can still edit their notes.',
+  },
+  calibrating: {
+    to: 'finalized',
+    action: 'Finalize',
+    consequence:
+      'Everything is locked: ratings, decisions and peer notes can no longer change. Every participant needs a decision first.',
+  },
+  finalized: {
+    to: 'released',
+    action: 'Release',
+    consequence:
+      'Each EM can read their own director ratings with evidence, the peer notes about them (attributed as the cycle says), the decision and its rationale. Private calibration notes are never released. This cannot be undone.',
+  },
+};
+
+export const transitionFrom = (s: CycleState): TransitionInfo | null => TRANSITIONS[s] ?? null;
+
+const FLAG_LABELS: Record<string, string> = {
+  incomplete: 'Incomplete',
+  missing_evidence: 'Missing evidence',
+  self_gap: 'Self gap',
+  peer_divergence: 'Peer divergence',
+  no_peer_input: 'No peer input',
+  big_move: 'Big move',
+  stalled: 'Stalled',
+  short_tenure: 'Short tenure',
+  language: 'Language',
+  questioned: 'Questioned',
+};
+
+export function flagLabel(code: string): string {
+  return FLAG_LABELS[code] ?? code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+const ADVOCACY_LABELS: Record<Advocacy, string> = {
+  strong: 'Strong advocate',
+  support: 'Supports',
+  neutral: 'Neutral',
+  concern: 'Has a concern',
+};
+
+export const advocacyLabel = (a: Advocacy): string => ADVOCACY_LABELS[a] ?? a;
+
+const ATTRIBUTION_LABELS: Record<Attribution, string> = {
+  named: 'Named: EMs see who wrote each note',
+  by_function: 'By function: EMs see “a product partner”',
+  anonymous: 'Anonymous: EMs see “a peer”',
+};
+
+export const attributionLabel = (a: Attribution): string => ATTRIBUTION_LABELS[a] ?? a;
+
+const FUNCTION_LABELS: Record<UserFunction, string> = {
+  product: 'Product',
+  design: 'Design',
+  operations: 'Operations',
+  engineering: 'Engineering',
+  other: 'Other',
+};
+
+export const functionLabel = (f: UserFunction): string => FUNCTION_LABELS[f] ?? f;
+
+const PLAN_LABELS: Record<PlanStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  done: 'Done',
+  dropped: 'Dropped',
+};
+
+export const planStatusLabel = (s: PlanStatus): string => PLAN_LABELS[s] ?? s;
+
+/** "3 · Consistently at the senior bar", from the framework's scale. */
+export function scoreLabel(score: number | null | undefined, scale: Scale): string {
+  if (score === null || score === undefined) return 'Not rated';
+  const label = scale.labels[score - scale.min];
+  return label ? `${score} · ${label}` : String(score);
+}
+
+/** Scores of the scale, lowest first. */
+export function scaleSteps(scale: Scale): number[] {
+  const out: number[] = [];
+  for (let s = scale.min; s <= scale.max; s++) out.push(s);
+  return out;
+}
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "6 Nov 2026" for a date (YYYY-MM-DD) or an RFC 3339 time; en dash for none. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '–';
+  const d = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(d.getTime()) ? value : dateFmt.format(d);
+}
+
+/** Days from today (UTC) to a YYYY-MM-DD date; negative when past. */
+export function daysUntil(date: string, now: Date = new Date()): number {
+  const due = Date.parse(`${date}T00:00:00Z`);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((due - today) / 86_400_000);
+}
+
+/** "due in 3 days", "due today", "4 days overdue". */
+export function dueLabel(date: string | null | undefined, now: Date = new Date()): string {
+  if (!date) return 'no due date';
+  const d = daysUntil(date, now);
+  if (d === 0) return 'due today';
+  if (d === 1) return 'due tomorrow';
+  if (d > 1) return `due in ${d} days`;
+  return d === -1 ? '1 day overdue' : `${-d} days overdue`;
+}

@@ -1,0 +1,166 @@
+// The calibration board: the heatmap with its view, filters (the API's
+// flag and readiness parameters) and sort (client-side), the readiness
+// distribution, the rater statistics, and the CSV export.
+import { useId, useMemo } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { useBoard, useDownload } from '../../api/queries';
+import { FLAG_CODES, READINESS, type BoardQuery } from '../../api/types';
+import { Page } from '../../components/Page';
+import { Empty, ErrorNote, QueryState } from '../../components/Status';
+import { DEFAULT_DIR, sortRows, type SortDir, type SortKey } from '../../lib/board';
+import { saveBlob } from '../../lib/download';
+import { flagLabel, readinessLabel, stateLabel } from '../../lib/format';
+import type { HeatView } from '../../lib/heatmap';
+import { Distribution, Raters } from './Distribution';
+import { Heatmap } from './Heatmap';
+
+const VIEWS: { v: HeatView; label: string }[] = [
+  { v: 'director', label: 'Director' },
+  { v: 'self', label: 'Self' },
+  { v: 'peer', label: 'Peer' },
+  { v: 'gap', label: 'Gap (director − self)' },
+];
+
+const SORT_KEYS: SortKey[] = ['name', 'composite', 'flags', 'readiness', 'coverage'];
+const SORT_LABELS: Record<SortKey, string> = {
+  name: 'Name',
+  composite: 'Composite',
+  flags: 'Flags',
+  readiness: 'Readiness',
+  coverage: 'Evidence coverage',
+};
+
+export default function BoardPage() {
+  const id = useId();
+  const { cycleId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const view = (VIEWS.find((x) => x.v === params.get('view'))?.v ?? 'director') as HeatView;
+  const sort = (SORT_KEYS.find((k) => k === params.get('sort')) ?? 'composite') as SortKey;
+  const dir = (params.get('dir') === 'asc' || params.get('dir') === 'desc' ? params.get('dir') : DEFAULT_DIR[sort]) as SortDir;
+  const flag = params.get('flag') ?? '';
+  const readiness = params.get('readiness') ?? '';
+  const query: BoardQuery = {};
+  if (flag) query.flag = flag;
+  if (readiness) query.readiness = readiness as BoardQuery['readiness'];
+  const board = useBoard(cycleId, query);
+  const download = useDownload();
+
+  const set = (patch: Record<string, string | null>) =>
+    setParams(
+      (p) => {
+        const n = new URLSearchParams(p);
+        for (const [k, v] of Object.entries(patch)) if (v) n.set(k, v); else n.delete(k);
+        return n;
+      },
+      { replace: true },
+    );
+
+  const onSort = (k: SortKey) => set({ sort: k, dir: k === sort ? (dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIR[k] });
+  const rows = useMemo(() => (board.data ? sortRows(board.data.rows, sort, dir) : []), [board.data, sort, dir]);
+
+  function exportCsv() {
+    const apiSort: BoardQuery['sort'] =
+      sort === 'composite' ? (dir === 'desc' ? '-composite' : 'composite') : sort === 'coverage' ? 'name' : sort;
+    download.mutate({ board: cycleId, query: { ...query, sort: apiSort } }, { onSuccess: (d) => saveBlob(d.blob, d.filename) });
+  }
+
+  return (
+    <Page
+      title={board.data ? `Board: ${board.data.cycle.name}` : 'Board'}
+      wide
+      lead={
+        board.data && (
+          <>
+            <Link to={`/cycles/${cycleId}`}>{board.data.cycle.name}</Link> · {stateLabel(board.data.cycle.state)}
+          </>
+        )
+      }
+      actions={
+        <>
+          <Link className="button secondary" to={`/cycles/${cycleId}/meeting`}>
+            Meeting mode
+          </Link>
+          <button type="button" className="secondary" onClick={exportCsv} disabled={download.isPending}>
+            {download.isPending ? 'Exporting…' : 'Export CSV'}
+          </button>
+        </>
+      }
+    >
+      <ErrorNote error={download.error} />
+      <div className="toolbar" role="group" aria-label="Board options">
+        <fieldset className="segmented">
+          <legend>Show</legend>
+          {VIEWS.map((x) => (
+            <label key={x.v}>
+              <input type="radio" name={`${id}-view`} value={x.v} checked={view === x.v} onChange={() => set({ view: x.v })} />
+              <span>{x.label}</span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="field compact-field">
+          <label htmlFor={`${id}-sort`}>Sort by</label>
+          <select id={`${id}-sort`} value={sort} onChange={(e) => set({ sort: e.target.value, dir: DEFAULT_DIR[e.target.value as SortKey] })}>
+            {SORT_KEYS.map((k) => (
+              <option key={k} value={k}>
+                {SORT_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field compact-field">
+          <label htmlFor={`${id}-dir`}>Order</label>
+          <select id={`${id}-dir`} value={dir} onChange={(e) => set({ dir: e.target.value })}>
+            <option value="asc">Ascending</option>
+            <option value="desc">Descending</option>
+          </select>
+        </div>
+        <div className="field compact-field">
+          <label htmlFor={`${id}-flag`}>Only with flag</label>
+          <select id={`${id}-flag`} value={flag} onChange={(e) => set({ flag: e.target.value })}>
+            <option value="">Any</option>
+            {FLAG_CODES.map((c) => (
+              <option key={c} value={c}>
+                {flagLabel(c)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field compact-field">
+          <label htmlFor={`${id}-ready`}>Only readiness</label>
+          <select id={`${id}-ready`} value={readiness} onChange={(e) => set({ readiness: e.target.value })}>
+            <option value="">Any</option>
+            {READINESS.map((r) => (
+              <option key={r} value={r}>
+                {readinessLabel(r)}
+              </option>
+            ))}
+            <option value="undecided">Undecided</option>
+          </select>
+        </div>
+      </div>
+      <QueryState query={board} what="Loading the board">
+        {(b) => (
+          <>
+            {rows.length === 0 ? (
+              <Empty>{flag || readiness ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
+            ) : (
+              <Heatmap board={b} rows={rows} view={view} sort={sort} dir={dir} onSort={onSort} />
+            )}
+            <p className="muted small-text" role="status">
+              {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{flag || readiness ? ' (filtered)' : ''}, sorted by{' '}
+              {SORT_LABELS[sort].toLowerCase()}, {dir === 'asc' ? 'ascending' : 'descending'}.
+            </p>
+            <div className="board-side">
+              <section className="card" aria-label="Readiness distribution">
+                <Distribution board={b} />
+              </section>
+              <section className="card" aria-label="Rater statistics">
+                <Raters board={b} />
+              </section>
+            </div>
+          </>
+        )}
+      </QueryState>
+    </Page>
+  );
+}

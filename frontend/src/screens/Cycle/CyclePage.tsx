@@ -1,0 +1,156 @@
+// One cycle: where it stands, its next transition (lead only, after a
+// confirmation that says what it locks or releases), its participants with
+// their assessments, and the peer requests.
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useCycle, useDownload, useTransition } from '../../api/queries';
+import { STATES, type Cycle } from '../../api/types';
+import { useMe } from '../../auth/session';
+import { ConfirmDialog } from '../../components/Dialog';
+import { Page } from '../../components/Page';
+import { ErrorNote, QueryState } from '../../components/Status';
+import { attributionLabel, formatDate, stateLabel, transitionFrom } from '../../lib/format';
+import { saveBlob } from '../../lib/download';
+import { PeerRequests } from './PeerRequests';
+
+export default function CyclePage() {
+  const { cycleId = '' } = useParams();
+  const cycle = useCycle(cycleId);
+  return (
+    <QueryState query={cycle} what="Loading the cycle">
+      {(c) => <CycleView cycle={c} />}
+    </QueryState>
+  );
+}
+
+function CycleView({ cycle }: { cycle: Cycle }) {
+  const me = useMe();
+  const [confirming, setConfirming] = useState(false);
+  const transition = useTransition(cycle.id);
+  const download = useDownload();
+  const next = transitionFrom(cycle.state);
+  const isLead = cycle.lead.id === me.id;
+  const isOwner = cycle.owners.some((o) => o.id === me.id);
+  const stepIndex = STATES.indexOf(cycle.state);
+  const canRate = cycle.state === 'input_open' || cycle.state === 'calibrating';
+
+  function exportCsv() {
+    download.mutate({ board: cycle.id }, { onSuccess: (d) => saveBlob(d.blob, d.filename) });
+  }
+
+  return (
+    <Page
+      title={cycle.name}
+      wide
+      lead={
+        <>
+          Led by {cycle.lead.name}
+          {cycle.owners.length > 1 && <> with {cycle.owners.filter((o) => o.id !== cycle.lead.id).map((o) => o.name).join(', ')}</>}
+          {' · '}
+          {attributionLabel(cycle.peer_attribution)}
+        </>
+      }
+      actions={
+        <>
+          <Link className="button secondary" to={`/cycles/${cycle.id}/board`}>
+            Board
+          </Link>
+          {(cycle.state === 'calibrating' || cycle.state === 'finalized') && (
+            <Link className="button secondary" to={`/cycles/${cycle.id}/meeting`}>
+              Meeting mode
+            </Link>
+          )}
+          <button type="button" className="secondary" onClick={exportCsv} disabled={download.isPending}>
+            {download.isPending ? 'Exporting…' : 'Export CSV'}
+          </button>
+        </>
+      }
+    >
+      <ErrorNote error={download.error} />
+      <section className="card" aria-labelledby="state-h">
+        <h2 id="state-h">State</h2>
+        <ol className="stepper">
+          {STATES.map((s, i) => (
+            <li key={s} className={i < stepIndex ? 'done' : i === stepIndex ? 'current' : ''} aria-current={i === stepIndex ? 'step' : undefined}>
+              {stateLabel(s)}
+            </li>
+          ))}
+        </ol>
+        <p>
+          {cycle.input_due && <>Input due {formatDate(cycle.input_due)}. </>}
+          {cycle.finalized_at && <>Finalized {formatDate(cycle.finalized_at)}. </>}
+          {cycle.released_at && <>Released {formatDate(cycle.released_at)}. </>}
+        </p>
+        {next &&
+          (isLead ? (
+            <>
+              <button type="button" className="primary" onClick={() => setConfirming(true)}>
+                {next.action}
+              </button>
+              <ConfirmDialog
+                open={confirming}
+                title={`${next.action}: ${cycle.name}?`}
+                confirmLabel={next.action}
+                busy={transition.isPending}
+                error={transition.error}
+                danger={next.to === 'released'}
+                onCancel={() => {
+                  setConfirming(false);
+                  transition.reset();
+                }}
+                onConfirm={() => transition.mutate(next.to, { onSuccess: () => setConfirming(false) })}
+              >
+                <p>
+                  The cycle moves from <strong>{stateLabel(cycle.state)}</strong> to <strong>{stateLabel(next.to)}</strong>.
+                </p>
+                <p>{next.consequence}</p>
+              </ConfirmDialog>
+            </>
+          ) : (
+            <p className="muted">Only the lead, {cycle.lead.name}, moves the cycle on.</p>
+          ))}
+      </section>
+
+      <section className="card" aria-labelledby="participants-h">
+        <h2 id="participants-h">Participants</h2>
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Participants of {cycle.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">EM</th>
+                <th scope="col">Director in the cycle</th>
+                <th scope="col">Assessment</th>
+                <th scope="col">Record</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cycle.participants.map((p) => {
+                const director = cycle.owners.find((o) => o.id === p.director_id);
+                const mine = p.director_id === me.id;
+                return (
+                  <tr key={p.id}>
+                    <th scope="row">{p.name}</th>
+                    <td>{director?.name ?? '–'}</td>
+                    <td>
+                      <Link to={`/cycles/${cycle.id}/ems/${p.id}/assessment`} aria-label={`${mine && canRate ? 'Rate' : 'View assessment of'} ${p.name}`}>
+                        {mine && canRate ? 'Rate' : 'View'}
+                      </Link>
+                    </td>
+                    <td>
+                      <Link to={`/ems/${p.id}?cycle=${cycle.id}`} aria-label={`Record of ${p.name}`}>
+                        History
+                      </Link>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <PeerRequests cycle={cycle} canAsk={isOwner && (cycle.state === 'draft' || cycle.state === 'input_open')} />
+    </Page>
+  );
+}

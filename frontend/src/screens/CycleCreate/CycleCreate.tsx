@@ -1,0 +1,185 @@
+// Creating a cycle: name, framework, EMs from the director's tree,
+// co-owners, peer attribution and the input due date.
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { useCreateCycle, useDirectory, useFrameworks, useUsers } from '../../api/queries';
+import { ATTRIBUTIONS, type Attribution } from '../../api/types';
+import { useMe } from '../../auth/session';
+import { Page } from '../../components/Page';
+import { Empty, ErrorNote, fieldError, FieldError, listFieldErrors, QueryState } from '../../components/Status';
+import { attributionLabel } from '../../lib/format';
+
+export default function CycleCreate() {
+  const id = useId();
+  const me = useMe();
+  const navigate = useNavigate();
+  const ems = useUsers({ role: 'em' });
+  const directors = useDirectory({ role: 'director' });
+  const frameworks = useFrameworks();
+  const create = useCreateCycle();
+
+  const [name, setName] = useState('');
+  const [frameworkId, setFrameworkId] = useState('');
+  const [emIds, setEmIds] = useState<string[]>([]);
+  const [coOwners, setCoOwners] = useState<string[]>([]);
+  const [attribution, setAttribution] = useState<Attribution>('by_function');
+  const [due, setDue] = useState('');
+
+  const toggle = (list: string[], set: (v: string[]) => void, v: string) =>
+    set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate(
+      {
+        name: name.trim(),
+        framework_id: frameworkId || null,
+        em_ids: emIds,
+        co_owner_ids: coOwners,
+        input_due: due || null,
+        peer_attribution: attribution,
+      },
+      { onSuccess: (c) => navigate(`/cycles/${c.id}`) },
+    );
+  }
+
+  const err = create.error;
+  const emName = (i: number) => ems.data?.find((u) => u.id === emIds[i])?.name;
+  const coName = (i: number) => directors.data?.items.find((u) => u.id === coOwners[i])?.name;
+  const emErrors = listFieldErrors(err, 'em_ids', emName);
+  const coErrors = listFieldErrors(err, 'co_owner_ids', coName);
+  const activeEms = (ems.data ?? []).filter((u) => u.active);
+
+  return (
+    <Page title="New cycle" lead="A cycle starts as a draft: you can send peer requests before you open input.">
+      <form onSubmit={submit} className="form" noValidate>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Cycle name</label>
+          <input
+            id={`${id}-name`}
+            required
+            maxLength={200}
+            placeholder="2027 H1 calibration"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={fieldError(err, 'name') ? true : undefined}
+            aria-describedby={`${id}-name-err`}
+          />
+          <FieldError id={`${id}-name-err`} message={fieldError(err, 'name')} />
+        </div>
+
+        <div className="field">
+          <label htmlFor={`${id}-fw`}>Framework</label>
+          <QueryState query={frameworks} what="Loading frameworks">
+            {(fws) => (
+              <select id={`${id}-fw`} value={frameworkId} onChange={(e) => setFrameworkId(e.target.value)}>
+                <option value="">The organisation's default</option>
+                {fws.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.name}, version {f.version}
+                  </option>
+                ))}
+              </select>
+            )}
+          </QueryState>
+          <FieldError id={`${id}-fw-err`} message={fieldError(err, 'framework_id')} />
+        </div>
+
+        <fieldset className="field" aria-describedby={`${id}-ems-err`}>
+          <legend>EMs to calibrate</legend>
+          <QueryState query={ems} what="Loading the EMs in your tree">
+            {() =>
+              activeEms.length === 0 ? (
+                <Empty>There are no EMs in your reporting tree.</Empty>
+              ) : (
+                <ul className="check-list">
+                  {activeEms.map((u) => (
+                    <li key={u.id}>
+                      <label>
+                        <input type="checkbox" checked={emIds.includes(u.id)} onChange={() => toggle(emIds, setEmIds, u.id)} />{' '}
+                        {u.name} <span className="muted">{u.email}</span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              )
+            }
+          </QueryState>
+          <div id={`${id}-ems-err`}>
+            {emErrors.map((m) => (
+              <p className="field-error" key={m}>
+                {m}
+              </p>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset className="field" aria-describedby={`${id}-co-hint`}>
+          <legend>Co-owners (optional)</legend>
+          <p className="hint" id={`${id}-co-hint`}>
+            Other directors who calibrate with you: each rates and decides for the EMs in their own tree.
+          </p>
+          <QueryState query={directors} what="Loading directors">
+            {(d) => {
+              const others = d.items.filter((p) => p.id !== me.id);
+              return others.length === 0 ? (
+                <Empty>No other directors.</Empty>
+              ) : (
+                <ul className="check-list">
+                  {others.map((p) => (
+                    <li key={p.id}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          checked={coOwners.includes(p.id)}
+                          onChange={() => toggle(coOwners, setCoOwners, p.id)}
+                        />{' '}
+                        {p.name}
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              );
+            }}
+          </QueryState>
+          {coErrors.map((m) => (
+            <p className="field-error" key={m}>
+              {m}
+            </p>
+          ))}
+        </fieldset>
+
+        <fieldset className="field">
+          <legend>Peer attribution</legend>
+          {ATTRIBUTIONS.map((a) => (
+            <label key={a} className="radio-line">
+              <input type="radio" name={`${id}-attr`} value={a} checked={attribution === a} onChange={() => setAttribution(a)} />{' '}
+              {attributionLabel(a)}
+            </label>
+          ))}
+          <FieldError id={`${id}-attr-err`} message={fieldError(err, 'peer_attribution')} />
+        </fieldset>
+
+        <div className="field">
+          <label htmlFor={`${id}-due`}>Input due date</label>
+          <input
+            id={`${id}-due`}
+            type="date"
+            value={due}
+            onChange={(e) => setDue(e.target.value)}
+            aria-describedby={`${id}-due-err`}
+          />
+          <FieldError id={`${id}-due-err`} message={fieldError(err, 'input_due')} />
+        </div>
+
+        <ErrorNote error={err} />
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create cycle'}
+          </button>
+          <Link to="/cycles">Cancel</Link>
+        </div>
+      </form>
+    </Page>
+  );
+}

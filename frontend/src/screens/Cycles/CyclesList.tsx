@@ -1,0 +1,70 @@
+import { Link } from 'react-router-dom';
+import { useCycles } from '../../api/queries';
+import { useMe } from '../../auth/session';
+import { Page } from '../../components/Page';
+import { Empty, QueryState } from '../../components/Status';
+import { formatDate, stateLabel } from '../../lib/format';
+
+export default function CyclesList() {
+  const me = useMe();
+  const cycles = useCycles();
+  return (
+    <Page
+      title="Cycles"
+      lead={me.role === 'admin' ? 'Every cycle of your organisation.' : 'The cycles you lead or co-own.'}
+      actions={
+        me.role === 'director' && (
+          <Link className="button primary" to="/cycles/new">
+            New cycle
+          </Link>
+        )
+      }
+    >
+      <QueryState query={cycles} what="Loading cycles">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No cycles yet.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Cycles</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Cycle</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Lead</th>
+                    <th scope="col" className="num">
+                      EMs
+                    </th>
+                    <th scope="col">Input due</th>
+                    <th scope="col">Board</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.id}>
+                      <th scope="row">
+                        <Link to={`/cycles/${c.id}`}>{c.name}</Link>
+                      </th>
+                      <td>
+                        <span className={`badge state-${c.state}`}>{stateLabel(c.state)}</span>
+                      </td>
+                      <td>{c.lead.name}</td>
+                      <td className="num">{c.participants.length}</td>
+                      <td>{formatDate(c.input_due)}</td>
+                      <td>
+                        <Link to={`/cycles/${c.id}/board`} aria-label={`Board of ${c.name}`}>
+                          Board
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryState>
+    </Page>
+  );
+}
