@@ -1,0 +1,183 @@
+// Package language finds language hints in what people write about each
+// other: judgements of personality, vague praise or criticism, absolute
+// words and remarks off the topic of the work. It is deterministic and
+// explainable — word lists in words.go, documented in
+// docs/language-hints.md — and it never blocks anything: it only points.
+package language
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Kind is what a hint is about.
+type Kind string
+
+const (
+	Personality Kind = "personality"
+	Vague       Kind = "vague"
+	Absolute    Kind = "absolute"
+	OffTopic    Kind = "off_topic"
+)
+
+// Hint marks a span of the text. Start and End are offsets in Unicode code
+// points (End exclusive), so a client can slice the same text it sent;
+// in JavaScript, Array.from(text).slice(start, end).
+type Hint struct {
+	Kind    Kind   `json:"kind"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Message string `json:"message"`
+}
+
+// MaxText is the longest text analysed; longer input is analysed up to it.
+const MaxText = 20000
+
+type phrase struct {
+	words []string
+	kind  Kind
+}
+
+// dictionary maps a first word to the phrases that start with it, longest
+// first, so "every single time" wins over "every time".
+var dictionary = build()
+
+func build() map[string][]phrase {
+	d := map[string][]phrase{}
+	add := func(list []string, k Kind) {
+		for _, p := range list {
+			w := strings.Fields(p)
+			d[w[0]] = append(d[w[0]], phrase{words: w, kind: k})
+		}
+	}
+	add(personality, Personality)
+	add(vague, Vague)
+	add(absolute, Absolute)
+	add(offTopic, OffTopic)
+	for k := range d {
+		sort.SliceStable(d[k], func(i, j int) bool { return len(d[k][i].words) > len(d[k][j].words) })
+	}
+	return d
+}
+
+var concreteWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range concrete {
+		m[w] = true
+	}
+	return m
+}()
+
+type token struct {
+	word       string // lower case
+	start, end int    // code points
+	capital    bool   // starts with an upper-case letter
+	sentence   bool   // first word of a sentence
+}
+
+// tokenize splits text into words: letters and digits, with an apostrophe
+// or hyphen inside a word kept ("no-one", "team's"). Anything else is a
+// boundary, so a word never matches inside another ("classic" holds no
+// "ass").
+func tokenize(text string) []token {
+	runes := []rune(text)
+	if len(runes) > MaxText {
+		runes = runes[:MaxText]
+	}
+	var out []token
+	sentence := true
+	for i := 0; i < len(runes); {
+		r := runes[i]
+		if !isWord(r) {
+			if r == '.' || r == '!' || r == '?' || r == '\n' {
+				sentence = true
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(runes) && (isWord(runes[j]) || (isJoiner(runes[j]) && j+1 < len(runes) && isWord(runes[j+1]))) {
+			j++
+		}
+		w := string(runes[i:j])
+		w = strings.ReplaceAll(w, "’", "'")
+		out = append(out, token{word: strings.ToLower(w), start: i, end: j, capital: unicode.IsUpper(r), sentence: sentence})
+		sentence = false
+		i = j
+	}
+	return out
+}
+
+func isWord(r rune) bool   { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isJoiner(r rune) bool { return r == '\'' || r == '’' || r == '-' }
+
+// Analyze returns the hints of text, in order of position.
+func Analyze(text string) []Hint {
+	toks := tokenize(text)
+	out := []Hint{}
+	var vagueHints []Hint
+	for i := 0; i < len(toks); {
+		m, ok := match(toks, i)
+		if !ok {
+			i++
+			continue
+		}
+		h := Hint{Kind: m.kind, Start: toks[i].start, End: toks[i+len(m.words)-1].end}
+		h.Message = message(m.kind, strings.Join(m.words, " "))
+		if m.kind == Vague {
+			vagueHints = append(vagueHints, h)
+		} else {
+			out = append(out, h)
+		}
+		i += len(m.words)
+	}
+	if len(vagueHints) > 0 && !isConcrete(toks) {
+		out = append(out, vagueHints...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	}
+	return out
+}
+
+func match(toks []token, i int) (phrase, bool) {
+	for _, p := range dictionary[toks[i].word] {
+		if i+len(p.words) > len(toks) {
+			continue
+		}
+		ok := true
+		for k, w := range p.words {
+			if toks[i+k].word != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p, true
+		}
+	}
+	return phrase{}, false
+}
+
+// isConcrete: a number, a named thing (a capitalised word inside a
+// sentence) or a word of work and outcome makes a text concrete.
+func isConcrete(toks []token) bool {
+	for _, t := range toks {
+		if unicode.IsDigit([]rune(t.word)[0]) || concreteWords[t.word] || (t.capital && !t.sentence && t.word != "i") {
+			return true
+		}
+	}
+	return false
+}
+
+func message(k Kind, w string) string {
+	switch k {
+	case Personality:
+		return "“" + w + "” judges character; describe what the person did and its effect instead."
+	case Vague:
+		return "“" + w + "” says how you feel but not what happened; name a project, an event or a result."
+	case Absolute:
+		return "“" + w + "” makes a pattern sound like a law; say how often and give an example."
+	default:
+		return "“" + w + "” is about age, family, appearance or health, not the work; leave it out."
+	}
+}
