@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -72,22 +73,15 @@ var errInvalidCredentials = domain.Unauthorized(domain.CodeInvalidCredentials, "
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Grant, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.clock.Now()
-	byEmail, byIP, oldEmail, oldIP, err := s.store.LoginFailures(ctx, email, clientIP, now.Add(-ThrottleWindow))
-	if err != nil {
+	if err := s.throttled(ctx, email, clientIP); err != nil {
 		return Grant{}, err
-	}
-	if byEmail >= MaxAccountFailures {
-		return Grant{}, domain.RateLimited(retryAfter(*oldEmail, now))
-	}
-	if byIP >= MaxClientFailures {
-		return Grant{}, domain.RateLimited(retryAfter(*oldIP, now))
 	}
 	u, lookupErr := s.store.UserByEmail(ctx, email)
 	if lookupErr != nil && !domain.IsKind(lookupErr, domain.KindNotFound) {
 		return Grant{}, lookupErr
 	}
 	ok, err := s.hasher.Verify(ctx, password, u.PasswordHash) // "" for unknown: dummy work
-	if err != nil && err != errBadHash {
+	if err != nil && !errors.Is(err, errBadHash) {
 		return Grant{}, err
 	}
 	if !ok || !u.Active || lookupErr != nil {
@@ -102,6 +96,23 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 		return Grant{}, err
 	}
 	return s.grant(ctx, u, sid, refresh)
+}
+
+// throttled answers 429 while the account or the client address has had
+// too many failures in the window (design §6).
+func (s *Service) throttled(ctx context.Context, email, clientIP string) error {
+	now := s.clock.Now()
+	byEmail, byIP, oldEmail, oldIP, err := s.store.LoginFailures(ctx, email, clientIP, now.Add(-ThrottleWindow))
+	if err != nil {
+		return err
+	}
+	if byEmail >= MaxAccountFailures {
+		return domain.RateLimited(retryAfter(*oldEmail, now))
+	}
+	if byIP >= MaxClientFailures {
+		return domain.RateLimited(retryAfter(*oldIP, now))
+	}
+	return nil
 }
 
 func retryAfter(oldest, now time.Time) time.Duration {
@@ -198,7 +209,11 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (domain.Princ
 
 // ChangePassword sets a new password after checking the current one, and
 // revokes every other session of the user.
-func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, current, next string) error {
+//
+// Wrong current passwords count as failed logins of the account: with a
+// stolen access token, guessing the password here is throttled exactly like
+// guessing it at the login.
+func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, current, next, clientIP string) error {
 	if err := ValidatePassword("new_password", next); err != nil {
 		return err
 	}
@@ -206,11 +221,17 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, curren
 	if err != nil {
 		return err
 	}
+	if err := s.throttled(ctx, u.Email, clientIP); err != nil {
+		return err
+	}
 	ok, err := s.hasher.Verify(ctx, current, u.PasswordHash)
-	if err != nil && err != errBadHash {
+	if err != nil && !errors.Is(err, errBadHash) {
 		return err
 	}
 	if !ok {
+		if err := s.store.RecordLoginFailure(ctx, u.Email, clientIP); err != nil {
+			return err
+		}
 		return domain.Invalid("current_password", "is not right")
 	}
 	hash, err := s.hasher.Hash(ctx, next)

@@ -68,7 +68,7 @@ func TestPasswordChangeKeepsConcurrentAdminChanges(t *testing.T) {
 					t.Errorf("the admin's change: %v", err)
 				}
 			}
-			err := svc.ChangePassword(ctx, alex, demo.DemoPassword, "a-brand-new-passphrase")
+			err := svc.ChangePassword(ctx, alex, demo.DemoPassword, "a-brand-new-passphrase", "192.0.2.1")
 			if err != nil && !domain.IsKind(err, domain.KindUnauthorized) && !domain.IsKind(err, domain.KindNotFound) {
 				t.Fatalf("change password: %v", err)
 			}

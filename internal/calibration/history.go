@@ -39,6 +39,11 @@ type History struct {
 // cycle; the EM sees their own released ones. Anyone else: not found.
 func (s *Cycles) emAccess(ctx context.Context, p domain.Principal, emID string) (em domain.User, releasedOnly bool, err error) {
 	em, err = s.store.User(ctx, p.OrgID, emID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		// The same answer as for an EM the caller may not see, so that
+		// probing ids does not tell users from ids that name nothing.
+		return domain.User{}, false, domain.NotFound("EM")
+	}
 	if err != nil {
 		return em, false, err
 	}

@@ -138,12 +138,13 @@ func checkUserFilter(role domain.Role, fn domain.Function, q string) error {
 
 // Directory lists the active users of the caller's organisation with only
 // name, role and function: how EMs find peers and directors find co-owners.
+// q matches names only, since the directory does not show e-mails.
 func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.Role, fn domain.Function, q string, page domain.Page) (domain.List[domain.User], error) {
 	if err := checkUserFilter(role, fn, q); err != nil {
 		return domain.List[domain.User]{}, err
 	}
 	active := true
-	return s.store.ListUsers(ctx, domain.UserFilter{OrgID: p.OrgID, Role: role, Function: fn, Query: q, Active: &active}, page)
+	return s.store.ListUsers(ctx, domain.UserFilter{OrgID: p.OrgID, Role: role, Function: fn, Query: q, NameOnly: true, Active: &active}, page)
 }
 
 // Create adds a user to the admin's organisation.

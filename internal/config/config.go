@@ -101,9 +101,9 @@ func Load(getenv Getenv) (*Config, error) {
 func loadKey(getenv Getenv, c *Config) ([]byte, error) {
 	key, source := getenv("CALIBRATE_JWT_KEY"), "CALIBRATE_JWT_KEY"
 	if file := getenv("CALIBRATE_JWT_KEY_FILE"); key == "" && file != "" {
-		b, err := os.ReadFile(file)
+		b, err := os.ReadFile(file) //nolint:gosec // G304: the operator names this file on purpose
 		if err != nil {
-			return nil, fmt.Errorf("CALIBRATE_JWT_KEY_FILE: %v", err)
+			return nil, fmt.Errorf("CALIBRATE_JWT_KEY_FILE: %w", err)
 		}
 		key, source = strings.TrimSpace(string(b)), "CALIBRATE_JWT_KEY_FILE ("+file+")"
 	}
@@ -121,14 +121,14 @@ func loadKey(getenv Getenv, c *Config) ([]byte, error) {
 
 // embeddedKey reads the generated key, or makes one on first start.
 func embeddedKey(path string) ([]byte, error) {
-	if b, err := os.ReadFile(path); err == nil {
+	if b, err := os.ReadFile(path); err == nil { //nolint:gosec // G304: the key file beside the configured SQLite database
 		k := strings.TrimSpace(string(b))
 		if len(k) < MinJWTKeyBytes {
 			return nil, fmt.Errorf("%s: the kept secret is shorter than %d bytes; delete it to generate a new one", path, MinJWTKeyBytes)
 		}
 		return []byte(k), nil
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("reading %s: %v", path, err)
+		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %v", filepath.Dir(path), err)

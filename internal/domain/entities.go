@@ -143,7 +143,7 @@ func NewID() string {
 	idMu.Unlock()
 	binary.BigEndian.PutUint64(b[0:8], uint64(ms)<<16)
 	b[6] = 0x70 | byte(seq>>8&0x0f)
-	b[7] = byte(seq)
+	b[7] = byte(seq) //nolint:gosec // G115: the low byte of the 12-bit counter, on purpose
 	b[8] = b[8]&0x3f | 0x80
 	s := hex.EncodeToString(b[:])
 	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
@@ -162,7 +162,8 @@ type UserFilter struct {
 	Under    string // only the reports (direct and indirect) of this manager
 	Role     Role
 	Function Function
-	Query    string // matched against name and e-mail, case-insensitive
+	Query    string // matched against name (and e-mail unless NameOnly), case-insensitive
+	NameOnly bool
 	Active   *bool
 }
 

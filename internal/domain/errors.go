@@ -132,7 +132,7 @@ const (
 	CodeStaleVersion       = "stale_version"
 	CodeEMInActiveCycle    = "em_in_active_cycle"
 	CodeDuplicate          = "duplicate"
-	CodeInvalidCredentials = "invalid_credentials"
+	CodeInvalidCredentials = "invalid_credentials" //nolint:gosec // G101: an error code, not a credential
 	CodeUnauthenticated    = "unauthenticated"
 	CodeMissingDecisions   = "missing_decisions"
 )

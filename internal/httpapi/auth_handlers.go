@@ -77,6 +77,7 @@ func (s *Server) grant(c *gin.Context, g auth.Grant) {
 }
 
 func (s *Server) setRefresh(c *gin.Context, value string, maxAge int) {
+	//nolint:gosec // G124: HttpOnly and SameSite are set; Secure follows the request's scheme (below).
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: refreshCookie, Value: value, Path: "/api/v1/auth", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode,

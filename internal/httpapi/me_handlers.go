@@ -51,7 +51,7 @@ func (s *Server) changePassword(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Auth.ChangePassword(c.Request.Context(), auth.PrincipalOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+	if err := s.Auth.ChangePassword(c.Request.Context(), auth.PrincipalOf(c), req.CurrentPassword, req.NewPassword, c.ClientIP()); err != nil {
 		fail(c, err)
 		return
 	}

@@ -237,7 +237,7 @@ func TestSchemaCurrentDoesNotWaitForTheMigrationLock(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lock.DefaultLockID); err != nil {
 		t.Fatal(err)
 	}
-	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", lock.DefaultLockID)
+	defer func() { _, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", lock.DefaultLockID) }()
 
 	var wg sync.WaitGroup
 	start := time.Now()

@@ -140,8 +140,15 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID, keep string) err
 }
 
 // RecordLoginFailure notes a failed login for throttling.
+// Failures of the same account or address older than a day go at the
+// same time, so the table holds only what throttling can still read.
 func (s *Store) RecordLoginFailure(ctx context.Context, email, ip string) error {
-	return s.conn(ctx).Create(&failureRow{ID: domain.NewID(), Email: email, ClientIP: ip, At: s.clock.Now()}).Error
+	now := s.clock.Now()
+	db := s.conn(ctx)
+	if err := db.Where("(email = ? OR client_ip = ?) AND at < ?", email, ip, now.Add(-24*time.Hour)).Delete(&failureRow{}).Error; err != nil {
+		return err
+	}
+	return db.Create(&failureRow{ID: domain.NewID(), Email: email, ClientIP: ip, At: now}).Error
 }
 
 // LoginFailures counts the failures since `since` for the account and for

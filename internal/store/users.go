@@ -223,7 +223,11 @@ func (s *Store) ListUsers(ctx context.Context, f domain.UserFilter, page domain.
 	}
 	if f.Query != "" {
 		like := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
-		q = q.Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`, like, like)
+		if f.NameOnly {
+			q = q.Where(`LOWER(name) LIKE ? ESCAPE '\'`, like)
+		} else {
+			q = q.Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`, like, like)
+		}
 	}
 	if page.Cursor != "" {
 		q = q.Where("id > ?", page.Cursor)

@@ -116,6 +116,16 @@ function filenameOf(res: Response, fallback: string): string {
   return m?.[1] ?? fallback;
 }
 
+// acrossTabs runs fn holding a lock shared by every tab of the app, where
+// the browser has the Web Locks API (every current one); elsewhere (tests,
+// old browsers) it simply runs fn.
+function acrossTabs<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  // request() resolves with what fn's promise resolves to; its typing
+  // nests the promise, hence the cast.
+  return locks ? (locks.request('calibrate-refresh', fn) as Promise<unknown> as Promise<T>) : fn();
+}
+
 export function createApiClient(fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)) {
   let token: string | null = null;
   let state: SessionState = { status: 'unknown', user: null };
@@ -150,10 +160,13 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
 
   // One refresh at a time: callers that hit a 401 while one is running
   // wait for it instead of spending the (rotating) refresh cookie again.
+  // Across tabs, which share the cookie, a Web Lock does the same: the
+  // server treats a rotated cookie sent again as a stolen one and ends the
+  // session, so two tabs must never refresh with the same cookie at once.
   function refresh(): Promise<boolean> {
     refreshing ??= (async () => {
       try {
-        const res = await send('POST', '/auth/refresh', { retry: false }, null);
+        const res = await acrossTabs(() => send('POST', '/auth/refresh', { retry: false }, null));
         if (!res.ok) {
           signedOut();
           return false;

@@ -159,7 +159,9 @@ export interface paths {
         /**
          * Change one's own password
          * @description Needs the current password (a wrong one answers 422 on
-         *     `current_password`). The new one has 10 to 256 characters. Every other
+         *     `current_password`). Wrong current passwords count as failed logins
+         *     of the account, so guessing here is throttled like the login: 429
+         *     with `Retry-After`. The new one has 10 to 256 characters. Every other
          *     session of the user is revoked; the calling session stays signed in.
          *     Like every write it answers the written object: the caller's record
          *     (the password itself is never shown).
@@ -1879,6 +1881,8 @@ export interface components {
         functionFilter: components["schemas"]["Function"];
         /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
         q: string;
+        /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
+        nameQuery: string;
         /** @description the id of an EM (a user with role `em`) */
         emId: string;
         /** @description the id of a development plan item */
@@ -2148,6 +2152,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2158,8 +2163,8 @@ export interface operations {
                 role?: components["parameters"]["roleFilter"];
                 /** @description only users of this function (an unknown function answers 422) */
                 function?: components["parameters"]["functionFilter"];
-                /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
-                q?: components["parameters"]["q"];
+                /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
+                q?: components["parameters"]["nameQuery"];
                 /**
                  * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
                  *     negative or non-numeric values answer 400.
