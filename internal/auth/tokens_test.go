@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -87,7 +88,7 @@ func TestParseRefuses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if c, err := tk.Parse(raw); err == nil {
 				t.Fatalf("accepted: %+v", c)
-			} else if err != errBadToken {
+			} else if !errors.Is(err, errBadToken) {
 				t.Fatalf("the error tells which check failed: %v", err)
 			}
 		})

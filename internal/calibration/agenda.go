@@ -12,13 +12,16 @@ import (
 )
 
 // agendaWeight is how much each reason needs discussion (design §4's
-// order: divergence and big moves first, short tenure last) and the
-// minutes it is worth in the meeting.
+// order: divergence and big moves first, short tenure last; a rating an
+// owner questioned in a pre-read comes before all) and the minutes it is
+// worth in the meeting.
 var agendaWeight = map[string]struct{ weight, minutes int }{
+	FlagQuestioned:      {100, 4},
 	FlagPeerDivergence:  {80, 4},
 	FlagBigMove:         {80, 4},
 	FlagSelfGap:         {50, 3},
 	FlagMissingEvidence: {40, 2},
+	FlagLanguage:        {35, 2},
 	FlagIncomplete:      {30, 2},
 	FlagStalled:         {25, 3},
 	FlagNoPeerInput:     {20, 1},

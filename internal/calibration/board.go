@@ -39,6 +39,14 @@ type BoardRow struct {
 	Decision         *domain.Readiness
 	Previous         *domain.Readiness
 	Flags            []Flag
+	Prereads         []PrereadView
+}
+
+// PrereadView is an owner's pre-read as the board shows it.
+type PrereadView struct {
+	Owner   domain.Ref
+	Stance  domain.Stance
+	Comment *string
 }
 
 type CriterionScores struct {
@@ -134,6 +142,10 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 	if err != nil {
 		return Board{}, err
 	}
+	prereads, err := s.prereads.Prereads(ctx, c.ID)
+	if err != nil {
+		return Board{}, err
+	}
 	now := s.clock.Now()
 	orgMean, err := s.board.DirectorMeanSince(ctx, c.OrgID, now.AddDate(-1, 0, 0))
 	if err != nil {
@@ -177,6 +189,11 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 			f.Past = append(f.Past, pc)
 		}
 	}
+	for _, pr := range prereads {
+		if f, ok := facts[pr.EMID]; ok {
+			f.Prereads = append(f.Prereads, pr)
+		}
+	}
 
 	b := Board{Cycle: c, Framework: fw, OrgMean: roundPtr(orgMean), Distribution: map[string]int{"undecided": 0}}
 	for _, r := range domain.Readinesses {
@@ -186,7 +203,11 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 		f := facts[pt.EMID]
 		row := BoardRow{EM: domain.Ref{ID: pt.EMID, Name: people[pt.EMID].Name}, DirectorID: pt.DirectorID,
 			Scores: map[string]CriterionScores{}, Composite: f.CompositeOf(), EvidenceCoverage: f.EvidenceCoverage(),
-			Suggested: f.Suggest(), Decision: f.Decision, Previous: f.Previous(), Flags: f.Flags()}
+			Suggested: f.Suggest(), Decision: f.Decision, Previous: f.Previous(), Flags: f.Flags(), Prereads: []PrereadView{}}
+		for _, pr := range f.Prereads {
+			row.Prereads = append(row.Prereads, PrereadView{Owner: domain.Ref{ID: pr.OwnerID, Name: people[pr.OwnerID].Name},
+				Stance: pr.Stance, Comment: pr.Comment})
+		}
 		for _, crit := range fw.Criteria {
 			cs := CriterionScores{Peer: PeerCounts{}}
 			for _, a := range domain.Advocacies {

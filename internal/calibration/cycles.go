@@ -51,10 +51,11 @@ type CycleStore interface {
 // Cycles runs calibration cycles: their settings and state, assessments,
 // decisions and peer input.
 type Cycles struct {
-	store CycleStore
-	board BoardStore
-	plans PlanStore
-	clock domain.Clock
+	store    CycleStore
+	board    BoardStore
+	plans    PlanStore
+	prereads PrereadStore
+	clock    domain.Clock
 }
 
 // CyclesStore is the whole of what Cycles needs: the store implements it.
@@ -62,10 +63,11 @@ type CyclesStore interface {
 	CycleStore
 	BoardStore
 	PlanStore
+	PrereadStore
 }
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
-	return &Cycles{store: store, board: store, plans: store, clock: clock}
+	return &Cycles{store: store, board: store, plans: store, prereads: store, clock: clock}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds

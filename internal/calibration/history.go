@@ -3,6 +3,7 @@ package calibration
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"calibrate/internal/domain"
@@ -25,6 +26,12 @@ type Trajectory struct {
 	AtBarStreak int
 	Trend       *string // rising, flat, falling; nil with fewer than two cycles
 	Stalled     bool
+	// ProjectedCyclesToReady is how many more cycles, at the composite's
+	// recent pace, until every criterion reaches the bar: 0 when already
+	// there, nil when the trend is flat or falling or there is too little
+	// history. Projection explains it in a line. A projection, not a promise.
+	ProjectedCyclesToReady *int
+	Projection             string
 }
 
 // History is an EM's finished cycles, oldest first, and their trajectory.
@@ -151,9 +158,13 @@ func trajectory(cs []HistoryCycle) Trajectory {
 			comps = append(comps, *c.Composite)
 		}
 	}
+	var pace float64 // composite points per cycle over the window
+	window := 0
 	if n := len(comps); n >= 2 {
 		first := comps[max(0, n-3)]
+		window = n - max(0, n-3)
 		d := comps[n-1] - first
+		pace = d / float64(window-1)
 		trend := "flat"
 		if d > trendThreshold {
 			trend = "rising"
@@ -162,6 +173,7 @@ func trajectory(cs []HistoryCycle) Trajectory {
 		}
 		t.Trend = &trend
 	}
+	t.ProjectedCyclesToReady, t.Projection = project(cs, t.Trend, pace, window)
 	if n := len(cs); n >= stalledCycles {
 		last := cs[n-1].Decision
 		t.Stalled = last != nil && *last != domain.ReadyNow
@@ -172,6 +184,37 @@ func trajectory(cs []HistoryCycle) Trajectory {
 		}
 	}
 	return t
+}
+
+// project works out how many cycles at the recent pace until every
+// criterion of the latest cycle reaches the bar.
+func project(cs []HistoryCycle, trend *string, pace float64, window int) (*int, string) {
+	if len(cs) == 0 {
+		return nil, "No finished cycle yet, so nothing to project."
+	}
+	last := cs[len(cs)-1]
+	bar := last.Framework.Scale.Bar
+	lowest, rated := last.Framework.Scale.Max, 0
+	for _, r := range last.Ratings {
+		lowest = min(lowest, r.Score)
+		rated++
+	}
+	if rated == len(last.Framework.Criteria) && rated > 0 && lowest >= bar {
+		zero := 0
+		return &zero, "Every criterion is at the bar already."
+	}
+	if trend == nil {
+		return nil, "A projection needs at least two finished cycles."
+	}
+	if *trend != "rising" {
+		return nil, "The composite is " + *trend + " over the last cycles, so there is no pace to project."
+	}
+	if rated == 0 {
+		return nil, "The latest cycle has no director ratings to project from."
+	}
+	cycles := int(math.Ceil(float64(bar-lowest) / pace))
+	return &cycles, fmt.Sprintf("At the recent pace (composite %+.2f a cycle over the last %d cycles), the lowest criterion (%d) "+
+		"would reach the bar (%d) in about %d more cycles. A projection, not a promise.", pace, window, lowest, bar, cycles)
 }
 
 // Packet renders the promotion packet as Markdown: the latest decision,
@@ -214,7 +257,7 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 			fmt.Fprintf(&b, "### %s: not rated\n\n", mdEscape(c.Title))
 			continue
 		}
-		fmt.Fprintf(&b, "### %s: %d (%s)\n\n%s\n\n", mdEscape(c.Title), r.Score, label(last.Framework, r.Score), mdEscape(r.Evidence))
+		fmt.Fprintf(&b, "### %s: %d (%s)\n\n%s\n\n", mdEscape(c.Title), r.Score, mdEscape(label(last.Framework, r.Score)), mdEscape(r.Evidence))
 	}
 	notes, err := s.releasedNotes(ctx, p, h, last)
 	if err != nil {
@@ -225,7 +268,8 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 		b.WriteString("No peer notes in this cycle.\n\n")
 	}
 	for _, n := range notes {
-		fmt.Fprintf(&b, "> %s\n>\n> — %s, %s\n\n", mdEscape(n.Body), n.Attribution, n.Advocacy)
+		// The attribution holds the peer's name in named cycles: user text.
+		fmt.Fprintf(&b, "> %s\n>\n> — %s, %s\n\n", mdEscape(n.Body), mdEscape(n.Attribution), n.Advocacy)
 	}
 	b.WriteString("## History\n\n| cycle | composite | decision |\n|---|---|---|\n")
 	for _, c := range h.Cycles {
@@ -246,6 +290,7 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 	if t.Stalled {
 		b.WriteString(" Readiness has not moved for three cycles.")
 	}
+	fmt.Fprintf(&b, "\n\nProjection (not a promise): %s", t.Projection)
 	b.WriteString("\n")
 	return b.String(), nil
 }

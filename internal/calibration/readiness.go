@@ -2,10 +2,12 @@ package calibration
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"calibrate/internal/domain"
+	"calibrate/internal/language"
 )
 
 // The thresholds of design §4, named once.
@@ -28,11 +30,13 @@ const (
 	FlagBigMove         = "big_move"
 	FlagStalled         = "stalled"
 	FlagShortTenure     = "short_tenure"
+	FlagLanguage        = "language"
+	FlagQuestioned      = "questioned"
 )
 
 // FlagCodes lists every code the board can raise, in agenda order.
-var FlagCodes = []string{FlagPeerDivergence, FlagBigMove, FlagSelfGap, FlagMissingEvidence,
-	FlagIncomplete, FlagStalled, FlagNoPeerInput, FlagShortTenure}
+var FlagCodes = []string{FlagQuestioned, FlagPeerDivergence, FlagBigMove, FlagSelfGap, FlagMissingEvidence,
+	FlagLanguage, FlagIncomplete, FlagStalled, FlagNoPeerInput, FlagShortTenure}
 
 // Flag is one reason a row needs attention.
 type Flag struct {
@@ -55,6 +59,7 @@ type EMFacts struct {
 	Past      []domain.PastCycle // finished cycles before this one, oldest first
 	EMSince   *string
 	Now       time.Time
+	Prereads  []domain.Preread
 }
 
 // CompositeOf is the weighted mean of the director's scores.
@@ -183,6 +188,13 @@ func (f EMFacts) Flags() []Flag {
 	if missing > 0 {
 		out = append(out, Flag{FlagIncomplete, nil, plural(missing, "criterion has", "criteria have") + " no director score"})
 	}
+	out = append(out, f.languageFlags()...)
+	for _, p := range f.Prereads {
+		if p.Stance == domain.StanceQuestion {
+			out = append(out, Flag{FlagQuestioned, nil, "an owner questioned the director's assessment in a pre-read"})
+			break
+		}
+	}
 	if len(f.Notes) == 0 {
 		out = append(out, Flag{FlagNoPeerInput, nil, "no peer note about this EM in this cycle"})
 	}
@@ -198,6 +210,62 @@ func (f EMFacts) Flags() []Flag {
 		out = append(out, Flag{FlagShortTenure, nil, "ready now with under 24 months as an EM"})
 	}
 	return out
+}
+
+// languageFlags names the criteria whose director evidence, or the notes
+// that speak to them, carry language hints; a hinted note that tags no
+// criterion raises one flag without a criterion.
+func (f EMFacts) languageFlags() []Flag {
+	kinds := map[string]map[language.Kind]bool{}
+	general := map[language.Kind]bool{}
+	mark := func(key string, hs []language.Hint) {
+		if len(hs) == 0 {
+			return
+		}
+		target := general
+		if key != "" {
+			if kinds[key] == nil {
+				kinds[key] = map[language.Kind]bool{}
+			}
+			target = kinds[key]
+		}
+		for _, h := range hs {
+			target[h.Kind] = true
+		}
+	}
+	for key, r := range f.Director {
+		mark(key, language.Analyze(r.Evidence))
+	}
+	for _, n := range f.Notes {
+		hs := language.Analyze(n.Body)
+		if len(n.Criteria) == 0 {
+			mark("", hs)
+		}
+		for _, k := range n.Criteria {
+			mark(k, hs)
+		}
+	}
+	var out []Flag
+	for _, c := range f.Framework.Criteria {
+		if ks, ok := kinds[c.Key]; ok {
+			key := c.Key
+			out = append(out, Flag{FlagLanguage, &key, c.Title + ": the evidence or a note leans on " + kindList(ks) + " language"})
+		}
+	}
+	if len(general) > 0 {
+		out = append(out, Flag{FlagLanguage, nil, "a peer note leans on " + kindList(general) + " language"})
+	}
+	return out
+}
+
+func kindList(ks map[language.Kind]bool) string {
+	var names []string
+	for _, k := range []language.Kind{language.Personality, language.Vague, language.Absolute, language.OffTopic} {
+		if ks[k] {
+			names = append(names, strings.ReplaceAll(string(k), "_", "-"))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // stalled: this cycle's decision and the two finished cycles before it

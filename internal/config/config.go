@@ -131,7 +131,7 @@ func embeddedKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("creating %s: %v", filepath.Dir(path), err)
+		return nil, fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -139,7 +139,7 @@ func embeddedKey(path string) ([]byte, error) {
 	}
 	k := hex.EncodeToString(raw)
 	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("writing %s: %v", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
 	return []byte(k), nil
 }

@@ -301,3 +301,26 @@ type PlanItem struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 }
+
+// Stance is an owner's pre-read of a director assessment.
+type Stance string
+
+const (
+	StanceAgree    Stance = "agree"
+	StanceQuestion Stance = "question"
+	StanceAbstain  Stance = "abstain"
+)
+
+var Stances = []Stance{StanceAgree, StanceQuestion, StanceAbstain}
+
+func (s Stance) Valid() bool { return s == StanceAgree || s == StanceQuestion || s == StanceAbstain }
+
+// Preread is one owner's stance on one participant's director assessment.
+type Preread struct {
+	CycleID   string    `json:"cycle_id"`
+	EMID      string    `json:"em_id"`
+	OwnerID   string    `json:"owner_id"`
+	Stance    Stance    `json:"stance"`
+	Comment   *string   `json:"comment"`
+	UpdatedAt time.Time `json:"updated_at"`
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -130,13 +131,18 @@ func pageOf(c *gin.Context) (domain.Page, error) {
 	}
 	if s := c.Query("cursor"); s != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || len(raw) == 0 || len(raw) > 64 {
+		if err != nil || !cursorShape.Match(raw) {
 			return p, domain.BadRequest("cursor is not one this API returned")
 		}
 		p.Cursor = string(raw)
 	}
 	return p, nil
 }
+
+// cursorShape is what every next_cursor encodes: the id of the last item
+// of a page, as domain.NewID makes them. Anything else was not handed out
+// by the API; passed on, it would silently restart or end the list.
+var cursorShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // list is the JSON shape of every paginated list.
 type list[T any] struct {

@@ -43,6 +43,15 @@ type boardRowDTO struct {
 	EvidenceCoverage *float64            `json:"evidence_coverage"`
 	Readiness        readinessDTO        `json:"readiness"`
 	Flags            []flagDTO           `json:"flags"`
+	Prereads         map[string]int      `json:"prereads"`
+	PrereadComments  []prereadCommentDTO `json:"preread_comments"`
+}
+
+// prereadCommentDTO is one owner's pre-read, for the owners on the board.
+type prereadCommentDTO struct {
+	Owner   domain.Ref    `json:"owner"`
+	Stance  domain.Stance `json:"stance"`
+	Comment *string       `json:"comment"`
 }
 
 type raterDTO struct {
@@ -85,6 +94,15 @@ func boardOf(b calibration.Board) boardDTO {
 		}
 		for j, f := range r.Flags {
 			row.Flags[j] = flagDTO{f.Code, f.Criterion, f.Message}
+		}
+		row.Prereads = map[string]int{}
+		for _, st := range domain.Stances {
+			row.Prereads[string(st)] = 0
+		}
+		row.PrereadComments = make([]prereadCommentDTO, len(r.Prereads))
+		for j, p := range r.Prereads {
+			row.Prereads[string(p.Stance)]++
+			row.PrereadComments[j] = prereadCommentDTO{p.Owner, p.Stance, p.Comment}
 		}
 		d.Rows[i] = row
 	}

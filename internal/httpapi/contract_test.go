@@ -387,6 +387,15 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 	// The board of Dana's cycle in calibration, its CSV and the agenda.
 	board := "/api/v1/cycles/" + danaCycle
 	want(e.Get(dana, board+"/board"), 200, "the board")
+	drew := e.ID("drew@acme.test")
+	want(e.Get(dana, board+"/ems/"+drew+"/preread"), 404, "a pre-read not written yet")
+	want(e.Put(dana, board+"/ems/"+drew+"/preread", map[string]any{"stance": "question", "comment": "Is the concern note weighed?"}),
+		200, "a pre-read")
+	want(e.Get(dana, board+"/ems/"+drew+"/preread"), 200, "the caller's pre-read")
+	want(e.Put(dana, board+"/ems/"+drew+"/preread", map[string]any{"stance": "doubt"}), 422, "an unknown stance")
+	want(e.Put(admin, board+"/ems/"+drew+"/preread", map[string]any{"stance": "agree"}), 403, "a pre-read by an admin")
+	want(e.Post(alex, "/api/v1/language-hints", map[string]string{"text": "Always so abrasive, great job."}), 200, "language hints")
+	want(e.Post(alex, "/api/v1/language-hints", map[string]string{"text": strings.Repeat("a ", 10001)}), 422, "language hints of a text too long")
 	want(e.Get(admin, board+"/board?sort=-composite&flag=self_gap"), 200, "the board, sorted and filtered")
 	want(e.Get(dana, board+"/board?readiness=undecided&sort=flags"), 200, "the undecided rows")
 	want(e.Get(dana, board+"/board?sort=height"), 422, "the board with an unknown sort")

@@ -51,6 +51,8 @@ type assessmentDTO struct {
 	PrivateNote *string         `json:"private_note"`
 	Version     int             `json:"version"`
 	UpdatedAt   *time.Time      `json:"updated_at"`
+	// Hints come with a write: language hints in what was just saved.
+	Hints *[]fieldHintDTO `json:"hints,omitempty"`
 }
 
 func assessmentOf(a domain.Assessment) assessmentDTO {
@@ -67,6 +69,7 @@ type selfAssessmentDTO struct {
 	Ratings   []domain.Rating `json:"ratings"`
 	Version   int             `json:"version"`
 	UpdatedAt *time.Time      `json:"updated_at"`
+	Hints     *[]fieldHintDTO `json:"hints,omitempty"`
 }
 
 func selfAssessmentOf(a domain.Assessment) selfAssessmentDTO {
@@ -112,6 +115,7 @@ type ownNoteDTO struct {
 	Body      string          `json:"body"`
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
+	Hints     *[]fieldHintDTO `json:"hints,omitempty"`
 }
 
 func ownNoteOf(n domain.PeerNote) ownNoteDTO {

@@ -127,7 +127,9 @@ func (s *Server) putAssessment(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, assessmentOf(a))
+	out := assessmentOf(a)
+	out.Hints = fieldHints(calibration.RatingHints(a.Ratings, a.PrivateNote))
+	c.JSON(http.StatusOK, out)
 }
 
 type selfAssessmentRequest struct {
@@ -156,7 +158,9 @@ func (s *Server) putSelfAssessment(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, selfAssessmentOf(a))
+	out := selfAssessmentOf(a)
+	out.Hints = fieldHints(calibration.RatingHints(a.Ratings, nil))
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) getSelfAssessmentOf(c *gin.Context) {

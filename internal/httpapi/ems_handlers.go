@@ -26,9 +26,11 @@ type historyCycleDTO struct {
 }
 
 type trajectoryDTO struct {
-	AtBarStreak int     `json:"at_bar_streak"`
-	Trend       *string `json:"trend"`
-	Stalled     bool    `json:"stalled"`
+	AtBarStreak            int     `json:"at_bar_streak"`
+	Trend                  *string `json:"trend"`
+	Stalled                bool    `json:"stalled"`
+	ProjectedCyclesToReady *int    `json:"projected_cycles_to_ready"`
+	Projection             string  `json:"projection"`
 }
 
 type historyDTO struct {
@@ -44,7 +46,8 @@ func (s *Server) history(c *gin.Context) {
 		return
 	}
 	out := historyDTO{EM: domain.Ref{ID: h.EM.ID, Name: h.EM.Name}, Cycles: make([]historyCycleDTO, len(h.Cycles)),
-		Trajectory: trajectoryDTO{h.Trajectory.AtBarStreak, h.Trajectory.Trend, h.Trajectory.Stalled}}
+		Trajectory: trajectoryDTO{h.Trajectory.AtBarStreak, h.Trajectory.Trend, h.Trajectory.Stalled,
+			h.Trajectory.ProjectedCyclesToReady, h.Trajectory.Projection}}
 	for i, hc := range h.Cycles {
 		out.Cycles[i] = historyCycleDTO{
 			Cycle:     historyCycleRefDTO{hc.Cycle.CycleID, hc.Cycle.CycleName, string(hc.Cycle.State), hc.Cycle.FinalizedAt},

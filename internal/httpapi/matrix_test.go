@@ -164,15 +164,23 @@ var matrix = map[string]matrixEntry{
 				"scale": probeScale(), "criteria": []map[string]any{{"key": "impact", "title": "Impact"}}}}
 		}},
 	"GET /api/v1/frameworks/:id": {want: "admin 200/-/404 director 200/-/404 em 200/-/404 peer 200/-/404",
-		own: func(_ *world, s *side, _ string) target { return target{path: "/api/v1/frameworks/" + s.id("framework")} }},
+		own: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/frameworks/" + s.id("framework")}
+		}},
 
 	"GET /api/v1/audit": {want: "admin 200/-/404 director 200/404/404",
 		own: byRole(map[string]build{
-			"admin":    at("/api/v1/audit?limit=100"),
-			"director": func(_ *world, s *side, _ string) target { return target{path: "/api/v1/audit?cycle_id=" + s.id("calib")} },
+			"admin": at("/api/v1/audit?limit=100"),
+			"director": func(_ *world, s *side, _ string) target {
+				return target{path: "/api/v1/audit?cycle_id=" + s.id("calib")}
+			},
 		}),
-		other:   func(_ *world, s *side, _ string) target { return target{path: "/api/v1/audit?cycle_id=" + s.id("otherCycle")} },
-		foreign: func(_ *world, s *side, _ string) target { return target{path: "/api/v1/audit?cycle_id=" + s.id("calib")} }},
+		other: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/audit?cycle_id=" + s.id("otherCycle")}
+		},
+		foreign: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/audit?cycle_id=" + s.id("calib")}
+		}},
 
 	"GET /api/v1/cycles": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/cycles?limit=100")},
 	// EMs outside the caller's tree or organisation are named in the body:
@@ -258,11 +266,15 @@ var matrix = map[string]matrixEntry{
 	// organisation, so another's request is 403 to them, 404 to the rest.
 	"GET /api/v1/peer-requests": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/peer-requests?limit=100")},
 	"PUT /api/v1/peer-requests/:id/note": {want: "admin 200/403/404 director 200/404/404 em 200/404/404 peer 200/404/404",
-		own:   withBody(request("note:", "note"), func(*world, *side, string) any { return noteBody }),
-		other: func(_ *world, s *side, _ string) target { return target{path: "/api/v1/peer-requests/" + s.id("otherReq") + "/note", body: noteBody} }},
+		own: withBody(request("note:", "note"), func(*world, *side, string) any { return noteBody }),
+		other: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/peer-requests/" + s.id("otherReq") + "/note", body: noteBody}
+		}},
 	"POST /api/v1/peer-requests/:id/decline": {want: "admin 200/403/404 director 200/404/404 em 200/404/404 peer 200/404/404",
-		own:   request("decline:", "decline"),
-		other: func(_ *world, s *side, _ string) target { return target{path: "/api/v1/peer-requests/" + s.id("otherReq") + "/decline"} }},
+		own: request("decline:", "decline"),
+		other: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/peer-requests/" + s.id("otherReq") + "/decline"}
+		}},
 	"POST /api/v1/peer-requests/:id/remind": {want: "director 200/404/404 em 200/404/404",
 		own: func(_ *world, s *side, role string) target {
 			t := target{path: "/api/v1/peer-requests/" + s.id("emReq") + "/remind"}
@@ -271,9 +283,22 @@ var matrix = map[string]matrixEntry{
 			}
 			return t
 		},
-		other: func(_ *world, s *side, _ string) target { return target{path: "/api/v1/peer-requests/" + s.id("otherReq") + "/remind"} }},
+		other: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/peer-requests/" + s.id("otherReq") + "/remind"}
+		}},
 
 	"GET /api/v1/me/feedback": {want: "em 200", own: at("/api/v1/me/feedback")},
+
+	"POST /api/v1/language-hints": {want: "admin 200 director 200 em 200 peer 200",
+		own: sent("/api/v1/language-hints", map[string]string{"text": "She is always abrasive and never delivers."})},
+	// A pre-read is the owner's own: the world wrote one for the main EM.
+	"GET /api/v1/cycles/:id/ems/:em_id/preread": {want: "director 200/404/404",
+		own: ofEM("calib", "em", "preread"), other: ofEM("otherCycle", "otherEM", "preread")},
+	"PUT /api/v1/cycles/:id/ems/:em_id/preread": {want: "director 200/404/404",
+		own: withBody(ofEM("calib", "em", "preread"), func(*world, *side, string) any {
+			return map[string]any{"stance": "question", "comment": "Is the evidence for autonomy from this half?"}
+		}),
+		other: withBody(ofEM("otherCycle", "otherEM", "preread"), func(*world, *side, string) any { return map[string]any{"stance": "agree"} })},
 }
 
 // expectation is one role's row of an entry: 0 where there is no case.
@@ -408,21 +433,7 @@ func (c matrixCall) run(label string, from *side, slot string, tg target, want i
 	w, t := c.w, c.t
 	t.Helper()
 	key := c.route.Method + " " + c.route.Path
-	req := testkit.Request{Method: c.route.Method, Path: tg.path, Body: tg.body}
-	email := ""
-	if slot != "" {
-		email = from.email(slot)
-		if c.fresh || tg.cookie {
-			res := login(w.Env, email, demoPassword)
-			wantStatus(t, res, http.StatusOK)
-			req.Token = accessToken(t, res)
-			if tg.cookie {
-				req.Cookies = []*http.Cookie{testkit.RefreshCookie(res)}
-			}
-		} else {
-			req.Token = w.tok(email)
-		}
-	}
+	req, email := w.prepare(t, c.route.Method, from, slot, tg, c.fresh)
 	what := fmt.Sprintf("%s %s as %s (%s)", key, tg.path, label, email)
 	secrets := w.secrets(w.other(from))
 	audit := w.auditRows(t)
@@ -457,6 +468,30 @@ func (c matrixCall) run(label string, from *side, slot string, tg target, want i
 				what, res.Status, snip(res.Body), twin.Status, snip(twin.Body))
 		}
 	}
+}
+
+// prepare turns a target into a request from the account in slot of side
+// `from` ("" is the anonymous caller). A fresh call, or one that needs the
+// refresh cookie, signs in anew; the caller must forget the account's
+// cached token after a fresh call.
+func (w *world) prepare(t testing.TB, method string, from *side, slot string, tg target, fresh bool) (testkit.Request, string) {
+	t.Helper()
+	req := testkit.Request{Method: method, Path: tg.path, Body: tg.body}
+	if slot == "" {
+		return req, ""
+	}
+	email := from.email(slot)
+	if fresh || tg.cookie {
+		res := login(w.Env, email, demoPassword)
+		wantStatus(t, res, http.StatusOK)
+		req.Token = accessToken(t, res)
+		if tg.cookie {
+			req.Cookies = []*http.Cookie{testkit.RefreshCookie(res)}
+		}
+	} else {
+		req.Token = w.tok(email)
+	}
+	return req, email
 }
 
 func snip(b []byte) string {

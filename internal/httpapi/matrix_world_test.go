@@ -124,6 +124,8 @@ func (w *world) build(s *side) {
 	s.ids["emReq"] = open.request(s.email("emOpen"), s.email("emOpen"), s.email("peer2"))
 	s.ids["otherReq"] = other.request(s.email("otherDirector"), s.email("otherEM"), s.email("otherPeer"))
 
+	wantStatus(t, w.Put(w.tok(s.email("director")), cyclePath(s.id("calib"), "ems", w.ID(s.email("em")), "preread"),
+		map[string]any{"stance": "agree"}), http.StatusOK)
 	s.ids["plan"] = w.planItem(s.email("director"), s.email("em"))
 	s.ids["otherPlan"] = w.planItem(s.email("otherDirector"), s.email("otherEM"))
 	s.ids["framework"] = firstFramework(t, w.Env, w.tok(s.email("admin")))

@@ -69,7 +69,9 @@ func (s *Server) putNote(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, ownNoteOf(n))
+	out := ownNoteOf(n)
+	out.Hints = fieldHints(calibration.NoteHints(n.Body))
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) declineRequest(c *gin.Context) {

@@ -51,6 +51,7 @@ func (s *Server) routes() []route {
 		{http.MethodPatch, v1 + "/me", signedIn, s.patchMe},
 		{http.MethodPost, v1 + "/me/password", signedIn, s.changePassword},
 		{http.MethodGet, v1 + "/directory", signedIn, s.directory},
+		{http.MethodPost, v1 + "/language-hints", signedIn, s.languageHints},
 
 		{http.MethodGet, v1 + "/users", only(admin, director), s.listUsers},
 		{http.MethodPost, v1 + "/users", only(admin), s.createUser},
@@ -76,6 +77,8 @@ func (s *Server) routes() []route {
 		{http.MethodPut, v1 + "/cycles/:id/self-assessment", only(em), s.putSelfAssessment},
 		{http.MethodPost, v1 + "/cycles/:id/peer-requests", only(director, em), s.createPeerRequest},
 		{http.MethodGet, v1 + "/cycles/:id/notes", only(admin, director), s.cycleNotes},
+		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.getPreread},
+		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.putPreread},
 		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director), s.board},
 		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director), s.boardCSV},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},

@@ -51,6 +51,7 @@ var backupTables = []struct {
 	{"peer_requests", requestRow{}, "id"},
 	{"peer_notes", noteRow{}, "request_id"},
 	{"plan_items", planRow{}, "id"},
+	{"prereads", prereadRow{}, "cycle_id, em_id, owner_id"},
 	{"audit_log", auditRow{}, "org_id, seq"},
 }
 

@@ -267,7 +267,7 @@ var rowTypes = []any{
 	frameworkRow{}, criterionRow{}, auditRow{},
 	cycleRow{}, ownerRow{}, participantRow{},
 	assessmentRow{}, ratingRow{}, decisionRow{},
-	requestRow{}, noteRow{}, planRow{},
+	requestRow{}, noteRow{}, planRow{}, prereadRow{},
 }
 
 // The migrated schema is what the models expect, on both dialects: every

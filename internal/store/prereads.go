@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"calibrate/internal/domain"
+)
+
+type prereadRow struct {
+	CycleID   string `gorm:"primaryKey"`
+	EMID      string `gorm:"column:em_id;primaryKey"`
+	OwnerID   string `gorm:"primaryKey"`
+	Stance    string
+	Comment   *string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (prereadRow) TableName() string { return "prereads" }
+
+func (r prereadRow) domain() domain.Preread {
+	return domain.Preread{CycleID: r.CycleID, EMID: r.EMID, OwnerID: r.OwnerID, Stance: domain.Stance(r.Stance),
+		Comment: r.Comment, UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// SavePreread creates or replaces an owner's pre-read of a participant.
+func (s *Store) SavePreread(ctx context.Context, p *domain.Preread) error {
+	now := s.clock.Now()
+	p.UpdatedAt = now
+	row := prereadRow{CycleID: p.CycleID, EMID: p.EMID, OwnerID: p.OwnerID, Stance: string(p.Stance), Comment: p.Comment,
+		CreatedAt: now, UpdatedAt: now}
+	return s.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "cycle_id"}, {Name: "em_id"}, {Name: "owner_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"stance", "comment", "updated_at"}),
+	}).Create(&row).Error
+}
+
+// Preread returns an owner's pre-read of a participant, or not found.
+func (s *Store) Preread(ctx context.Context, cycleID, emID, ownerID string) (domain.Preread, error) {
+	var row prereadRow
+	err := s.conn(ctx).Where("cycle_id = ? AND em_id = ? AND owner_id = ?", cycleID, emID, ownerID).Take(&row).Error
+	if err != nil {
+		return domain.Preread{}, notFound(err, "pre-read")
+	}
+	return row.domain(), nil
+}
+
+// Prereads returns every pre-read of a cycle.
+func (s *Store) Prereads(ctx context.Context, cycleID string) ([]domain.Preread, error) {
+	var rows []prereadRow
+	if err := s.conn(ctx).Where("cycle_id = ?", cycleID).Order("em_id, owner_id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.Preread, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
