@@ -173,6 +173,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/language-hints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Language hints for a text
+         * @description Any signed-in user may ask, for live hints while typing a note or
+         *     evidence. Finds `personality` (judgements of character),
+         *     `vague` (praise or criticism with nothing concrete in the text),
+         *     `absolute` (always, never, everyone…) and `off_topic` (age, family,
+         *     appearance, health) words; see docs/language-hints.md for the lists
+         *     and their sources. Offsets count Unicode code points. Deterministic,
+         *     no model, no network; hints never block anything. Texts over 20,000
+         *     characters answer 422.
+         */
+        post: operations["languageHints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/directory": {
         parameters: {
             query?: never;
@@ -699,6 +726,41 @@ export interface paths {
          *     anyone else 404.
          */
         post: operations["declineRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/ems/{em_id}/preread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                em_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The caller's own pre-read of a participant
+         * @description An owner's stance on a participant's director assessment, written
+         *     before the meeting. 404 until the caller writes one (and for anyone
+         *     who cannot see the cycle or participant); another role is 403.
+         */
+        get: operations["getPreread"];
+        /**
+         * Mark a participant's director assessment agree, question or abstain
+         * @description Each owner of the cycle (lead or co-owner) may mark each
+         *     participant's director assessment once, with an optional comment of
+         *     at most 2,000 characters; writing again replaces it. Only while the
+         *     cycle is `calibrating` (409 `cycle_locked` otherwise). A `question`
+         *     raises the `questioned` flag on the board and puts the participant
+         *     first on the agenda. Admins (by role) are 403.
+         */
+        put: operations["putPreread"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1325,10 +1387,44 @@ export interface components {
          */
         Advocacy: "strong" | "support" | "neutral" | "concern";
         /**
+         * @description an owner's pre-read of a director assessment
+         * @enum {string}
+         */
+        Stance: "agree" | "question" | "abstain";
+        Hint: {
+            /** @enum {string} */
+            kind: "personality" | "vague" | "absolute" | "off_topic";
+            /** @description offset of the first character, in Unicode code points */
+            start: number;
+            /** @description offset after the last character, in Unicode code points */
+            end: number;
+            message: string;
+        };
+        FieldHint: {
+            /** @description the field of the write, like `ratings[2].evidence`, `private_note` or `body` */
+            field: string;
+            /** @description for evidence, the criterion it is about */
+            criterion?: string;
+            /** @enum {string} */
+            kind: "personality" | "vague" | "absolute" | "off_topic";
+            start: number;
+            end: number;
+            message: string;
+        };
+        Preread: {
+            cycle_id: string;
+            em_id: string;
+            owner_id: string;
+            stance: components["schemas"]["Stance"];
+            comment: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
          * @description a reason a board row needs attention (see the board)
          * @enum {string}
          */
-        FlagCode: "incomplete" | "missing_evidence" | "self_gap" | "peer_divergence" | "no_peer_input" | "big_move" | "stalled" | "short_tenure";
+        FlagCode: "incomplete" | "missing_evidence" | "self_gap" | "peer_divergence" | "no_peer_input" | "big_move" | "stalled" | "short_tenure" | "language" | "questioned";
         /** @description the `key` of a criterion of the framework */
         CriterionKey: string;
         Participant: {
@@ -1458,6 +1554,12 @@ export interface components {
              * @description null until the first write
              */
             updated_at: string | null;
+            /**
+             * @description Only in the answer to a write: the language hints (see
+             *     `POST /api/v1/language-hints`) of what was just saved, per field.
+             *     Hints inform; they never block a save.
+             */
+            hints?: components["schemas"]["FieldHint"][];
         };
         AssessmentRequest: {
             ratings: components["schemas"]["RatingInput"][];
@@ -1475,6 +1577,12 @@ export interface components {
              * @description null until the first write
              */
             updated_at: string | null;
+            /**
+             * @description Only in the answer to a write: the language hints (see
+             *     `POST /api/v1/language-hints`) of what was just saved, per field.
+             *     Hints inform; they never block a save.
+             */
+            hints?: components["schemas"]["FieldHint"][];
         };
         SelfAssessmentRequest: {
             ratings: components["schemas"]["RatingInput"][];
@@ -1562,6 +1670,12 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description Only in the answer to a write: the language hints (see
+             *     `POST /api/v1/language-hints`) of what was just saved, per field.
+             *     Hints inform; they never block a save.
+             */
+            hints?: components["schemas"]["FieldHint"][];
         };
         /** @description a peer note as the cycle's owners read it */
         CycleNote: {
@@ -1602,6 +1716,18 @@ export interface components {
         };
         BoardRow: {
             em: components["schemas"]["Participant"];
+            /** @description how many owners marked the director's assessment agree, question or abstain in a pre-read */
+            prereads: {
+                agree: number;
+                question: number;
+                abstain: number;
+            };
+            /** @description each owner's pre-read with its comment, for the owners (and admins) reading the board */
+            preread_comments: {
+                owner: components["schemas"]["Ref"];
+                stance: components["schemas"]["Stance"];
+                comment: string | null;
+            }[];
             /** @description one entry per criterion of the framework, keyed by criterion key */
             scores: {
                 [key: string]: components["schemas"]["CriterionScores"];
@@ -1690,6 +1816,16 @@ export interface components {
                 decision: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | null;
             }[];
             trajectory: {
+                /**
+                 * @description From the composite's trend over the last three finished
+                 *     cycles: how many more cycles at that pace until every
+                 *     criterion reaches the bar. 0 when already there; null when
+                 *     the trend is flat or falling or there are fewer than two
+                 *     cycles. A projection, not a promise.
+                 */
+                projected_cycles_to_ready: number | null;
+                /** @description the projection explained in one line */
+                projection: string;
                 /** @description finished cycles in a row, up to the latest, rated with no criterion below the bar */
                 at_bar_streak: number;
                 /**
@@ -2153,6 +2289,39 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    languageHints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the hints, in order of position */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hints: components["schemas"]["Hint"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3077,6 +3246,81 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPreread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                em_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller's pre-read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preread"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putPreread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                em_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    stance: components["schemas"]["Stance"];
+                    comment?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description the pre-read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preread"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the cycle is not calibrating */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
         };
     };
