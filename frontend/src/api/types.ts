@@ -41,7 +41,7 @@ export type Advocacy = (typeof ADVOCACY)[number];
 export const ATTRIBUTIONS = ['named', 'by_function', 'anonymous'] as const;
 export type Attribution = (typeof ATTRIBUTIONS)[number];
 export type RequestStatus = 'open' | 'answered' | 'declined';
-/** The board's flag codes that the API filters by (design §4; the fairness aids add more later). */
+/** The board's flag codes that the API filters by (design §4 and the fairness aids). */
 export const FLAG_CODES = [
   'incomplete',
   'missing_evidence',
@@ -51,6 +51,8 @@ export const FLAG_CODES = [
   'big_move',
   'stalled',
   'short_tenure',
+  'language',
+  'questioned',
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 export const PLAN_STATUSES = ['open', 'in_progress', 'done', 'dropped'] as const;

@@ -10,6 +10,8 @@ function row(name: string, o: { composite?: number | null; flags?: number; decis
     evidence_coverage: o.coverage ?? null,
     readiness: { suggested: o.suggested ?? null, decision: o.decision ?? null, previous: null },
     flags: Array.from({ length: o.flags ?? 0 }, () => ({ code: 'incomplete', message: 'm' })),
+    prereads: { agree: 0, question: 0, abstain: 0 },
+    preread_comments: [],
   };
 }
 

@@ -42,7 +42,7 @@ function CycleFeedback({ fb, framework }: { fb: FeedbackCycle; framework: Framew
         <h2 id={hid}>{fb.cycle.name}</h2>
         <span className="muted">Released {formatDate(fb.cycle.released_at)}</span>
       </div>
-      <section aria-label="Decision" className="decision-summary">
+      <section aria-label={`Decision, ${fb.cycle.name}`} className="decision-summary">
         {fb.decision ? (
           <>
             <p>
