@@ -12,7 +12,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The database `make run` uses: the embedded SQLite default, with the demo.
 RUN_DATABASE_URL ?= sqlite:data/calibrate.db
 
-.PHONY: run build test web web-test fmt clean
+.PHONY: run build test web web-test e2e fmt clean
 
 # run: build the web app (when present), then serve it and the API on
 # http://127.0.0.1:8080 with the demo organisations (password demo-password).
@@ -38,6 +38,24 @@ test: web-test
 		$(GO) test -race -count=1 $$pkgs ;; \
 	*) echo "== DATABASE_URL names no PostgreSQL server: the PostgreSQL pass is skipped" ;; \
 	esac
+	@chromium="$${CHROMIUM:-/usr/bin/chromium}"; \
+	if [ -x "$$chromium" ]; then \
+		echo "== browser tests (make e2e) with $$chromium"; \
+		$(MAKE) --no-print-directory e2e; \
+	elif [ -n "$$CI" ]; then \
+		echo "== Chromium is missing at $$chromium, and CI must run the browser tests (.ci/run installs it)" >&2; \
+		exit 1; \
+	else \
+		echo "== Chromium is not installed at $$chromium: the browser tests are SKIPPED"; \
+		echo "   (apt-get install -y --no-install-recommends chromium, then make e2e)"; \
+	fi
+
+# e2e: the browser tests (frontend/e2e/README.md): bin/calibrate on a fresh
+# SQLite database with the demo and a 300-EM organisation, driven in
+# Chromium (/usr/bin/chromium, or $$CHROMIUM); screenshots, axe reports and
+# perf.json in test-artifacts/.
+e2e: build
+	cd frontend && npm run e2e
 
 # web-test: the web app's own checks — its API types still match
 # api/openapi.yaml, and its unit tests (Vitest). A no-op without a frontend.

@@ -15,10 +15,11 @@
 //
 // Usage: npm run e2e [-- name-filter…]   e.g. npm run e2e -- board
 // Screenshots, axe reports, perf.json, e2e.tap and server.log go to
-// test-artifacts/ at the repository root; docs/screenshots/board.png and
-// feedback.png are refreshed. Exit status 0 only when every test passed.
+// test-artifacts/ at the repository root (or $E2E_ARTIFACTS);
+// docs/screenshots/board.png and feedback.png are refreshed. Exit status 0
+// only when every test passed; 2 when Chromium is missing.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -27,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = join(here, '..');
 const root = join(frontend, '..');
-const artifacts = join(root, 'test-artifacts');
+const artifacts = process.env.E2E_ARTIFACTS ?? join(root, 'test-artifacts');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 10 * 60_000);
 const started = Date.now();
@@ -51,7 +52,11 @@ async function main() {
     return 2;
   }
   tmp = mkdtempSync(join(tmpdir(), 'calibrate-e2e-'));
-  mkdirSync(artifacts, { recursive: true });
+  mkdirSync(join(artifacts, 'screenshots'), { recursive: true });
+  // An earlier run's failure screenshots would mislead; the rest is overwritten.
+  for (const f of readdirSync(join(artifacts, 'screenshots'))) {
+    if (f.startsWith('FAILED-')) rmSync(join(artifacts, 'screenshots', f), { force: true });
+  }
   const bin = binary();
   const env = { ...process.env, DATABASE_URL: `sqlite:${join(tmp, 'db.sqlite')}` };
   delete env.CALIBRATE_ADDR;
@@ -79,7 +84,7 @@ async function main() {
   if (files.length === 0) throw new Error(`no test file matches ${filters.join(' ')}`);
   log(`running ${files.length} test files against ${base} with ${chromiumPath}`);
 
-  const tap = join(artifacts, 'e2e.tap');
+  const tap = join(tmp, 'e2e.tap');
   const code = await new Promise((resolve) => {
     tests = spawn(
       process.execPath,
@@ -106,6 +111,7 @@ async function main() {
   let pass = '?';
   let fail = '?';
   if (existsSync(tap)) {
+    copyFileSync(tap, join(artifacts, 'e2e.tap'));
     const t = readFileSync(tap, 'utf8');
     pass = /^# pass (\d+)$/m.exec(t)?.[1] ?? '?';
     fail = /^# fail (\d+)$/m.exec(t)?.[1] ?? '?';
@@ -186,6 +192,7 @@ async function startServer(bin, env, port, extra) {
   serverLog = join(tmp, 'server.log');
   const out = openSync(serverLog, 'a');
   server = spawn(bin, ['serve', ...extra, '--addr', `127.0.0.1:${port}`], { env, stdio: ['ignore', out, out] });
+  closeSync(out);
   let exited = null;
   server.on('exit', (code, signal) => (exited = code ?? signal));
   const t0 = Date.now();

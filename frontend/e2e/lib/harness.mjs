@@ -157,7 +157,7 @@ export async function settle(page, { timeout = 20_000 } = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls fn until it returns something other than false (or stops throwing). */
+/** Polls fn until it returns something other than false (or stops throwing); message may be a function, called at the end. */
 export async function eventually(fn, { timeout = 10_000, interval = 50, message = 'condition' } = {}) {
   const end = Date.now() + timeout;
   let last;
@@ -170,7 +170,8 @@ export async function eventually(fn, { timeout = 10_000, interval = 50, message 
       last = err;
     }
     if (Date.now() > end) {
-      throw new Error(`waited ${timeout} ms for ${message}${last ? `: ${last.message}` : ''}`);
+      const what = typeof message === 'function' ? message() : message;
+      throw new Error(`waited ${timeout} ms for ${what}${last ? `: ${last.message}` : ''}`);
     }
     await sleep(interval);
   }
@@ -184,7 +185,7 @@ export async function expectText(locator, expected, { timeout = 10_000 } = {}) {
       text = (await locator.innerText()).replace(/\s+/g, ' ').trim();
       return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
     },
-    { timeout, message: `text ${expected} (last seen: ${JSON.stringify(text.slice(0, 300))})` },
+    { timeout, message: () => `text ${expected} (last seen: ${JSON.stringify(text.slice(0, 300))})` },
   );
   return text;
 }
@@ -194,7 +195,7 @@ export async function expectCount(locator, n, { timeout = 10_000 } = {}) {
   let count = -1;
   await eventually(async () => (count = await locator.count()) === n, {
     timeout,
-    message: `${n} elements (last seen: ${count})`,
+    message: () => `${n} elements (last seen: ${count})`,
   });
 }
 

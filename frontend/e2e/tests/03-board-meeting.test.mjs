@@ -22,7 +22,7 @@ after(async () => {
 });
 
 const board = (page) => page.getByRole('table', { name: /^Calibration board/ });
-const rowNames = (page) => board(page).locator('tbody th[scope="row"]').allInnerTexts();
+const rowNames = (page) => board(page).getByRole('rowheader').allInnerTexts();
 
 test('the board of 2026 H2 calibration shows all four EMs; views and sorting work', { timeout: 90_000 }, async () => {
   const { page } = dana;
@@ -32,7 +32,7 @@ test('the board of 2026 H2 calibration shows all four EMs; views and sorting wor
   await settle(page);
   await expectText(page.getByRole('heading', { level: 1 }), `Board: ${CYCLE}`);
   await expectText(board(page).locator('caption'), /^Calibration board — 2026 H2 calibration: director's scores/);
-  await expectCount(board(page).locator('tbody tr'), 4);
+  await expectCount(board(page).getByRole('rowheader'), 4);
   assert.deepEqual([...(await rowNames(page))].sort(), EMS);
   for (const name of EMS) await board(page).getByRole('rowheader', { name, exact: true }).waitFor();
   // Nine criteria, a value in every cell.
@@ -48,11 +48,13 @@ test('the board of 2026 H2 calibration shows all four EMs; views and sorting wor
   const show = page.getByRole('group', { name: 'Show' });
   for (const [label, caption, param] of views) {
     const radio = show.getByRole('radio', { name: label, exact: true });
-    await radio.check();
-    assert.ok(await radio.isChecked(), `${label} view checked`);
+    // Not check(): the view lives in the address, and the router applies it
+    // in a transition, so the radio shows as checked a moment after the click.
+    await radio.click();
+    await eventually(() => radio.isChecked(), { message: `the ${label} view to be checked` });
     await expectText(board(page).locator('caption'), caption);
     assert.equal(new URL(page.url()).searchParams.get('view'), param);
-    await expectCount(board(page).locator('tbody tr'), 4);
+    await expectCount(board(page).getByRole('rowheader'), 4);
     if (param === 'gap') await screenshot(page, 'board-gap-view');
   }
 
@@ -72,8 +74,11 @@ test('the board of 2026 H2 calibration shows all four EMs; views and sorting wor
 
 test('meeting mode walks the agenda and records a decision that the board then shows', { timeout: 90_000 }, async () => {
   const { page } = dana;
+  // From the board (Home, then the cycle's board), as the meeting starts.
   await page.getByRole('link', { name: 'Home', exact: true }).click();
-  await page.getByRole('region', { name: CYCLE }).getByRole('link', { name: 'Meeting mode', exact: true }).click();
+  await page.getByRole('region', { name: CYCLE }).getByRole('link', { name: 'Board', exact: true }).click();
+  await board(page).waitFor();
+  await page.getByRole('link', { name: 'Meeting mode', exact: true }).click();
   await settle(page);
   await expectText(page.getByRole('heading', { level: 1 }), `Meeting: ${CYCLE}`);
   const agenda = page.getByRole('navigation', { name: 'Agenda' });
@@ -113,7 +118,7 @@ test('meeting mode walks the agenda and records a decision that the board then s
   await page.getByRole('link', { name: 'Back to the board', exact: true }).click();
   await settle(page);
   const casey = board(page).getByRole('row', { name: /^Casey Lindqvist/ });
-  await expectText(casey.locator('td').nth(11), /^Ready in 6–12 months before: not yet$/);
+  await expectText(casey.getByRole('cell').nth(11), /^Ready in 6–12 months before: not yet$/);
   await expectText(page.getByRole('region', { name: 'Readiness distribution' }), 'Ready in 6–12 months: 1');
   await expectText(page.getByRole('region', { name: 'Readiness distribution' }), 'Undecided: 1');
   await screenshot(page, 'board-after-decision');
