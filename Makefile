@@ -12,7 +12,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The database `make run` uses: the embedded SQLite default, with the demo.
 RUN_DATABASE_URL ?= sqlite:data/calibrate.db
 
-.PHONY: run build test web web-test e2e fmt clean
+.PHONY: run build test web web-test e2e fuzz fmt clean
 
 # run: build the web app (when present), then serve it and the API on
 # http://127.0.0.1:8080 with the demo organisations (password demo-password).
@@ -29,13 +29,13 @@ build: web
 # (each test creates and drops its own database on that server).
 test: web-test
 	$(GO) vet ./...
-	env -u DATABASE_URL $(GO) test -race -count=1 ./...
+	env -u DATABASE_URL $(GO) test -race -count=1 -timeout 30m ./...
 	@case "$$DATABASE_URL" in \
 	postgres://*|postgresql://*) \
 		pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
 			| awk '/ calibrate\/internal\/(store|testkit)( |$$)/ || $$1 ~ /^calibrate\/internal\/(store|testkit)$$/ {print $$1}'); \
 		echo "== again on PostgreSQL: $(GO) test -race -count=1" $$pkgs; \
-		$(GO) test -race -count=1 $$pkgs ;; \
+		$(GO) test -race -count=1 -timeout 30m $$pkgs ;; \
 	*) echo "== DATABASE_URL names no PostgreSQL server: the PostgreSQL pass is skipped" ;; \
 	esac
 	@chromium="$${CHROMIUM:-/usr/bin/chromium}"; \
@@ -56,6 +56,23 @@ test: web-test
 # perf.json in test-artifacts/.
 e2e: build
 	cd frontend && npm run e2e
+
+# fuzz: each fuzz target for FUZZTIME (default 30s), on SQLite (make test
+# runs their seed corpora). A failure saves its input under the package's
+# testdata/fuzz/: commit it, so the case stays in the suite.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := internal/auth:FuzzTokenParse internal/auth:FuzzTokenClaims \
+	internal/calibration:FuzzSafeCell internal/language:FuzzAnalyze \
+	internal/httpapi:FuzzLoginBody internal/httpapi:FuzzUserBodies \
+	internal/httpapi:FuzzFrameworkBody internal/httpapi:FuzzCycleBodies \
+	internal/httpapi:FuzzAssessmentBodies internal/httpapi:FuzzDecisionBody \
+	internal/httpapi:FuzzNoteBodies internal/httpapi:FuzzBoardCSV
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$fn ($$pkg) for $(FUZZTIME)"; \
+		env -u DATABASE_URL $(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZTIME) ./$$pkg; \
+	done
 
 # web-test: the web app's own checks — its API types still match
 # api/openapi.yaml, and its unit tests (Vitest). A no-op without a frontend.

@@ -114,7 +114,6 @@ func TestTwentyConcurrentWriters(t *testing.T) {
 	}
 	var jobs []job
 	for _, g := range groups {
-		g := g
 		jobs = append(jobs, job{g.director, func(who string) {
 			version := map[string]int{}
 			for round := range 2 {

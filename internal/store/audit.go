@@ -213,5 +213,6 @@ func (s *Store) VerifyAudit(ctx context.Context) (brokenID string, checked int, 
 	return "", checked, nil
 }
 
-// verifyBatch is how many entries VerifyAudit reads at a time.
-const verifyBatch = 1000
+// verifyBatch is how many entries VerifyAudit reads at a time (a variable
+// so a test can page through a short chain).
+var verifyBatch = 1000

@@ -6,16 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"calibrate/internal/config"
 )
 
 // VerifyAudit follows the chain by seq over more entries than it reads at
 // once, even when ids are not in seq order: an id is made when a write
 // happens and its seq when it commits, so concurrent writers commit out of
-// id order. (Paging by id once made a valid chain of over 1000 such entries
-// read as broken.) A bad link past the first page is still found.
+// id order. (Paging by id once made a valid chain of more than a page of
+// such entries read as broken.) A bad link past the first page is still
+// found.
 func TestVerifyAuditPagesBySeq(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t, testConfig(t))
@@ -26,19 +25,27 @@ func TestVerifyAuditPagesBySeq(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func(b int) { verifyBatch = b }(verifyBatch)
+	verifyBatch = 100 // pages of 100 entries keep the test quick
 	n := verifyBatch + verifyBatch/2
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	// The ids run backwards: each entry's id sorts before the previous one's.
-	build := func() []pendingAudit {
-		entries := make([]pendingAudit, n)
-		for i := range entries {
-			after := fmt.Sprintf(`{"i":%d}`, i)
-			entries[i] = pendingAudit{auditRow{ID: fmt.Sprintf("ffffffff-ffff-7fff-bfff-%012d", n-i), OrgID: org.ID,
-				Action: "test.write", ObjectType: "test", ObjectID: fmt.Sprint(i), AfterJSON: &after, At: at.Add(time.Duration(i) * time.Second)}}
-		}
-		return entries
+	// A valid chain after the organisation's first entry, linked as
+	// flushAudit links it, whose ids run backwards: each sorts before the
+	// previous one's.
+	var head auditRow
+	if err := st.db.Where("org_id = ?", org.ID).Order("seq DESC").Take(&head).Error; err != nil {
+		t.Fatal(err)
 	}
-	if err := st.db.Transaction(func(tx *gorm.DB) error { return st.flushAudit(tx, build()) }); err != nil {
+	rows := make([]auditRow, n)
+	for i := range rows {
+		after := fmt.Sprintf(`{"i":%d}`, i)
+		r := auditRow{ID: fmt.Sprintf("ffffffff-ffff-7fff-bfff-%012d", n-i), OrgID: org.ID, Seq: head.Seq + 1,
+			Action: "test.write", ObjectType: "test", ObjectID: fmt.Sprint(i), AfterJSON: &after,
+			At: at.Add(time.Duration(i) * time.Second), PrevHash: head.Hash}
+		r.Hash = auditHash(r)
+		rows[i], head = r, r
+	}
+	if err := st.db.CreateInBatches(rows, 500).Error; err != nil {
 		t.Fatal(err)
 	}
 	broken, checked, err := st.VerifyAudit(ctx)
@@ -56,7 +63,7 @@ func TestVerifyAuditPagesBySeq(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := int64(verifyBatch + 100)
+	target := int64(verifyBatch + verifyBatch/4) // in the second page
 	var id string
 	if err := st.db.Model(&auditRow{}).Where("org_id = ? AND seq = ?", org.ID, target).Pluck("id", &id).Error; err != nil || id == "" {
 		t.Fatalf("entry %d: %q %v", target, id, err)

@@ -103,8 +103,8 @@ func snapshot(t *testing.T, e *testkit.Env) []byte {
 // returns how many write statements the successful run made.
 func sweepFaults(t *testing.T, e *testkit.Env, f *writeFault, write func(t *testing.T) bool) int {
 	t.Helper()
+	before := snapshot(t, e) // every failed attempt must leave exactly this
 	for n := 1; n <= 200; n++ {
-		before := snapshot(t, e)
 		f.arm(n)
 		ok := write(t)
 		failed, writes := f.disarm()
