@@ -12,7 +12,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The database `make run` uses: the embedded SQLite default, with the demo.
 RUN_DATABASE_URL ?= sqlite:data/calibrate.db
 
-.PHONY: run build test web web-test e2e fuzz fmt clean
+.PHONY: run build test web web-test e2e fuzz lint vulncheck fmt clean
 
 # run: build the web app (when present), then serve it and the API on
 # http://127.0.0.1:8080 with the demo organisations (password demo-password).
@@ -23,11 +23,12 @@ run: web
 build: web
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/calibrate ./cmd/calibrate
 
-# test: vet, the whole suite on SQLite, then the database-backed packages
+# test: the web app's checks, lint, the vulnerability scan, vet, the whole
+# suite on SQLite, then the database-backed packages
 # again on PostgreSQL when DATABASE_URL names a server, e.g.
 #   DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' make test
 # (each test creates and drops its own database on that server).
-test: web-test
+test: web-test lint vulncheck
 	$(GO) vet ./...
 	env -u DATABASE_URL $(GO) test -race -count=1 -timeout 30m ./...
 	@case "$$DATABASE_URL" in \
@@ -56,6 +57,18 @@ test: web-test
 # perf.json in test-artifacts/.
 e2e: build
 	cd frontend && npm run e2e
+
+# lint: golangci-lint with .golangci.yml (gosec, errcheck, staticcheck and
+# friends); the pinned linter is built with go1.27.3 on first use (several
+# minutes) into $(go env GOPATH)/bin and reused after.
+lint:
+	bash .ci/lint.sh
+
+# vulncheck: govulncheck against an offline copy of the Go vulnerability
+# database, built from the golang.org/x/vulndb module (fetched through the
+# module proxy) and cached in ~/.cache/calibrate.
+vulncheck:
+	bash .ci/vulncheck.sh
 
 # fuzz: each fuzz target for FUZZTIME (default 30s), on SQLite (make test
 # runs their seed corpora). A failure saves its input under the package's

@@ -17,5 +17,8 @@ lint=$(go_tool github.com/golangci/golangci-lint/v2 "$GOLANGCI_LINT_VERSION" \
 
 "$lint" version
 "$lint" run "$@" ./...
-(cd .ci/vulndb && "$lint" run --config ../../.golangci.yml "$@" ./...)
+# The same rules for the converter; its few files leave most exclusion rules
+# unused, which is no news there (it is, and is reported, for ./...).
+(cd .ci/vulndb && "$lint" run --config ../../.golangci.yml "$@" ./... 2>&1) |
+	{ grep -v 'Skipped 0 issues by rules' || true; }
 echo "ci: lint passed"

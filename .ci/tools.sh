@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by .ci/lint.sh and .ci/vulncheck.sh: builds Go tools with the
 # project's toolchain (a tool built with an older Go refuses to analyse
 # go1.27 code) into a directory outside the work tree, so CI's fresh clones
@@ -6,8 +7,8 @@
 
 export GOTOOLCHAIN=go1.27.3
 
-# TOOLS_BIN: where the tools go; $(go env GOPATH)/bin unless set.
-TOOLS_BIN=${TOOLS_BIN:-$(go env GOPATH)/bin}
+# TOOLS_BIN: where the tools go; the first GOPATH entry's bin unless set.
+TOOLS_BIN=${TOOLS_BIN:-$(go env GOPATH | cut -d: -f1)/bin}
 # CALIBRATE_CACHE: the converted vulnerability database and other caches.
 CALIBRATE_CACHE=${CALIBRATE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/calibrate}
 

@@ -21,14 +21,16 @@ VULNDB_VERSION=${VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}
 
 govulncheck=$(go_tool golang.org/x/vuln "$GOVULNCHECK_VERSION" golang.org/x/vuln/cmd/govulncheck)
 
-# The module's directory in the module cache, its version (VULNDB_VERSION
-# may be a query such as "latest") and its commit time, from the JSON that
-# `go mod download -json` prints one field a line.
+# The module's directory in the module cache and its version (VULNDB_VERSION
+# may be a query such as "latest"), from the JSON that `go mod download
+# -json` prints one field a line; its commit time from the .info file
+# beside the download ({"Version":…,"Time":…}).
 meta=$(cd / && go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION")
 field() { sed -n "s/^[[:space:]]*\"$1\": \"\(.*\)\",\{0,1\}$/\1/p" <<<"$meta" | head -n 1; }
-src=$(field Dir) version=$(field Version) modtime=$(field Time)
+src=$(field Dir) version=$(field Version) info=$(field Info)
+modtime=$(sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' "$info" 2>/dev/null || true)
 if [ -z "$src" ] || [ -z "$version" ] || [ -z "$modtime" ]; then
-	echo "ci: go mod download golang.org/x/vulndb@$VULNDB_VERSION gave no Dir/Version/Time:" >&2
+	echo "ci: go mod download golang.org/x/vulndb@$VULNDB_VERSION gave no Dir/Version/Info time:" >&2
 	echo "$meta" >&2
 	exit 1
 fi
@@ -44,5 +46,6 @@ else
 	find "$CALIBRATE_CACHE/vulndb" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
 fi
 
-"$govulncheck" -version | sed -n '1,/^$/p' | grep -E 'Scanner|DB|Go:' || true
+# (-version would name vuln.go.dev as the DB whatever -db says.)
+echo "ci: $(go version -m "$govulncheck" | awk '$1 == "mod" { print "govulncheck@" $3 }') over ./..."
 "$govulncheck" -db "file://$db" ./...

@@ -133,7 +133,7 @@ func load(src string, fallback time.Time) (*database, error) {
 }
 
 func readEntry(name string, fallback time.Time) (*entry, error) {
-	b, err := os.ReadFile(name) // #nosec G304 -- the files named by -src are the input
+	b, err := os.ReadFile(name) //nolint:gosec // G304: reading the files under -src is the job
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,8 @@ func (db *database) add(e *entry) {
 }
 
 // latestFixed is the version from which no SEMVER range is affected any
-// more, or "" when a range has no fix or is reintroduced after its last fix.
+// more: the latest fix, or "" when there is none or a range introduces the
+// vulnerability again after it.
 // It mirrors golang.org/x/vulndb/internal/osvutils.LatestFixed, since
 // govulncheck skips an entry whose index "fixed" is at or below the
 // version in use without reading the entry.

@@ -35,7 +35,9 @@ var version = "dev"
 const usage = `usage: calibrate <command> [flags]
 
 commands:
-  serve [--addr HOST:PORT] [--demo]   run the API and the web app
+  serve [--addr HOST:PORT] [--demo] [--pprof 127.0.0.1:6060]
+                                      run the API and the web app (--pprof: Go's
+                                      profiler on a separate loopback listener)
   migrate [up|status]                 apply or list database migrations
   user create --org NAME --email E --name N --role R [--function F] [--manager EMAIL] [--em-since YYYY-MM-DD]
                                       add a user (password on stdin); creates the organisation
@@ -131,6 +133,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "listen address (default $CALIBRATE_ADDR or 127.0.0.1:8080)")
 	withDemo := fs.Bool("demo", false, "load the demo organisations into an empty database")
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -139,6 +142,13 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		return err
 	}
 	defer st.Close()
+	if *pprofAddr != "" {
+		stop, err := startPprof(*pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if *addr != "" {
 		cfg.Addr = *addr
 	}

@@ -2,7 +2,9 @@ package calibration
 
 import (
 	"context"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -152,13 +154,14 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 		return Board{}, err
 	}
 
-	facts := map[string]*EMFacts{}
+	facts := make(map[string]*EMFacts, len(c.Participants))
+	directorOf := make(map[string]string, len(c.Participants))
 	for _, pt := range c.Participants {
 		u := people[pt.EMID]
-		facts[pt.EMID] = &EMFacts{Framework: fw, Director: map[string]domain.Rating{}, Self: map[string]domain.Rating{},
-			EMSince: u.EMSince, Now: now}
+		facts[pt.EMID] = &EMFacts{Framework: fw, Director: make(map[string]domain.Rating, len(fw.Criteria)),
+			Self: make(map[string]domain.Rating, len(fw.Criteria)), EMSince: u.EMSince, Now: now}
+		directorOf[pt.EMID] = pt.DirectorID
 	}
-	byDirector := map[string][]int{}
 	for _, r := range ratings {
 		f, ok := facts[r.EMID]
 		if !ok {
@@ -167,11 +170,19 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 		rating := domain.Rating{Criterion: r.Criterion, Score: r.Score, Evidence: r.Evidence}
 		if r.Kind == domain.KindSelfAssessment {
 			f.Self[r.Criterion] = rating
-			continue
+		} else {
+			f.Director[r.Criterion] = rating
 		}
-		f.Director[r.Criterion] = rating
-		if pt, ok := c.Participant(r.EMID); ok {
-			byDirector[pt.DirectorID] = append(byDirector[pt.DirectorID], r.Score)
+	}
+	// Each owner's director scores, by EM id then criterion key (the
+	// ratings come in no order; the spread is summed in this one).
+	byDirector := map[string][]int{}
+	ids := slices.Sorted(maps.Keys(facts))
+	for _, id := range ids {
+		f := facts[id]
+		d := directorOf[id]
+		for _, key := range slices.Sorted(maps.Keys(f.Director)) {
+			byDirector[d] = append(byDirector[d], f.Director[key].Score)
 		}
 	}
 	for _, n := range notes {

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"calibrate/internal/domain"
-	"calibrate/internal/language"
 )
 
 // The thresholds of design §4, named once.
@@ -216,33 +215,27 @@ func (f EMFacts) Flags() []Flag {
 // that speak to them, carry language hints; a hinted note that tags no
 // criterion raises one flag without a criterion.
 func (f EMFacts) languageFlags() []Flag {
-	kinds := map[string]map[language.Kind]bool{}
-	general := map[language.Kind]bool{}
-	mark := func(key string, hs []language.Hint) {
-		if len(hs) == 0 {
-			return
-		}
-		target := general
-		if key != "" {
-			if kinds[key] == nil {
-				kinds[key] = map[language.Kind]bool{}
-			}
-			target = kinds[key]
-		}
-		for _, h := range hs {
-			target[h.Kind] = true
-		}
-	}
+	kinds := map[string]hintKinds{}
+	var general hintKinds
 	for key, r := range f.Director {
-		mark(key, language.Analyze(r.Evidence))
+		if k := textHintKinds(r.Evidence); k != 0 {
+			kinds[key] |= k
+		}
 	}
 	for _, n := range f.Notes {
-		hs := language.Analyze(n.Body)
-		if len(n.Criteria) == 0 {
-			mark("", hs)
+		k := textHintKinds(n.Body)
+		if k == 0 {
+			continue
 		}
-		for _, k := range n.Criteria {
-			mark(k, hs)
+		if len(n.Criteria) == 0 {
+			general |= k
+		}
+		for _, c := range n.Criteria {
+			if c == "" {
+				general |= k
+				continue
+			}
+			kinds[c] |= k
 		}
 	}
 	var out []Flag
@@ -252,16 +245,16 @@ func (f EMFacts) languageFlags() []Flag {
 			out = append(out, Flag{FlagLanguage, &key, c.Title + ": the evidence or a note leans on " + kindList(ks) + " language"})
 		}
 	}
-	if len(general) > 0 {
+	if general != 0 {
 		out = append(out, Flag{FlagLanguage, nil, "a peer note leans on " + kindList(general) + " language"})
 	}
 	return out
 }
 
-func kindList(ks map[language.Kind]bool) string {
+func kindList(ks hintKinds) string {
 	var names []string
-	for _, k := range []language.Kind{language.Personality, language.Vague, language.Absolute, language.OffTopic} {
-		if ks[k] {
+	for _, k := range hintKindOrder {
+		if ks.has(k) {
 			names = append(names, strings.ReplaceAll(string(k), "_", "-"))
 		}
 	}

@@ -124,6 +124,11 @@ func pageOf(c *gin.Context) (domain.Page, error) {
 	p := domain.Page{Limit: domain.DefaultPageLimit}
 	if s, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(s)
+		if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(s, "-") {
+			// A whole number too large for an int is larger than 100 all
+			// the same: capped, as the contract says of larger values.
+			n, err = domain.MaxPageLimit, nil
+		}
 		if err != nil || n < 1 {
 			return p, domain.BadRequest("limit must be a whole number from 1 to 100")
 		}

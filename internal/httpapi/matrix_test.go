@@ -187,7 +187,7 @@ var matrix = map[string]matrixEntry{
 	// 422 on the field, as for an id that names nothing.
 	"POST /api/v1/cycles": {want: "director 201/422/422",
 		own: withBody(at("/api/v1/cycles"), func(w *world, s *side, _ string) any {
-			return map[string]any{"name": fmt.Sprintf("%s new cycle %d", s.name, w.next()), "em_ids": []string{w.freshEM(s)}}
+			return map[string]any{"name": fmt.Sprintf("%s new cycle %d", s.name, w.next()), "em_ids": []string{w.freeEM(s)}}
 		}),
 		other: withBody(at("/api/v1/cycles"), func(w *world, s *side, _ string) any {
 			return map[string]any{"name": s.name + " poaching cycle", "em_ids": []string{w.ID(s.email("otherEM"))}}
@@ -345,6 +345,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		w.checkRoute(t, r, en)
 	}
+	t.Logf("%d routes, %d requests", len(routes), w.calls)
 }
 
 // checkRoute runs one route's row of the matrix.
@@ -379,10 +380,17 @@ func (w *world) checkRoute(t *testing.T, r httpapi.RouteInfo, en matrixEntry) {
 	if r.Public {
 		anon = want["anonymous"].own
 	}
-	c.run("anonymous", w.acme, "", en.own(w, w.acme, first), anon)
+	for _, s := range []*side{w.acme, w.globex} {
+		c.run("anonymous", s, "", en.own(w, s, first), anon)
+	}
 	for _, role := range roleNames[1:] {
 		if !slices.Contains(allowed, role) {
-			c.run(role+" (refused)", w.acme, role, en.own(w, w.acme, first), http.StatusForbidden)
+			// The role decides before any lookup: a refused role learns
+			// nothing of the object, its own organisation's or not.
+			for _, s := range []*side{w.acme, w.globex} {
+				c.run(role+" (refused)", s, role, en.own(w, s, first), http.StatusForbidden)
+				c.run(role+" (refused) on the other organisation's object", w.other(s), role, en.own(w, s, first), http.StatusForbidden)
+			}
 			continue
 		}
 		ex := want[role]
@@ -434,6 +442,7 @@ func (c matrixCall) run(label string, from *side, slot string, tg target, want i
 	t.Helper()
 	key := c.route.Method + " " + c.route.Path
 	req, email := w.prepare(t, c.route.Method, from, slot, tg, c.fresh)
+	w.calls++
 	what := fmt.Sprintf("%s %s as %s (%s)", key, tg.path, label, email)
 	secrets := w.secrets(w.other(from))
 	audit := w.auditRows(t)

@@ -8,7 +8,6 @@ package httpapi_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -24,7 +23,8 @@ import (
 //	director ── em            (calib: a cycle in calibrating; em has a plan item)
 //	         ├─ emOpen, emOpen2  (open: input open, with the peer requests)
 //	         ├─ emDraft          (draft: stays a draft)
-//	         └─ emMove           (move: a draft the transition route moves on)
+//	         ├─ emMove           (move: a draft the transition route moves on)
+//	         └─ spare1…4         (in no cycle, for the cycles requests create)
 //	otherDirector ── otherEM  (otherCycle, input open: what the main cast may not see)
 type side struct {
 	name  string
@@ -53,6 +53,7 @@ type world struct {
 	*cyEnv
 	acme, globex *side
 	n            int // numbers the objects requests create, so each is new
+	calls        int // requests the matrix sent
 }
 
 func (w *world) next() int { w.n++; return w.n }
@@ -96,7 +97,8 @@ func (w *world) build(s *side) {
 	t.Helper()
 	domainOf := strings.ToLower(s.name) + ".test"
 	surname := map[string]string{"Acme": "Ashby", "Globex": "Grant"}[s.name]
-	for _, u := range []struct{ slot, first string }{{"emOpen", "Quinn"}, {"emOpen2", "Rafa"}, {"emDraft", "Sol"}, {"emMove", "Tam"}} {
+	for _, u := range []struct{ slot, first string }{{"emOpen", "Quinn"}, {"emOpen2", "Rafa"}, {"emDraft", "Sol"}, {"emMove", "Tam"},
+		{"spare1", "Vik"}, {"spare2", "Wes"}, {"spare3", "Xan"}, {"spare4", "Yul"}} {
 		s.slots[u.slot] = strings.ToLower(u.first) + "@" + domainOf
 		w.addUser(s.email("admin"), s.slots[u.slot], u.first+" "+surname, "em", s.email("director"))
 	}
@@ -150,12 +152,22 @@ func (w *world) planItem(as, em string) string {
 	}](w.t, res, http.StatusCreated).ID
 }
 
-// freshEM adds an EM under the side's director who is in no cycle yet.
-func (w *world) freshEM(s *side) string {
-	n := w.next()
-	email := fmt.Sprintf("fresh%d@%s.test", n, strings.ToLower(s.name))
-	w.addUser(s.email("admin"), email, fmt.Sprintf("%s Fresh%d", s.name, n), "em", s.email("director"))
-	return w.ID(email)
+// freeEM is an EM of the side's director who is in no unfinished cycle:
+// one of the spare EMs the world made, until a cycle takes them all. A
+// refused creation leaves the EM free for the next.
+func (w *world) freeEM(s *side) string {
+	w.t.Helper()
+	var ids []string
+	err := w.Store.Gorm().Raw(`SELECT u.id FROM users u WHERE u.manager_id = ? AND u.role = 'em' AND u.active
+		AND NOT EXISTS (SELECT 1 FROM cycle_participants p WHERE p.em_id = u.id AND p.open) ORDER BY u.id`,
+		w.ID(s.email("director"))).Scan(&ids).Error
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if len(ids) == 0 {
+		w.t.Fatalf("%s: no free EM left; give the world more spares", s.name)
+	}
+	return ids[0]
 }
 
 // version reads the version of a versioned object as `as` sees it.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is what a hint is about.
@@ -81,30 +82,40 @@ type token struct {
 // boundary, so a word never matches inside another ("classic" holds no
 // "ass").
 func tokenize(text string) []token {
-	runes := []rune(text)
-	if len(runes) > MaxText {
-		runes = runes[:MaxText]
-	}
-	var out []token
+	// Words are slices of text, walked by code point without copying it
+	// into runes: a board analyses thousands of texts per request.
+	out := make([]token, 0, len(text)/6+1)
 	sentence := true
-	for i := 0; i < len(runes); {
-		r := runes[i]
+	i := 0 // code points
+	for b := 0; b < len(text) && i < MaxText; {
+		r, size := utf8.DecodeRuneInString(text[b:])
 		if !isWord(r) {
 			if r == '.' || r == '!' || r == '?' || r == '\n' {
 				sentence = true
 			}
+			b += size
 			i++
 			continue
 		}
-		j := i + 1
-		for j < len(runes) && (isWord(runes[j]) || (isJoiner(runes[j]) && j+1 < len(runes) && isWord(runes[j+1]))) {
-			j++
+		startB, startI := b, i
+		b += size
+		i++
+		for b < len(text) && i < MaxText {
+			next, n := utf8.DecodeRuneInString(text[b:])
+			if !isWord(next) {
+				if !isJoiner(next) || i+1 >= MaxText || b+n >= len(text) {
+					break
+				}
+				if after, _ := utf8.DecodeRuneInString(text[b+n:]); !isWord(after) {
+					break
+				}
+			}
+			b += n
+			i++
 		}
-		w := string(runes[i:j])
-		w = strings.ReplaceAll(w, "’", "'")
-		out = append(out, token{word: strings.ToLower(w), start: i, end: j, capital: unicode.IsUpper(r), sentence: sentence})
+		w := strings.ReplaceAll(text[startB:b], "’", "'")
+		out = append(out, token{word: strings.ToLower(w), start: startI, end: i, capital: unicode.IsUpper(r), sentence: sentence})
 		sentence = false
-		i = j
 	}
 	return out
 }
@@ -162,7 +173,7 @@ func match(toks []token, i int) (phrase, bool) {
 // sentence) or a word of work and outcome makes a text concrete.
 func isConcrete(toks []token) bool {
 	for _, t := range toks {
-		if unicode.IsDigit([]rune(t.word)[0]) || concreteWords[t.word] || (t.capital && !t.sentence && t.word != "i") {
+		if first, _ := utf8.DecodeRuneInString(t.word); unicode.IsDigit(first) || concreteWords[t.word] || (t.capital && !t.sentence && t.word != "i") {
 			return true
 		}
 	}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# make bench: the performance figures of docs/PERFORMANCE.md, on PostgreSQL.
+#
+#   1. Go benchmarks (internal/bench): the board at 30 and 300 EMs × 9
+#      criteria × 9 cycles through the service, GORM beside a hand-written
+#      pgx baseline of the same reads; GET /board through the router with its
+#      database round trips; an assessment write; a login.
+#   2. A load run (internal/bench/load) against bin/calibrate serving on
+#      loopback, on a database seeded with `calibrate seed`: the board one at
+#      a time and with 8 clients, assessment writes at 100/s, a login flood,
+#      the server's peak memory.
+#   3. The web app's initial JavaScript, gzipped (when frontend/dist is built).
+#
+# Needs PostgreSQL on 127.0.0.1:5432 (trust, user postgres), or
+# BENCH_PG=postgres://… naming another server; creates and drops its own
+# databases. Takes about four minutes. Knobs: BENCHTIME (default 3s),
+# BENCHCOUNT (1), LOAD_FLAGS (extra flags for the load run), PPROF=1 (save a
+# CPU profile of the server during the 8-client phase in test-artifacts/bench/).
+set -euo pipefail
+
+export GOTOOLCHAIN=go1.27.3
+cd "$(dirname "$0")/.."
+
+pg=${BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+out=test-artifacts/bench
+mkdir -p "$out"
+db="calibrate_bench_$$"
+admin() { psql "$pg" -v ON_ERROR_STOP=1 -qAtX "$@" </dev/null; }
+url=$(printf '%s' "$pg" | sed -E "s#/[^/?]*(\?|$)#/$db\1#")
+
+server=""
+cleanup() {
+	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+	admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+admin -c "SELECT 1" >/dev/null || { echo "bench: PostgreSQL is not reachable at $pg" >&2; exit 1; }
+admin -c "CREATE DATABASE $db"
+
+echo "== machine ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo "cpus: $(nproc), memory: $(free -m | awk '/^Mem:/ {print $2 " MB"}'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+go version
+admin -c "SELECT version()"
+
+echo
+echo "== Go benchmarks (go test -bench, DATABASE_URL on $db's server)"
+DATABASE_URL="$url" go test -run '^$' -bench . -benchtime "${BENCHTIME:-3s}" -count "${BENCHCOUNT:-1}" \
+	-timeout 30m ./internal/bench | tee "$out/go-bench.txt"
+
+echo
+echo "== load run against bin/calibrate"
+CGO_ENABLED=0 go build -trimpath -o bin/calibrate ./cmd/calibrate
+go build -o "$out/load" ./internal/bench/load
+export DATABASE_URL="$url" CALIBRATE_LOG_LEVEL=warn
+export CALIBRATE_JWT_KEY="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+bin/calibrate seed --org Bench30 --ems 30 --cycles 8 --directors 3
+bin/calibrate seed --org Bench300 --ems 300 --cycles 8 --directors 30
+# What autovacuum does within a minute of a bulk load.
+psql "$url" -qAtX -c "VACUUM ANALYZE" </dev/null
+pprof_flags=() load_pprof=()
+if [ "${PPROF:-0}" = 1 ]; then
+	pprof_flags=(--pprof 127.0.0.1:6061)
+	load_pprof=(-pprof http://127.0.0.1:6061 -profile-out "$out/board-concurrent.pprof")
+fi
+bin/calibrate serve --addr 127.0.0.1:0 "${pprof_flags[@]}" >"$out/server.out" 2>"$out/server.log" &
+server=$!
+addr=""
+for _ in $(seq 1 100); do
+	addr=$(sed -n 's#^Calibrate is listening on \(http://[0-9.:]*\).*#\1#p' "$out/server.out")
+	[ -n "$addr" ] && break
+	kill -0 "$server" 2>/dev/null || { cat "$out/server.log" >&2; exit 1; }
+	sleep 0.1
+done
+[ -n "$addr" ] || { echo "bench: the server did not start" >&2; exit 1; }
+# shellcheck disable=SC2086
+"$out/load" -url "$addr" -pid "$server" -orgs bench30,bench300 "${load_pprof[@]}" ${LOAD_FLAGS:-} | tee "$out/load.txt"
+
+echo
+echo "== web app: initial JavaScript, gzipped"
+if [ -f frontend/dist/index.html ] && command -v node >/dev/null; then
+	(cd frontend && node scripts/check-budget.mjs) || true
+else
+	echo "frontend/dist is not built (make web): skipped"
+fi
+echo
+echo "bench: outputs in $out/"

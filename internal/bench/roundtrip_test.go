@@ -1,0 +1,167 @@
+package bench_test
+
+// The regression guard of issue 7: one GET /board costs the same database
+// round trips at 30 and at 300 EMs, and at most eight, the auth lookup
+// included. GORM's statements are counted on every database; on PostgreSQL
+// the round trips are also counted on the wire, through a proxy, so a
+// driver-level extra (a prepare, a ping, a transaction) shows too.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"calibrate/internal/auth"
+	"calibrate/internal/bench"
+	"calibrate/internal/config"
+	"calibrate/internal/demo"
+	"calibrate/internal/domain"
+	"calibrate/internal/httpapi"
+	"calibrate/internal/store"
+	"calibrate/internal/testkit"
+)
+
+// maxBoardRoundTrips is the budget of one board request.
+const maxBoardRoundTrips = 8
+
+func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 330 EMs")
+	}
+	ctx := context.Background()
+	cfg := testkit.NewConfig(t)
+	var wire *bench.RoundTripCounter
+	if cfg.Dialect == config.Postgres {
+		var err error
+		if wire, err = bench.NewRoundTripCounter(cfg.DatabaseURL); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { wire.Close() })
+		cfg.DatabaseURL = wire.URL(cfg.DatabaseURL)
+	}
+	clock := testkit.NewClock(testkit.Start)
+	st, err := store.Open(cfg, clock, quietLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hasher := auth.NewHasher(testkit.FastArgon2)
+	srv := httpapi.New(testkit.Deps(cfg, st, clock, hasher, quietLog))
+	stmts := countStatements(t, st.Gorm())
+
+	// 30 and 300 EMs; 5 and 50 under the race detector (make test), where
+	// seeding and building the larger board take a minute.
+	small, large := 30, 300
+	if raceDetector {
+		small, large = 5, 50
+	}
+	type cost struct{ statements, roundTrips int64 }
+	costs := map[int]cost{}
+	for _, n := range []int{small, large} {
+		org := fmt.Sprintf("Trips%d", n)
+		t0 := time.Now()
+		if _, err := demo.Seed(ctx, st, hasher, demo.SeedOptions{Org: org, EMs: n, Cycles: 2, Directors: max(1, n/10), Now: clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		lead, err := st.UserByEmail(ctx, fmt.Sprintf("director@trips%d.test", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := st.ListCycles(ctx, domain.CycleFilter{OrgID: lead.OrgID, State: domain.StateCalibrating}, domain.Page{Limit: 1})
+		if err != nil || len(list.Items) != 1 {
+			t.Fatalf("the cycle in calibration: %v", err)
+		}
+		c := list.Items[0]
+		if err := addPrereads(ctx, st, c); err != nil {
+			t.Fatal(err)
+		}
+		rec := do(srv, http.MethodPost, "/api/v1/auth/login", "",
+			fmt.Sprintf(`{"email":%q,"password":%q}`, lead.Email, demo.DemoPassword))
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		if rec.Code != http.StatusOK || jsonUnmarshal(rec.Body.Bytes(), &tok) != nil {
+			t.Fatalf("login: %d %s", rec.Code, rec.Body)
+		}
+		path := "/api/v1/cycles/" + c.ID + "/board"
+		// The first request prepares the statements on its connection;
+		// the second is the steady state every later request sees.
+		var got cost
+		for i := 0; i < 2; i++ {
+			var before int64
+			if wire != nil {
+				before = wire.RoundTrips()
+			}
+			got.statements = stmts.during(func() {
+				if rec := do(srv, http.MethodGet, path, tok.AccessToken, ""); rec.Code != http.StatusOK {
+					t.Fatalf("board: %d %s", rec.Code, rec.Body)
+				}
+			})
+			if wire != nil {
+				got.roundTrips = wire.RoundTrips() - before
+			}
+		}
+		costs[n] = got
+		t.Logf("%d EMs: seeded and measured in %s", n, time.Since(t0).Round(time.Millisecond))
+	}
+	t.Logf("one GET /board: %d statements (%d round trips on the wire) at %d EMs, %d (%d) at %d EMs",
+		costs[small].statements, costs[small].roundTrips, small, costs[large].statements, costs[large].roundTrips, large)
+	for _, n := range []int{small, large} {
+		c := costs[n]
+		if c.statements == 0 || c.statements > maxBoardRoundTrips {
+			t.Errorf("%d EMs: GET /board ran %d SQL statements, the budget is %d", n, c.statements, maxBoardRoundTrips)
+		}
+		if wire != nil && (c.roundTrips == 0 || c.roundTrips > maxBoardRoundTrips) {
+			t.Errorf("%d EMs: GET /board made %d database round trips, the budget is %d", n, c.roundTrips, maxBoardRoundTrips)
+		}
+	}
+	if costs[small] != costs[large] {
+		t.Errorf("GET /board costs %+v at %d EMs but %+v at %d: something runs per participant", costs[small], small, costs[large], large)
+	}
+}
+
+// statementCounter counts the SQL statements GORM runs while on is set.
+type statementCounter struct {
+	on atomic.Bool
+	n  atomic.Int64
+}
+
+func countStatements(t testing.TB, db *gorm.DB) *statementCounter {
+	t.Helper()
+	c := &statementCounter{}
+	count := func(*gorm.DB) {
+		if c.on.Load() {
+			c.n.Add(1)
+		}
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("bench:count_query", count),
+		cb.Row().After("gorm:row").Register("bench:count_row", count),
+		cb.Raw().After("gorm:raw").Register("bench:count_raw", count),
+		cb.Create().After("gorm:create").Register("bench:count_create", count),
+		cb.Update().After("gorm:update").Register("bench:count_update", count),
+		cb.Delete().After("gorm:delete").Register("bench:count_delete", count),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+func (c *statementCounter) during(f func()) int64 {
+	c.n.Store(0)
+	c.on.Store(true)
+	f()
+	c.on.Store(false)
+	return c.n.Load()
+}
