@@ -3,8 +3,9 @@ package httpapi_test
 // Forged access tokens beyond tokens_test.go: algorithm confusion (a
 // public key used as the HMAC secret, a header naming another algorithm
 // over a signature made with the real key, keys carried in the header),
-// and a one-megabyte bearer or refresh cookie refused without the server
-// spending memory in proportion to it.
+// "none" in all sixteen spellings of its case, and a one-megabyte bearer
+// or refresh cookie refused without the server spending memory in
+// proportion to it.
 
 import (
 	"crypto/ecdsa"
@@ -60,7 +61,7 @@ func hmacWith(key []byte) func([]byte) []byte {
 func TestAlgorithmConfusion(t *testing.T) {
 	e := testkit.New(t)
 	claims := claimsOf(t, e.Token("alex@acme.test"))
-	// The EM raised to admin: what every forgery below is after.
+	// The EM's claims with the role raised: what a forger is after.
 	admin := with(claims, map[string]any{"role": "admin"})
 
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -91,11 +92,12 @@ func TestAlgorithmConfusion(t *testing.T) {
 		return h
 	}
 
-	cases := []struct {
+	type forgery struct {
 		name   string
 		bearer string
 		ok     bool
-	}{
+	}
+	cases := []forgery{
 		// Controls: the hand-built token is one the server takes, so each
 		// refusal below is for the reason named.
 		{"control: built by hand, HS256 with the key", rawToken(t, hs, claims, hmacWith(testkit.JWTKey)), true},
@@ -118,8 +120,20 @@ func TestAlgorithmConfusion(t *testing.T) {
 		{"ES256 signed with its own key", sign(t, jwt.SigningMethodES256, ecKey, admin), false},
 		{"PS256 signed with its own key", sign(t, jwt.SigningMethodPS256, rsaKey, admin), false},
 		{"EdDSA signed with its own key", sign(t, jwt.SigningMethodEdDSA, edKey, admin), false},
-		{"none with the role raised", unsigned(t, "none", admin), false},
-		{"nOnE with the role raised", unsigned(t, "nOnE", admin), false},
+	}
+	// "none" in every spelling of its case, with the role raised, unsigned
+	// and with the real token's signature kept.
+	realSig := strings.Split(e.Token("alex@acme.test"), ".")[2]
+	for mask := range 16 {
+		alg := []byte("none")
+		for i := range alg {
+			if mask&(1<<i) != 0 {
+				alg[i] -= 'a' - 'A'
+			}
+		}
+		cases = append(cases,
+			forgery{"alg " + string(alg) + " with the role raised", unsigned(t, string(alg), admin), false},
+			forgery{"alg " + string(alg) + " with a real signature", unsigned(t, string(alg), claims) + realSig, false})
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
