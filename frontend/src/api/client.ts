@@ -21,6 +21,7 @@ import type {
   ErrorBody,
   Feedback,
   Framework,
+  Hint,
   History,
   Me,
   NoteWrite,
@@ -33,6 +34,8 @@ import type {
   PlanItem,
   PlanItemWrite,
   NewPlanItem,
+  Preread,
+  PrereadWrite,
   Role,
   SelfAssessment,
   TokenResponse,
@@ -251,6 +254,9 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     createUser: (body: CreateUserRequest) => json<User>('POST', '/users', { body }),
     patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
 
+    /** Language hints of a text (offsets in code points), for live hints while typing. */
+    languageHints: (text: string) => json<{ hints: Hint[] }>('POST', '/language-hints', { body: { text } }),
+
     // --------------------------------------------------- frameworks
     frameworks: () => allPages<Framework>('/frameworks'),
     framework: (id: string) => get<Framework>(`/frameworks/${e(id)}`),
@@ -279,6 +285,17 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
       return { blob: await res.blob(), filename: filenameOf(res, 'board.csv') };
     },
     agenda: (cycleId: string) => get<Agenda>(`/cycles/${e(cycleId)}/agenda`),
+    /** The caller's own pre-read of a participant; null until they write one (the API answers 404). */
+    async preread(cycleId: string, emId: string): Promise<Preread | null> {
+      try {
+        return await get<Preread>(`/cycles/${e(cycleId)}/ems/${e(emId)}/preread`);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
+    putPreread: (cycleId: string, emId: string, body: PrereadWrite) =>
+      json<Preread>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/preread`, { body }),
 
     // --------------------------------------------------- peer input
     createPeerRequest: (cycleId: string, body: { em_id: string; peer_id: string; message?: string }) =>

@@ -1,6 +1,7 @@
 // TanStack Query hooks over the API client: the only way screens read and
 // write API data. Query keys start with the resource so a write can
 // invalidate everything that shows it.
+import { useEffect, useState } from 'react';
 import { QueryClient, useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
 import { api, ApiError } from './client';
 import type {
@@ -15,6 +16,8 @@ import type {
   PatchUserRequest,
   PlanItemWrite,
   NewPlanItem,
+  Hint,
+  PrereadWrite,
   Rating,
   Role,
   UserFunction,
@@ -92,6 +95,36 @@ export const usePlan = (emId: string | undefined) =>
 
 export const useMyFeedback = () => useQuery({ queryKey: ['feedback'], queryFn: () => api.myFeedback() });
 
+/** The caller's own pre-read of a participant: null until they write one. */
+export const usePreread = (cycleId: string, emId: string, enabled = true) =>
+  useQuery({ queryKey: ['preread', cycleId, emId], queryFn: () => api.preread(cycleId, emId), enabled });
+
+/** How long typing pauses before its text is sent for language hints. */
+export const HINTS_DELAY_MS = 400;
+
+/**
+ * Language hints of a text being typed: the text is sent once typing
+ * pauses (HINTS_DELAY_MS), and the answer comes with the text it is about
+ * (`hints` of `text`), which may be a little behind the field. Failures
+ * are quiet: hints never stand in the way of writing or saving.
+ */
+export function useLanguageHints(text: string, enabled = true) {
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    if (settled === text) return;
+    const t = setTimeout(() => setSettled(text), HINTS_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [text, settled]);
+  return useQuery({
+    queryKey: ['language-hints', settled],
+    queryFn: async (): Promise<{ text: string; hints: Hint[] }> => ({ text: settled, hints: (await api.languageHints(settled)).hints }),
+    enabled: enabled && settled.trim() !== '',
+    staleTime: Infinity,
+    retry: false,
+    placeholderData: keepPreviousData,
+  });
+}
+
 /** The framework a cycle rates against (two reads: the cycle, then its framework). */
 export function useCycleFramework(cycleId: string | undefined) {
   const cycle = useCycle(cycleId);
@@ -139,6 +172,18 @@ export function useSaveSelfAssessment(cycleId: string) {
   return useMutation({
     mutationFn: (b: { ratings: Rating[]; version: number }) => api.putMySelfAssessment(cycleId, b),
     onSuccess: () => inv('self-assessment'),
+  });
+}
+
+export function useSavePreread(cycleId: string, emId: string) {
+  const qc = useQueryClient();
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (b: PrereadWrite) => api.putPreread(cycleId, emId, b),
+    onSuccess: (p) => {
+      qc.setQueryData(['preread', cycleId, emId], p);
+      return inv('board', 'agenda');
+    },
   });
 }
 

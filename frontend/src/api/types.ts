@@ -5,7 +5,7 @@
 // DTOs in internal/httpapi/*_dto.go. `Spec<Name, Interim>` uses the
 // generated schema as soon as the spec gains a schema of that name, so the
 // code that uses it is then type-checked against the contract.
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
 type Spec<K extends string, Interim> = K extends keyof Schemas ? Schemas[K] : Interim;
@@ -25,6 +25,10 @@ export type CriterionInput = Schemas['CriterionInput'];
 export type Framework = Schemas['Framework'];
 export type CreateFrameworkRequest = Schemas['CreateFrameworkRequest'];
 export type ErrorBody = Schemas['Error'];
+export type Hint = Schemas['Hint'];
+export type FieldHint = Schemas['FieldHint'];
+export type Preread = Schemas['Preread'];
+export type PrereadWrite = operations['putPreread']['requestBody']['content']['application/json'];
 
 export interface Page<T> {
   items: T[];
@@ -55,6 +59,8 @@ export const FLAG_CODES = [
   'questioned',
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
+export const STANCES = ['agree', 'question', 'abstain'] as const;
+export type Stance = (typeof STANCES)[number];
 export const PLAN_STATUSES = ['open', 'in_progress', 'done', 'dropped'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
@@ -69,6 +75,7 @@ export type VocabularyAgrees = [
   Agrees<Same<Attribution, Spec<'Attribution', Attribution>>>,
   Agrees<Same<FlagCode, Spec<'FlagCode', FlagCode>>>,
   Agrees<Same<PlanStatus, Spec<'PlanStatus', PlanStatus>>>,
+  Agrees<Same<Stance, Spec<'Stance', Stance>>>,
 ];
 
 export interface Ref {

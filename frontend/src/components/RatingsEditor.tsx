@@ -2,10 +2,13 @@
 // each criterion with its description, the score as a labelled radio
 // choice, the evidence; saving sends the version read, and a 409
 // stale_version shows what someone else changed and lets the user reload.
+// The evidence and the private note underline language hints as the user
+// types; a save lists the hints of what it saved and is never blocked.
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import type { Framework, Rating } from '../api/types';
+import type { FieldHint, Framework, Rating } from '../api/types';
 import { diffRatings, draftsOf, EVIDENCE_MIN, ratingFieldErrors, ratingsOf, type Drafts } from '../lib/ratings';
+import { HintedTextarea, SavedHints } from './HintedTextarea';
 import { ScoreChoice } from './ScoreChoice';
 import { ErrorNote, FieldError } from './Status';
 
@@ -13,6 +16,8 @@ export interface Versioned {
   ratings: Rating[];
   private_note?: string | null;
   version: number;
+  /** in the answer to a save: the language hints of what was saved */
+  hints?: FieldHint[];
 }
 
 export interface SaveBody {
@@ -54,6 +59,7 @@ export function RatingsEditor({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [conflict, setConflict] = useState<{ latest: Versioned; changes: string[] } | null>(null);
   const [saved, setSaved] = useState<string>('');
+  const [savedHints, setSavedHints] = useState<FieldHint[]>([]);
 
   const set = (key: string, patch: Partial<Drafts[string]>) =>
     setDrafts((d) => ({ ...d, [key]: { score: null, evidence: '', ...d[key], ...patch } }));
@@ -66,11 +72,13 @@ export function RatingsEditor({
     setError(null);
     setFieldErrors({});
     setSaved('');
+    setSavedHints([]);
     try {
       const res = await save(body);
       setBase(res);
       setConflict(null);
       setSaved(`Saved (version ${res.version}).`);
+      setSavedHints(res.hints ?? []);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'stale_version') {
         const latest = await loadLatest().catch(() => undefined);
@@ -98,6 +106,7 @@ export function RatingsEditor({
     setConflict(null);
     setError(null);
     setSaved(`Reloaded version ${l.version}.`);
+    setSavedHints([]);
   }
 
   const onSubmit = (e: FormEvent) => {
@@ -170,7 +179,7 @@ export function RatingsEditor({
             />
             <FieldError id={`${evId}-score-err`} message={scoreErr} />
             <label htmlFor={evId}>Evidence for {c.title}</label>
-            <textarea
+            <HintedTextarea
               id={evId}
               rows={3}
               maxLength={5000}
@@ -192,7 +201,7 @@ export function RatingsEditor({
       {withPrivateNote && (
         <div className="field">
           <label htmlFor={`${id}-note`}>Private note</label>
-          <textarea
+          <HintedTextarea
             id={`${id}-note`}
             rows={3}
             maxLength={5000}
@@ -208,6 +217,12 @@ export function RatingsEditor({
         </div>
       )}
       <ErrorNote error={error} />
+      <SavedHints
+        hints={savedHints}
+        fieldLabel={(h) =>
+          h.field === 'private_note' ? 'Private note' : `Evidence for ${criteria.find((c) => c.key === h.criterion)?.title ?? h.criterion ?? h.field}`
+        }
+      />
       {!readOnly && (
         <div className="form-actions sticky-actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -5,9 +5,11 @@ import {
   formatDate,
   formatPercent,
   formatSigned,
+  prereadCountsLabel,
   readinessLabel,
   readinessRank,
   scoreLabel,
+  stanceLabel,
   transitionFrom,
 } from './format';
 
@@ -77,5 +79,20 @@ describe('transitions', () => {
     expect(transitionFrom('input_open')?.consequence).toMatch(/Self-assessments are locked/);
     expect(transitionFrom('finalized')?.consequence).toMatch(/Private calibration notes are never released/);
     expect(transitionFrom('released')).toBeNull();
+  });
+});
+
+describe('pre-reads', () => {
+  it('names the stances as their buttons do', () => {
+    expect(stanceLabel('agree')).toBe('Agree');
+    expect(stanceLabel('question')).toBe('Question');
+    expect(stanceLabel('abstain')).toBe('Abstain');
+  });
+  it('counts a row\'s pre-reads, leaving out the stances nobody took', () => {
+    expect(prereadCountsLabel({ agree: 0, question: 1, abstain: 0 })).toBe('1 question');
+    expect(prereadCountsLabel({ agree: 2, question: 3, abstain: 1 })).toBe('2 agree · 3 questions · 1 abstention');
+    expect(prereadCountsLabel({ agree: 1, question: 0, abstain: 2 })).toBe('1 agree · 2 abstentions');
+    expect(prereadCountsLabel({ agree: 0, question: 0, abstain: 0 })).toBe('No pre-reads');
+    expect(prereadCountsLabel({ agree: 0, question: 0, abstain: 0 }, '–')).toBe('–');
   });
 });

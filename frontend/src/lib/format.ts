@@ -1,6 +1,6 @@
 // Words and numbers as the app shows them.
-import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, UserFunction } from '../api/types';
-import { READINESS } from '../api/types';
+import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, Stance, UserFunction } from '../api/types';
+import { READINESS, STANCES } from '../api/types';
 
 const READINESS_LABELS: Record<Readiness, string> = {
   ready_now: 'Ready now',
@@ -112,6 +112,27 @@ const ADVOCACY_LABELS: Record<Advocacy, string> = {
 };
 
 export const advocacyLabel = (a: Advocacy): string => ADVOCACY_LABELS[a] ?? a;
+
+const STANCE_LABELS: Record<Stance, string> = {
+  agree: 'Agree',
+  question: 'Question',
+  abstain: 'Abstain',
+};
+
+/** An owner's pre-read stance as its button names it: "Agree", "Question", "Abstain". */
+export const stanceLabel = (s: Stance): string => STANCE_LABELS[s] ?? s;
+
+const STANCE_COUNTED: Record<Stance, [string, string]> = {
+  agree: ['agree', 'agree'],
+  question: ['question', 'questions'],
+  abstain: ['abstention', 'abstentions'],
+};
+
+/** A board row's pre-read counts: "1 question", "2 agree · 1 abstention"; `empty` when there are none. */
+export function prereadCountsLabel(counts: Record<Stance, number>, empty = 'No pre-reads'): string {
+  const parts = STANCES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${STANCE_COUNTED[s][counts[s] === 1 ? 0 : 1]}`);
+  return parts.length > 0 ? parts.join(' · ') : empty;
+}
 
 const ATTRIBUTION_LABELS: Record<Attribution, string> = {
   named: 'Named: EMs see who wrote each note',

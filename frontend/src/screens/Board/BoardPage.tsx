@@ -1,11 +1,15 @@
 // The calibration board: the heatmap with its view, filters (the API's
 // flag and readiness parameters) and sort (client-side), the readiness
-// distribution, the rater statistics, and the CSV export.
-import { useId, useMemo } from 'react';
+// distribution, the rater statistics, and the CSV export. While the cycle
+// is calibrating, its owners write their pre-reads from each row.
+import { useId, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { useBoard, useDownload } from '../../api/queries';
-import { FLAG_CODES, READINESS, type BoardQuery } from '../../api/types';
+import { useBoard, useCycle, useDownload } from '../../api/queries';
+import { FLAG_CODES, READINESS, type BoardQuery, type BoardRow } from '../../api/types';
+import { useMe } from '../../auth/session';
+import { Dialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
+import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
 import { Empty, ErrorNote, QueryState } from '../../components/Status';
 import { DEFAULT_DIR, sortRows, type SortDir, type SortKey } from '../../lib/board';
 import { saveBlob } from '../../lib/download';
@@ -44,6 +48,11 @@ export default function BoardPage() {
   if (readiness) query.readiness = readiness as BoardQuery['readiness'];
   const board = useBoard(cycleId, query);
   const download = useDownload();
+  const me = useMe();
+  const cycle = useCycle(cycleId);
+  const [prereadOf, setPrereadOf] = useState<string | null>(null);
+  const owner = !!cycle.data?.owners.some((o) => o.id === me.id);
+  const prereading = owner && board.data?.cycle.state === 'calibrating';
 
   const set = (patch: Record<string, string | null>) =>
     setParams(
@@ -144,7 +153,15 @@ export default function BoardPage() {
             {rows.length === 0 ? (
               <Empty>{flag || readiness ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
             ) : (
-              <Heatmap board={b} rows={rows} view={view} sort={sort} dir={dir} onSort={onSort} />
+              <Heatmap
+                board={b}
+                rows={rows}
+                view={view}
+                sort={sort}
+                dir={dir}
+                onSort={onSort}
+                onPreread={prereading ? (r) => setPrereadOf(r.em.id) : undefined}
+              />
             )}
             <p className="muted small-text" role="status">
               {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{flag || readiness ? ' (filtered)' : ''}, sorted by{' '}
@@ -158,9 +175,33 @@ export default function BoardPage() {
                 <Raters board={b} />
               </section>
             </div>
+            <PrereadDialog row={b.rows.find((r) => r.em.id === prereadOf)} cycleId={cycleId} onClose={() => setPrereadOf(null)} />
           </>
         )}
       </QueryState>
     </Page>
+  );
+}
+
+function PrereadDialog({ row, cycleId, onClose }: { row: BoardRow | undefined; cycleId: string; onClose: () => void }) {
+  return (
+    <Dialog open={!!row} title={row ? `Pre-read: ${row.em.name}` : 'Pre-read'} onClose={onClose}>
+      {row && (
+        <div className="dialog-body">
+          <p>
+            Before the meeting: do you agree with the director’s assessment, question it, or abstain? A question puts {row.em.name} first
+            on the agenda. So far: <PrereadCounts row={row} empty="none" />.
+          </p>
+          <PrereadForm key={row.em.id} cycleId={cycleId} emId={row.em.id} emName={row.em.name} />
+          <h3>The owners’ pre-reads</h3>
+          <PrereadComments row={row} />
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Dialog>
   );
 }

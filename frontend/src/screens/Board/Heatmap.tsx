@@ -4,6 +4,7 @@
 import { Link } from 'react-router-dom';
 import type { Board, BoardRow } from '../../api/types';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
+import { PrereadCounts } from '../../components/Preread';
 import { cellView, type HeatView } from '../../lib/heatmap';
 import type { SortDir, SortKey } from '../../lib/board';
 import { formatComposite, formatPercent } from '../../lib/format';
@@ -22,6 +23,7 @@ export function Heatmap({
   sort,
   dir,
   onSort,
+  onPreread,
 }: {
   board: Board;
   rows: BoardRow[];
@@ -29,6 +31,8 @@ export function Heatmap({
   sort: SortKey;
   dir: SortDir;
   onSort: (key: SortKey) => void;
+  /** for an owner while the cycle is calibrating: opens their pre-read of the row */
+  onPreread?: (row: BoardRow) => void;
 }) {
   const titles = Object.fromEntries(board.criteria.map((c) => [c.key, c.title]));
   const ariaSort = (k: SortKey) => (sort === k ? (dir === 'asc' ? 'ascending' : 'descending') : undefined);
@@ -75,6 +79,7 @@ export function Heatmap({
             <th scope="col" aria-sort={ariaSort('flags')}>
               {sortButton('flags', 'Flags')}
             </th>
+            <th scope="col">Pre-reads</th>
           </tr>
         </thead>
         <tbody>
@@ -116,6 +121,16 @@ export function Heatmap({
               </td>
               <td>
                 <FlagChips flags={r.flags} titles={titles} compact />
+              </td>
+              <td className="preread-cell">
+                <PrereadCounts row={r} empty="–" />
+                {onPreread && (
+                  <div>
+                    <button type="button" className="secondary small" onClick={() => onPreread(r)}>
+                      Pre-read<span className="visually-hidden"> of {r.em.name}</span>
+                    </button>
+                  </div>
+                )}
               </td>
             </tr>
           ))}

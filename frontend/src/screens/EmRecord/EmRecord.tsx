@@ -2,7 +2,8 @@
 // composite trend with each decision, the history table, the development
 // plan and the promotion packet. Directors and admins reach it from a
 // cycle (?cycle=…, adding that cycle's current scores); an EM sees their
-// own released history. The charts load lazily.
+// own released history. The projection of cycles to the bar is labelled
+// as what it is: a projection, not a promise. The charts load lazily.
 import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useBoard, useCycleFramework, useDownload, useHistory, usePlan } from '../../api/queries';
@@ -92,6 +93,7 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
               </Suspense>
             </section>
           </div>
+          <Projection h={h} />
           <HistoryTable h={h} framework={framework.data} />
         </>
       )}
@@ -129,6 +131,19 @@ function Trajectory({ h }: { h: History }) {
   parts.push(`${t.at_bar_streak} ${t.at_bar_streak === 1 ? 'cycle' : 'cycles'} in a row with nothing below the bar`);
   if (t.stalled) parts.push('stalled: the same readiness three cycles running');
   return <>{parts.join(' · ')}</>;
+}
+
+function Projection({ h }: { h: History }) {
+  const n = h.trajectory.projected_cycles_to_ready;
+  return (
+    <section className="card" aria-labelledby="projection-h">
+      <h2 id="projection-h">Projection, not a promise</h2>
+      <p className="projection-figure">
+        Projected cycles to the bar: <strong>{n ?? '—'}</strong>
+      </p>
+      <p className="muted">{h.trajectory.projection}</p>
+    </section>
+  );
 }
 
 function RadarOf({

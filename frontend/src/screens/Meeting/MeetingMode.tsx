@@ -1,6 +1,7 @@
 // Meeting mode: the calibration meeting walks the agenda (most in need of
 // discussion first), one EM at a time, with the flags, the evidence, the
-// peer notes and the readiness decision. Loaded lazily.
+// owners' pre-reads, the peer notes and the readiness decision. Loaded
+// lazily.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -18,6 +19,7 @@ import { READINESS, type Board, type Cycle, type CycleNote, type Decision, type 
 import { useMe } from '../../auth/session';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { Page } from '../../components/Page';
+import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
 import { Empty, ErrorNote, fieldError, FieldError, Loading, QueryState } from '../../components/Status';
 import { advocacyLabel, flagLabel, formatComposite, formatPercent, readinessLabel, scoreLabel } from '../../lib/format';
 
@@ -31,10 +33,12 @@ export default function MeetingMode() {
 
   // The agenda's order is fixed when the meeting opens: a decision changes
   // the flags, and the list must not reshuffle under the people walking it.
+  // It waits for a fresh agenda, not one kept from before a pre-read put
+  // someone first.
   const [order, setOrder] = useState<string[] | null>(null);
   useEffect(() => {
-    if (agenda.data && !order) setOrder(agenda.data.items.map((i) => i.em.id));
-  }, [agenda.data, order]);
+    if (agenda.data && !agenda.isFetching && !order) setOrder(agenda.data.items.map((i) => i.em.id));
+  }, [agenda.data, agenda.isFetching, order]);
   const latest = agenda.data?.items ?? [];
   const items = order
     ? [
@@ -131,6 +135,7 @@ function EmPanel({
   onPrev?: () => void;
   onNext?: () => void;
 }) {
+  const me = useMe();
   const row = board.rows.find((r) => r.em.id === emId);
   const assessment = useAssessment(cycle.id, emId);
   const self = useSelfAssessmentOf(cycle.id, emId);
@@ -190,6 +195,16 @@ function EmPanel({
             </li>
           ))}
         </ul>
+      )}
+      <h3>Pre-reads</h3>
+      {row.preread_comments.length > 0 && (
+        <p>
+          <PrereadCounts row={row} />
+        </p>
+      )}
+      <PrereadComments row={row} />
+      {cycle.state === 'calibrating' && cycle.owners.some((o) => o.id === me.id) && (
+        <PrereadForm cycleId={cycle.id} emId={emId} emName={row.em.name} />
       )}
       <h3>Scores and evidence</h3>
       <QueryState query={assessment} what="Loading the assessment">

@@ -1,11 +1,14 @@
 // A peer's note about an EM: where they stand (advocacy), the criteria it
 // speaks to, and the body (20 to 5000 characters). Editable until the
-// cycle is finalized; the peer may decline instead.
+// cycle is finalized; the peer may decline instead. Language hints
+// underline words that judge character, vague praise and the like as the
+// peer types, and never block the save.
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useDecline, useFramework, usePeerRequests, useSaveNote } from '../../api/queries';
 import { ADVOCACY, type Advocacy, type Framework, type PeerRequest } from '../../api/types';
 import { ConfirmDialog } from '../../components/Dialog';
+import { HintedTextarea, SavedHints } from '../../components/HintedTextarea';
 import { Page } from '../../components/Page';
 import { ErrorNote, fieldError, FieldError, listFieldErrors, Loading } from '../../components/Status';
 import { dueLabel, formatDate } from '../../lib/format';
@@ -127,7 +130,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
 
         <div className="field">
           <label htmlFor={`${id}-body`}>Your note</label>
-          <textarea
+          <HintedTextarea
             id={`${id}-body`}
             rows={8}
             value={body}
@@ -157,6 +160,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
             <span role="status">{saved}</span>
           </div>
         )}
+        {saved && <SavedHints hints={save.data?.hints} fieldLabel={() => 'Your note'} />}
       </form>
       <ConfirmDialog
         open={declining}
