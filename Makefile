@@ -12,7 +12,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The database `make run` uses: the embedded SQLite default, with the demo.
 RUN_DATABASE_URL ?= sqlite:data/calibrate.db
 
-.PHONY: run build test web web-test e2e fuzz lint vulncheck fmt clean
+.PHONY: run build test web web-test e2e fuzz lint vulncheck bench fmt clean
 
 # run: build the web app (when present), then serve it and the API on
 # http://127.0.0.1:8080 with the demo organisations (password demo-password).
@@ -69,6 +69,12 @@ lint:
 # module proxy) and cached in ~/.cache/calibrate.
 vulncheck:
 	bash .ci/vulncheck.sh
+
+# bench: the figures of docs/PERFORMANCE.md on PostgreSQL (127.0.0.1:5432, or
+# BENCH_PG): Go benchmarks with a pgx baseline, a load run against the real
+# server, peak memory, the web app's JavaScript size. About four minutes.
+bench: build
+	bash .ci/bench.sh
 
 # fuzz: each fuzz target for FUZZTIME (default 30s), on SQLite (make test
 # runs their seed corpora). A failure saves its input under the package's

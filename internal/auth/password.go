@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -27,15 +28,22 @@ var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1}
 
 // Hasher hashes and verifies passwords. At most two hashes run at once:
 // each costs MemoryKiB of memory, so a login flood cannot exhaust memory or
-// starve the other requests of CPU.
+// starve the other requests of CPU. On a machine with two cores or fewer,
+// only one of the two computes at a time (the other waits its turn), so a
+// flood of logins leaves a core to everything else.
 type Hasher struct {
 	params Argon2Params
-	slots  chan struct{}
-	dummy  string // verified against when the account does not exist
+	slots  chan struct{} // hashes admitted: the memory bound
+	cpus   chan struct{} // hashes computing: the CPU bound
+	dummy  string        // verified against when the account does not exist
 }
 
+// hashingCPUs is how many hashes compute at once: two, but never every
+// core the runtime has.
+func hashingCPUs() int { return min(2, max(1, runtime.GOMAXPROCS(0)-1)) }
+
 func NewHasher(p Argon2Params) *Hasher {
-	h := &Hasher{params: p, slots: make(chan struct{}, 2)}
+	h := &Hasher{params: p, slots: make(chan struct{}, 2), cpus: make(chan struct{}, hashingCPUs())}
 	// A hash of a random password, so an unknown e-mail costs the same as a
 	// wrong password.
 	var pw [16]byte
@@ -55,6 +63,14 @@ func (h *Hasher) acquire(ctx context.Context) error {
 
 func (h *Hasher) release() { <-h.slots }
 
+// compute runs an argon2 computation when a core is free for it: an
+// admitted hash waits here at most for the one before it.
+func (h *Hasher) compute(f func()) {
+	h.cpus <- struct{}{}
+	defer func() { <-h.cpus }()
+	f()
+}
+
 // Hash returns the PHC string of password:
 // $argon2id$v=19$m=…,t=…,p=…$salt$hash (unpadded base64).
 func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
@@ -71,7 +87,8 @@ func (h *Hasher) hash(password string) (string, error) {
 		return "", err
 	}
 	p := h.params
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+	var key []byte
+	h.compute(func() { key = argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, 32) })
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -87,11 +104,16 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 		return false, err
 	}
 	defer h.release()
-	if encoded == "" {
-		_, _ = verifyPHC(password, h.dummy)
-		return false, nil
-	}
-	return verifyPHC(password, encoded)
+	var ok bool
+	var err error
+	h.compute(func() {
+		if encoded == "" {
+			_, _ = verifyPHC(password, h.dummy)
+			return
+		}
+		ok, err = verifyPHC(password, encoded)
+	})
+	return ok, err
 }
 
 func verifyPHC(password, encoded string) (bool, error) {

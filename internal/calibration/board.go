@@ -213,17 +213,14 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 	for _, pt := range c.Participants {
 		f := facts[pt.EMID]
 		row := BoardRow{EM: domain.Ref{ID: pt.EMID, Name: people[pt.EMID].Name}, DirectorID: pt.DirectorID,
-			Scores: map[string]CriterionScores{}, Composite: f.CompositeOf(), EvidenceCoverage: f.EvidenceCoverage(),
+			Scores: make(map[string]CriterionScores, len(fw.Criteria)), Composite: f.CompositeOf(), EvidenceCoverage: f.EvidenceCoverage(),
 			Suggested: f.Suggest(), Decision: f.Decision, Previous: f.Previous(), Flags: f.Flags(), Prereads: []PrereadView{}}
 		for _, pr := range f.Prereads {
 			row.Prereads = append(row.Prereads, PrereadView{Owner: domain.Ref{ID: pr.OwnerID, Name: people[pr.OwnerID].Name},
 				Stance: pr.Stance, Comment: pr.Comment})
 		}
 		for _, crit := range fw.Criteria {
-			cs := CriterionScores{Peer: PeerCounts{}}
-			for _, a := range domain.Advocacies {
-				cs.Peer[a] = 0
-			}
+			var cs CriterionScores
 			if r, ok := f.Director[crit.Key]; ok {
 				v := r.Score
 				cs.Director = &v
@@ -235,7 +232,7 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 			for _, n := range f.Notes {
 				for _, k := range n.Criteria {
 					if k == crit.Key {
-						cs.Peer[n.Advocacy]++
+						cs.Peer.Add(n.Advocacy)
 					}
 				}
 			}

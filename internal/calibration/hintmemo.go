@@ -2,7 +2,6 @@ package calibration
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"calibrate/internal/language"
 )
@@ -47,13 +46,12 @@ const (
 )
 
 type hintMemo struct {
-	m     sync.Map // text → hintKinds
-	bytes atomic.Int64
+	mu    sync.RWMutex
+	m     map[string]hintKinds
+	bytes int
 }
 
-var memo atomic.Pointer[hintMemo]
-
-func init() { memo.Store(&hintMemo{}) }
+var memo = &hintMemo{m: map[string]hintKinds{}}
 
 // textHintKinds returns the kinds of language hint text carries, as
 // language.Analyze finds them.
@@ -61,21 +59,31 @@ func textHintKinds(text string) hintKinds {
 	if text == "" {
 		return 0
 	}
-	m := memo.Load()
-	if k, ok := m.m.Load(text); ok {
-		return k.(hintKinds)
+	memo.mu.RLock()
+	k, ok := memo.m[text]
+	memo.mu.RUnlock()
+	if ok {
+		return k
 	}
-	k := kindsOf(language.Analyze(text))
+	k = kindsOf(language.Analyze(text))
 	if len(text) <= hintMemoLongest {
-		if m.bytes.Add(int64(len(text))) > hintMemoBytes {
-			memo.CompareAndSwap(m, &hintMemo{})
-		} else {
-			m.m.Store(text, k)
+		memo.mu.Lock()
+		if memo.bytes+len(text) > hintMemoBytes {
+			memo.m, memo.bytes = map[string]hintKinds{}, 0
 		}
+		if _, ok := memo.m[text]; !ok {
+			memo.m[text] = k
+			memo.bytes += len(text)
+		}
+		memo.mu.Unlock()
 	}
 	return k
 }
 
 // ForgetLanguageHints empties the memo, so the next board analyses every
 // text again: for benchmarks of a board's first view.
-func ForgetLanguageHints() { memo.Store(&hintMemo{}) }
+func ForgetLanguageHints() {
+	memo.mu.Lock()
+	memo.m, memo.bytes = map[string]hintKinds{}, 0
+	memo.mu.Unlock()
+}

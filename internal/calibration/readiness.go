@@ -44,8 +44,40 @@ type Flag struct {
 	Message   string
 }
 
-// PeerCounts counts notes by advocacy.
-type PeerCounts map[domain.Advocacy]int
+// PeerCounts counts notes by advocacy (a struct, not a map: a board holds
+// one per EM and criterion).
+type PeerCounts struct {
+	Strong, Support, Neutral, Concern int
+}
+
+// Add counts a note of advocacy a.
+func (p *PeerCounts) Add(a domain.Advocacy) {
+	switch a {
+	case domain.AdvocacyStrong:
+		p.Strong++
+	case domain.AdvocacySupport:
+		p.Support++
+	case domain.AdvocacyNeutral:
+		p.Neutral++
+	case domain.AdvocacyConcern:
+		p.Concern++
+	}
+}
+
+// Of is the number of notes of advocacy a.
+func (p PeerCounts) Of(a domain.Advocacy) int {
+	switch a {
+	case domain.AdvocacyStrong:
+		return p.Strong
+	case domain.AdvocacySupport:
+		return p.Support
+	case domain.AdvocacyNeutral:
+		return p.Neutral
+	case domain.AdvocacyConcern:
+		return p.Concern
+	}
+	return 0
+}
 
 // EMFacts is everything the readiness rules look at for one EM in one
 // cycle. It holds no database handle: the rules are pure functions.
@@ -157,10 +189,9 @@ func (f EMFacts) Flags() []Flag {
 	tagged := map[string]PeerCounts{}
 	for _, n := range f.Notes {
 		for _, k := range n.Criteria {
-			if tagged[k] == nil {
-				tagged[k] = PeerCounts{}
-			}
-			tagged[k][n.Advocacy]++
+			pc := tagged[k]
+			pc.Add(n.Advocacy)
+			tagged[k] = pc
 		}
 	}
 	missing := 0
@@ -178,9 +209,9 @@ func (f EMFacts) Flags() []Flag {
 			out = append(out, Flag{FlagSelfGap, &key, c.Title + ": director and self scores are two or more apart"})
 		}
 		peers := tagged[key]
-		if d.Score >= bar && peers[domain.AdvocacyConcern] > 0 {
+		if d.Score >= bar && peers.Concern > 0 {
 			out = append(out, Flag{FlagPeerDivergence, &key, c.Title + ": rated at or above the bar, but a peer note raises a concern"})
-		} else if d.Score < bar && peers[domain.AdvocacyStrong] >= strongNotesForFlag {
+		} else if d.Score < bar && peers.Strong >= strongNotesForFlag {
 			out = append(out, Flag{FlagPeerDivergence, &key, c.Title + ": rated below the bar, but peers advocate strongly"})
 		}
 	}

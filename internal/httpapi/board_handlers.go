@@ -19,9 +19,36 @@ type flagDTO struct {
 }
 
 type scoreDTO struct {
-	Director *int           `json:"director"`
-	Self     *int           `json:"self"`
-	Peer     map[string]int `json:"peer"`
+	Director *int    `json:"director"`
+	Self     *int    `json:"self"`
+	Peer     peerDTO `json:"peer"`
+}
+
+// peerDTO and prereadCountsDTO are fixed sets of counts: structs, with the
+// fields in the order a map's keys were written (alphabetical), so the
+// JSON is the same and a board of hundreds of rows encodes no small maps.
+type peerDTO struct {
+	Concern int `json:"concern"`
+	Neutral int `json:"neutral"`
+	Strong  int `json:"strong"`
+	Support int `json:"support"`
+}
+
+type prereadCountsDTO struct {
+	Abstain  int `json:"abstain"`
+	Agree    int `json:"agree"`
+	Question int `json:"question"`
+}
+
+func (p *prereadCountsDTO) add(s domain.Stance) {
+	switch s {
+	case domain.StanceAbstain:
+		p.Abstain++
+	case domain.StanceAgree:
+		p.Agree++
+	case domain.StanceQuestion:
+		p.Question++
+	}
 }
 
 type readinessDTO struct {
@@ -43,7 +70,7 @@ type boardRowDTO struct {
 	EvidenceCoverage *float64            `json:"evidence_coverage"`
 	Readiness        readinessDTO        `json:"readiness"`
 	Flags            []flagDTO           `json:"flags"`
-	Prereads         map[string]int      `json:"prereads"`
+	Prereads         prereadCountsDTO    `json:"prereads"`
 	PrereadComments  []prereadCommentDTO `json:"preread_comments"`
 }
 
@@ -82,26 +109,19 @@ func boardOf(b calibration.Board) boardDTO {
 		Criteria: b.Framework.Criteria, Rows: make([]boardRowDTO, len(b.Rows)), Distribution: b.Distribution,
 		Raters: make([]raterDTO, len(b.Raters)), OrgMean: b.OrgMean}
 	for i, r := range b.Rows {
-		row := boardRowDTO{EM: boardEMDTO{r.EM.ID, r.EM.Name, r.DirectorID}, Scores: map[string]scoreDTO{},
+		row := boardRowDTO{EM: boardEMDTO{r.EM.ID, r.EM.Name, r.DirectorID}, Scores: make(map[string]scoreDTO, len(r.Scores)),
 			Composite: r.Composite, EvidenceCoverage: r.EvidenceCoverage,
 			Readiness: readinessDTO{r.Suggested, r.Decision, r.Previous}, Flags: make([]flagDTO, len(r.Flags))}
 		for k, s := range r.Scores {
-			peer := map[string]int{}
-			for a, n := range s.Peer {
-				peer[string(a)] = n
-			}
-			row.Scores[k] = scoreDTO{s.Director, s.Self, peer}
+			p := s.Peer
+			row.Scores[k] = scoreDTO{s.Director, s.Self, peerDTO{Concern: p.Concern, Neutral: p.Neutral, Strong: p.Strong, Support: p.Support}}
 		}
 		for j, f := range r.Flags {
 			row.Flags[j] = flagDTO{f.Code, f.Criterion, f.Message}
 		}
-		row.Prereads = map[string]int{}
-		for _, st := range domain.Stances {
-			row.Prereads[string(st)] = 0
-		}
 		row.PrereadComments = make([]prereadCommentDTO, len(r.Prereads))
 		for j, p := range r.Prereads {
-			row.Prereads[string(p.Stance)]++
+			row.Prereads.add(p.Stance)
 			row.PrereadComments[j] = prereadCommentDTO{p.Owner, p.Stance, p.Comment}
 		}
 		d.Rows[i] = row

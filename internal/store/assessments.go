@@ -128,19 +128,18 @@ func (s *Store) SaveAssessment(ctx context.Context, a *domain.Assessment, expect
 			}
 			a.ID, a.Version = row.ID, 1
 		} else {
-			var id string
-			if err := db.Model(&assessmentRow{}).Where("cycle_id = ? AND em_id = ? AND kind = ?", a.CycleID, a.EMID, string(a.Kind)).
-				Pluck("id", &id).Error; err != nil {
+			// One statement finds the row and checks the version (RETURNING:
+			// PostgreSQL, and SQLite since 3.35).
+			var ids []string
+			if err := db.Raw(`UPDATE assessments SET version = version + 1, private_note = ?, author_id = ?, updated_at = ?
+WHERE cycle_id = ? AND em_id = ? AND kind = ? AND version = ? RETURNING id`,
+				a.PrivateNote, a.AuthorID, now, a.CycleID, a.EMID, string(a.Kind), expect).Scan(&ids).Error; err != nil {
 				return err
 			}
-			res := db.Model(&assessmentRow{}).Where("id = ? AND version = ?", id, expect).Updates(map[string]any{
-				"version": gorm.Expr("version + 1"), "private_note": a.PrivateNote, "author_id": a.AuthorID, "updated_at": now})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
+			if len(ids) == 0 {
 				return domain.StaleVersion("the assessment")
 			}
+			id := ids[0]
 			if err := db.Where("assessment_id = ?", id).Delete(&ratingRow{}).Error; err != nil {
 				return err
 			}

@@ -78,8 +78,14 @@ func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// By EM, then oldest first: sorted here rather than by the database.
-	slices.SortFunc(out, func(a, b domain.PastCycle) int {
+	// By EM, then oldest first: sorted here rather than by the database,
+	// through an index so that the rows themselves move once.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &out[i], &out[j]
 		if c := strings.Compare(a.EMID, b.EMID); c != 0 {
 			return c
 		}
@@ -88,7 +94,11 @@ func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) (
 		}
 		return strings.Compare(a.CycleID, b.CycleID)
 	})
-	return out, nil
+	sorted := make([]domain.PastCycle, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted, nil
 }
 
 // compareFinalized orders finalization times, a missing one last.

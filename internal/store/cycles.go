@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"calibrate/internal/domain"
@@ -193,11 +194,18 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 		out[i].Owners = []string{r.LeadID}
 		out[i].Participants = []domain.Participant{}
 	}
-	var members []memberRow
-	if err := s.conn(ctx).Raw(membersSQL+" ORDER BY cycle_id, kind, user_id", ids, ids).Scan(&members).Error; err != nil {
+	// A cycle has hundreds of members, and every write to it loads them:
+	// scanned without GORM's reflection.
+	members, err := s.conn(ctx).Raw(membersSQL+" ORDER BY cycle_id, kind, user_id", ids, ids).Rows()
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range members {
+	defer members.Close()
+	var m memberRow
+	for members.Next() {
+		if err := members.Scan(&m.CycleID, &m.Kind, &m.UserID, &m.DirectorID); err != nil {
+			return nil, err
+		}
 		c := &out[index[m.CycleID]]
 		if m.Kind == "owner" {
 			if m.UserID != c.LeadID {
@@ -207,68 +215,82 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 			c.Participants = append(c.Participants, domain.Participant{EMID: m.UserID, DirectorID: m.DirectorID})
 		}
 	}
-	return out, nil
+	return out, members.Err()
 }
 
 // CycleSnapshot loads, in one query, a cycle with its members' records and
-// the decisions of its participants: the start of the board.
+// the decisions of its participants: the start of the board. Its hundreds
+// of rows are scanned without GORM's reflection.
 func (s *Store) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, error) {
-	var rows []struct {
-		C          cycleRow `gorm:"embedded"`
-		MKind      *string
-		MUser      *string
-		MDirector  *string
-		UName      *string
-		UEMSince   *string `gorm:"column:u_em_since"`
-		UFunction  *string
-		URole      *string
-		DID        *string `gorm:"column:d_id"`
-		DReadiness *string
-		DRationale *string
-		DVersion   *int
-		DDirector  *string
-		DUpdatedAt *time.Time
-	}
-	err := s.conn(ctx).Raw(`
-SELECT c.*, m.kind AS m_kind, m.user_id AS m_user, m.director_id AS m_director,
-  u.name AS u_name, u.em_since AS u_em_since, u.function AS u_function, u.role AS u_role,
-  d.id AS d_id, d.readiness AS d_readiness, d.rationale AS d_rationale, d.version AS d_version,
-  d.director_id AS d_director, d.updated_at AS d_updated_at
+	rows, err := s.conn(ctx).Raw(`
+SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, c.peer_attribution,
+  c.created_at, c.updated_at, c.finalized_at, c.released_at,
+  m.kind, m.user_id, m.director_id, u.name, u.em_since, u.function, u.role,
+  d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at
 FROM cycles c
 LEFT JOIN (`+membersSQL+`) m ON m.cycle_id = c.id
 LEFT JOIN users u ON u.id = m.user_id
 LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
 WHERE c.org_id = ? AND c.id = ?
-ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Scan(&rows).Error
+ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
 	if err != nil {
 		return domain.Cycle{}, nil, nil, err
 	}
-	if len(rows) == 0 {
-		return domain.Cycle{}, nil, nil, domain.NotFound("cycle")
-	}
-	c := rows[0].C.domain()
-	c.Owners, c.Participants = []string{c.LeadID}, []domain.Participant{}
-	people := map[string]domain.User{}
-	var decisions []domain.Decision
-	for _, r := range rows {
-		if r.MKind == nil {
+	defer rows.Close()
+	var (
+		c         domain.Cycle
+		found     bool
+		people    = map[string]domain.User{}
+		decisions []domain.Decision
+		cr        cycleRow
+		mKind, mUser, mDirector, uName, uFunction, uRole,
+		dID, dReadiness, dRationale, dDirector sql.NullString
+		uEMSince *string
+		dVersion sql.NullInt64
+		dUpdated sql.NullTime
+	)
+	for rows.Next() {
+		uEMSince = nil
+		if err := rows.Scan(&cr.ID, &cr.OrgID, &cr.Name, &cr.FrameworkID, &cr.LeadID, &cr.State, &cr.InputDue, &cr.PeerAttribution,
+			&cr.CreatedAt, &cr.UpdatedAt, &cr.FinalizedAt, &cr.ReleasedAt,
+			&mKind, &mUser, &mDirector, &uName, &uEMSince, &uFunction, &uRole,
+			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated); err != nil {
+			return domain.Cycle{}, nil, nil, err
+		}
+		if !found {
+			found = true
+			c = cr.domain()
+			c.Owners, c.Participants = []string{c.LeadID}, []domain.Participant{}
+		}
+		if !mKind.Valid {
 			continue
 		}
-		u := domain.User{ID: *r.MUser, OrgID: orgID, Name: deref(r.UName), EMSince: r.UEMSince,
-			Function: domain.Function(deref(r.UFunction)), Role: domain.Role(deref(r.URole))}
+		u := domain.User{ID: mUser.String, OrgID: orgID, Name: uName.String, EMSince: uEMSince,
+			Function: domain.Function(uFunction.String), Role: domain.Role(uRole.String)}
 		people[u.ID] = u
-		if *r.MKind == "owner" {
+		if mKind.String == "owner" {
 			if u.ID != c.LeadID {
 				c.Owners = append(c.Owners, u.ID)
 			}
 			continue
 		}
-		c.Participants = append(c.Participants, domain.Participant{EMID: u.ID, DirectorID: deref(r.MDirector)})
-		if r.DID != nil {
-			decisions = append(decisions, domain.Decision{ID: *r.DID, CycleID: c.ID, EMID: u.ID, DirectorID: deref(r.DDirector),
-				Readiness: domain.Readiness(deref(r.DReadiness)), Rationale: deref(r.DRationale), Version: deref(r.DVersion),
-				UpdatedAt: utcPtr(r.DUpdatedAt)})
+		c.Participants = append(c.Participants, domain.Participant{EMID: u.ID, DirectorID: mDirector.String})
+		if dID.Valid {
+			var updated *time.Time
+			if dUpdated.Valid {
+				t := dUpdated.Time.UTC()
+				updated = &t
+			}
+			decisions = append(decisions, domain.Decision{ID: dID.String, CycleID: c.ID, EMID: u.ID, DirectorID: dDirector.String,
+				Readiness: domain.Readiness(dReadiness.String), Rationale: dRationale.String, Version: int(dVersion.Int64),
+				UpdatedAt: updated})
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return domain.Cycle{}, nil, nil, err
+	}
+	if !found {
+		return domain.Cycle{}, nil, nil, domain.NotFound("cycle")
 	}
 	return c, people, decisions, nil
 }

@@ -243,13 +243,22 @@ func (s *Store) NotesOf(ctx context.Context, cycleIDs []string) ([]domain.PeerNo
 	if len(cycleIDs) == 0 {
 		return nil, nil
 	}
-	var rows []noteRow
-	if err := s.conn(ctx).Where("cycle_id IN ?", cycleIDs).Order("created_at, request_id").Find(&rows).Error; err != nil {
+	// Hundreds of notes per cycle: scanned without GORM's reflection.
+	rows, err := s.conn(ctx).Raw(`
+SELECT request_id, cycle_id, em_id, author_id, advocacy, criteria, body, created_at, updated_at
+FROM peer_notes WHERE cycle_id IN ? ORDER BY created_at, request_id`, cycleIDs).Rows()
+	if err != nil {
 		return nil, err
 	}
-	out := make([]domain.PeerNote, len(rows))
-	for i, r := range rows {
-		out[i] = r.domain()
+	defer rows.Close()
+	out := []domain.PeerNote{}
+	var r noteRow
+	for rows.Next() {
+		if err := rows.Scan(&r.RequestID, &r.CycleID, &r.EMID, &r.AuthorID, &r.Advocacy, &r.Criteria, &r.Body,
+			&r.CreatedAt, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r.domain())
 	}
-	return out, nil
+	return out, rows.Err()
 }

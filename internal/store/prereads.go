@@ -50,13 +50,21 @@ func (s *Store) Preread(ctx context.Context, cycleID, emID, ownerID string) (dom
 
 // Prereads returns every pre-read of a cycle.
 func (s *Store) Prereads(ctx context.Context, cycleID string) ([]domain.Preread, error) {
-	var rows []prereadRow
-	if err := s.conn(ctx).Where("cycle_id = ?", cycleID).Order("em_id, owner_id").Find(&rows).Error; err != nil {
+	// Up to owners × participants rows: scanned without GORM's reflection.
+	rows, err := s.conn(ctx).Raw(`
+SELECT cycle_id, em_id, owner_id, stance, comment, updated_at
+FROM prereads WHERE cycle_id = ? ORDER BY em_id, owner_id`, cycleID).Rows()
+	if err != nil {
 		return nil, err
 	}
-	out := make([]domain.Preread, len(rows))
-	for i, r := range rows {
-		out[i] = r.domain()
+	defer rows.Close()
+	out := []domain.Preread{}
+	for rows.Next() {
+		var r prereadRow
+		if err := rows.Scan(&r.CycleID, &r.EMID, &r.OwnerID, &r.Stance, &r.Comment, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r.domain())
 	}
-	return out, nil
+	return out, rows.Err()
 }

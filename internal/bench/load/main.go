@@ -59,7 +59,11 @@ type options struct {
 	pprofURL   string
 	profileOut string
 	strict     bool
+	only       map[string]bool
 }
+
+// run reports whether phase is selected (-only; all by default).
+func (o options) run(phase string) bool { return len(o.only) == 0 || o.only[phase] }
 
 func main() {
 	var o options
@@ -80,7 +84,14 @@ func main() {
 	flag.StringVar(&o.pprofURL, "pprof", "", "the server's pprof listener (http://127.0.0.1:6060): profile the concurrent board phase")
 	flag.StringVar(&o.profileOut, "profile-out", "board-concurrent.pprof", "where -pprof writes the CPU profile")
 	flag.BoolVar(&o.strict, "strict", false, "exit 1 when a target is missed")
+	only := flag.String("only", "", "run only these phases: serial,concurrent,write,flood (comma-separated; default all)")
 	flag.Parse()
+	if *only != "" {
+		o.only = map[string]bool{}
+		for _, p := range strings.Split(*only, ",") {
+			o.only[strings.TrimSpace(p)] = true
+		}
+	}
 	o.orgs = strings.Split(orgs, ",")
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -511,46 +522,55 @@ func run(o options) error {
 	for _, g := range orgs {
 		boardSerial(c, g, "warm-up", 30, 30*time.Second)
 	}
-	fmt.Println("phase: board, one at a time")
 	serial := map[string]*result{}
-	for _, g := range orgs {
-		serial[g.domain] = report(boardSerial(c, g, fmt.Sprintf("board %s (%d EMs), 1 client", g.domain, g.ems), o.serialN, o.serialMax))
+	if o.run("serial") {
+		fmt.Println("phase: board, one at a time")
+		for _, g := range orgs {
+			serial[g.domain] = report(boardSerial(c, g, fmt.Sprintf("board %s (%d EMs), 1 client", g.domain, g.ems), o.serialN, o.serialMax))
+		}
 	}
 
-	fmt.Printf("phase: board, %d concurrent clients, %s\n", o.clients, o.duration)
-	var profErr error
-	var profWG sync.WaitGroup
-	if o.pprofURL != "" {
-		profWG.Add(1)
-		go func() {
-			defer profWG.Done()
-			profErr = fetchProfile(o.pprofURL, o.duration*3/4, o.profileOut)
-		}()
-	}
-	conc := report(boardConcurrent(c, big, fmt.Sprintf("board %s, %d clients", big.domain, o.clients), o.clients, o.duration))
-	profWG.Wait()
-	if profErr != nil {
-		fmt.Println("  (profile:", profErr, ")")
-	} else if o.pprofURL != "" {
-		fmt.Println("  CPU profile of the server:", o.profileOut)
+	var conc, wr, calm, stormy *result
+	if o.run("concurrent") {
+		fmt.Printf("phase: board, %d concurrent clients, %s\n", o.clients, o.duration)
+		var profErr error
+		var profWG sync.WaitGroup
+		if o.pprofURL != "" {
+			profWG.Add(1)
+			go func() {
+				defer profWG.Done()
+				profErr = fetchProfile(o.pprofURL, o.duration*3/4, o.profileOut)
+			}()
+		}
+		conc = report(boardConcurrent(c, big, fmt.Sprintf("board %s, %d clients", big.domain, o.clients), o.clients, o.duration))
+		profWG.Wait()
+		if profErr != nil {
+			fmt.Println("  (profile:", profErr, ")")
+		} else if o.pprofURL != "" {
+			fmt.Println("  CPU profile of the server:", o.profileOut)
+		}
 	}
 
-	fmt.Printf("phase: assessment writes, %d/s for %s\n", o.writeRate, o.writeFor)
-	wr, err := writes(c, big, o.writeRate, o.writeFor)
-	if err != nil {
-		return err
+	if o.run("write") {
+		fmt.Printf("phase: assessment writes, %d/s for %s\n", o.writeRate, o.writeFor)
+		var err error
+		if wr, err = writes(c, big, o.writeRate, o.writeFor); err != nil {
+			return err
+		}
+		report(wr)
 	}
-	report(wr)
 
-	fmt.Printf("phase: login flood, %d clients, beside one board client (%s each)\n", o.flood, o.floodFor)
-	calm := report(boardSerial(c, big, "board, 1 client, no flood", 1<<30, o.floodFor))
-	stop := make(chan struct{})
-	floodDone := make(chan *result)
-	go func() { floodDone <- flood(c, o, big, o.flood, stop) }()
-	time.Sleep(2 * time.Second) // the flood takes hold
-	stormy := report(boardSerial(c, big, fmt.Sprintf("board, 1 client, %d logging in", o.flood), 1<<30, o.floodFor))
-	close(stop)
-	report(<-floodDone)
+	if o.run("flood") {
+		fmt.Printf("phase: login flood, %d clients, beside one board client (%s each)\n", o.flood, o.floodFor)
+		calm = report(boardSerial(c, big, "board, 1 client, no flood", 1<<30, o.floodFor))
+		stop := make(chan struct{})
+		floodDone := make(chan *result)
+		go func() { floodDone <- flood(c, o, big, o.flood, stop) }()
+		time.Sleep(2 * time.Second) // the flood takes hold
+		stormy = report(boardSerial(c, big, fmt.Sprintf("board, 1 client, %d logging in", o.flood), 1<<30, o.floodFor))
+		close(stop)
+		report(<-floodDone)
+	}
 
 	hwm := vm(o.pid, "VmHWM")
 	if o.pid != 0 {
@@ -558,21 +578,25 @@ func run(o options) error {
 	}
 
 	// The targets of issue 7 that a load run measures.
-	small := serial[orgs[0].domain]
-	large := serial[big.domain]
+	small, large := serial[orgs[0].domain], serial[big.domain]
 	var ts []target
 	add := func(what, want, got string, ok bool) { ts = append(ts, target{what, want, got, ok}) }
-	add("board 1 client p99", "≤ 100 ms", msf(large.p(99))+" ms", large.p(99) <= 100*time.Millisecond && large.errors == 0)
-	add(fmt.Sprintf("board %d clients", o.clients), "≥ 50 req/s, p99 ≤ 250 ms",
-		fmt.Sprintf("%.1f req/s, p99 %s ms", conc.rate(), msf(conc.p(99))), conc.rate() >= 50 && conc.p(99) <= 250*time.Millisecond && conc.errors == 0)
-	if len(orgs) > 1 && small.p(50) > 0 {
-		ratio := float64(large.p(50)) / float64(small.p(50))
-		add(fmt.Sprintf("board time %d → %d EMs (p50)", orgs[0].ems, big.ems),
-			"≤ 12×", fmt.Sprintf("%.1f×", ratio), ratio <= 12)
+	if large != nil {
+		add("board 1 client p99", "≤ 100 ms", msf(large.p(99))+" ms", large.p(99) <= 100*time.Millisecond && large.errors == 0)
 	}
-	add("assessment write p99", fmt.Sprintf("≤ 25 ms at %d/s", o.writeRate),
-		fmt.Sprintf("%s ms at %.1f/s", msf(wr.p(99)), wr.rate()), wr.p(99) <= 25*time.Millisecond && wr.errors == 0 && wr.rate() >= float64(o.writeRate)*0.95)
-	if calm.p(99) > 0 {
+	if conc != nil {
+		add(fmt.Sprintf("board %d clients", o.clients), "≥ 50 req/s, p99 ≤ 250 ms",
+			fmt.Sprintf("%.1f req/s, p99 %s ms", conc.rate(), msf(conc.p(99))), conc.rate() >= 50 && conc.p(99) <= 250*time.Millisecond && conc.errors == 0)
+	}
+	if large != nil && len(orgs) > 1 && small.p(50) > 0 {
+		ratio := float64(large.p(50)) / float64(small.p(50))
+		add(fmt.Sprintf("board time %d → %d EMs (p50)", orgs[0].ems, big.ems), "≤ 12×", fmt.Sprintf("%.1f×", ratio), ratio <= 12)
+	}
+	if wr != nil {
+		add("assessment write p99", fmt.Sprintf("≤ 25 ms at %d/s", o.writeRate),
+			fmt.Sprintf("%s ms at %.1f/s", msf(wr.p(99)), wr.rate()), wr.p(99) <= 25*time.Millisecond && wr.errors == 0 && wr.rate() >= float64(o.writeRate)*0.95)
+	}
+	if calm != nil && calm.p(99) > 0 {
 		ratio := float64(stormy.p(99)) / float64(calm.p(99))
 		add("board p99 under a login flood", "≤ 1.5× without",
 			fmt.Sprintf("%s ms vs %s ms (%.2f×)", msf(stormy.p(99)), msf(calm.p(99)), ratio), ratio <= 1.5 && stormy.errors == 0)
