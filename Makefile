@@ -72,7 +72,7 @@ vulncheck:
 
 # bench: the figures of docs/PERFORMANCE.md on PostgreSQL (127.0.0.1:5432, or
 # BENCH_PG): Go benchmarks with a pgx baseline, a load run against the real
-# server, peak memory, the web app's JavaScript size. About four minutes.
+# server, peak memory, the web app's JavaScript size. About five minutes.
 bench: build
 	bash .ci/bench.sh
 

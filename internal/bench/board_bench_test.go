@@ -95,12 +95,18 @@ func BenchmarkBoard(b *testing.B) {
 		if len(g.Rows) != n || !reflect.DeepEqual(g, p) {
 			b.Fatalf("%d EMs: the pgx baseline builds another board (%d rows, GORM %d)", n, len(p.Rows), len(g.Rows))
 		}
+		// gorm-cold forgets the language hints before every board: the
+		// first view of a cycle, or the first after a restart.
 		for _, impl := range []struct {
 			name string
 			c    *calibration.Cycles
-		}{{"gorm", w.cycles}, {"pgx", viaPgx}} {
+			cold bool
+		}{{"gorm", w.cycles, false}, {"pgx", viaPgx, false}, {"gorm-cold", w.cycles, true}} {
 			b.Run(fmt.Sprintf("ems=%d/%s", n, impl.name), func(b *testing.B) {
 				measure(b, func() error {
+					if impl.cold {
+						calibration.ForgetLanguageHints()
+					}
 					_, err := impl.c.Board(ctx, o.lead, o.cycleID, calibration.BoardQuery{})
 					return err
 				})

@@ -31,7 +31,7 @@ const maxBoardRoundTrips = 8
 
 func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 	if testing.Short() {
-		t.Skip("seeds 330 EMs")
+		t.Skip("seeds two organisations, 330 EMs")
 	}
 	ctx := context.Background()
 	cfg := testkit.NewConfig(t)

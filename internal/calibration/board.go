@@ -290,11 +290,19 @@ func (q BoardQuery) apply(rows []BoardRow) []BoardRow {
 		}
 		out = append(out, r)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	// Sorted through an index, with each name lower-cased once: the rows
+	// are large and a board has hundreds.
+	lower := make([]string, len(out))
+	order := make([]int, len(out))
+	for i := range out {
+		lower[i], order[i] = strings.ToLower(out[i].EM.Name), i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		i, j := order[x], order[y]
+		a, b := &out[i], &out[j]
 		switch q.Sort {
 		case "composite", "-composite":
-			ca, cb := compositeOr(a, q.Sort), compositeOr(b, q.Sort)
+			ca, cb := compositeOr(*a, q.Sort), compositeOr(*b, q.Sort)
 			if ca != cb {
 				if q.Sort == "composite" {
 					return ca < cb
@@ -306,14 +314,18 @@ func (q BoardQuery) apply(rows []BoardRow) []BoardRow {
 				return len(a.Flags) > len(b.Flags)
 			}
 		case "readiness":
-			ra, rb := readinessRank(a), readinessRank(b)
+			ra, rb := readinessRank(*a), readinessRank(*b)
 			if ra != rb {
 				return ra < rb
 			}
 		}
-		return strings.ToLower(a.EM.Name) < strings.ToLower(b.EM.Name)
+		return lower[i] < lower[j]
 	})
-	return out
+	sorted := make([]BoardRow, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted
 }
 
 // compositeOr puts rows without a composite last in either direction.

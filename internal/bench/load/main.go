@@ -171,6 +171,7 @@ type result struct {
 	errors   int
 	elapsed  time.Duration
 	firstErr string
+	cpu      time.Duration // the server's CPU time over the phase, when known
 }
 
 func (r *result) p(q int) time.Duration {
@@ -480,6 +481,26 @@ func vm(pid int, key string) float64 {
 	return 0
 }
 
+// cpuTime is the CPU time (user + system) process pid has used, from
+// /proc/PID/stat in clock ticks of 1/100 s.
+func cpuTime(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * 10 * time.Millisecond
+}
+
 // --- The run -------------------------------------------------------------------
 
 type target struct {
@@ -508,9 +529,19 @@ func run(o options) error {
 	rssStart := vm(o.pid, "VmRSS")
 
 	var results []*result
+	// measure runs a phase and notes the server's CPU time over it.
+	measure := func(phase func() *result) *result {
+		c0 := cpuTime(o.pid)
+		r := phase()
+		r.cpu = cpuTime(o.pid) - c0
+		return r
+	}
 	report := func(r *result) *result {
 		results = append(results, r)
 		line := fmt.Sprintf("  %-44s n=%-6d p50=%7s ms  p99=%7s ms  %7.1f req/s", r.name, len(r.lat), msf(r.p(50)), msf(r.p(99)), r.rate())
+		if r.cpu > 0 && len(r.lat) > 0 {
+			line += fmt.Sprintf("  server CPU %s ms/req", msf(r.cpu/time.Duration(len(r.lat))))
+		}
 		if r.errors > 0 {
 			line += fmt.Sprintf("  ERRORS=%d (%s)", r.errors, r.firstErr)
 		}
@@ -526,7 +557,9 @@ func run(o options) error {
 	if o.run("serial") {
 		fmt.Println("phase: board, one at a time")
 		for _, g := range orgs {
-			serial[g.domain] = report(boardSerial(c, g, fmt.Sprintf("board %s (%d EMs), 1 client", g.domain, g.ems), o.serialN, o.serialMax))
+			serial[g.domain] = report(measure(func() *result {
+				return boardSerial(c, g, fmt.Sprintf("board %s (%d EMs), 1 client", g.domain, g.ems), o.serialN, o.serialMax)
+			}))
 		}
 	}
 
@@ -542,7 +575,9 @@ func run(o options) error {
 				profErr = fetchProfile(o.pprofURL, o.duration*3/4, o.profileOut)
 			}()
 		}
-		conc = report(boardConcurrent(c, big, fmt.Sprintf("board %s, %d clients", big.domain, o.clients), o.clients, o.duration))
+		conc = report(measure(func() *result {
+			return boardConcurrent(c, big, fmt.Sprintf("board %s, %d clients", big.domain, o.clients), o.clients, o.duration)
+		}))
 		profWG.Wait()
 		if profErr != nil {
 			fmt.Println("  (profile:", profErr, ")")
@@ -554,9 +589,11 @@ func run(o options) error {
 	if o.run("write") {
 		fmt.Printf("phase: assessment writes, %d/s for %s\n", o.writeRate, o.writeFor)
 		var err error
+		c0 := cpuTime(o.pid)
 		if wr, err = writes(c, big, o.writeRate, o.writeFor); err != nil {
 			return err
 		}
+		wr.cpu = cpuTime(o.pid) - c0
 		report(wr)
 	}
 
