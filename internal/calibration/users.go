@@ -383,11 +383,18 @@ func checkEmail(f domain.Fields, field, v string) string {
 		f.Add(field, "is required")
 		return v
 	}
-	a, err := mail.ParseAddress(v)
-	if err != nil || a.Address != v || len(v) > 254 {
+	if !IsEmail(v) {
 		f.Add(field, "must be an e-mail address like name@example.com")
 	}
 	return v
+}
+
+// IsEmail reports whether v, trimmed and lower-cased as accounts store
+// it, is a bare e-mail address (no display name) of at most 254 bytes.
+func IsEmail(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	a, err := mail.ParseAddress(v)
+	return err == nil && a.Address == v && len(v) <= 254
 }
 
 // mergeFields adds a validation error's fields to f and returns f's error.

@@ -13,15 +13,17 @@ import (
 type Kind int
 
 const (
-	KindInternal     Kind = iota
-	KindBadRequest        // malformed request: not JSON, unknown field, trailing data
-	KindUnauthorized      // not signed in, or credentials refused
-	KindForbidden         // the caller's role may never do this, or may see but not act
-	KindNotFound          // does not exist, or the caller may not see it
-	KindConflict          // the object's state forbids it
-	KindValidation        // well-formed but invalid values; carries Fields
-	KindTooLarge          // body over the limit
-	KindRateLimited       // throttled; carries RetryAfter
+	KindInternal             Kind = iota
+	KindBadRequest                // malformed request: not JSON, unknown field, trailing data
+	KindUnauthorized              // not signed in, or credentials refused
+	KindForbidden                 // the caller's role may never do this, or may see but not act
+	KindNotFound                  // does not exist, or the caller may not see it
+	KindConflict                  // the object's state forbids it
+	KindValidation                // well-formed but invalid values; carries Fields
+	KindTooLarge                  // body over the limit
+	KindRateLimited               // throttled; carries RetryAfter
+	KindUnsupportedMediaType      // a body in a media type the operation does not take
+	KindMethodNotAllowed          // a known path asked with a method it does not have
 )
 
 // Error is the typed error every layer returns for an expected failure.
@@ -124,17 +126,20 @@ func Invalid(field, reason string) error {
 
 // Error codes of section 1 of the design, named once.
 const (
-	CodeForbidden          = "forbidden"
-	CodeNotLead            = "not_lead"
-	CodeNotYourEM          = "not_your_em"
-	CodeCycleLocked        = "cycle_locked"
-	CodeIllegalTrans       = "illegal_transition"
-	CodeStaleVersion       = "stale_version"
-	CodeEMInActiveCycle    = "em_in_active_cycle"
-	CodeDuplicate          = "duplicate"
-	CodeInvalidCredentials = "invalid_credentials" //nolint:gosec // G101: an error code, not a credential
-	CodeUnauthenticated    = "unauthenticated"
-	CodeMissingDecisions   = "missing_decisions"
+	CodeForbidden            = "forbidden"
+	CodeNotLead              = "not_lead"
+	CodeNotYourEM            = "not_your_em"
+	CodeCycleLocked          = "cycle_locked"
+	CodeIllegalTrans         = "illegal_transition"
+	CodeStaleVersion         = "stale_version"
+	CodeEMInActiveCycle      = "em_in_active_cycle"
+	CodeDuplicate            = "duplicate"
+	CodeInvalidCredentials   = "invalid_credentials" //nolint:gosec // G101: an error code, not a credential
+	CodeUnauthenticated      = "unauthenticated"
+	CodeMissingDecisions     = "missing_decisions"
+	CodeUnsupportedMediaType = "unsupported_media_type"
+	CodeMethodNotAllowed     = "method_not_allowed"
+	CodeInvalidCursor        = "invalid_cursor"
 )
 
 // StaleVersion is the optimistic-locking conflict.

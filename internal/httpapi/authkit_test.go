@@ -44,7 +44,7 @@ func wantStatus(t testing.TB, res *testkit.Response, status int) {
 	}
 }
 
-// errorEnvelope is the one error shape of the API (design §5); decoding
+// errorEnvelope is the one error shape of the API; decoding
 // into it with unknown fields refused checks nothing else is there.
 type errorEnvelope struct {
 	Error struct {
@@ -103,6 +103,22 @@ func wantFields(t testing.TB, res *testkit.Response, fields ...string) {
 	sort.Strings(fields)
 	if strings.Join(got, ",") != strings.Join(fields, ",") {
 		t.Fatalf("fields %v, want %v; body %s", got, fields, res.Body)
+	}
+}
+
+// wantParam checks the 400 of a bad query or path parameter: the
+// bad_request error naming exactly the given parameters in fields.
+func wantParam(t testing.TB, res *testkit.Response, params ...string) {
+	t.Helper()
+	env := wantError(t, res, http.StatusBadRequest, "bad_request")
+	got := make([]string, 0, len(env.Error.Fields))
+	for k := range env.Error.Fields {
+		got = append(got, k)
+	}
+	sort.Strings(got)
+	sort.Strings(params)
+	if strings.Join(got, ",") != strings.Join(params, ",") {
+		t.Fatalf("fields %v, want %v; body %s", got, params, res.Body)
 	}
 }
 

@@ -313,7 +313,7 @@ func TestDirectory(t *testing.T) {
 	}
 	t.Run("bad filters", func(t *testing.T) {
 		tok := e.Token("alex@acme.test")
-		wantFields(t, e.Get(tok, "/api/v1/directory?role=ceo"), "role")
-		wantFields(t, e.Get(tok, "/api/v1/directory?function=sales"), "function")
+		wantParam(t, e.Get(tok, "/api/v1/directory?role=ceo"), "role")
+		wantParam(t, e.Get(tok, "/api/v1/directory?function=sales"), "function")
 	})
 }

@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,7 +19,7 @@ import (
 	"calibrate/internal/domain"
 )
 
-// MaxBodyBytes is the largest request body we read (design §6).
+// MaxBodyBytes is the largest request body we read.
 const MaxBodyBytes = 1 << 20
 
 // bindJSON decodes the body into v strictly: one JSON value, no unknown
@@ -119,7 +121,8 @@ func (o *opt[T]) UnmarshalJSON(b []byte) error {
 func (o *opt[T]) typeError() string { return o.wrongType }
 
 // pageOf reads limit and cursor: limit 1..100 (larger values are capped),
-// default 50; the cursor is what a previous page returned.
+// default 50; the cursor is what a previous page of the same list, with
+// the same filters, returned.
 func pageOf(c *gin.Context) (domain.Page, error) {
 	p := domain.Page{Limit: domain.DefaultPageLimit}
 	if s, ok := c.GetQuery("limit"); ok {
@@ -134,20 +137,33 @@ func pageOf(c *gin.Context) (domain.Page, error) {
 		}
 		p.Limit = min(n, domain.MaxPageLimit)
 	}
-	if s := c.Query("cursor"); s != "" {
+	if s, ok := c.GetQuery("cursor"); ok {
 		raw, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || !cursorShape.Match(raw) {
-			return p, domain.BadRequest("cursor is not one this API returned")
+		tag, last, _ := strings.Cut(string(raw), ".")
+		if err != nil || tag != listTag(c) || !cursorShape.MatchString(last) {
+			return p, &domain.Error{Kind: domain.KindBadRequest, Code: domain.CodeInvalidCursor,
+				Message: "cursor is not one this list returned with these filters; start again without it"}
 		}
-		p.Cursor = string(raw)
+		p.Cursor = last
 	}
 	return p, nil
 }
 
-// cursorShape is what every next_cursor encodes: the id of the last item
-// of a page, as domain.NewID makes them. Anything else was not handed out
-// by the API; passed on, it would silently restart or end the list.
+// cursorShape is the key every store list pages by: the id of the last item
+// of a page, as domain.NewID makes them.
 var cursorShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// listTag names one list with its filters: the request path (ids
+// included) and every query parameter but the page's own. A cursor carries
+// it, so a cursor from another list, or from the same list with other
+// filters, which would silently skip or repeat items, is refused instead.
+func listTag(c *gin.Context) string {
+	q := c.Request.URL.Query()
+	q.Del("cursor")
+	q.Del("limit")
+	sum := sha256.Sum256([]byte(c.Request.URL.Path + "?" + q.Encode()))
+	return hex.EncodeToString(sum[:6])
+}
 
 // list is the JSON shape of every paginated list.
 type list[T any] struct {
@@ -155,14 +171,14 @@ type list[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-func listOf[S, T any](l domain.List[S], conv func(S) T) list[T] {
+func listOf[S, T any](c *gin.Context, l domain.List[S], conv func(S) T) list[T] {
 	out := list[T]{Items: make([]T, 0, len(l.Items))}
 	for _, it := range l.Items {
 		out.Items = append(out.Items, conv(it))
 	}
 	if l.NextCursor != "" {
-		c := base64.RawURLEncoding.EncodeToString([]byte(l.NextCursor))
-		out.NextCursor = &c
+		next := base64.RawURLEncoding.EncodeToString([]byte(listTag(c) + "." + l.NextCursor))
+		out.NextCursor = &next
 	}
 	return out
 }

@@ -495,7 +495,7 @@ func TestBoardSortAndFilter(t *testing.T) {
 			{"sort=age", "sort"}, {"sort=COMPOSITE", "sort"}, {"flag=loud", "flag"},
 			{"readiness=soon", "readiness"}, {"readiness=decided", "readiness"},
 		} {
-			wantFields(t, e.Get(dana, cyclePath(id, route)+"?"+bad.query), bad.field)
+			wantParam(t, e.Get(dana, cyclePath(id, route)+"?"+bad.query), bad.field)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func (s *Server) listCycles(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(l, cycleOf))
+	c.JSON(http.StatusOK, listOf(c, l, cycleOf))
 }
 
 func (s *Server) getCycle(c *gin.Context) {

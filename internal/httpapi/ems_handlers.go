@@ -90,7 +90,7 @@ func (s *Server) listPlan(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(l, planItemOf))
+	c.JSON(http.StatusOK, listOf(c, l, planItemOf))
 }
 
 func (s *Server) addPlanItem(c *gin.Context) {

@@ -12,7 +12,7 @@ import (
 	"calibrate/internal/domain"
 )
 
-// errorBody is the one error shape of the API (design §5).
+// errorBody is the one error shape of the API.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -43,6 +43,10 @@ func statusOf(k domain.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case domain.KindRateLimited:
 		return http.StatusTooManyRequests
+	case domain.KindUnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
+	case domain.KindMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

@@ -21,7 +21,7 @@ func (s *Server) listFrameworks(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(l, frameworkOf))
+	c.JSON(http.StatusOK, listOf(c, l, frameworkOf))
 }
 
 func (s *Server) getFramework(c *gin.Context) {
@@ -67,5 +67,5 @@ func (s *Server) listAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(l, auditOf))
+	c.JSON(http.StatusOK, listOf(c, l, auditOf))
 }

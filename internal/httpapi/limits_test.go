@@ -81,9 +81,9 @@ func TestStrictJSON(t *testing.T) {
 		{"unknown field", http.MethodPost, secLoginPath, "", `{"email":"a@acme.test","password":"p","remember":true}`, 400, ""},
 		{"trailing value", http.MethodPost, secLoginPath, "", `{"email":"a@acme.test","password":"p"} {}`, 400, ""},
 		{"trailing garbage", http.MethodPost, secLoginPath, "", `{"email":"a@acme.test","password":"p"}x`, 400, ""},
-		{"an array", http.MethodPost, secLoginPath, "", `[{"email":"a@acme.test","password":"p"}]`, 400, ""},
+		{"an array", http.MethodPost, secLoginPath, "", `[{"email":"a@acme.test","password":"p"}]`, 422, "body"},
 		{"wrong type: number for a string", http.MethodPost, secLoginPath, "", `{"email":5,"password":"p"}`, 422, "email"},
-		{"wrong type on create", http.MethodPost, "/api/v1/users", admin, `{"name":"N","email":"n@acme.test","role":["em"]}`, 422, "role"},
+		{"wrong type on create", http.MethodPost, "/api/v1/users", admin, `{"name":"N","email":"n@acme.test","role":["em"],"password":"long enough password"}`, 422, "role"},
 		{"wrong type on patch: string for a boolean", http.MethodPatch, pat, admin, `{"active":"yes"}`, 422, "active"},
 		{"wrong type on patch: number for a string", http.MethodPatch, pat, admin, `{"name":42}`, 422, "name"},
 		{"wrong type on patch: object for an id", http.MethodPatch, pat, admin, `{"manager_id":{"id":"x"}}`, 422, "manager_id"},
@@ -132,9 +132,14 @@ func TestListPaging(t *testing.T) {
 	const acmeUsers = 12 + 110
 
 	for _, path := range []string{"/api/v1/users", "/api/v1/directory", "/api/v1/frameworks", "/api/v1/audit"} {
-		for _, q := range []string{"limit=0", "limit=-1", "limit=abc", "limit=", "limit=1.5", "cursor=%21%21", "cursor=" + strings.Repeat("QUFB", 30)} {
+		for _, q := range []string{"limit=0", "limit=-1", "limit=abc", "limit=", "limit=1.5", "limit=5&limit=6"} {
 			t.Run(path+"?"+q, func(t *testing.T) {
 				wantError(t, e.Get(admin, path+"?"+q), http.StatusBadRequest, "bad_request")
+			})
+		}
+		for _, q := range []string{"cursor=%21%21", "cursor=" + strings.Repeat("QUFB", 30), "cursor="} {
+			t.Run(path+"?"+q, func(t *testing.T) {
+				wantError(t, e.Get(admin, path+"?"+q), http.StatusBadRequest, "invalid_cursor")
 			})
 		}
 	}
@@ -184,6 +189,24 @@ func TestListPaging(t *testing.T) {
 			}
 		})
 	}
+	// A cursor belongs to the list, and the filters, that handed it out:
+	// anywhere else it would silently skip or repeat items.
+	t.Run("a cursor is bound to its list and filters", func(t *testing.T) {
+		var p page
+		e.Get(admin, "/api/v1/users?limit=1").Decode(t, &p)
+		wantStatus(t, e.Get(admin, "/api/v1/users?limit=3&cursor="+*p.NextCursor), http.StatusOK)
+		for _, other := range []string{"/api/v1/directory", "/api/v1/audit", "/api/v1/users?role=em", "/api/v1/users?q=a"} {
+			sep := "?"
+			if strings.Contains(other, "?") {
+				sep = "&"
+			}
+			wantError(t, e.Get(admin, other+sep+"cursor="+*p.NextCursor), http.StatusBadRequest, "invalid_cursor")
+		}
+		var filtered page
+		e.Get(admin, "/api/v1/users?role=em&limit=1").Decode(t, &filtered)
+		wantStatus(t, e.Get(admin, "/api/v1/users?limit=1&role=em&cursor="+*filtered.NextCursor), http.StatusOK)
+		wantError(t, e.Get(admin, "/api/v1/users?role=peer&cursor="+*filtered.NextCursor), http.StatusBadRequest, "invalid_cursor")
+	})
 	t.Run("a cursor does not cross organisations", func(t *testing.T) {
 		res := e.Get(admin, "/api/v1/users?limit=1")
 		var p page
@@ -246,12 +269,40 @@ func TestUnknownAPIPaths(t *testing.T) {
 		{http.MethodGet, "/api/v1/no-such-thing", tok},
 		{http.MethodGet, "/api/v1/no-such-thing", ""},
 		{http.MethodPost, "/api/v1/users/x/y/z", tok},
-		{http.MethodDelete, "/api/v1/me", tok},
+		{http.MethodGet, "/api/v1/me/", tok},
+		{http.MethodGet, "/api/v1/cycles/", tok},
+		{http.MethodPost, "/api/v1/auth/login/", ""},
+		{http.MethodGet, "/api/v1//me", tok},
 		{http.MethodGet, "/api/v2/me", tok},
 		{http.MethodGet, "/api", ""},
 	} {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
-			wantError(t, e.Do(testkit.Request{Method: c.method, Path: c.path, Token: c.token}), http.StatusNotFound, "not_found")
+			res := e.Do(testkit.Request{Method: c.method, Path: c.path, Token: c.token})
+			wantError(t, res, http.StatusNotFound, "not_found")
+			if loc := res.Header.Get("Location"); loc != "" {
+				t.Fatalf("an API path redirects to %s", loc)
+			}
+		})
+	}
+}
+
+// A known path asked with a method it does not have is a JSON 405 that
+// says which methods it has.
+func TestWrongMethod(t *testing.T) {
+	e := testkit.New(t)
+	tok := e.Token("alex@acme.test")
+	for _, c := range []struct{ method, path, allow string }{
+		{http.MethodDelete, "/api/v1/me", "GET, PATCH"},
+		{http.MethodPut, "/api/v1/auth/login", "POST"},
+		{http.MethodPost, "/healthz", "GET"},
+		{http.MethodDelete, "/api/v1/cycles/x", "GET, PATCH"},
+	} {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			res := e.Do(testkit.Request{Method: c.method, Path: c.path, Token: tok})
+			wantError(t, res, http.StatusMethodNotAllowed, "method_not_allowed")
+			if got := res.Header.Get("Allow"); got != c.allow {
+				t.Fatalf("Allow %q, want %q", got, c.allow)
+			}
 		})
 	}
 }

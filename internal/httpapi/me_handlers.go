@@ -72,5 +72,5 @@ func (s *Server) directory(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(l, personOf))
+	c.JSON(http.StatusOK, listOf(c, l, personOf))
 }

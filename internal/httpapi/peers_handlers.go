@@ -48,7 +48,7 @@ func (s *Server) listPeerRequests(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, requestList{list: listOf(l, requestOf), Summary: summary})
+	c.JSON(http.StatusOK, requestList{list: listOf(c, l, requestOf), Summary: summary})
 }
 
 type noteRequest struct {

@@ -110,3 +110,10 @@ func (s *Server) noRoute(c *gin.Context) {
 	}
 	s.serveWeb(c)
 }
+
+// noMethod answers a known API path asked with a method it does not have;
+// the router has set Allow.
+func (s *Server) noMethod(c *gin.Context) {
+	writeError(c, s.Log, &domain.Error{Kind: domain.KindMethodNotAllowed, Code: domain.CodeMethodNotAllowed,
+		Message: c.Request.Method + " is not a method of this path; see the Allow header"})
+}

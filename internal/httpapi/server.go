@@ -52,6 +52,12 @@ func New(d Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d}
 	e := gin.New()
+	// Under /api/ a path is exactly one route or a JSON 404: no redirects
+	// to a fixed path, and a known path asked with another method is a
+	// JSON 405 with Allow.
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = true
 	// Client addresses (login throttling) come from the connection unless a
 	// proxy is explicitly trusted.
 	_ = e.SetTrustedProxies(d.TrustedProxies)
@@ -59,6 +65,8 @@ func New(d Deps) *Server {
 		renderErrors(d.Log), limitBody())
 	authn := d.Auth.Middleware()
 	for _, r := range s.routes() {
+		// Who may call comes first, then whether the request is one the
+		// contract allows; only then the handler.
 		chain := []gin.HandlerFunc{}
 		switch {
 		case r.access.public:
@@ -67,9 +75,10 @@ func New(d Deps) *Server {
 		default:
 			chain = append(chain, authn, auth.RequireRole(r.access.roles...))
 		}
-		e.Handle(r.method, r.path, append(chain, r.handle)...)
+		e.Handle(r.method, r.path, append(chain, gate(r.method, r.path), r.handle)...)
 	}
 	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
 	s.engine = e
 	return s
 }

@@ -22,7 +22,7 @@ func (s *Server) listUsers(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(l, userOf))
+	c.JSON(http.StatusOK, listOf(c, l, userOf))
 }
 
 type createUserRequest struct {

@@ -277,7 +277,21 @@ func (e *Env) Do(r Request) *Response {
 	if raw != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	// A Content-Type in r.Header replaces the default; an empty one
+	// sends none.
+	if ct, ok := r.Header["Content-Type"]; ok {
+		req.Header.Del("Content-Type")
+		if len(ct) > 0 && ct[0] == "" {
+			ct = nil
+		}
+		for _, v := range ct {
+			req.Header.Add("Content-Type", v)
+		}
+	}
 	for k, vs := range r.Header {
+		if k == "Content-Type" {
+			continue
+		}
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
