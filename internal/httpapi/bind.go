@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,9 +21,10 @@ import (
 // MaxBodyBytes is the largest request body we read.
 const MaxBodyBytes = 1 << 20
 
-// bindJSON decodes the body into v strictly: one JSON value, no unknown
-// fields, nothing after it. A value of the wrong type is a 422 naming the
-// field; anything unreadable is a 400.
+// bindJSON decodes the body, which the request gate has already held to
+// the operation's schema, into v. It stays strict (one JSON value, no
+// unknown fields, nothing after it) so that a DTO drifting from the spec
+// fails loudly instead of dropping a field.
 func bindJSON(c *gin.Context, v any) error {
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
@@ -38,28 +38,7 @@ func bindJSON(c *gin.Context, v any) error {
 		}
 		return domain.BadRequest("the body has data after the JSON value")
 	}
-	return optErrors(v)
-}
-
-// optErrors collects the type errors opt fields kept while decoding: the
-// json package cannot name the field of an error a custom decoder returns,
-// so opt keeps it and we name it here from the struct tag.
-func optErrors(v any) error {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		return nil
-	}
-	rv = rv.Elem()
-	f := domain.Fields{}
-	for i := 0; i < rv.NumField(); i++ {
-		o, ok := rv.Field(i).Addr().Interface().(interface{ typeError() string })
-		if !ok || o.typeError() == "" {
-			continue
-		}
-		name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
-		f.Add(name, "must be a %s", o.typeError())
-	}
-	return f.Err()
+	return nil
 }
 
 func decodeError(err error) error {
@@ -92,11 +71,9 @@ func jsonKind(goKind string) string {
 	return "number"
 }
 
-// opt is a field of a PATCH body: it tells "absent" from "null". A value
-// of the wrong type is kept as wrongType for bindJSON to report by name.
+// opt is a field of a PATCH body: it tells "absent" from "null".
 type opt[T any] struct {
 	domain.Optional[T]
-	wrongType string
 }
 
 func (o *opt[T]) UnmarshalJSON(b []byte) error {
@@ -107,18 +84,11 @@ func (o *opt[T]) UnmarshalJSON(b []byte) error {
 	}
 	var v T
 	if err := json.Unmarshal(b, &v); err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			return err
-		}
-		o.wrongType = jsonKind(te.Type.Kind().String())
-		return nil
+		return err
 	}
 	o.Value = &v
 	return nil
 }
-
-func (o *opt[T]) typeError() string { return o.wrongType }
 
 // pageOf reads limit and cursor: limit 1..100 (larger values are capped),
 // default 50; the cursor is what a previous page of the same list, with
