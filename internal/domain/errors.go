@@ -122,7 +122,7 @@ func Invalid(field, reason string) error {
 	return Fields{field: reason}.Err()
 }
 
-// Error codes of section 1 of the design, named once.
+// Error codes, named once; ErrorCodes (codes.go) says what each means.
 const (
 	CodeForbidden          = "forbidden"
 	CodeNotLead            = "not_lead"
