@@ -63,6 +63,7 @@ e2e: build
 # minutes) into $(go env GOPATH)/bin and reused after.
 lint:
 	bash .ci/lint.sh
+	bash .ci/apilint.sh
 
 # vulncheck: govulncheck against an offline copy of the Go vulnerability
 # database, built from the golang.org/x/vulndb module (fetched through the

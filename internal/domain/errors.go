@@ -124,22 +124,19 @@ func Invalid(field, reason string) error {
 	return Fields{field: reason}.Err()
 }
 
-// Error codes of section 1 of the design, named once.
+// Error codes, named once; ErrorCodes (codes.go) says what each means.
 const (
-	CodeForbidden            = "forbidden"
-	CodeNotLead              = "not_lead"
-	CodeNotYourEM            = "not_your_em"
-	CodeCycleLocked          = "cycle_locked"
-	CodeIllegalTrans         = "illegal_transition"
-	CodeStaleVersion         = "stale_version"
-	CodeEMInActiveCycle      = "em_in_active_cycle"
-	CodeDuplicate            = "duplicate"
-	CodeInvalidCredentials   = "invalid_credentials" //nolint:gosec // G101: an error code, not a credential
-	CodeUnauthenticated      = "unauthenticated"
-	CodeMissingDecisions     = "missing_decisions"
-	CodeUnsupportedMediaType = "unsupported_media_type"
-	CodeMethodNotAllowed     = "method_not_allowed"
-	CodeInvalidCursor        = "invalid_cursor"
+	CodeForbidden          = "forbidden"
+	CodeNotLead            = "not_lead"
+	CodeNotYourEM          = "not_your_em"
+	CodeCycleLocked        = "cycle_locked"
+	CodeIllegalTrans       = "illegal_transition"
+	CodeStaleVersion       = "stale_version"
+	CodeEMInActiveCycle    = "em_in_active_cycle"
+	CodeDuplicate          = "duplicate"
+	CodeInvalidCredentials = "invalid_credentials" //nolint:gosec // G101: an error code, not a credential
+	CodeUnauthenticated    = "unauthenticated"
+	CodeMissingDecisions   = "missing_decisions"
 )
 
 // StaleVersion is the optimistic-locking conflict.

@@ -111,12 +111,16 @@ func pageOf(c *gin.Context) (domain.Page, error) {
 		raw, err := base64.RawURLEncoding.DecodeString(s)
 		tag, last, _ := strings.Cut(string(raw), ".")
 		if err != nil || tag != listTag(c) || !cursorShape.MatchString(last) {
-			return p, &domain.Error{Kind: domain.KindBadRequest, Code: domain.CodeInvalidCursor,
-				Message: "cursor is not one this list returned with these filters; start again without it"}
+			return p, invalidCursor()
 		}
 		p.Cursor = last
 	}
 	return p, nil
+}
+
+func invalidCursor() error {
+	return &domain.Error{Kind: domain.KindBadRequest, Code: domain.CodeInvalidCursor,
+		Message: "cursor is not one this list returned with these filters; start again without it"}
 }
 
 // cursorShape is the key every store list pages by: the id of the last item

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,12 +22,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"calibrate/internal/demo"
+	"calibrate/internal/domain"
 	"calibrate/internal/testkit"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
 	doc := testkit.OpenAPI(t)
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
 		t.Fatalf("%s: %v", testkit.SpecFile, err)
 	}
 }
@@ -511,5 +513,129 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 				t.Errorf("want a report mentioning %q, got %q", c.wantErr, got)
 			}
 		})
+	}
+}
+
+// errorCodesOf returns the error.code enum of an error response's JSON
+// schema, or nil when it has none.
+func errorCodesOf(r *openapi3.Response) (codes []string, labels []any) {
+	mt := r.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return nil, nil
+	}
+	e := mt.Schema.Value.Properties["error"]
+	if e == nil || e.Value == nil || e.Value.Properties["code"] == nil {
+		return nil, nil
+	}
+	code := e.Value.Properties["code"].Value
+	for _, v := range code.Enum {
+		codes = append(codes, fmt.Sprint(v))
+	}
+	l, _ := code.Extensions["x-enum-labels"].([]any)
+	return codes, l
+}
+
+// TestErrorCodesMatchCatalogue: the codes each error response lists are
+// from internal/domain's catalogue, at the catalogue's status and with its
+// meanings as labels; every code of the catalogue is answered somewhere.
+func TestErrorCodesMatchCatalogue(t *testing.T) {
+	doc := testkit.OpenAPI(t)
+	used := map[string]bool{}
+	check := func(where string, status int, r *openapi3.Response) {
+		codes, labels := errorCodesOf(r)
+		if status >= 400 && len(codes) == 0 && r.Content.Get("application/json") != nil {
+			t.Errorf("%s %d: error.code lists no codes", where, status)
+		}
+		if len(labels) != len(codes) {
+			t.Errorf("%s %d: x-enum-labels has %d entries for %d codes", where, status, len(labels), len(codes))
+		}
+		for i, c := range codes {
+			info, ok := domain.CodeOf(c)
+			switch {
+			case !ok:
+				t.Errorf("%s %d: code %q is not in internal/domain/codes.go", where, status, c)
+				continue
+			case info.Status != status:
+				t.Errorf("%s %d: code %q is answered with %d", where, status, c, info.Status)
+			case i < len(labels) && labels[i] != info.Meaning:
+				t.Errorf("%s %d: the label of %q is not its meaning in the catalogue", where, status, c)
+			}
+			if info.Header != "" && r.Headers[info.Header] == nil {
+				t.Errorf("%s %d: %q comes with the %s header, which is not documented", where, status, c, info.Header)
+			}
+			used[c] = true
+		}
+	}
+	for key, o := range contractOperations(doc) {
+		if strings.HasSuffix(key, "z") { // /healthz, /readyz answer their own shapes
+			continue
+		}
+		for st, ref := range o.op.Responses.Map() {
+			status, _ := strconv.Atoi(st)
+			if status >= 400 {
+				check(key, status, ref.Value)
+			}
+		}
+		if o.op.RequestBody != nil && o.op.Responses.Status(http.StatusUnsupportedMediaType) == nil {
+			t.Errorf("%s takes a body but documents no 415", key)
+		}
+		if o.op.Responses.Status(http.StatusServiceUnavailable) == nil {
+			t.Errorf("%s documents no 503", key)
+		}
+		if slices.ContainsFunc(o.op.Parameters, func(p *openapi3.ParameterRef) bool { return p.Value.Name == "cursor" }) {
+			if codes, _ := errorCodesOf(o.op.Responses.Status(http.StatusBadRequest).Value); !slices.Contains(codes, domain.CodeInvalidCursor) {
+				t.Errorf("%s is a list but its 400 does not list invalid_cursor", key)
+			}
+		}
+	}
+	for _, c := range domain.ErrorCodes {
+		if !c.OutsideOperations && !used[c.Code] {
+			t.Errorf("%s is in the catalogue but no operation of %s answers it", c.Code, testkit.SpecFile)
+		}
+	}
+	outside := map[string]bool{}
+	for name, ref := range doc.Components.Responses {
+		codes, _ := errorCodesOf(ref.Value)
+		for _, c := range codes {
+			outside[c] = true
+		}
+		for _, c := range codes {
+			if info, ok := domain.CodeOf(c); !ok {
+				t.Errorf("components/responses/%s: code %q is not in the catalogue", name, c)
+			} else if info.OutsideOperations {
+				check("components/responses/"+name, info.Status, ref.Value)
+			}
+		}
+	}
+	for _, c := range domain.ErrorCodes {
+		if c.OutsideOperations && !outside[c.Code] {
+			t.Errorf("%s is answered outside operations but no response of components/responses documents it", c.Code)
+		}
+	}
+	all, ok := doc.Components.Schemas["ErrorCode"]
+	if !ok {
+		t.Fatal("components/schemas/ErrorCode is missing")
+	}
+	var want []any
+	for _, c := range domain.ErrorCodes {
+		want = append(want, c.Code)
+	}
+	if !slices.Equal(all.Value.Enum, want) {
+		t.Errorf("ErrorCode lists %v, the catalogue %v", all.Value.Enum, want)
+	}
+}
+
+// TestEnumsHaveLabels: every enumeration of the contract says, value by
+// value, the words people see (the request checks quote them).
+func TestEnumsHaveLabels(t *testing.T) {
+	doc := testkit.OpenAPI(t)
+	for name, s := range doc.Components.Schemas {
+		if len(s.Value.Enum) == 0 {
+			continue
+		}
+		labels, _ := s.Value.Extensions["x-enum-labels"].([]any)
+		if len(labels) != len(s.Value.Enum) {
+			t.Errorf("schema %s: %d x-enum-labels for %d values", name, len(labels), len(s.Value.Enum))
+		}
 	}
 }

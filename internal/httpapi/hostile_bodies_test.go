@@ -355,6 +355,39 @@ var longFields = []longField{
 	{"PATCH /api/v1/ems/:em_id/plan/:item_id", "action", 2000, true},
 	{"POST /api/v1/language-hints", "text", 20000, false}, // analysed, not stored
 	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "comment", 2000, true},
+	// Ids, dates and enumerations are bounded in the contract too (the
+	// longest id, date or value); longer ones are never valid.
+	{"POST /api/v1/me/password", "current_password", 256, false},
+	{"POST /api/v1/users", "role", 8, false},
+	{"POST /api/v1/users", "function", 11, false},
+	{"POST /api/v1/users", "manager_id", 64, false},
+	{"POST /api/v1/users", "em_since", 10, false},
+	{"PATCH /api/v1/users/:id", "role", 8, false},
+	{"PATCH /api/v1/users/:id", "function", 11, false},
+	{"PATCH /api/v1/users/:id", "manager_id", 64, false},
+	{"PATCH /api/v1/users/:id", "em_since", 10, false},
+	{"POST /api/v1/frameworks", "based_on", 64, false},
+	{"POST /api/v1/cycles", "framework_id", 64, false},
+	{"POST /api/v1/cycles", "em_ids[0]", 64, false},
+	{"POST /api/v1/cycles", "co_owner_ids[0]", 64, false},
+	{"POST /api/v1/cycles", "input_due", 10, false},
+	{"POST /api/v1/cycles", "peer_attribution", 11, false},
+	{"PATCH /api/v1/cycles/:id", "em_ids[0]", 64, false},
+	{"PATCH /api/v1/cycles/:id", "co_owner_ids[0]", 64, false},
+	{"PATCH /api/v1/cycles/:id", "input_due", 10, false},
+	{"PATCH /api/v1/cycles/:id", "peer_attribution", 11, false},
+	{"POST /api/v1/cycles/:id/transition", "to", 11, false},
+	{"POST /api/v1/cycles/:id/peer-requests", "em_id", 64, false},
+	{"POST /api/v1/cycles/:id/peer-requests", "peer_id", 64, false},
+	{"PUT /api/v1/cycles/:id/ems/:em_id/decision", "readiness", 18, false},
+	{"PUT /api/v1/cycles/:id/self-assessment", "ratings[0].criterion", 40, false},
+	{"PUT /api/v1/peer-requests/:id/note", "advocacy", 7, false},
+	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "stance", 8, false},
+	{"POST /api/v1/ems/:em_id/plan", "status", 11, false},
+	{"POST /api/v1/ems/:em_id/plan", "revisit_on", 10, false},
+	{"PATCH /api/v1/ems/:em_id/plan/:item_id", "criterion", 40, false},
+	{"PATCH /api/v1/ems/:em_id/plan/:item_id", "status", 11, false},
+	{"PATCH /api/v1/ems/:em_id/plan/:item_id", "revisit_on", 10, false},
 }
 
 // Text past its limit in every text field of every write route is 422
@@ -461,16 +494,19 @@ func setPath(t testing.TB, b map[string]any, path string, v any) map[string]any 
 		switch {
 		case last && !indexed:
 			obj[name] = v
+		case indexed && last:
+			// An empty or absent list gets the value as its one item.
+			if items, ok := obj[name].([]any); ok && len(items) > 0 {
+				items[0] = v
+			} else {
+				obj[name] = []any{v}
+			}
 		case indexed:
 			items, ok := obj[name].([]any)
 			if !ok || len(items) == 0 {
 				t.Fatalf("%s: %s is not a list with an item", path, name)
 			}
-			if last {
-				items[0] = v
-			} else {
-				cur = items[0]
-			}
+			cur = items[0]
 		default:
 			cur = obj[name]
 		}

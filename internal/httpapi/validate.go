@@ -237,6 +237,11 @@ func refusal(err error) error {
 		return domain.BadRequest("the request does not match the API description")
 	}
 	for _, re := range reqErrs {
+		if re.Parameter != nil && re.Parameter.Name == "cursor" {
+			// Whatever is wrong with it, it is not a cursor this list
+			// handed out: the one answer for that.
+			return invalidCursor()
+		}
 		if re.Parameter != nil {
 			return paramError(re.Parameter.Name, parameterReason(re))
 		}

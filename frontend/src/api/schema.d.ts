@@ -351,7 +351,7 @@ export interface paths {
          *     co-owner); an EM the cycles they take part in, whose `participants`
          *     then list only the EM themself; a peer an empty list (peers work
          *     from `GET /api/v1/peer-requests`). `state` narrows to one state (an
-         *     unknown state answers 422).
+         *     unknown state answers 400).
          */
         get: operations["listCycles"];
         put?: never;
@@ -852,7 +852,7 @@ export interface paths {
          *     keeps the rows raising that flag; `readiness` keeps the rows whose
          *     decision (or, undecided, suggestion) is that value, or `undecided`
          *     for the rows without a decision (as `distribution` counts them).
-         *     Unknown values answer 422.
+         *     Unknown values answer 400 `bad_request`.
          */
         get: operations["board"];
         put?: never;
@@ -1118,6 +1118,7 @@ export interface components {
         /** @description the `cursor` of the next page; null on the last page */
         NextCursor: string | null;
         /**
+         * @description the shape of every error answer; each response lists the codes it can carry
          * @example {
          *       "error": {
          *         "code": "stale_version",
@@ -1127,21 +1128,14 @@ export interface components {
          */
         Error: {
             error: {
-                /** @description stable and machine-readable, e.g. `not_found`, `stale_version` */
-                code: string;
-                /** @description a sentence for a person */
-                message: string;
-                /** @description field path → reason (validation errors) */
-                fields?: {
-                    [key: string]: string;
-                };
-                /** @description extra machine-readable context (e.g. who is missing a decision) */
-                details?: {
-                    [key: string]: unknown;
-                };
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                fields?: components["schemas"]["ErrorFields"];
+                details?: components["schemas"]["ErrorDetails"];
             };
         };
         /**
+         * @description a 422: `fields` names every invalid field
          * @example {
          *       "error": {
          *         "code": "validation_failed",
@@ -1156,14 +1150,8 @@ export interface components {
             error: {
                 /** @enum {string} */
                 code: "validation_failed";
-                message: string;
-                /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
-                fields: {
-                    [key: string]: string;
-                };
-                details?: {
-                    [key: string]: unknown;
-                };
+                message: components["schemas"]["ErrorMessage"];
+                fields: components["schemas"]["ErrorFields"];
             };
         };
         LoginRequest: {
@@ -1176,7 +1164,10 @@ export interface components {
             access_token: string;
             /** @enum {string} */
             token_type: "Bearer";
-            /** @description seconds until the access token expires (600) */
+            /**
+             * Format: int32
+             * @description seconds until the access token expires (600)
+             */
             expires_in: number;
             user: components["schemas"]["Me"];
         };
@@ -1295,8 +1286,11 @@ export interface components {
          *     }
          */
         Scale: {
+            /** Format: int32 */
             min: number;
+            /** Format: int32 */
             max: number;
+            /** Format: int32 */
             bar: number;
             labels: string[];
         };
@@ -1304,18 +1298,23 @@ export interface components {
             key: string;
             title: string;
             description: string;
+            /** Format: double */
             weight: number;
         };
         CriterionInput: {
             key: string;
             title: string;
             description?: string;
-            /** @description left out or 0 means 1 */
+            /**
+             * Format: double
+             * @description left out or 0 means 1
+             */
             weight?: number;
         };
         Framework: {
             id: string;
             name: string;
+            /** Format: int64 */
             version: number;
             /** @description the version this one was made from; null for version 1 */
             based_on: string | null;
@@ -1392,11 +1391,16 @@ export interface components {
          */
         Stance: "agree" | "question" | "abstain";
         Hint: {
-            /** @enum {string} */
-            kind: "personality" | "vague" | "absolute" | "off_topic";
-            /** @description offset of the first character, in Unicode code points */
+            kind: components["schemas"]["HintKind"];
+            /**
+             * Format: int32
+             * @description offset of the first character, in Unicode code points
+             */
             start: number;
-            /** @description offset after the last character, in Unicode code points */
+            /**
+             * Format: int32
+             * @description offset after the last character, in Unicode code points
+             */
             end: number;
             message: string;
         };
@@ -1405,9 +1409,10 @@ export interface components {
             field: string;
             /** @description for evidence, the criterion it is about */
             criterion?: string;
-            /** @enum {string} */
-            kind: "personality" | "vague" | "absolute" | "off_topic";
+            kind: components["schemas"]["HintKind"];
+            /** Format: int32 */
             start: number;
+            /** Format: int32 */
             end: number;
             message: string;
         };
@@ -1437,11 +1442,8 @@ export interface components {
             id: string;
             name: string;
             state: components["schemas"]["CycleState"];
-            /**
-             * @description the one state `POST …/transition` may move to; null once released
-             * @enum {string|null}
-             */
-            next_state: "input_open" | "calibrating" | "finalized" | "released" | null;
+            /** @description the one state `POST …/transition` may move to; null once released (never `draft`) */
+            next_state: components["schemas"]["CycleState"] | null;
             framework_id: string;
             lead: components["schemas"]["Ref"];
             /** @description the lead first, then the co-owners */
@@ -1492,7 +1494,7 @@ export interface components {
             to: components["schemas"]["CycleState"];
         };
         /**
-         * @description the `Error` shape, with the `details` some conflicts carry
+         * @description the `Error` shape as conflicts (409) use it, with the `details` some carry
          * @example {
          *       "error": {
          *         "code": "missing_decisions",
@@ -1510,36 +1512,35 @@ export interface components {
          */
         ConflictError: {
             error: {
-                /** @description e.g. `em_in_active_cycle`, `missing_decisions`, `cycle_locked`, `illegal_transition` */
-                code: string;
-                message: string;
-                fields?: {
-                    [key: string]: string;
-                };
-                details?: {
-                    /** @description `em_in_active_cycle`: the EMs already in an unfinished cycle */
-                    em_ids?: string[];
-                    /** @description `missing_decisions`: the participants without a decision */
-                    missing?: components["schemas"]["Ref"][];
-                } & {
-                    [key: string]: unknown;
-                };
+                code: components["schemas"]["ErrorCode"];
+                message: components["schemas"]["ErrorMessage"];
+                fields?: components["schemas"]["ErrorFields"];
+                details?: components["schemas"]["ErrorDetails"];
             };
         };
         Rating: {
             criterion: components["schemas"]["CriterionKey"];
-            /** @description a whole score on the framework's scale (`min..max`) */
+            /**
+             * Format: int32
+             * @description a whole score on the framework's scale (`min..max`)
+             */
             score: number;
             /** @description what the score rests on; under 20 characters raises `missing_evidence` */
             evidence: string;
         };
         RatingInput: {
             criterion: components["schemas"]["CriterionKey"];
-            /** @description a whole score on the framework's scale (422 otherwise) */
+            /**
+             * Format: int32
+             * @description a whole score on the framework's scale (422 otherwise)
+             */
             score: number;
             evidence?: string;
         };
-        /** @description `0` for the first write, then the `version` last read (409 `stale_version` otherwise) */
+        /**
+         * Format: int32
+         * @description `0` for the first write, then the `version` last read (409 `stale_version` otherwise)
+         */
         Version: number;
         /** @description a director's ratings of one EM in one cycle; `version` 0 means not written yet */
         Assessment: {
@@ -1548,6 +1549,7 @@ export interface components {
             ratings: components["schemas"]["Rating"][];
             /** @description for the owners only; never released to the EM */
             private_note: string | null;
+            /** Format: int64 */
             version: number;
             /**
              * Format: date-time
@@ -1571,6 +1573,7 @@ export interface components {
             cycle_id: string;
             em_id: string;
             ratings: components["schemas"]["Rating"][];
+            /** Format: int64 */
             version: number;
             /**
              * Format: date-time
@@ -1592,9 +1595,10 @@ export interface components {
         Decision: {
             cycle_id: string;
             em_id: string;
-            /** @enum {string|null} */
-            readiness: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | null;
+            /** @description the decision, or null before the first write */
+            readiness: components["schemas"]["Readiness"] | null;
             rationale: string | null;
+            /** Format: int64 */
             version: number;
             /** Format: date-time */
             updated_at: string | null;
@@ -1630,16 +1634,17 @@ export interface components {
             /**
              * @description null for an EM reading requests about themself in a cycle whose
              *     attribution is not `named` (they get the `summary` counts instead)
-             * @enum {string|null}
              */
-            status: "open" | "answered" | "declined" | null;
+            status: components["schemas"]["RequestStatus"] | null;
             /** Format: date-time */
             created_at: string;
             note?: components["schemas"]["OwnNote"];
         };
         RequestSummary: {
             cycle_id: string;
+            /** Format: int32 */
             requested: number;
+            /** Format: int32 */
             answered: number;
         };
         PeerRequestPage: {
@@ -1697,15 +1702,25 @@ export interface components {
         };
         /** @description how many notes tagged with the criterion take each stance */
         PeerCounts: {
+            /** Format: int32 */
             strong: number;
+            /** Format: int32 */
             support: number;
+            /** Format: int32 */
             neutral: number;
+            /** Format: int32 */
             concern: number;
         };
         CriterionScores: {
-            /** @description the director's score, or null when unrated */
+            /**
+             * Format: int32
+             * @description the director's score, or null when unrated
+             */
             director: number | null;
-            /** @description the EM's own score, or null */
+            /**
+             * Format: int32
+             * @description the EM's own score, or null
+             */
             self: number | null;
             peer: components["schemas"]["PeerCounts"];
         };
@@ -1718,8 +1733,11 @@ export interface components {
             em: components["schemas"]["Participant"];
             /** @description how many owners marked the director's assessment agree, question or abstain in a pre-read */
             prereads: {
+                /** Format: int32 */
                 agree: number;
+                /** Format: int32 */
                 question: number;
+                /** Format: int32 */
                 abstain: number;
             };
             /** @description each owner's pre-read with its comment, for the owners (and admins) reading the board */
@@ -1732,43 +1750,52 @@ export interface components {
             scores: {
                 [key: string]: components["schemas"]["CriterionScores"];
             };
-            /** @description weighted mean of the director's scores, rounded to 2 decimals; null until one exists */
+            /**
+             * Format: double
+             * @description weighted mean of the director's scores, rounded to 2 decimals; null until one exists
+             */
             composite: number | null;
-            /** @description share of director-rated criteria whose evidence has at least 20 characters; null with no rating */
+            /**
+             * Format: double
+             * @description share of director-rated criteria whose evidence has at least 20 characters; null with no rating
+             */
             evidence_coverage: number | null;
             readiness: {
-                /**
-                 * @description the suggestion rule's answer; null while any criterion is unrated
-                 * @enum {string|null}
-                 */
-                suggested: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | null;
-                /**
-                 * @description the director's decision in this cycle, or null
-                 * @enum {string|null}
-                 */
-                decision: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | null;
-                /**
-                 * @description the decision of the EM's previous finalized cycle, or null
-                 * @enum {string|null}
-                 */
-                previous: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | null;
+                /** @description the suggestion rule's answer; null while any criterion is unrated */
+                suggested: components["schemas"]["Readiness"] | null;
+                /** @description the director's decision in this cycle, or null */
+                decision: components["schemas"]["Readiness"] | null;
+                /** @description the decision of the EM's previous finalized cycle, or null */
+                previous: components["schemas"]["Readiness"] | null;
             };
             flags: components["schemas"]["BoardFlag"][];
         };
         /** @description how many participants have each decision, and how many none */
         Distribution: {
+            /** Format: int32 */
             ready_now: number;
+            /** Format: int32 */
             ready_6_12_months: number;
+            /** Format: int32 */
             ready_12_24_months: number;
+            /** Format: int32 */
             not_yet: number;
+            /** Format: int32 */
             undecided: number;
         };
         RaterStats: {
             director: components["schemas"]["Ref"];
-            /** @description mean of the director scores this owner gave in the cycle (2 decimals); null with none */
+            /**
+             * Format: double
+             * @description mean of the director scores this owner gave in the cycle (2 decimals); null with none
+             */
             mean: number | null;
-            /** @description their population standard deviation (2 decimals); null with none */
+            /**
+             * Format: double
+             * @description their population standard deviation (2 decimals); null with none
+             */
             stdev: number | null;
+            /** Format: int32 */
             count: number;
         };
         Board: {
@@ -1784,7 +1811,10 @@ export interface components {
             distribution: components["schemas"]["Distribution"];
             /** @description one entry per owner of the cycle */
             raters: components["schemas"]["RaterStats"][];
-            /** @description mean director score of the organisation's cycles of the last twelve months; null with none */
+            /**
+             * Format: double
+             * @description mean director score of the organisation's cycles of the last twelve months; null with none
+             */
             org_mean: number | null;
         };
         Agenda: {
@@ -1792,6 +1822,7 @@ export interface components {
                 em: components["schemas"]["Ref"];
                 /** @description the distinct flag codes of the row, most pressing first */
                 reasons: components["schemas"]["FlagCode"][];
+                /** Format: int32 */
                 minutes: number;
             }[];
         };
@@ -1802,21 +1833,23 @@ export interface components {
                 cycle: {
                     id: string;
                     name: string;
-                    /** @enum {string} */
-                    state: "finalized" | "released";
+                    /** @description `finalized` or `released` */
+                    state: components["schemas"]["CycleState"];
                     /** Format: date-time */
                     finalized_at: string;
                 };
+                /** Format: double */
                 composite: number | null;
                 /** @description the director's score per criterion key */
                 scores: {
                     [key: string]: number;
                 };
-                /** @enum {string|null} */
-                decision: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | null;
+                /** @description the decision in that cycle, or null */
+                decision: components["schemas"]["Readiness"] | null;
             }[];
             trajectory: {
                 /**
+                 * Format: int32
                  * @description From the composite's trend over the last three finished
                  *     cycles: how many more cycles at that pace until every
                  *     criterion reaches the bar. 0 when already there; null when
@@ -1826,13 +1859,13 @@ export interface components {
                 projected_cycles_to_ready: number | null;
                 /** @description the projection explained in one line */
                 projection: string;
-                /** @description finished cycles in a row, up to the latest, rated with no criterion below the bar */
-                at_bar_streak: number;
                 /**
-                 * @description the composite over the last (up to three) cycles; null with fewer than two composites
-                 * @enum {string|null}
+                 * Format: int32
+                 * @description finished cycles in a row, up to the latest, rated with no criterion below the bar
                  */
-                trend: "rising" | "flat" | "falling" | null;
+                at_bar_streak: number;
+                /** @description the composite over the last (up to three) cycles; null with fewer than two composites */
+                trend: components["schemas"]["Trend"] | null;
                 /** @description the same readiness, short of `ready_now`, in the last three cycles */
                 stalled: boolean;
             };
@@ -1888,9 +1921,11 @@ export interface components {
             ratings: {
                 criterion: components["schemas"]["CriterionKey"];
                 title: string;
+                /** Format: int32 */
                 score: number;
                 evidence: string;
             }[];
+            /** Format: double */
             composite: number | null;
             decision: {
                 readiness: components["schemas"]["Readiness"];
@@ -1909,19 +1944,481 @@ export interface components {
             criteria: components["schemas"]["CriterionKey"][];
             body: string;
         };
+        /**
+         * @description what a language hint found
+         * @enum {string}
+         */
+        HintKind: "personality" | "vague" | "absolute" | "off_topic";
+        /**
+         * @description the composite's direction over the last (up to three) cycles
+         * @enum {string}
+         */
+        Trend: "rising" | "flat" | "falling";
+        /**
+         * @description the order of the board rows
+         * @enum {string}
+         */
+        BoardSort: "name" | "composite" | "-composite" | "flags" | "readiness";
+        /**
+         * @description a readiness, or `undecided` for the rows without a decision
+         * @enum {string}
+         */
+        ReadinessFilter: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | "undecided";
+        /**
+         * @description every code the API answers; docs/errors.md says more
+         * @enum {string}
+         */
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "unavailable";
+        /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
+        ErrorMessage: string;
+        /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
+        ErrorFields: {
+            [key: string]: string;
+        };
+        /** @description what `em_in_active_cycle` carries */
+        EMBusyDetails: {
+            /** @description the EMs already in a cycle that is not finalized */
+            em_ids: components["schemas"]["ObjectID"][];
+        };
+        /** @description what `missing_decisions` carries */
+        MissingDecisionsDetails: {
+            /** @description the participants without a decision */
+            missing: components["schemas"]["Ref"][];
+        };
+        /** @description machine-readable context some conflicts carry: `em_ids` with `em_in_active_cycle`, `missing` with `missing_decisions` */
+        ErrorDetails: {
+            /** @description the EMs already in a cycle that is not finalized */
+            em_ids?: components["schemas"]["ObjectID"][];
+            /** @description the participants without a decision */
+            missing?: components["schemas"]["Ref"][];
+        };
+        /** @description an opaque id */
+        ObjectID: string;
+        /**
+         * @description a 400; `fields` may name the parameter at fault
+         * @example {
+         *       "error": {
+         *         "code": "bad_request",
+         *         "message": "the body is not valid JSON"
+         *       }
+         *     }
+         */
+        BadRequestError: {
+            error: {
+                /** @enum {string} */
+                code: "bad_request";
+                message: components["schemas"]["ErrorMessage"];
+                fields?: components["schemas"]["ErrorFields"];
+            };
+        };
+        /**
+         * @description a 400 of a list
+         * @example {
+         *       "error": {
+         *         "code": "bad_request",
+         *         "message": "the body is not valid JSON"
+         *       }
+         *     }
+         */
+        ListBadRequestError: {
+            error: {
+                /** @enum {string} */
+                code: "bad_request" | "invalid_cursor";
+                message: components["schemas"]["ErrorMessage"];
+                fields?: components["schemas"]["ErrorFields"];
+            };
+        };
+        /**
+         * @description a 401 of a signed-in route
+         * @example {
+         *       "error": {
+         *         "code": "unauthenticated",
+         *         "message": "sign in to continue"
+         *       }
+         *     }
+         */
+        UnauthenticatedError: {
+            error: {
+                /** @enum {string} */
+                code: "unauthenticated";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a refused login
+         * @example {
+         *       "error": {
+         *         "code": "invalid_credentials",
+         *         "message": "the e-mail or password is not right"
+         *       }
+         *     }
+         */
+        LoginError: {
+            error: {
+                /** @enum {string} */
+                code: "invalid_credentials";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a refused refresh
+         * @example {
+         *       "error": {
+         *         "code": "invalid_refresh_token",
+         *         "message": "the session has ended; sign in again"
+         *       }
+         *     }
+         */
+        RefreshError: {
+            error: {
+                /** @enum {string} */
+                code: "invalid_refresh_token";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 403
+         * @example {
+         *       "error": {
+         *         "code": "forbidden",
+         *         "message": "your role may not use this"
+         *       }
+         *     }
+         */
+        ForbiddenError: {
+            error: {
+                /** @enum {string} */
+                code: "forbidden";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 403 of a change only the lead makes
+         * @example {
+         *       "error": {
+         *         "code": "forbidden",
+         *         "message": "your role may not use this"
+         *       }
+         *     }
+         */
+        NotLeadError: {
+            error: {
+                /** @enum {string} */
+                code: "forbidden" | "not_lead";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 403 of a write only the EM's director makes
+         * @example {
+         *       "error": {
+         *         "code": "forbidden",
+         *         "message": "your role may not use this"
+         *       }
+         *     }
+         */
+        NotYourEMError: {
+            error: {
+                /** @enum {string} */
+                code: "forbidden" | "not_your_em";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 404
+         * @example {
+         *       "error": {
+         *         "code": "not_found",
+         *         "message": "cycle not found"
+         *       }
+         *     }
+         */
+        NotFoundError: {
+            error: {
+                /** @enum {string} */
+                code: "not_found";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 405
+         * @example {
+         *       "error": {
+         *         "code": "method_not_allowed",
+         *         "message": "this path does not take DELETE"
+         *       }
+         *     }
+         */
+        MethodNotAllowedError: {
+            error: {
+                /** @enum {string} */
+                code: "method_not_allowed";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409: it exists already
+         * @example {
+         *       "error": {
+         *         "code": "duplicate",
+         *         "message": "a user with this e-mail already exists"
+         *       }
+         *     }
+         */
+        DuplicateError: {
+            error: {
+                /** @enum {string} */
+                code: "duplicate";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409 of a user change
+         * @example {
+         *       "error": {
+         *         "code": "self_lockout",
+         *         "message": "you cannot deactivate or demote yourself; ask another admin"
+         *       }
+         *     }
+         */
+        SelfLockoutError: {
+            error: {
+                /** @enum {string} */
+                code: "self_lockout";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409 of a new cycle
+         * @example {
+         *       "error": {
+         *         "code": "em_in_active_cycle",
+         *         "message": "already in a cycle that is not finalized: Erin Okafor",
+         *         "details": {
+         *           "em_ids": [
+         *             "01a21af4-bba4-7006-95df-960ccdea4a6c"
+         *           ]
+         *         }
+         *       }
+         *     }
+         */
+        EMBusyError: {
+            error: {
+                /** @enum {string} */
+                code: "em_in_active_cycle";
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["EMBusyDetails"];
+            };
+        };
+        /**
+         * @description a 409 of a cycle change; `details` with `em_in_active_cycle`
+         * @example {
+         *       "error": {
+         *         "code": "em_in_active_cycle",
+         *         "message": "already in a cycle that is not finalized: Erin Okafor",
+         *         "details": {
+         *           "em_ids": [
+         *             "01a21af4-bba4-7006-95df-960ccdea4a6c"
+         *           ]
+         *         }
+         *       }
+         *     }
+         */
+        CycleEditError: {
+            error: {
+                /** @enum {string} */
+                code: "cycle_locked" | "em_in_active_cycle";
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["EMBusyDetails"];
+            };
+        };
+        /**
+         * @description a 409 of a transition; `details` with `missing_decisions`
+         * @example {
+         *       "error": {
+         *         "code": "missing_decisions",
+         *         "message": "every participant needs a decision before the cycle is finalized; missing: Finn Gallagher",
+         *         "details": {
+         *           "missing": [
+         *             {
+         *               "id": "01a21af4-bba4-7006-95df-960ccdea4a6b",
+         *               "name": "Finn Gallagher"
+         *             }
+         *           ]
+         *         }
+         *       }
+         *     }
+         */
+        TransitionError: {
+            error: {
+                /** @enum {string} */
+                code: "illegal_transition" | "missing_decisions";
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["MissingDecisionsDetails"];
+            };
+        };
+        /**
+         * @description a 409 of a versioned write
+         * @example {
+         *       "error": {
+         *         "code": "cycle_locked",
+         *         "message": "a cycle can be edited only while it is a draft"
+         *       }
+         *     }
+         */
+        VersionedWriteError: {
+            error: {
+                /** @enum {string} */
+                code: "cycle_locked" | "stale_version";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409 of a new peer request
+         * @example {
+         *       "error": {
+         *         "code": "cycle_locked",
+         *         "message": "a cycle can be edited only while it is a draft"
+         *       }
+         *     }
+         */
+        PeerRequestConflictError: {
+            error: {
+                /** @enum {string} */
+                code: "cycle_locked" | "duplicate" | "request_limit";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409: the cycle's state forbids the write
+         * @example {
+         *       "error": {
+         *         "code": "cycle_locked",
+         *         "message": "a cycle can be edited only while it is a draft"
+         *       }
+         *     }
+         */
+        CycleLockedError: {
+            error: {
+                /** @enum {string} */
+                code: "cycle_locked";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409 of a decline or reminder
+         * @example {
+         *       "error": {
+         *         "code": "already_answered",
+         *         "message": "the peer has answered this request"
+         *       }
+         *     }
+         */
+        AnsweredError: {
+            error: {
+                /** @enum {string} */
+                code: "already_answered" | "cycle_locked";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 413
+         * @example {
+         *       "error": {
+         *         "code": "too_large",
+         *         "message": "the request body is larger than 1 MiB"
+         *       }
+         *     }
+         */
+        TooLargeError: {
+            error: {
+                /** @enum {string} */
+                code: "too_large";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 415
+         * @example {
+         *       "error": {
+         *         "code": "unsupported_media_type",
+         *         "message": "send the body as application/json"
+         *       }
+         *     }
+         */
+        UnsupportedMediaTypeError: {
+            error: {
+                /** @enum {string} */
+                code: "unsupported_media_type";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 429
+         * @example {
+         *       "error": {
+         *         "code": "rate_limited",
+         *         "message": "too many attempts; try again later"
+         *       }
+         *     }
+         */
+        RateLimitedError: {
+            error: {
+                /** @enum {string} */
+                code: "rate_limited";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 500
+         * @example {
+         *       "error": {
+         *         "code": "internal",
+         *         "message": "something went wrong on our side; please try again"
+         *       }
+         *     }
+         */
+        InternalServerError: {
+            error: {
+                /** @enum {string} */
+                code: "internal";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 503
+         * @example {
+         *       "error": {
+         *         "code": "unavailable",
+         *         "message": "the database is not answering; try again shortly"
+         *       }
+         *     }
+         */
+        UnavailableError: {
+            error: {
+                /** @enum {string} */
+                code: "unavailable";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
     };
     responses: {
-        /**
-         * @description `bad_request`: the body is not valid JSON, has an unknown field or
-         *     data after the JSON value, or is missing; or a query parameter
-         *     (`limit`, `cursor`) is malformed.
-         */
+        /** @description `bad_request`: the body is not one valid JSON value, has an unknown field or data after the value, or is missing; or a path or query parameter is malformed, unknown or given twice. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["BadRequestError"];
+            };
+        };
+        /** @description `bad_request`: a path or query parameter is malformed, unknown or given twice (`limit` that is not a whole number from 1, for example); `invalid_cursor`: the cursor is not a `next_cursor` of this list with the same filters. */
+        ListBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ListBadRequestError"];
             };
         };
         /** @description `unauthenticated`: no bearer token, or one that is invalid, expired or of a revoked session */
@@ -1930,7 +2427,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["UnauthenticatedError"];
             };
         };
         /** @description `forbidden`: the caller's role may never use this route */
@@ -1939,7 +2436,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["ForbiddenError"];
             };
         };
         /** @description `not_found`: it does not exist, or the caller may not see it */
@@ -1948,16 +2445,26 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["NotFoundError"];
             };
         };
-        /** @description the object's state forbids it; `error.code` says why (e.g. `duplicate`, `self_lockout`) */
-        Conflict: {
+        /** @description `method_not_allowed`: the path exists but not with this method; `Allow` lists its methods. Answered for any path of this document with a method it does not list. */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MethodNotAllowedError"];
+            };
+        };
+        /** @description `duplicate`: it exists already */
+        Duplicate: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["DuplicateError"];
             };
         };
         /** @description `too_large`: the request body is larger than 1 MiB */
@@ -1966,7 +2473,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["TooLargeError"];
+            };
+        };
+        /** @description `unsupported_media_type`: the body is not `application/json` (send `Content-Type: application/json`) */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnsupportedMediaTypeError"];
             };
         };
         /** @description `validation_failed`: well-formed but invalid values; `fields` maps each field path to the reason */
@@ -1985,7 +2501,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["RateLimitedError"];
             };
         };
         /** @description `internal`: a fault on the server's side; the detail is in the server log under the `X-Request-ID` */
@@ -1994,7 +2510,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["InternalServerError"];
+            };
+        };
+        /** @description `unavailable`: the database is unreachable or did not answer in time; try again after `Retry-After` seconds */
+        Unavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnavailableError"];
             };
         };
     };
@@ -2011,9 +2537,9 @@ export interface components {
          *     Anything else answers 400.
          */
         cursor: string;
-        /** @description only users of this role (an unknown role answers 422) */
+        /** @description only users of this role (an unknown role answers 400) */
         roleFilter: components["schemas"]["Role"];
-        /** @description only users of this function (an unknown function answers 422) */
+        /** @description only users of this function (an unknown function answers 400) */
         functionFilter: components["schemas"]["Function"];
         /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
         q: string;
@@ -2027,17 +2553,17 @@ export interface components {
          * @description Row order: `name` (default), `composite` (lowest first) or
          *     `-composite` (highest first; rows without a composite last either
          *     way), `flags` (most flags first), `readiness` (most ready first, by
-         *     decision or else suggestion); ties by name. Anything else answers 422.
+         *     decision or else suggestion); ties by name. Anything else answers 400.
          */
-        boardSort: "name" | "composite" | "-composite" | "flags" | "readiness";
-        /** @description only the rows raising this flag (an unknown code answers 422) */
-        boardFlag: components["schemas"]["FlagCode"];
+        boardSort: components["schemas"]["BoardSort"];
         /**
          * @description only the rows whose decision, or when undecided whose suggestion, is
          *     this value; `undecided` keeps the rows without a decision (anything
-         *     else answers 422)
+         *     else answers 400)
          */
-        boardReadiness: "ready_now" | "ready_6_12_months" | "ready_12_24_months" | "not_yet" | "undecided";
+        boardReadiness: components["schemas"]["ReadinessFilter"];
+        /** @description only the rows raising this flag (an unknown code answers 400) */
+        flagFilter: components["schemas"]["FlagCode"];
     };
     requestBodies: never;
     headers: {
@@ -2050,6 +2576,8 @@ export interface components {
         ClearRefreshCookie: string;
         /** @description seconds to wait before trying again */
         RetryAfter: number;
+        /** @description the methods the path has, e.g. `GET, PATCH` */
+        Allow: string;
     };
     pathItems: never;
 }
@@ -2070,6 +2598,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         status: "ok";
@@ -2093,6 +2626,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         status: "ready";
@@ -2122,6 +2660,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "alex@acme.test",
+                 *       "password": "a-long-enough-password"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
@@ -2133,6 +2677,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 600,
+                     *       "user": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "email": "alex@acme.test",
+                     *         "role": "admin",
+                     *         "function": "product",
+                     *         "org": {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno"
+                     *         },
+                     *         "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *         "em_since": "2026-11-02"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
@@ -2143,13 +2707,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["LoginError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     refresh: {
@@ -2168,6 +2734,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 600,
+                     *       "user": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "email": "alex@acme.test",
+                     *         "role": "admin",
+                     *         "function": "product",
+                     *         "org": {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno"
+                     *         },
+                     *         "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *         "em_since": "2026-11-02"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
@@ -2182,11 +2768,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["RefreshError"];
                 };
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     logout: {
@@ -2209,6 +2796,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMe: {
@@ -2226,11 +2814,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "email": "alex@acme.test",
+                     *       "role": "admin",
+                     *       "function": "product",
+                     *       "org": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "em_since": "2026-11-02"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     patchMe: {
@@ -2242,6 +2846,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Alex Moreno"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchMeRequest"];
             };
         };
@@ -2252,14 +2861,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "email": "alex@acme.test",
+                     *       "role": "admin",
+                     *       "function": "product",
+                     *       "org": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "em_since": "2026-11-02"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     changePassword: {
@@ -2271,6 +2897,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "current_password": "demo-password",
+                 *       "new_password": "another-long-password"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PasswordChangeRequest"];
             };
         };
@@ -2281,15 +2913,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "email": "alex@acme.test",
+                     *       "role": "admin",
+                     *       "function": "product",
+                     *       "org": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "em_since": "2026-11-02"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     languageHints: {
@@ -2301,6 +2950,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "She is always very emotional in reviews."
+                 *     }
+                 */
                 "application/json": {
                     text: string;
                 };
@@ -2313,6 +2967,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "hints": [
+                     *         {
+                     *           "kind": "personality",
+                     *           "start": 0,
+                     *           "end": 1,
+                     *           "message": "Could you share how Alex worked with product this half?"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         hints: components["schemas"]["Hint"][];
                     };
@@ -2321,16 +2987,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     directory: {
         parameters: {
             query?: {
-                /** @description only users of this role (an unknown role answers 422) */
+                /** @description only users of this role (an unknown role answers 400) */
                 role?: components["parameters"]["roleFilter"];
-                /** @description only users of this function (an unknown function answers 422) */
+                /** @description only users of this function (an unknown function answers 400) */
                 function?: components["parameters"]["functionFilter"];
                 /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
                 q?: components["parameters"]["nameQuery"];
@@ -2357,21 +3025,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "role": "admin",
+                     *           "function": "product"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PersonPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
         parameters: {
             query?: {
-                /** @description only users of this role (an unknown role answers 422) */
+                /** @description only users of this role (an unknown role answers 400) */
                 role?: components["parameters"]["roleFilter"];
-                /** @description only users of this function (an unknown function answers 422) */
+                /** @description only users of this function (an unknown function answers 400) */
                 function?: components["parameters"]["functionFilter"];
                 /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
                 q?: components["parameters"]["q"];
@@ -2398,14 +3080,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "email": "alex@acme.test",
+                     *           "role": "admin",
+                     *           "function": "product",
+                     *           "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *           "em_since": "2026-11-02",
+                     *           "active": true,
+                     *           "created_at": "2026-11-02T09:00:00Z",
+                     *           "updated_at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createUser: {
@@ -2417,6 +3119,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Alex Moreno",
+                 *       "email": "alex@acme.test",
+                 *       "role": "admin",
+                 *       "function": "product",
+                 *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                 *       "em_since": "2026-11-02",
+                 *       "password": "a-long-enough-password"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUserRequest"];
             };
         };
@@ -2427,16 +3140,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "email": "alex@acme.test",
+                     *       "role": "admin",
+                     *       "function": "product",
+                     *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "em_since": "2026-11-02",
+                     *       "active": true,
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["Duplicate"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     patchUser: {
@@ -2451,6 +3180,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "function": "product",
+                 *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                 *       "em_since": "2026-11-02"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchUserRequest"];
             };
         };
@@ -2461,6 +3197,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "email": "alex@acme.test",
+                     *       "role": "admin",
+                     *       "function": "product",
+                     *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "em_since": "2026-11-02",
+                     *       "active": true,
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -2468,10 +3218,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description `self_lockout`: an admin cannot deactivate or demote themself */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfLockoutError"];
+                };
+            };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listFrameworks: {
@@ -2500,12 +3260,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "version": 1,
+                     *           "based_on": null,
+                     *           "scale": {
+                     *             "min": 1,
+                     *             "max": 4,
+                     *             "bar": 3,
+                     *             "labels": [
+                     *               "Not yet evident",
+                     *               "Emerging",
+                     *               "Consistently at the senior bar",
+                     *               "Role model beyond the senior bar"
+                     *             ]
+                     *           },
+                     *           "criteria": [
+                     *             {
+                     *               "key": "autonomy",
+                     *               "title": "Autonomy in ambiguity",
+                     *               "description": "Forms a point of view and decides on incomplete information.",
+                     *               "weight": 1
+                     *             }
+                     *           ],
+                     *           "in_use": false,
+                     *           "created_at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["FrameworkPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createFramework: {
@@ -2517,6 +3312,29 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "scale": {
+                 *         "min": 1,
+                 *         "max": 4,
+                 *         "bar": 3,
+                 *         "labels": [
+                 *           "Not yet evident",
+                 *           "Emerging",
+                 *           "Consistently at the senior bar",
+                 *           "Role model beyond the senior bar"
+                 *         ]
+                 *       },
+                 *       "criteria": [
+                 *         {
+                 *           "key": "autonomy",
+                 *           "title": "Autonomy in ambiguity",
+                 *           "description": "Forms a point of view and decides on incomplete information.",
+                 *           "weight": 1
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateFrameworkRequest"];
             };
         };
@@ -2527,16 +3345,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "version": 1,
+                     *       "based_on": null,
+                     *       "scale": {
+                     *         "min": 1,
+                     *         "max": 4,
+                     *         "bar": 3,
+                     *         "labels": [
+                     *           "Not yet evident",
+                     *           "Emerging",
+                     *           "Consistently at the senior bar",
+                     *           "Role model beyond the senior bar"
+                     *         ]
+                     *       },
+                     *       "criteria": [
+                     *         {
+                     *           "key": "autonomy",
+                     *           "title": "Autonomy in ambiguity",
+                     *           "description": "Forms a point of view and decides on incomplete information.",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "in_use": false,
+                     *       "created_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Framework"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["Duplicate"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getFramework: {
@@ -2557,12 +3406,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "version": 1,
+                     *       "based_on": null,
+                     *       "scale": {
+                     *         "min": 1,
+                     *         "max": 4,
+                     *         "bar": 3,
+                     *         "labels": [
+                     *           "Not yet evident",
+                     *           "Emerging",
+                     *           "Consistently at the senior bar",
+                     *           "Role model beyond the senior bar"
+                     *         ]
+                     *       },
+                     *       "criteria": [
+                     *         {
+                     *           "key": "autonomy",
+                     *           "title": "Autonomy in ambiguity",
+                     *           "description": "Forms a point of view and decides on incomplete information.",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "in_use": false,
+                     *       "created_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Framework"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCycles: {
@@ -2593,13 +3473,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "state": "draft",
+                     *           "next_state": "draft",
+                     *           "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *           "lead": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "owners": [
+                     *             {
+                     *               "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *               "name": "Alex Moreno"
+                     *             }
+                     *           ],
+                     *           "participants": [
+                     *             {
+                     *               "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *               "name": "Alex Moreno",
+                     *               "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *             }
+                     *           ],
+                     *           "input_due": "2026-11-02",
+                     *           "peer_attribution": "named",
+                     *           "created_at": "2026-11-02T09:00:00Z",
+                     *           "updated_at": "2026-11-02T09:00:00Z",
+                     *           "finalized_at": "2026-11-02T09:00:00Z",
+                     *           "released_at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CyclePage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createCycle: {
@@ -2611,6 +3529,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Alex Moreno",
+                 *       "em_ids": [
+                 *         "01a21af4-bba4-7006-95df-960ccdea4a6c"
+                 *       ],
+                 *       "co_owner_ids": [],
+                 *       "input_due": "2026-11-02"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCycleRequest"];
             };
         };
@@ -2621,6 +3549,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "state": "draft",
+                     *       "next_state": "draft",
+                     *       "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "owners": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno"
+                     *         }
+                     *       ],
+                     *       "participants": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *         }
+                     *       ],
+                     *       "input_due": "2026-11-02",
+                     *       "peer_attribution": "named",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": "2026-11-02T09:00:00Z",
+                     *       "released_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Cycle"];
                 };
             };
@@ -2633,12 +3593,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["EMBusyError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getCycle: {
@@ -2659,13 +3621,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "state": "draft",
+                     *       "next_state": "draft",
+                     *       "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "owners": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno"
+                     *         }
+                     *       ],
+                     *       "participants": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *         }
+                     *       ],
+                     *       "input_due": "2026-11-02",
+                     *       "peer_attribution": "named",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": "2026-11-02T09:00:00Z",
+                     *       "released_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Cycle"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     patchCycle: {
@@ -2680,6 +3676,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "co_owner_ids": [],
+                 *       "input_due": "2026-11-02"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchCycleRequest"];
             };
         };
@@ -2690,6 +3692,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "state": "draft",
+                     *       "next_state": "draft",
+                     *       "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "owners": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno"
+                     *         }
+                     *       ],
+                     *       "participants": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *         }
+                     *       ],
+                     *       "input_due": "2026-11-02",
+                     *       "peer_attribution": "named",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": "2026-11-02T09:00:00Z",
+                     *       "released_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Cycle"];
                 };
             };
@@ -2701,7 +3735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["NotLeadError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -2715,12 +3749,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["CycleEditError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     transitionCycle: {
@@ -2735,6 +3771,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": "draft"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TransitionRequest"];
             };
         };
@@ -2745,6 +3786,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Alex Moreno",
+                     *       "state": "draft",
+                     *       "next_state": "draft",
+                     *       "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "owners": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno"
+                     *         }
+                     *       ],
+                     *       "participants": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "name": "Alex Moreno",
+                     *           "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *         }
+                     *       ],
+                     *       "input_due": "2026-11-02",
+                     *       "peer_attribution": "named",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": "2026-11-02T09:00:00Z",
+                     *       "released_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Cycle"];
                 };
             };
@@ -2756,7 +3829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["NotLeadError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -2770,12 +3843,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["TransitionError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getAssessment: {
@@ -2798,13 +3873,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "ratings": [
+                     *         {
+                     *           "criterion": "autonomy",
+                     *           "score": 3,
+                     *           "evidence": "Led the on-call redesign across three teams without escalation."
+                     *         }
+                     *       ],
+                     *       "private_note": "Discuss the platform migration in the meeting.",
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Assessment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putAssessment: {
@@ -2821,6 +3914,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ratings": [
+                 *         {
+                 *           "criterion": "autonomy",
+                 *           "score": 3,
+                 *           "evidence": "Led the on-call redesign across three teams without escalation."
+                 *         }
+                 *       ],
+                 *       "private_note": "Discuss the platform migration in the meeting.",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssessmentRequest"];
             };
         };
@@ -2831,6 +3937,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "ratings": [
+                     *         {
+                     *           "criterion": "autonomy",
+                     *           "score": 3,
+                     *           "evidence": "Led the on-call redesign across three teams without escalation."
+                     *         }
+                     *       ],
+                     *       "private_note": "Discuss the platform migration in the meeting.",
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Assessment"];
                 };
             };
@@ -2842,7 +3964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["NotYourEMError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -2852,12 +3974,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["VersionedWriteError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getSelfAssessmentOf: {
@@ -2880,13 +4004,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "ratings": [
+                     *         {
+                     *           "criterion": "autonomy",
+                     *           "score": 3,
+                     *           "evidence": "Led the on-call redesign across three teams without escalation."
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SelfAssessment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getDecision: {
@@ -2909,13 +4050,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "readiness": "ready_now",
+                     *       "rationale": "At the bar on every criterion for two cycles; sustained.",
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Decision"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putDecision: {
@@ -2932,6 +4085,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "readiness": "ready_now",
+                 *       "rationale": "At the bar on every criterion for two cycles; sustained.",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["DecisionRequest"];
             };
         };
@@ -2942,6 +4102,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "readiness": "ready_now",
+                     *       "rationale": "At the bar on every criterion for two cycles; sustained.",
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Decision"];
                 };
             };
@@ -2953,7 +4123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["NotYourEMError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -2963,12 +4133,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["VersionedWriteError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getSelfAssessment: {
@@ -2989,13 +4161,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "ratings": [
+                     *         {
+                     *           "criterion": "autonomy",
+                     *           "score": 3,
+                     *           "evidence": "Led the on-call redesign across three teams without escalation."
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SelfAssessment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putSelfAssessment: {
@@ -3010,6 +4199,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ratings": [
+                 *         {
+                 *           "criterion": "autonomy",
+                 *           "score": 3,
+                 *           "evidence": "Led the on-call redesign across three teams without escalation."
+                 *         }
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["SelfAssessmentRequest"];
             };
         };
@@ -3020,6 +4221,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "ratings": [
+                     *         {
+                     *           "criterion": "autonomy",
+                     *           "score": 3,
+                     *           "evidence": "Led the on-call redesign across three teams without escalation."
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SelfAssessment"];
                 };
             };
@@ -3033,12 +4249,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["VersionedWriteError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createPeerRequest: {
@@ -3053,6 +4271,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                 *       "peer_id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                 *       "message": "Could you share how Alex worked with product this half?"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreatePeerRequestRequest"];
             };
         };
@@ -3063,6 +4288,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "cycle": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "state": "draft",
+                     *         "input_due": "2026-11-02",
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *       },
+                     *       "em": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "peer": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "function": "product"
+                     *       },
+                     *       "requested_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "message": "Could you share how Alex worked with product this half?",
+                     *       "status": "open",
+                     *       "created_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PeerRequest"];
                 };
             };
@@ -3074,7 +4327,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -3084,12 +4337,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PeerRequestConflictError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cycleNotes: {
@@ -3110,13 +4365,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "request_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *           "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "author": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno",
+                     *             "function": "product"
+                     *           },
+                     *           "advocacy": "strong",
+                     *           "criteria": [
+                     *             "autonomy"
+                     *           ],
+                     *           "body": "Alex unblocked our launch by negotiating scope with two partner teams.",
+                     *           "created_at": "2026-11-02T09:00:00Z",
+                     *           "updated_at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CycleNoteList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listPeerRequests: {
@@ -3145,12 +4429,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "cycle": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno",
+                     *             "state": "draft",
+                     *             "input_due": "2026-11-02",
+                     *             "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *           },
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "peer": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno",
+                     *             "function": "product"
+                     *           },
+                     *           "requested_by": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "message": "Could you share how Alex worked with product this half?",
+                     *           "status": "open",
+                     *           "created_at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PeerRequestPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putNote: {
@@ -3165,6 +4483,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "advocacy": "strong",
+                 *       "criteria": [
+                 *         "autonomy"
+                 *       ],
+                 *       "body": "Alex unblocked our launch by negotiating scope with two partner teams."
+                 *     }
+                 */
                 "application/json": components["schemas"]["NoteRequest"];
             };
         };
@@ -3175,6 +4502,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "request_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "advocacy": "strong",
+                     *       "criteria": [
+                     *         "autonomy"
+                     *       ],
+                     *       "body": "Alex unblocked our launch by negotiating scope with two partner teams.",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OwnNote"];
                 };
             };
@@ -3186,7 +4525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -3196,12 +4535,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["CycleLockedError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     declineRequest: {
@@ -3222,9 +4563,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "cycle": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "state": "draft",
+                     *         "input_due": "2026-11-02",
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *       },
+                     *       "em": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "peer": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "function": "product"
+                     *       },
+                     *       "requested_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "message": "Could you share how Alex worked with product this half?",
+                     *       "status": "open",
+                     *       "created_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PeerRequest"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: the caller can see the request but is not the requested peer */
             403: {
@@ -3232,7 +4602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -3242,11 +4612,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["AnsweredError"];
                 };
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getPreread: {
@@ -3268,13 +4639,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "owner_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "stance": "agree",
+                     *       "comment": "The evidence for autonomy is thin.",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preread"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putPreread: {
@@ -3290,6 +4673,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "stance": "agree",
+                 *       "comment": "The evidence for autonomy is thin."
+                 *     }
+                 */
                 "application/json": {
                     stance: components["schemas"]["Stance"];
                     comment?: string | null;
@@ -3303,6 +4692,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "owner_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *       "stance": "agree",
+                     *       "comment": "The evidence for autonomy is thin.",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preread"];
                 };
             };
@@ -3316,12 +4715,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["CycleLockedError"];
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     remindRequest: {
@@ -3342,9 +4743,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "cycle": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "state": "draft",
+                     *         "input_due": "2026-11-02",
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *       },
+                     *       "em": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "peer": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "function": "product"
+                     *       },
+                     *       "requested_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "message": "Could you share how Alex worked with product this half?",
+                     *       "status": "open",
+                     *       "created_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PeerRequest"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description `forbidden`: a role that never reminds, or the peer or an admin, who may see but not remind */
             403: {
@@ -3352,7 +4782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -3362,11 +4792,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["AnsweredError"];
                 };
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     board: {
@@ -3376,15 +4807,15 @@ export interface operations {
                  * @description Row order: `name` (default), `composite` (lowest first) or
                  *     `-composite` (highest first; rows without a composite last either
                  *     way), `flags` (most flags first), `readiness` (most ready first, by
-                 *     decision or else suggestion); ties by name. Anything else answers 422.
+                 *     decision or else suggestion); ties by name. Anything else answers 400.
                  */
                 sort?: components["parameters"]["boardSort"];
-                /** @description only the rows raising this flag (an unknown code answers 422) */
-                flag?: components["parameters"]["boardFlag"];
+                /** @description only the rows raising this flag (an unknown code answers 400) */
+                flag?: components["parameters"]["flagFilter"];
                 /**
                  * @description only the rows whose decision, or when undecided whose suggestion, is
                  *     this value; `undecided` keeps the rows without a decision (anything
-                 *     else answers 422)
+                 *     else answers 400)
                  */
                 readiness?: components["parameters"]["boardReadiness"];
             };
@@ -3403,14 +4834,113 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycle": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno",
+                     *         "state": "draft"
+                     *       },
+                     *       "scale": {
+                     *         "min": 1,
+                     *         "max": 4,
+                     *         "bar": 3,
+                     *         "labels": [
+                     *           "Not yet evident",
+                     *           "Emerging",
+                     *           "Consistently at the senior bar",
+                     *           "Role model beyond the senior bar"
+                     *         ]
+                     *       },
+                     *       "criteria": [
+                     *         {
+                     *           "key": "autonomy",
+                     *           "title": "Autonomy in ambiguity",
+                     *           "description": "Forms a point of view and decides on incomplete information.",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno",
+                     *             "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *           },
+                     *           "prereads": {
+                     *             "agree": 0,
+                     *             "question": 0,
+                     *             "abstain": 0
+                     *           },
+                     *           "preread_comments": [
+                     *             {
+                     *               "owner": {
+                     *                 "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *                 "name": "Alex Moreno"
+                     *               },
+                     *               "stance": "agree",
+                     *               "comment": "The evidence for autonomy is thin."
+                     *             }
+                     *           ],
+                     *           "scores": {
+                     *             "autonomy": {
+                     *               "director": 3,
+                     *               "self": 3,
+                     *               "peer": {
+                     *                 "strong": 0,
+                     *                 "support": 0,
+                     *                 "neutral": 0,
+                     *                 "concern": 0
+                     *               }
+                     *             }
+                     *           },
+                     *           "composite": 3.11,
+                     *           "evidence_coverage": 0.75,
+                     *           "readiness": {
+                     *             "suggested": "ready_now",
+                     *             "decision": "ready_now",
+                     *             "previous": "ready_now"
+                     *           },
+                     *           "flags": [
+                     *             {
+                     *               "code": "incomplete",
+                     *               "criterion": "autonomy",
+                     *               "message": "Could you share how Alex worked with product this half?"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "distribution": {
+                     *         "ready_now": 0,
+                     *         "ready_6_12_months": 0,
+                     *         "ready_12_24_months": 0,
+                     *         "not_yet": 0,
+                     *         "undecided": 0
+                     *       },
+                     *       "raters": [
+                     *         {
+                     *           "director": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "mean": 3.11,
+                     *           "stdev": 3.11,
+                     *           "count": 0
+                     *         }
+                     *       ],
+                     *       "org_mean": 3.11
+                     *     }
+                     */
                     "application/json": components["schemas"]["Board"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     boardCSV: {
@@ -3420,15 +4950,15 @@ export interface operations {
                  * @description Row order: `name` (default), `composite` (lowest first) or
                  *     `-composite` (highest first; rows without a composite last either
                  *     way), `flags` (most flags first), `readiness` (most ready first, by
-                 *     decision or else suggestion); ties by name. Anything else answers 422.
+                 *     decision or else suggestion); ties by name. Anything else answers 400.
                  */
                 sort?: components["parameters"]["boardSort"];
-                /** @description only the rows raising this flag (an unknown code answers 422) */
-                flag?: components["parameters"]["boardFlag"];
+                /** @description only the rows raising this flag (an unknown code answers 400) */
+                flag?: components["parameters"]["flagFilter"];
                 /**
                  * @description only the rows whose decision, or when undecided whose suggestion, is
                  *     this value; `undecided` keeps the rows without a decision (anything
-                 *     else answers 422)
+                 *     else answers 400)
                  */
                 readiness?: components["parameters"]["boardReadiness"];
             };
@@ -3452,11 +4982,13 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     agenda: {
@@ -3477,13 +5009,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "reasons": [
+                     *             "incomplete"
+                     *           ],
+                     *           "minutes": 2
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Agenda"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     history: {
@@ -3504,13 +5054,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "em": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *         "name": "Alex Moreno"
+                     *       },
+                     *       "cycles": [
+                     *         {
+                     *           "cycle": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno",
+                     *             "state": "draft",
+                     *             "finalized_at": "2026-11-02T09:00:00Z"
+                     *           },
+                     *           "composite": 3.11,
+                     *           "scores": {
+                     *             "autonomy": 3
+                     *           },
+                     *           "decision": "ready_now"
+                     *         }
+                     *       ],
+                     *       "trajectory": {
+                     *         "projected_cycles_to_ready": 0,
+                     *         "projection": "At this pace every criterion reaches the bar in about 2 cycles.",
+                     *         "at_bar_streak": 0,
+                     *         "trend": "rising",
+                     *         "stalled": false
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["History"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     packet: {
@@ -3534,10 +5116,12 @@ export interface operations {
                     "text/markdown": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listPlan: {
@@ -3569,14 +5153,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *           "criterion": "autonomy",
+                     *           "action": "Lead the Q3 incident review and present it to the VP.",
+                     *           "revisit_on": "2026-11-02",
+                     *           "status": "open",
+                     *           "created_by": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *           "created_at": "2026-11-02T09:00:00Z",
+                     *           "updated_at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PlanItemPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     addPlanItem: {
@@ -3591,6 +5194,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "criterion": "autonomy",
+                 *       "action": "Lead the Q3 incident review and present it to the VP."
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreatePlanItemRequest"];
             };
         };
@@ -3601,6 +5210,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "criterion": "autonomy",
+                     *       "action": "Lead the Q3 incident review and present it to the VP.",
+                     *       "revisit_on": "2026-11-02",
+                     *       "status": "open",
+                     *       "created_by": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PlanItem"];
                 };
             };
@@ -3609,8 +5231,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     patchPlanItem: {
@@ -3627,6 +5251,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": components["schemas"]["PatchPlanItemRequest"];
             };
         };
@@ -3637,6 +5262,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "criterion": "autonomy",
+                     *       "action": "Lead the Q3 incident review and present it to the VP.",
+                     *       "revisit_on": "2026-11-02",
+                     *       "status": "open",
+                     *       "created_by": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PlanItem"];
                 };
             };
@@ -3645,8 +5283,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     myFeedback: {
@@ -3664,12 +5304,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cycles": [
+                     *         {
+                     *           "cycle": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Alex Moreno",
+                     *             "released_at": "2026-11-02T09:00:00Z"
+                     *           },
+                     *           "ratings": [
+                     *             {
+                     *               "criterion": "autonomy",
+                     *               "title": "Autonomy in ambiguity",
+                     *               "score": 3,
+                     *               "evidence": "Led the on-call redesign across three teams without escalation."
+                     *             }
+                     *           ],
+                     *           "composite": 3.11,
+                     *           "decision": {
+                     *             "readiness": "ready_now",
+                     *             "rationale": "At the bar on every criterion for two cycles; sustained."
+                     *           },
+                     *           "notes": [
+                     *             {
+                     *               "attribution": "a product partner",
+                     *               "advocacy": "strong",
+                     *               "criteria": [
+                     *                 "autonomy"
+                     *               ],
+                     *               "body": "Alex unblocked our launch by negotiating scope with two partner teams."
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Feedback"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listAudit: {
@@ -3700,14 +5377,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "actor_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "action": "Lead the Q3 incident review and present it to the VP.",
+                     *           "object_type": "cycle",
+                     *           "object_id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *           "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "before": null,
+                     *           "after": null,
+                     *           "at": "2026-11-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
