@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -229,20 +230,13 @@ func foreignCursors(t *testing.T, w *world) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, p := range []string{"/api/v1/directory", "/api/v1/users"} {
-		var pg page
-		decodeOKInto(t, w.Get(w.tok(w.acme.email("admin")), p+"?limit=1"), &pg)
+		pg := decodeOK[page](t, w.Get(w.tok(w.acme.email("admin")), p+"?limit=1"), http.StatusOK)
 		if pg.NextCursor == nil {
 			t.Fatalf("%s?limit=1 has no next page to take a cursor from", p)
 		}
 		out[p] = *pg.NextCursor
 	}
 	return out
-}
-
-func decodeOKInto(t testing.TB, res *testkit.Response, v any) {
-	t.Helper()
-	wantStatus(t, res, http.StatusOK)
-	res.Decode(t, v)
 }
 
 // violations lists every forbidden request of the operation.
@@ -316,10 +310,10 @@ type bodyGen struct {
 
 // set adds the case of the body with the value at path replaced (or, with
 // remove, left out).
-func (g *bodyGen) set(path []any, what string, v any, remove bool, status int, code, field string) {
+func (g *bodyGen) set(name string, path []any, v any, remove bool, status int, code, field string) {
 	valid := g.valid
 	g.cases = append(g.cases, violation{
-		name: strings.TrimSpace(fieldName(path) + " " + what), status: status, code: code, field: field,
+		name: name, status: status, code: code, field: field,
 		edit: func(t testing.TB, r *testkit.Request) {
 			var b any
 			if err := json.Unmarshal(valid, &b); err != nil {
@@ -336,16 +330,17 @@ func (g *bodyGen) set(path []any, what string, v any, remove bool, status int, c
 }
 
 func (g *bodyGen) invalid(path []any, what string, v any) {
-	g.set(path, what, v, false, http.StatusUnprocessableEntity, "validation_failed", fieldName(path))
+	g.set(caseName(path, what), path, v, false, http.StatusUnprocessableEntity, "validation_failed", fieldName(path))
 }
+
+func caseName(path []any, what string) string { return strings.TrimSpace(fieldName(path) + " " + what) }
 
 // object: an unknown field, then every property.
 func (g *bodyGen) object(s *openapi3.Schema, value any, path []any) {
 	m, _ := value.(map[string]any)
 	if s.AdditionalProperties.Schema == nil { // a map's keys are its data, not fields
 		p := append(slices.Clone(path), "unexpected_field")
-		g.set(p, "", true, false, http.StatusBadRequest, "bad_request", fieldName(p))
-		g.cases[len(g.cases)-1].name = strings.TrimSpace(fieldName(path) + " an unknown field")
+		g.set(caseName(path, "with an unknown field"), p, true, false, http.StatusBadRequest, "bad_request", fieldName(p))
 	}
 	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 		v, present := m[name]
@@ -356,7 +351,7 @@ func (g *bodyGen) object(s *openapi3.Schema, value any, path []any) {
 // value: what the schema of one place forbids, then its contents.
 func (g *bodyGen) value(s *openapi3.Schema, path []any, present bool, v any, required bool) {
 	if required {
-		g.set(path, "missing", nil, true, http.StatusUnprocessableEntity, "validation_failed", fieldName(path))
+		g.set(caseName(path, "missing"), path, nil, true, http.StatusUnprocessableEntity, "validation_failed", fieldName(path))
 	}
 	if !s.Nullable {
 		g.invalid(path, "null", nil)
@@ -428,7 +423,10 @@ func badStrings(s *openapi3.Schema) []badValue {
 		out = append(out, badValue{fmt.Sprintf("of %d characters, one too many", n), long},
 			badValue{fmt.Sprintf("of %d characters é, one too many", n), strings.Repeat("é", n)})
 	}
-	if s.MinLength > 0 {
+	switch {
+	case s.MinLength == 1:
+		out = append(out, badValue{"empty", ""})
+	case s.MinLength > 1:
 		out = append(out, badValue{fmt.Sprintf("of %d characters é, one too few", s.MinLength-1), strings.Repeat("é", int(s.MinLength)-1)})
 	}
 	if s.Pattern != "" {
@@ -463,9 +461,16 @@ func offPattern(pattern string) (string, bool) {
 	return "", false
 }
 
-// badNumbers: just past each bound.
+// badNumbers: just past each bound, the bounds of an integer's format
+// included.
 func badNumbers(s *openapi3.Schema) []badValue {
 	var out []badValue
+	switch {
+	case s.Type.Is("integer") && s.Format == "int32":
+		out = append(out, badValue{"past int32", float64(math.MaxInt32) + 1}, badValue{"before int32", float64(math.MinInt32) - 1})
+	case s.Type.Is("integer") && s.Format == "int64":
+		out = append(out, badValue{"past int64", 1e19}, badValue{"before int64", -1e19})
+	}
 	if s.Min != nil {
 		v := *s.Min - 1
 		if s.ExclusiveMin.IsTrue() {
