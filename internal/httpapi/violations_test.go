@@ -159,9 +159,11 @@ func bodySchema(op *openapi3.Operation) *openapi3.Schema {
 // contract's example of the request when it has one, with the ids it
 // names (which exist in no database) taken from the matrix's request of
 // the same operation, or left out where optional; without an example, the
-// matrix's request itself, whose bodies carry the world's real ids and
-// versions. Either way it must satisfy the schema, so that each violation
-// is the only thing wrong with its request.
+// matrix's request itself. The matrix is the table of valid bodies: one
+// small body per write operation, with the world's real ids and current
+// versions, which TestAuthorizationMatrix sees succeed. Either way the body
+// must satisfy the schema, so that each violation is the only thing wrong
+// with its request.
 func validBody(t *testing.T, id string, op *openapi3.Operation, matrixBody any) []byte {
 	t.Helper()
 	s := bodySchema(op)
