@@ -50,7 +50,8 @@ func decodeError(err error) error {
 	case errors.Is(err, io.EOF):
 		return domain.BadRequest("the request needs a JSON body")
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return domain.Invalid(typeErr.Field, "must be a "+jsonKind(typeErr.Type.Kind().String()))
+		// What the schema's integer allows but Go's int does not: 3.0, 1e300.
+		return domain.Invalid(fieldPath(strings.Split(typeErr.Field, ".")), "must be "+jsonKind(typeErr.Type.Kind().String()))
 	case bytes.HasPrefix([]byte(err.Error()), []byte("json: unknown field")):
 		return domain.BadRequest("the body has an unknown field: " + err.Error()[len("json: unknown field "):])
 	}
@@ -60,15 +61,17 @@ func decodeError(err error) error {
 func jsonKind(goKind string) string {
 	switch goKind {
 	case "string":
-		return "string"
+		return "text"
 	case "bool":
-		return "boolean"
+		return "true or false"
 	case "slice", "array":
-		return "list"
+		return "a list"
 	case "struct", "map":
-		return "object"
+		return "an object"
+	case "float32", "float64":
+		return "a number"
 	}
-	return "number"
+	return "a whole number within range"
 }
 
 // opt is a field of a PATCH body: it tells "absent" from "null".

@@ -5,6 +5,7 @@ package httpapi_test
 // not JSON is refused before anything reads it.
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -41,6 +42,14 @@ func TestPartialWritesEraseNothing(t *testing.T) {
 			wantFields(t, f.putSelf(erinEM, c.body), c.field)
 			done()
 		})
+	}
+	// A whole number the schema accepts but the server cannot hold is
+	// refused by its field path all the same.
+	for _, score := range []string{"3.0", "1e300"} {
+		done := e.noWrite(t, "admin@acme.test", f.emPath(erinEM, "assessment"))
+		body := `{"ratings":[{"criterion":"autonomy","score":` + score + `,"evidence":"x"}],"version":` + fmt.Sprint(v) + `}`
+		wantFields(t, f.Put(f.tok(omarDir), f.emPath(erinEM, "assessment"), body), "ratings[0].score")
+		done()
 	}
 	if a := f.assessment(omarDir, erinEM); len(a.Ratings) != len(criteriaKeys) || a.Version != v {
 		t.Fatalf("the assessment changed: %d ratings, version %d", len(a.Ratings), a.Version)

@@ -645,7 +645,13 @@ func (vo validOp) queryViolations(t *testing.T, p *openapi3.Parameter, cursors m
 		s = flat(p.Schema.Value)
 	}
 	for _, c := range badParams(s) {
-		vs = append(vs, param(c.what, fmt.Sprint(c.value)))
+		v := param(c.what, fmt.Sprint(c.value))
+		if p.Name == "cursor" {
+			// Whatever is wrong with a cursor, it is one the list did not
+			// hand out.
+			v.code, v.field = "invalid_cursor", ""
+		}
+		vs = append(vs, v)
 	}
 	if !s.Type.Is("array") {
 		v := fmt.Sprint(sample(s))
