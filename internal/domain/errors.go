@@ -22,6 +22,7 @@ const (
 	KindValidation        // well-formed but invalid values; carries Fields
 	KindTooLarge          // body over the limit
 	KindRateLimited       // throttled; carries RetryAfter
+	KindUnavailable       // the database is unreachable or too slow; carries RetryAfter
 )
 
 // Error is the typed error every layer returns for an expected failure.
@@ -98,6 +99,14 @@ func RateLimited(retry time.Duration) *Error {
 		Message: "too many attempts; try again later", RetryAfter: retry}
 }
 
+// Unavailable is an outage, not a fault of the request: the database cannot
+// be reached or did not answer in time. The same request may succeed after
+// retry.
+func Unavailable(retry time.Duration) *Error {
+	return &Error{Kind: KindUnavailable, Code: CodeUnavailable,
+		Message: "the service is temporarily unavailable; try again shortly", RetryAfter: retry}
+}
+
 // Fields collects validation failures, field path → reason, and becomes a
 // single 422 error when any were added.
 type Fields map[string]string
@@ -135,6 +144,7 @@ const (
 	CodeInvalidCredentials = "invalid_credentials" //nolint:gosec // G101: an error code, not a credential
 	CodeUnauthenticated    = "unauthenticated"
 	CodeMissingDecisions   = "missing_decisions"
+	CodeUnavailable        = "unavailable"
 )
 
 // StaleVersion is the optimistic-locking conflict.
