@@ -85,21 +85,34 @@ func isOutage(ctx context.Context, err error) bool {
 // availability remembers whether the database is in an outage, so that an
 // outage is logged once when it starts and once when it ends, however many
 // requests fail in between. Every statement feeds it: a classified failure
-// starts an outage, an answer ends it.
+// starts an outage, an answer ends it, once no failure came for
+// outageQuiet. The quiet period keeps a partial outage (writes timing out
+// on a lock while reads still answer) from logging a start and an end per
+// request.
 type availability struct {
 	log  *slog.Logger
 	down atomic.Pointer[outage]
 }
 
+// outageQuiet is how long after the last failure an answer must come to
+// end an outage.
+const outageQuiet = time.Second
+
 type outage struct {
-	since    time.Time // monotonic: only compared and subtracted
+	since    time.Time    // monotonic: only compared and subtracted
+	last     atomic.Int64 // the latest failure, as an offset from since
 	failures atomic.Int64
+}
+
+func (o *outage) fail() {
+	o.failures.Add(1)
+	o.last.Store(int64(time.Since(o.since)))
 }
 
 // failed records a failure classified as an outage.
 func (a *availability) failed(cause error) {
 	if o := a.down.Load(); o != nil {
-		o.failures.Add(1)
+		o.fail()
 		return
 	}
 	o := &outage{since: time.Now()}
@@ -109,16 +122,20 @@ func (a *availability) failed(cause error) {
 		return
 	}
 	if o := a.down.Load(); o != nil { // another failure started it just now
-		o.failures.Add(1)
+		o.fail()
 	}
 }
 
 // answered records that the database answered work that began at started.
-// Work begun before the outage was noticed proves nothing about now: it may
+// Work begun before the latest failure proves nothing about now: it may
 // have been answered on a connection the outage had not reached yet.
 func (a *availability) answered(started time.Time) {
 	o := a.down.Load()
-	if o == nil || started.Before(o.since) {
+	if o == nil {
+		return
+	}
+	last := o.since.Add(time.Duration(o.last.Load()))
+	if started.Before(last) || time.Since(last) < outageQuiet {
 		return
 	}
 	if a.down.CompareAndSwap(o, nil) {
