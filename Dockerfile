@@ -50,5 +50,8 @@ EXPOSE 8080
 # No HEALTHCHECK: distroless has no shell or curl to run one. Let the
 # orchestrator probe GET /healthz (liveness) and GET /readyz (readiness: the
 # database is reachable and migrated; 503 while draining on SIGTERM).
+# On SIGTERM the server drains for CALIBRATE_DRAIN_SECONDS (default 5), then
+# gives requests in flight up to 20 s: stop it with a grace period longer than
+# both (docker stop -t 30; docker-compose.yml sets stop_grace_period).
 ENTRYPOINT ["/calibrate"]
 CMD ["serve", "--addr", "0.0.0.0:8080"]

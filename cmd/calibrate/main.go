@@ -32,6 +32,10 @@ import (
 // version is set at build time: -ldflags "-X main.version=…".
 var version = "dev"
 
+// shutdownGrace is how long requests in flight may run once the listener
+// has closed on SIGTERM.
+const shutdownGrace = 20 * time.Second
+
 const usage = `usage: calibrate <command> [flags]
 
 commands:
@@ -50,7 +54,8 @@ commands:
 
 configuration comes from the environment: DATABASE_URL, CALIBRATE_ADDR,
 CALIBRATE_JWT_KEY or CALIBRATE_JWT_KEY_FILE, CALIBRATE_ALLOWED_ORIGINS,
-CALIBRATE_LOG_LEVEL (see README.md)
+CALIBRATE_LOG_LEVEL, CALIBRATE_DB_STATEMENT_TIMEOUT, CALIBRATE_DB_ACQUIRE_TIMEOUT,
+CALIBRATE_DRAIN_SECONDS (see README.md)
 `
 
 func main() {
@@ -114,11 +119,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // open loads the configuration and opens the database: the start of every
-// command that touches data.
+// administration command. Their statements are not bounded by the
+// statement timeout: a backup of a large table or a migration may rightly
+// take longer than a request may.
 func open(getenv config.Getenv, stderr io.Writer) (*config.Config, *store.Store, *slog.Logger, error) {
+	return openDB(getenv, stderr, false)
+}
+
+// openDB is open; serving, it keeps the database bounds of the
+// configuration.
+func openDB(getenv config.Getenv, stderr io.Writer, serving bool) (*config.Config, *store.Store, *slog.Logger, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if !serving {
+		cfg.DBStatementTimeout = 0
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	st, err := store.Open(cfg, domain.SystemClock{}, log)
@@ -137,7 +153,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, st, log, err := open(getenv, stderr)
+	cfg, st, log, err := openDB(getenv, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -177,6 +193,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Health:         st,
 		AllowedOrigins: cfg.AllowedOrigins,
 		TrustedProxies: cfg.TrustedProxies,
+		DBDeadline:     cfg.DBAcquireTimeout + cfg.DBStatementTimeout,
 		Web:            frontend.Dist(),
 	})
 
@@ -204,18 +221,34 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	case err := <-errc:
 		return err
 	case sig := <-stop:
-		log.Info("shutting down", "signal", sig.String())
+		// Readiness goes first so a load balancer stops sending traffic,
+		// while every route keeps serving what still arrives meanwhile.
+		log.Info("draining: /readyz answers 503 while requests are still served",
+			"signal", sig.String(), "drain_seconds", int(cfg.Drain/time.Second))
 	}
-	// Readiness goes first so a load balancer stops sending traffic; then
-	// the listener closes and requests in flight get up to 20 s to finish.
 	srv.Drain()
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		log.Warn("shutdown: requests still running were cut", "err", err)
+	drained := time.NewTimer(cfg.Drain)
+	select {
+	case <-drained.C:
+	case sig := <-stop: // a second signal (Ctrl-C twice) skips the rest
+		drained.Stop()
+		log.Info("draining cut short", "signal", sig.String())
+	case err := <-errc:
+		return err
 	}
+	// Then the listener closes and requests in flight get up to 20 s to
+	// finish.
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	shut := make(chan error, 1)
+	go func() { shut <- hs.Shutdown(sctx) }()
+	// Serve returns as soon as Shutdown has closed the listener.
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	log.Info("listener closed; finishing the requests in flight")
+	if err := <-shut; err != nil {
+		log.Warn("shutdown: requests still running were cut", "err", err)
 	}
 	log.Info("stopped")
 	return nil

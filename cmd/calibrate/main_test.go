@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -526,8 +527,11 @@ func TestBuiltBinaryVersion(t *testing.T) {
 	}
 }
 
-// SIGTERM stops the server gracefully: the listener closes at once, a
-// request in flight still gets its whole answer, and the process exits 0.
+// SIGTERM stops the server gracefully: for CALIBRATE_DRAIN_SECONDS /readyz
+// answers 503 draining while every route keeps serving, so a load balancer
+// stops sending traffic before anything is refused; then the listener
+// closes, a request in flight still gets its whole answer, and the process
+// exits 0.
 func TestGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -535,54 +539,13 @@ func TestGracefulShutdown(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGTERM on Windows")
 	}
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := freeAddr(t)
-	env := []string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "calibrate.db")}
-	create := exec.Command(bin, "user", "create", "--org", "Initech", "--email", "ada@initech.test", "--name", "Ada", "--role", "admin")
-	create.Env, create.Stdin = env, strings.NewReader("a long enough password\n")
-	if out, err := create.CombinedOutput(); err != nil {
-		t.Fatalf("user create: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "serve", "--addr", addr)
-	cmd.Env = env
-	var stdout, stderr syncBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("server stdout:\n%s\nserver stderr:\n%s", stdout.String(), stderr.String())
-		}
+	const drain = 2 * time.Second
+	srv := startServer(t, map[string]string{
+		"DATABASE_URL":            "sqlite:" + filepath.Join(t.TempDir(), "calibrate.db"),
+		"CALIBRATE_DRAIN_SECONDS": strconv.Itoa(int(drain / time.Second)),
 	})
-
-	// Ready means migrated and listening.
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := client.Get("http://" + addr + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("the server exited before it was ready: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the server did not become ready")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	cmd, addr, exited, stdout, stderr := srv.cmd, srv.addr, srv.exited, srv.stdout, srv.stderr
+	token := srv.login(t)
 
 	// A login whose body is still arriving when the signal comes.
 	body := `{"email":"ada@initech.test","password":"a long enough password"}`
@@ -599,6 +562,44 @@ func TestGracefulShutdown(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // the server reads the headers and waits for the rest
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
+	}
+	signalled := time.Now()
+
+	// Draining: readiness says so, everything else still serves.
+	client := &http.Client{Timeout: time.Second}
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := client.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	sawDraining, rounds := false, 0
+	for time.Since(signalled) < drain-500*time.Millisecond {
+		status, body := get("/readyz")
+		switch {
+		case status == http.StatusServiceUnavailable && strings.Contains(body, `"status":"draining"`):
+			sawDraining = true
+		case status == http.StatusOK && !sawDraining: // the signal is not handled yet
+			time.Sleep(10 * time.Millisecond)
+			continue
+		default:
+			t.Errorf("/readyz while draining: %d %s", status, body)
+		}
+		for _, path := range []string{"/healthz", "/api/v1/me"} {
+			if status, body := get(path); status != http.StatusOK {
+				t.Errorf("%s while draining (%s after SIGTERM): %d %s", path, time.Since(signalled).Round(time.Millisecond), status, body)
+			}
+		}
+		rounds++
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !sawDraining || rounds < 5 {
+		t.Errorf("/readyz never answered draining (%d rounds while draining)", rounds)
 	}
 
 	// New connections are refused while the old one is served.
@@ -617,6 +618,9 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if !refused {
 		t.Errorf("the server still accepts connections 5 s after SIGTERM (last dial error: %v)", dialErr)
+	}
+	if took := time.Since(signalled); took < drain-100*time.Millisecond {
+		t.Errorf("the listener closed %s after SIGTERM, before the drain of %s ended", took.Round(time.Millisecond), drain)
 	}
 	select {
 	case err := <-exited:
@@ -652,8 +656,11 @@ func TestGracefulShutdown(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the server did not exit within 5 s of its last request")
 	}
-	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
-		t.Errorf("no clean stop in the log:\n%s", stderr.String())
+	for _, msg := range []string{"draining: /readyz answers 503 while requests are still served",
+		"listener closed; finishing the requests in flight", "stopped"} {
+		if srv.logLines(msg) != 1 {
+			t.Errorf("the log does not say %q once:\n%s", msg, stderr.String())
+		}
 	}
 	if !strings.Contains(stdout.String(), "Calibrate is listening on http://"+addr) {
 		t.Errorf("stdout: %q", stdout.String())

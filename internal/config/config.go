@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Dialect is the kind of database DATABASE_URL names.
@@ -28,6 +30,16 @@ const DefaultDatabaseURL = "sqlite:data/calibrate.db"
 // MinJWTKeyBytes is the shortest HMAC secret we accept.
 const MinJWTKeyBytes = 32
 
+// Defaults of the database bounds and of the drain of a graceful stop.
+const (
+	DefaultDBStatementTimeout = 5 * time.Second
+	DefaultDBAcquireTimeout   = 5 * time.Second
+	DefaultDrain              = 5 * time.Second
+	// maxDrain keeps a typo (300 meant as milliseconds) from holding a
+	// stopping replica for an hour.
+	maxDrain = 10 * time.Minute
+)
+
 type Config struct {
 	DatabaseURL    string
 	Dialect        Dialect
@@ -37,6 +49,17 @@ type Config struct {
 	AllowedOrigins []string
 	LogLevel       slog.Level
 	TrustedProxies []string
+
+	// DBStatementTimeout bounds one statement: PostgreSQL cancels it
+	// server-side (statement_timeout); on SQLite it is the busy timeout.
+	// Zero means unbounded (the administration commands, the tests).
+	DBStatementTimeout time.Duration
+	// DBAcquireTimeout bounds the wait for a pooled connection. With the
+	// statement timeout it makes the deadline of a request's database work.
+	DBAcquireTimeout time.Duration
+	// Drain is how long /readyz answers "draining" after SIGTERM, while
+	// every route still serves, before the listener closes.
+	Drain time.Duration
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -90,6 +113,17 @@ func Load(getenv Getenv) (*Config, error) {
 	}
 	c.TrustedProxies = splitList(getenv("CALIBRATE_TRUSTED_PROXIES"))
 
+	var err error
+	if c.DBStatementTimeout, err = positiveDuration(getenv, "CALIBRATE_DB_STATEMENT_TIMEOUT", DefaultDBStatementTimeout); err != nil {
+		return nil, err
+	}
+	if c.DBAcquireTimeout, err = positiveDuration(getenv, "CALIBRATE_DB_ACQUIRE_TIMEOUT", DefaultDBAcquireTimeout); err != nil {
+		return nil, err
+	}
+	if c.Drain, err = drainSeconds(getenv("CALIBRATE_DRAIN_SECONDS")); err != nil {
+		return nil, err
+	}
+
 	key, err := loadKey(getenv, c)
 	if err != nil {
 		return nil, err
@@ -142,6 +176,40 @@ func embeddedKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
 	return []byte(k), nil
+}
+
+// positiveDuration reads a Go duration such as 5s or 750ms. Zero is refused:
+// an unbounded wait on the database is what these settings exist to end.
+func positiveDuration(getenv Getenv, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a duration like 5s or 750ms", name, v)
+	}
+	if d < time.Millisecond {
+		return 0, fmt.Errorf("%s: %q must be at least 1ms", name, v)
+	}
+	return d, nil
+}
+
+// drainSeconds reads a whole number of seconds, 0 included (no drain, for
+// tests and local runs).
+func drainSeconds(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return DefaultDrain, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("CALIBRATE_DRAIN_SECONDS: %q is not a whole number of seconds (0 or more)", v)
+	}
+	if d := time.Duration(n) * time.Second; d <= maxDrain {
+		return d, nil
+	}
+	return 0, fmt.Errorf("CALIBRATE_DRAIN_SECONDS: %d is more than %d", n, int(maxDrain/time.Second))
 }
 
 func splitList(s string) []string {

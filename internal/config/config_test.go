@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // env is a getenv over a map: tests never read the real environment.
@@ -37,6 +38,28 @@ func TestDefaults(t *testing.T) {
 	}
 	if string(c.JWTKey) != goodKey {
 		t.Errorf("key %q", c.JWTKey)
+	}
+	if c.DBStatementTimeout != 5*time.Second || c.DBAcquireTimeout != 5*time.Second || c.Drain != 5*time.Second {
+		t.Errorf("timeouts: statement %s, acquire %s, drain %s", c.DBStatementTimeout, c.DBAcquireTimeout, c.Drain)
+	}
+}
+
+func TestDatabaseBoundsAndDrain(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"CALIBRATE_JWT_KEY":              goodKey,
+		"CALIBRATE_DB_STATEMENT_TIMEOUT": "750ms",
+		"CALIBRATE_DB_ACQUIRE_TIMEOUT":   " 1m30s ",
+		"CALIBRATE_DRAIN_SECONDS":        "0",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBStatementTimeout != 750*time.Millisecond || c.DBAcquireTimeout != 90*time.Second || c.Drain != 0 {
+		t.Errorf("statement %s, acquire %s, drain %s", c.DBStatementTimeout, c.DBAcquireTimeout, c.Drain)
+	}
+	c, err = Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "30"}))
+	if err != nil || c.Drain != 30*time.Second {
+		t.Errorf("drain 30: %v %v", c, err)
 	}
 }
 
@@ -98,6 +121,13 @@ func TestRefused(t *testing.T) {
 		{"missing key file", map[string]string{"CALIBRATE_JWT_KEY_FILE": filepath.Join(dir, "nope")}, "CALIBRATE_JWT_KEY_FILE:"},
 		{"postgres without a key", map[string]string{"DATABASE_URL": "postgres://db/x"}, "CALIBRATE_JWT_KEY (or CALIBRATE_JWT_KEY_FILE) is required with PostgreSQL"},
 		{"bad log level", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_LOG_LEVEL": "loud"}, `CALIBRATE_LOG_LEVEL: "loud" is not one of`},
+		{"statement timeout without a unit", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DB_STATEMENT_TIMEOUT": "5"}, `CALIBRATE_DB_STATEMENT_TIMEOUT: "5" is not a duration like 5s`},
+		{"statement timeout zero", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DB_STATEMENT_TIMEOUT": "0s"}, `CALIBRATE_DB_STATEMENT_TIMEOUT: "0s" must be at least 1ms`},
+		{"acquire timeout negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DB_ACQUIRE_TIMEOUT": "-1s"}, `CALIBRATE_DB_ACQUIRE_TIMEOUT: "-1s" must be at least 1ms`},
+		{"acquire timeout garbage", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DB_ACQUIRE_TIMEOUT": "soon"}, `CALIBRATE_DB_ACQUIRE_TIMEOUT: "soon" is not a duration`},
+		{"drain as a duration", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "5s"}, `CALIBRATE_DRAIN_SECONDS: "5s" is not a whole number of seconds`},
+		{"drain negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "-1"}, `CALIBRATE_DRAIN_SECONDS: "-1" is not a whole number`},
+		{"drain too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "3600"}, "CALIBRATE_DRAIN_SECONDS: 3600 is more than 600"},
 		{"bad origin", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "calibrate.example.com"}, "CALIBRATE_ALLOWED_ORIGINS:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

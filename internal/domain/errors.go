@@ -24,6 +24,7 @@ const (
 	KindRateLimited               // throttled; carries RetryAfter
 	KindUnsupportedMediaType      // a body in a media type the operation does not take
 	KindMethodNotAllowed          // a known path asked with a method it does not have
+	KindUnavailable               // the database is unreachable or too slow; carries RetryAfter
 )
 
 // Error is the typed error every layer returns for an expected failure.
@@ -98,6 +99,14 @@ func TooLarge(msg string) *Error {
 func RateLimited(retry time.Duration) *Error {
 	return &Error{Kind: KindRateLimited, Code: "rate_limited",
 		Message: "too many attempts; try again later", RetryAfter: retry}
+}
+
+// Unavailable is an outage, not a fault of the request: the database cannot
+// be reached or did not answer in time. The same request may succeed after
+// retry.
+func Unavailable(retry time.Duration) *Error {
+	return &Error{Kind: KindUnavailable, Code: CodeUnavailable,
+		Message: "the service is temporarily unavailable; try again shortly", RetryAfter: retry}
 }
 
 // Fields collects validation failures, field path → reason, and becomes a

@@ -47,12 +47,16 @@ func statusOf(k domain.Kind) int {
 		return http.StatusUnsupportedMediaType
 	case domain.KindMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case domain.KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
-// writeError renders err. Anything that is not a domain error is a bug or
-// an outage: the client gets a generic 500, the log gets the detail.
+// writeError renders err. Anything that is not a domain error is a bug: the
+// client gets a generic 500, the log gets the detail. An outage arrives here
+// already classified (503 unavailable) and logged once by the store, so it
+// is not logged again per request.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
 	de, ok := domain.AsError(err)
 	if !ok {
@@ -66,7 +70,7 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 				Message: "something went wrong on our side; please try again"}
 		}
 	}
-	if de.Kind == domain.KindRateLimited && de.RetryAfter > 0 {
+	if (de.Kind == domain.KindRateLimited || de.Kind == domain.KindUnavailable) && de.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int((de.RetryAfter+time.Second-1)/time.Second)))
 	}
 	c.AbortWithStatusJSON(statusOf(de.Kind), errorBody{errorDetail{Code: de.Code, Message: de.Message, Fields: de.Fields, Details: de.Details}})

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,6 +37,11 @@ type Deps struct {
 	Health         Health
 	AllowedOrigins []string
 	TrustedProxies []string
+	// DBDeadline bounds the database work of each request: the wait for a
+	// pooled connection plus the statement timeout. Past it the request
+	// answers 503 unavailable instead of hanging on a frozen database.
+	// Zero means no deadline.
+	DBDeadline time.Duration
 	// Web is the built web app (index.html at its root), or nil when the
 	// app was not built.
 	Web fs.FS
@@ -62,7 +68,7 @@ func New(d Deps) *Server {
 	// proxy is explicitly trusted.
 	_ = e.SetTrustedProxies(d.TrustedProxies)
 	e.Use(requestID(), accessLog(d.Log), recovery(d.Log), securityHeaders(), cors(d.AllowedOrigins),
-		renderErrors(d.Log), limitBody())
+		renderErrors(d.Log), limitBody(), s.duringDrain(), deadline(d.DBDeadline))
 	authn := d.Auth.Middleware()
 	for _, r := range s.routes() {
 		// Who may call comes first, then whether the request is one the
@@ -85,8 +91,35 @@ func New(d Deps) *Server {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
 
-// Drain makes /readyz answer 503 so a load balancer stops sending traffic.
+// Drain makes /readyz answer 503 so a load balancer stops sending traffic,
+// while every other route keeps serving until the listener closes.
 func (s *Server) Drain() { s.draining.Store(true) }
+
+// duringDrain asks clients to close their keep-alive connections once the
+// server drains, so a load balancer's pooled connections move to another
+// replica before this one stops listening.
+func (s *Server) duringDrain() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.draining.Load() {
+			c.Header("Connection", "close")
+		}
+		c.Next()
+	}
+}
+
+// deadline gives each request's context a deadline (see Deps.DBDeadline).
+func deadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if d <= 0 {
+			c.Next()
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
 
 // Routes lists the route table (for the contract and authorization tests).
 func (s *Server) Routes() []RouteInfo {
@@ -114,12 +147,20 @@ func (s *Server) readyz(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "draining"})
 		return
 	}
+	// An outage is logged by the store when it starts and ends, not here at
+	// every probe.
 	if err := s.Health.Ping(c.Request.Context()); err != nil {
-		s.Log.Warn("readyz: database unreachable", "err", err)
+		if !domain.IsKind(err, domain.KindUnavailable) {
+			s.Log.Warn("readyz: database unreachable", "err", err)
+		}
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
 		return
 	}
 	if err := s.Health.SchemaCurrent(c.Request.Context()); err != nil {
+		if domain.IsKind(err, domain.KindUnavailable) {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
+			return
+		}
 		s.Log.Warn("readyz: schema not current", "err", err)
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "migrations pending"})
 		return

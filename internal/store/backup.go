@@ -69,7 +69,7 @@ func BackupTables() []string {
 // written before the reports created after them; Restore defers the
 // foreign keys anyway.
 func (s *Store) Backup(ctx context.Context, w io.Writer) (rows int, err error) {
-	p, err := s.provider(false)
+	p, err := s.provider(s.sqlDB, false)
 	if err != nil {
 		return 0, err
 	}
@@ -110,7 +110,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (rows int, err error) 
 	if n > 0 {
 		return 0, ErrNotEmpty
 	}
-	p, err := s.provider(false)
+	p, err := s.provider(s.sqlDB, false)
 	if err != nil {
 		return 0, err
 	}

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -23,7 +25,7 @@ type MigrationStatus struct {
 // migration lock (PostgreSQL) before it reads or changes the schema; an
 // unlocked one only reads the version table, so readiness probes never wait
 // behind a replica that is migrating, nor behind each other.
-func (s *Store) provider(locked bool) (*goose.Provider, error) {
+func (s *Store) provider(db *sql.DB, locked bool) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations.FS, string(s.dialect))
 	if err != nil {
 		return nil, err
@@ -42,13 +44,26 @@ func (s *Store) provider(locked bool) (*goose.Provider, error) {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	return goose.NewProvider(dialect, s.sqlDB, sub, opts...)
+	return goose.NewProvider(dialect, db, sub, opts...)
+}
+
+// schemaDB is the pool migrations run on. On PostgreSQL it is a pool of its
+// own without statement_timeout: building an index on a large table may
+// rightly take longer than any request may. The caller closes it.
+func (s *Store) schemaDB() (db *sql.DB, done func()) {
+	if s.schemaConfig == nil {
+		return s.sqlDB, func() {}
+	}
+	db = stdlib.OpenDB(*s.schemaConfig)
+	return db, func() { _ = db.Close() }
 }
 
 // Migrate applies every pending migration. A database migrated by newer
 // code than this binary is refused: running old code on it could corrupt it.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	p, err := s.provider(true)
+	db, done := s.schemaDB()
+	defer done()
+	p, err := s.provider(db, true)
 	if err != nil {
 		return 0, err
 	}
@@ -84,7 +99,9 @@ func latestVersion(p *goose.Provider) int64 {
 // MigrationStatuses lists every migration this binary knows and whether it
 // is applied.
 func (s *Store) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) {
-	p, err := s.provider(true)
+	db, done := s.schemaDB()
+	defer done()
+	p, err := s.provider(db, true)
 	if err != nil {
 		return nil, err
 	}
@@ -105,13 +122,13 @@ func (s *Store) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error
 // SchemaCurrent reports whether the database has exactly the migrations
 // this binary knows: what /readyz needs.
 func (s *Store) SchemaCurrent(ctx context.Context) error {
-	p, err := s.provider(false)
+	p, err := s.provider(s.sqlDB, false)
 	if err != nil {
 		return err
 	}
 	current, err := p.GetDBVersion(ctx)
 	if err != nil {
-		return err
+		return s.classify(ctx, err)
 	}
 	if latest := latestVersion(p); current != latest {
 		return fmt.Errorf("schema at version %d, binary expects %d", current, latest)

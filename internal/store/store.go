@@ -12,10 +12,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -31,6 +34,15 @@ type Store struct {
 	dialect config.Dialect
 	clock   domain.Clock
 	log     *slog.Logger
+	// avail is shared by the copies WithClock makes: one database, one
+	// outage state.
+	avail *availability
+	// pingTimeout bounds /readyz's ping: getting a connection is all a
+	// ping waits for.
+	pingTimeout time.Duration
+	// schemaConfig opens the pool migrations run on (PostgreSQL): the
+	// connection settings without statement_timeout. Nil on SQLite.
+	schemaConfig *pgx.ConnConfig
 }
 
 // Open connects to the database the configuration names. It does not
@@ -42,7 +54,10 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 		NowFunc:                func() time.Time { return clock.Now().UTC().Truncate(time.Microsecond) },
 		TranslateError:         false,
 	}
-	var dial gorm.Dialector
+	var (
+		dial         gorm.Dialector
+		schemaConfig *pgx.ConnConfig
+	)
 	switch cfg.Dialect {
 	case config.SQLite:
 		if dir := filepath.Dir(cfg.SQLitePath); dir != "" {
@@ -50,9 +65,26 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 				return nil, fmt.Errorf("creating %s: %w", dir, err)
 			}
 		}
-		dial = sqlite.Open(sqliteDSN(cfg.SQLitePath))
+		dial = sqlite.Open(sqliteDSN(cfg.SQLitePath, cfg.DBStatementTimeout))
 	case config.Postgres:
-		dial = postgres.Open(cfg.DatabaseURL)
+		pc, err := pgx.ParseConfig(cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		if pc.ConnectTimeout == 0 && cfg.DBAcquireTimeout > 0 {
+			// Connecting is part of getting a connection: a host that drops
+			// packets must not hold a command longer than a request may wait.
+			pc.ConnectTimeout = cfg.DBAcquireTimeout
+		}
+		schemaConfig = pc.Copy()
+		if cfg.DBStatementTimeout > 0 {
+			// The server cancels a statement running longer (SQLSTATE 57014),
+			// even one whose client is stuck, and frees its locks.
+			pc.RuntimeParams["statement_timeout"] = strconv.FormatInt(cfg.DBStatementTimeout.Milliseconds(), 10)
+		}
+		// GORM's own DSN opening would build this same pgx stdlib pool;
+		// building it here is what lets the runtime parameter be set.
+		dial = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pc)})
 	default:
 		return nil, fmt.Errorf("unknown dialect %q", cfg.Dialect)
 	}
@@ -78,7 +110,15 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 		sqlDB.SetMaxIdleConns(10)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	return &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: microClock{clock}, log: log}, nil
+	st := &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: microClock{clock}, log: log,
+		avail: &availability{log: log}, pingTimeout: cfg.DBAcquireTimeout, schemaConfig: schemaConfig}
+	if st.pingTimeout <= 0 {
+		st.pingTimeout = 2 * time.Second
+	}
+	if err := st.watchAvailability(db); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // microClock truncates times to microseconds, the precision PostgreSQL
@@ -90,14 +130,19 @@ func (c microClock) Now() time.Time { return c.Clock.Now().UTC().Truncate(time.M
 // sqliteDSN turns a path into a DSN with the pragmas every connection needs:
 //   - foreign_keys(1): SQLite does not enforce REFERENCES otherwise;
 //   - journal_mode(WAL): readers (backups, the CLI) do not block the writer;
-//   - busy_timeout(10000): a second process (the CLI beside a server) waits
-//     for the lock instead of failing at once;
+//   - busy_timeout: a second process (the CLI beside a server) waits for the
+//     lock instead of failing at once; for the statement timeout when one is
+//     set (a statement still waiting then is an outage, 503), else 10 s;
 //   - synchronous(NORMAL): durable at each checkpoint and safe with WAL;
 //   - _txlock=immediate: a transaction takes the write lock when it begins,
 //     so it can never fail half-way on an upgrade from reader to writer.
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, statementTimeout time.Duration) string {
+	busy := int64(10000)
+	if statementTimeout > 0 {
+		busy = max(statementTimeout.Milliseconds(), 1)
+	}
 	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=busy_timeout(" + strconv.FormatInt(busy, 10) + ")&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 }
 
 func (s *Store) Dialect() config.Dialect { return s.dialect }
@@ -105,10 +150,19 @@ func (s *Store) Dialect() config.Dialect { return s.dialect }
 // Gorm exposes the handle for tests that count statements.
 func (s *Store) Gorm() *gorm.DB { return s.db }
 
+// Ping checks that the database answers, within the acquire timeout so a
+// frozen database cannot hang a readiness probe. It feeds the outage state
+// like every statement: a failed ping during an outage is not logged again,
+// and the first answer after one ends it.
 func (s *Store) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, s.pingTimeout)
 	defer cancel()
-	return s.sqlDB.PingContext(ctx)
+	started := time.Now()
+	if err := s.sqlDB.PingContext(ctx); err != nil {
+		return s.classify(ctx, err)
+	}
+	s.avail.answered(started)
+	return nil
 }
 
 func (s *Store) Close() error { return s.sqlDB.Close() }
@@ -144,7 +198,9 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context) error) erro
 		}
 		return s.flushAudit(tx, st.audit)
 	})
-	return translate(err)
+	// Beginning and committing are not GORM statements: an outage there is
+	// classified here.
+	return translate(s.classify(ctx, err))
 }
 
 // translate maps database errors to domain errors: a unique violation is a
