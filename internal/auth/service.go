@@ -18,7 +18,7 @@ const (
 	// SessionTTL bounds a sign-in: after it, the refresh token no longer
 	// works and the user signs in again.
 	SessionTTL = 30 * 24 * time.Hour
-	// Throttling (design §6).
+	// Throttling, stored in the database so it holds across replicas.
 	ThrottleWindow     = 15 * time.Minute
 	MaxAccountFailures = 5
 	MaxClientFailures  = 50
@@ -99,7 +99,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 }
 
 // throttled answers 429 while the account or the client address has had
-// too many failures in the window (design §6).
+// too many failures in the window.
 func (s *Service) throttled(ctx context.Context, email, clientIP string) error {
 	now := s.clock.Now()
 	byEmail, byIP, oldEmail, oldIP, err := s.store.LoginFailures(ctx, email, clientIP, now.Add(-ThrottleWindow))

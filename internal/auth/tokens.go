@@ -12,7 +12,7 @@ import (
 const (
 	Issuer   = "calibrate"
 	Audience = "calibrate-api"
-	// AccessTTL is how long an access token lives (design §6).
+	// AccessTTL is how long an access token lives.
 	AccessTTL = 10 * time.Minute
 	// maxTokenBytes bounds what we hand to the parser: a real token is a few
 	// hundred bytes, so a megabyte of "bearer" is refused before any work.

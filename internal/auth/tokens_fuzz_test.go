@@ -1,6 +1,6 @@
 package auth
 
-// Fuzzing the one token parser (design §6). `go test` runs the seed
+// Fuzzing the one token parser. `go test` runs the seed
 // corpora; `make fuzz` explores further. The oracle is written with the
 // standard library only, not with the JWT package under test: a token Parse
 // accepts must be HS256, signed with our key, and carry every required

@@ -1,4 +1,4 @@
-// Package bench measures Calibrate on PostgreSQL (issue 7, docs/PERFORMANCE.md):
+// Package bench measures Calibrate on PostgreSQL (docs/PERFORMANCE.md):
 // Go benchmarks of the board (GORM beside a hand-written pgx baseline of the
 // same reads), of an assessment write and of a login, and a regression test
 // that one board request costs the same, few database round trips whatever

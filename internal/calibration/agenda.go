@@ -11,7 +11,7 @@ import (
 	"calibrate/internal/domain"
 )
 
-// agendaWeight is how much each reason needs discussion (design §4's
+// agendaWeight is how much each reason needs discussion (the agenda's
 // order: divergence and big moves first, short tenure last; a rating an
 // owner questioned in a pre-read comes before all) and the minutes it is
 // worth in the meeting.

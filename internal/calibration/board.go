@@ -21,7 +21,7 @@ type BoardStore interface {
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
 }
 
-// Board is the calibration board of design §4.
+// Board is the calibration board of a cycle.
 type Board struct {
 	Cycle        domain.Cycle
 	Framework    domain.Framework

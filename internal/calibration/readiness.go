@@ -9,7 +9,7 @@ import (
 	"calibrate/internal/domain"
 )
 
-// The thresholds of design §4, named once.
+// The thresholds of the board and readiness rules, named once.
 const (
 	minEvidenceChars   = 20
 	selfGapThreshold   = 2
@@ -142,7 +142,7 @@ func (f EMFacts) Previous() *domain.Readiness {
 	return nil
 }
 
-// Suggest applies the suggestion rule of design §4; nil while any
+// Suggest applies the readiness suggestion rule; nil while any
 // criterion is unrated.
 func (f EMFacts) Suggest() *domain.Readiness {
 	if len(f.Framework.Criteria) == 0 {
@@ -180,7 +180,7 @@ func (f EMFacts) Suggest() *domain.Readiness {
 	return &r
 }
 
-// Flags raises every flag of design §4 that holds, criterion flags in the
+// Flags raises every board flag that holds, criterion flags in the
 // framework's order.
 func (f EMFacts) Flags() []Flag {
 	var out []Flag

@@ -1,5 +1,5 @@
-// Package demo loads the demonstration organisations of design §7 into an
-// empty database, and generates synthetic organisations for tests and
+// Package demo loads the demonstration organisations (the README lists
+// their accounts) into an empty database, and generates synthetic organisations for tests and
 // benchmarks. Every demo account's password is DemoPassword.
 package demo
 

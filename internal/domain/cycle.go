@@ -2,7 +2,7 @@ package domain
 
 import "time"
 
-// State is where a calibration cycle stands (design §3).
+// State is where a calibration cycle stands.
 type State string
 
 const (

@@ -3,7 +3,7 @@ package domain
 // DefaultFrameworkName is the rubric every organisation starts with.
 const DefaultFrameworkName = "Senior Engineering Manager"
 
-// DefaultFramework returns the senior-EM rubric of design §2: a 1..4 scale
+// DefaultFramework returns the senior-EM rubric every organisation starts with: a 1..4 scale
 // with the bar at 3 and nine equally weighted criteria. The texts are our own
 // summary of what separates a senior EM from an EM.
 func DefaultFramework() Framework {

@@ -1,6 +1,6 @@
 package domain
 
-// Role is what a user may do in their organisation (design §1).
+// Role is what a user may do in their organisation.
 type Role string
 
 const (

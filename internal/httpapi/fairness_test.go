@@ -1,7 +1,7 @@
 package httpapi_test
 
 // The fairness aids: language hints on writes and on the board, and
-// pre-reads before the meeting (issue 8).
+// pre-reads before the meeting.
 
 import (
 	"context"

@@ -1,6 +1,6 @@
 package httpapi_test
 
-// An EM's history, trajectory and promotion packet (design §4, §5): the
+// An EM's history, trajectory and promotion packet: the
 // directors above the EM see every finalized cycle, the EM only released
 // ones, and the packet quotes peers only as the cycle's attribution allows.
 

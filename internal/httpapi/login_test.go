@@ -1,7 +1,7 @@
 package httpapi_test
 
 // Signing in: the answer's shape, failures that all look alike, and the
-// throttling of design §6 (per account and per client address).
+// throttling (per account and per client address).
 
 import (
 	"bytes"

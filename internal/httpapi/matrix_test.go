@@ -2,8 +2,9 @@ package httpapi_test
 
 // The authorization matrix: every route of the router, for every role, on
 // the caller's own object, on another's object of the same organisation
-// and on an object of the other organisation, with the status design §1
-// and §5 give. The expectations are one table keyed by "METHOD /path"; a
+// and on an object of the other organisation, with the status the access rules
+// give (404 for what the caller may not see, 403 for what they see but may
+// not do). The expectations are one table keyed by "METHOD /path"; a
 // route the table does not name fails the suite. Every answer to a caller
 // of one organisation is scanned for the other organisation's ids and
 // names.

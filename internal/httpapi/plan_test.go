@@ -1,6 +1,6 @@
 package httpapi_test
 
-// An EM's development plan (design §5): the EM and the directors above
+// An EM's development plan: the EM and the directors above
 // them write it, admins read it, nobody else finds it; every write is
 // validated and audited.
 

@@ -1,7 +1,7 @@
 package httpapi_test
 
 // Who reaches the board, its CSV and agenda, and an EM's history, packet
-// and plan (design §1 and §5), and two round trips through them: names
+// and plan, and two round trips through them: names
 // written through the user API come back defused in the CSV, and flags
 // written through ratings, notes and decisions come back as the agenda.
 
@@ -339,7 +339,7 @@ func buildOmarCycle(t *testing.T, e *testkit.Env) builtCycle {
 	return bc
 }
 
-// agendaRank is design §4's order of discussion for an item's most
+// agendaRank is the agenda's order of discussion for an item's most
 // pressing reason: divergence and big moves first, short tenure last.
 func agendaRank(reasons []string) int {
 	order := [][]string{{"peer_divergence", "big_move"}, {"self_gap"}, {"missing_evidence"}, {"incomplete"},

@@ -45,7 +45,7 @@ export type Advocacy = (typeof ADVOCACY)[number];
 export const ATTRIBUTIONS = ['named', 'by_function', 'anonymous'] as const;
 export type Attribution = (typeof ATTRIBUTIONS)[number];
 export type RequestStatus = 'open' | 'answered' | 'declined';
-/** The board's flag codes that the API filters by (design §4 and the fairness aids). */
+/** The board's flag codes that the API filters by (the board's flags and the fairness aids). */
 export const FLAG_CODES = [
   'incomplete',
   'missing_evidence',

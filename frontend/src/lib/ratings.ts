@@ -66,5 +66,5 @@ export function diffRatings(
   return out;
 }
 
-/** The evidence length the board counts as evidenced (design §4). */
+/** The evidence length the board counts as evidenced. */
 export const EVIDENCE_MIN = 20;

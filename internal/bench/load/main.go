@@ -614,7 +614,7 @@ func run(o options) error {
 		fmt.Printf("server memory: VmRSS %.1f MB after setup, peak (VmHWM) %.1f MB\n", rssStart, hwm)
 	}
 
-	// The targets of issue 7 that a load run measures.
+	// The performance targets a load run measures (docs/PERFORMANCE.md).
 	small, large := serial[orgs[0].domain], serial[big.domain]
 	var ts []target
 	add := func(what, want, got string, ok bool) { ts = append(ts, target{what, want, got, ok}) }
