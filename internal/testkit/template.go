@@ -36,7 +36,8 @@ import (
 // them): a binary builds its template under a name of its own and renames it
 // into place, which is atomic; when another binary won the race, its copy is
 // dropped. A finished template refuses connections, since a database that
-// anyone is connected to cannot be copied.
+// anyone is connected to cannot be copied, and is marked a template, so
+// another user of the server (with CREATEDB) may copy it too.
 //
 // Templates record when they were last used (in their comment); a template
 // of another schema unused for templateMaxIdle is dropped, so old ones do not
@@ -89,7 +90,7 @@ func ensureTemplate(base, name string) error {
 		if other != name && !used.IsZero() && time.Since(used) > templateMaxIdle {
 			// In use by a copy in progress, the drop waits; already
 			// dropped by a concurrent run, nothing is lost.
-			_, _ = admin.Exec("DROP DATABASE IF EXISTS " + other)
+			dropTemplate(admin, other)
 		}
 	}
 	return nil
@@ -104,7 +105,7 @@ func createTemplate(admin *sql.DB, base, name string) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			_, _ = admin.Exec("DROP DATABASE IF EXISTS " + building + " WITH (FORCE)")
+			dropTemplate(admin, building)
 		}
 	}()
 	// Recorded first, so a copy left behind by a killed run ages out too.
@@ -114,15 +115,22 @@ func createTemplate(admin *sql.DB, base, name string) (err error) {
 	if err := migrateDatabase(base, building); err != nil {
 		return err
 	}
-	if _, err := admin.Exec("ALTER DATABASE " + building + " WITH ALLOW_CONNECTIONS false"); err != nil {
+	if _, err := admin.Exec("ALTER DATABASE " + building + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true"); err != nil {
 		return err
 	}
 	_, err = admin.Exec("ALTER DATABASE " + building + " RENAME TO " + name)
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database
-		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + building)
+		dropTemplate(admin, building)
 		return nil // another test binary made it first
 	}
 	return err
+}
+
+// dropTemplate drops a template, or a template being built, when it can;
+// what it cannot drop (another user's, or one in use) stays.
+func dropTemplate(admin *sql.DB, name string) {
+	_, _ = admin.Exec("ALTER DATABASE " + name + " IS_TEMPLATE false")
+	_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 }
 
 func migrateDatabase(base, name string) error {

@@ -70,7 +70,7 @@ func databaseExists(t *testing.T, admin *sql.DB, name string) bool {
 func TestTemplateBuiltOnceUnderConcurrency(t *testing.T) {
 	admin := adminDB(t)
 	name := templatePrefix + "test_" + randomHex(4)
-	t.Cleanup(func() { _, _ = admin.Exec("DROP DATABASE IF EXISTS " + name) })
+	t.Cleanup(func() { dropTemplate(admin, name) })
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -101,9 +101,9 @@ func TestTemplateBuiltOnceUnderConcurrency(t *testing.T) {
 	if len(names) != 1 || names[0] != name {
 		t.Fatalf("after four concurrent builds the server has %v, want only %s", names, name)
 	}
-	var allow bool
-	if err := admin.QueryRow("SELECT datallowconn FROM pg_database WHERE datname = $1", name).Scan(&allow); err != nil || allow {
-		t.Fatalf("the template allows connections (%v)", err)
+	var allow, template bool
+	if err := admin.QueryRow("SELECT datallowconn, datistemplate FROM pg_database WHERE datname = $1", name).Scan(&allow, &template); err != nil || allow || !template {
+		t.Fatalf("the template allows connections (%v) or is not marked a template (%v): %v", allow, template, err)
 	}
 	templates, err := listTemplates(admin)
 	if err != nil || time.Since(templates[name]) > time.Minute {
