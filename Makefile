@@ -1,8 +1,7 @@
 # Calibrate — `make run` to try it, `make test` before you push.
 #
 # Go is fetched at the pinned version on first use (GOTOOLCHAIN); the web app
-# needs Node 20 and npm, and is skipped while frontend/package.json does not
-# exist.
+# in frontend/ needs Node 20 and npm.
 
 export GOTOOLCHAIN := go1.27.3
 
@@ -12,9 +11,9 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The database `make run` uses: the embedded SQLite default, with the demo.
 RUN_DATABASE_URL ?= sqlite:data/calibrate.db
 
-.PHONY: run build test web web-test e2e fuzz lint vulncheck bench fmt clean
+.PHONY: run build test test-env test-postgres test-quick web web-test e2e fuzz lint vulncheck bench fmt clean
 
-# run: build the web app (when present), then serve it and the API on
+# run: build the web app, then serve it and the API on
 # http://127.0.0.1:8080 with the demo organisations (password demo-password).
 run: web
 	DATABASE_URL=$(RUN_DATABASE_URL) $(GO) run ./cmd/calibrate serve --demo
@@ -23,33 +22,45 @@ run: web
 build: web
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/calibrate ./cmd/calibrate
 
-# test: the web app's checks, lint, the vulnerability scan, vet, the whole
-# suite on SQLite, then the database-backed packages
-# again on PostgreSQL when DATABASE_URL names a server, e.g.
-#   DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' make test
+# test: everything CI runs, and what proves the project: the web app's
+# checks, lint, the vulnerability scan, vet, the whole suite on SQLite with
+# the race detector, the database-backed packages again on PostgreSQL, and
+# the browser tests. .ci/test-env.sh provides PostgreSQL and Chromium
+# (starting or installing them, as root or with sudo) or fails saying how to
+# provide them. Without a postgres:// DATABASE_URL the PostgreSQL pass uses
+# 127.0.0.1:5432 in a throwaway database; with one, that server, e.g.
+#   DATABASE_URL='postgres://postgres@db.example:5432/test?sslmode=disable' make test
 # (each test creates and drops its own database on that server).
-test: web-test lint vulncheck
+test: test-env web-test lint vulncheck
 	$(GO) vet ./...
 	env -u DATABASE_URL $(GO) test -race -count=1 -timeout 30m ./...
+	bash .ci/test-env.sh postgres $(MAKE) --no-print-directory test-postgres
+	bash .ci/test-env.sh chromium $(MAKE) --no-print-directory e2e
+
+# test-env: PostgreSQL and Chromium are there (or started, or installed),
+# checked before the long steps of make test.
+test-env:
+	bash .ci/test-env.sh prepare
+
+# test-postgres: the packages that use the database (those depending on
+# internal/store or internal/testkit), with the race detector, on the
+# PostgreSQL server DATABASE_URL names.
+test-postgres:
 	@case "$$DATABASE_URL" in \
-	postgres://*|postgresql://*) \
-		pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
-			| awk '/ calibrate\/internal\/(store|testkit)( |$$)/ || $$1 ~ /^calibrate\/internal\/(store|testkit)$$/ {print $$1}'); \
-		echo "== again on PostgreSQL: $(GO) test -race -count=1" $$pkgs; \
-		$(GO) test -race -count=1 -timeout 30m $$pkgs ;; \
-	*) echo "== DATABASE_URL names no PostgreSQL server: the PostgreSQL pass is skipped" ;; \
+	postgres://*|postgresql://*) ;; \
+	*) echo "make test-postgres: set DATABASE_URL to a PostgreSQL server (make test provides one)" >&2; exit 1 ;; \
 	esac
-	@chromium="$${CHROMIUM:-/usr/bin/chromium}"; \
-	if [ -x "$$chromium" ]; then \
-		echo "== browser tests (make e2e) with $$chromium"; \
-		$(MAKE) --no-print-directory e2e; \
-	elif [ -n "$$CI" ]; then \
-		echo "== Chromium is missing at $$chromium, and CI must run the browser tests (.ci/run installs it)" >&2; \
-		exit 1; \
-	else \
-		echo "== Chromium is not installed at $$chromium: the browser tests are SKIPPED"; \
-		echo "   (apt-get install -y --no-install-recommends chromium, then make e2e)"; \
-	fi
+	@pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
+		| awk '/ calibrate\/internal\/(store|testkit)( |$$)/ || $$1 ~ /^calibrate\/internal\/(store|testkit)$$/ {print $$1}'); \
+	echo "== again on PostgreSQL: $(GO) test -race -count=1" $$pkgs; \
+	$(GO) test -race -count=1 -timeout 30m $$pkgs
+
+# test-quick: the quick loop while working — vet and the Go suite on SQLite,
+# without the race detector, PostgreSQL, the browser or lint. It proves
+# less than make test.
+test-quick:
+	$(GO) vet ./...
+	env -u DATABASE_URL $(GO) test -count=1 ./...
 
 # e2e: the browser tests (frontend/e2e/README.md): bin/calibrate on a fresh
 # SQLite database with the demo and a 300-EM organisation, driven in
@@ -95,26 +106,19 @@ fuzz:
 	done
 
 # web-test: the web app's own checks — its API types still match
-# api/openapi.yaml, and its unit tests (Vitest). A no-op without a frontend.
+# api/openapi.yaml, and its unit tests (Vitest).
 web-test:
-	@if [ -f frontend/package.json ]; then \
-		set -e; cd frontend; \
-		if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi; \
-		npm run check:api; \
-		npm test; \
-	fi
+	@set -e; cd frontend; \
+	if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi; \
+	npm run check:api; \
+	npm test
 
-# web: build the web app into frontend/dist (embedded by the Go build);
-# a no-op while there is no frontend/package.json. Vite empties dist, so the
-# committed dist/.gitkeep is put back afterwards.
+# web: build the web app into frontend/dist (embedded by the Go build).
+# Vite empties dist, so the committed dist/.gitkeep is put back afterwards.
 web:
-	@if [ -f frontend/package.json ]; then \
-		set -e; cd frontend; \
-		if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi; \
-		npm run build; \
-	else \
-		echo "make web: no frontend/package.json yet; nothing to build (the API runs without the web app)"; \
-	fi
+	@set -e; cd frontend; \
+	if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi; \
+	npm run build
 	@mkdir -p frontend/dist && touch frontend/dist/.gitkeep
 
 # fmt: format the Go code (and the web app, when it has a format script).

@@ -10,11 +10,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"gorm.io/gorm"
 
 	"calibrate/internal/auth"
 	"calibrate/internal/bench"
@@ -55,7 +52,7 @@ func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 	}
 	hasher := auth.NewHasher(testkit.FastArgon2)
 	srv := httpapi.New(testkit.Deps(cfg, st, clock, hasher, quietLog))
-	stmts := countStatements(t, st.Gorm())
+	stmts := testkit.CountStatements(t, st.Gorm())
 
 	// 30 and 300 EMs; 5 and 50 under the race detector (make test), where
 	// seeding and building the larger board take a minute.
@@ -100,11 +97,11 @@ func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 			if wire != nil {
 				before = wire.RoundTrips()
 			}
-			got.statements = stmts.during(func() {
+			got.statements = int64(stmts.During(func() {
 				if rec := do(srv, http.MethodGet, path, tok.AccessToken, ""); rec.Code != http.StatusOK {
 					t.Fatalf("board: %d %s", rec.Code, rec.Body)
 				}
-			})
+			}))
 			if wire != nil {
 				got.roundTrips = wire.RoundTrips() - before
 			}
@@ -126,42 +123,4 @@ func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 	if costs[small] != costs[large] {
 		t.Errorf("GET /board costs %+v at %d EMs but %+v at %d: something runs per participant", costs[small], small, costs[large], large)
 	}
-}
-
-// statementCounter counts the SQL statements GORM runs while on is set.
-type statementCounter struct {
-	on atomic.Bool
-	n  atomic.Int64
-}
-
-func countStatements(t testing.TB, db *gorm.DB) *statementCounter {
-	t.Helper()
-	c := &statementCounter{}
-	count := func(*gorm.DB) {
-		if c.on.Load() {
-			c.n.Add(1)
-		}
-	}
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("bench:count_query", count),
-		cb.Row().After("gorm:row").Register("bench:count_row", count),
-		cb.Raw().After("gorm:raw").Register("bench:count_raw", count),
-		cb.Create().After("gorm:create").Register("bench:count_create", count),
-		cb.Update().After("gorm:update").Register("bench:count_update", count),
-		cb.Delete().After("gorm:delete").Register("bench:count_delete", count),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return c
-}
-
-func (c *statementCounter) during(f func()) int64 {
-	c.n.Store(0)
-	c.on.Store(true)
-	f()
-	c.on.Store(false)
-	return c.n.Load()
 }

@@ -14,10 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
-
-	"gorm.io/gorm"
 
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
@@ -593,46 +590,11 @@ func TestBoardOfCoOwnedSeed(t *testing.T) {
 	}
 }
 
-// countStatements counts the SQL statements GORM runs while on is set.
-type statementCounter struct {
-	on atomic.Bool
-	n  atomic.Int64
-}
-
-func countStatements(t testing.TB, db *gorm.DB) *statementCounter {
-	t.Helper()
-	c := &statementCounter{}
-	count := func(*gorm.DB) {
-		if c.on.Load() {
-			c.n.Add(1)
-		}
-	}
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("test:count_query", count),
-		cb.Row().After("gorm:row").Register("test:count_row", count),
-		cb.Raw().After("gorm:raw").Register("test:count_raw", count),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return c
-}
-
-func (c *statementCounter) during(f func()) int {
-	c.n.Store(0)
-	c.on.Store(true)
-	f()
-	c.on.Store(false)
-	return int(c.n.Load())
-}
-
 // One board costs the same statements whatever the number of
 // participants (no query per row).
 func TestBoardCostIsFixed(t *testing.T) {
 	e := testkit.New(t)
-	counter := countStatements(t, e.Store.Gorm())
+	counter := testkit.CountStatements(t, e.Store.Gorm())
 	counts := map[int]int{}
 	for _, n := range []int{5, 50} {
 		org := fmt.Sprintf("Cost%d", n)
@@ -640,7 +602,7 @@ func TestBoardCostIsFixed(t *testing.T) {
 		tok := e.Token(fmt.Sprintf("director@cost%d.test", n))
 		id := calibratingCycle(t, e, tok)
 		var b boardDoc
-		counts[n] = counter.during(func() {
+		counts[n] = counter.During(func() {
 			res := e.Get(tok, cyclePath(id, "board")+"?limit=10") // the board is not a list
 			wantStatus(t, res, http.StatusOK)
 			res.Decode(t, &b)

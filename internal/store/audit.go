@@ -147,26 +147,13 @@ func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter, page domain
 		}
 		q = q.Where("cycle_id IN ?", f.CycleIDs)
 	}
-	if page.Cursor != "" {
-		q = q.Where("id < ?", page.Cursor)
-	}
-	var rows []auditRow
-	if err := q.Order("id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
-		return domain.List[domain.AuditEntry]{}, err
-	}
-	out := domain.List[domain.AuditEntry]{Items: make([]domain.AuditEntry, 0, len(rows))}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = rows[len(rows)-1].ID
-	}
-	for _, r := range rows {
-		e := domain.AuditEntry{ID: r.ID, OrgID: r.OrgID, ActorID: r.ActorID, Action: r.Action,
-			ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, At: r.At.UTC()}
-		e.Before = rawOrNil(r.BeforeJSON)
-		e.After = rawOrNil(r.AfterJSON)
-		out.Items = append(out.Items, e)
-	}
-	return out, nil
+	return paginate(q, page, newestFirst, each(auditRow.domain))
+}
+
+func (r auditRow) domain() domain.AuditEntry {
+	return domain.AuditEntry{ID: r.ID, OrgID: r.OrgID, ActorID: r.ActorID, Action: r.Action,
+		ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, At: r.At.UTC(),
+		Before: rawOrNil(r.BeforeJSON), After: rawOrNil(r.AfterJSON)}
 }
 
 func rawOrNil(s *string) any {

@@ -318,21 +318,9 @@ func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domai
 	if f.State != "" {
 		q = q.Where("state = ?", string(f.State))
 	}
-	if page.Cursor != "" {
-		q = q.Where("id < ?", page.Cursor)
-	}
-	var rows []cycleRow
-	if err := q.Order("id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
-		return domain.List[domain.Cycle]{}, err
-	}
-	out := domain.List[domain.Cycle]{}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = rows[len(rows)-1].ID
-	}
-	var err error
-	out.Items, err = s.withMembers(ctx, rows)
-	return out, err
+	return paginate(q, page, newestFirst, func(rows []cycleRow) ([]domain.Cycle, error) {
+		return s.withMembers(ctx, rows)
+	})
 }
 
 // OpenCycleOf returns, for each of emIDs that is a participant of an

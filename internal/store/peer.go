@@ -133,22 +133,7 @@ func (s *Store) ListPeerRequests(ctx context.Context, f domain.RequestFilter, pa
 	if f.CycleID != "" {
 		q = q.Where("cycle_id = ?", f.CycleID)
 	}
-	if page.Cursor != "" {
-		q = q.Where("id < ?", page.Cursor)
-	}
-	var rows []requestRow
-	if err := q.Order("id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
-		return domain.List[domain.PeerRequest]{}, err
-	}
-	out := domain.List[domain.PeerRequest]{Items: make([]domain.PeerRequest, 0, len(rows))}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = rows[len(rows)-1].ID
-	}
-	for _, r := range rows {
-		out.Items = append(out.Items, r.domain())
-	}
-	return out, nil
+	return paginate(q, page, newestFirst, each(requestRow.domain))
 }
 
 // PeerRequestsBy returns every request userID made in orgID, newest first:

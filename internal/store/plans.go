@@ -36,22 +36,7 @@ func planRowOf(p domain.PlanItem) planRow {
 // PlanItems pages an EM's plan items in creation order.
 func (s *Store) PlanItems(ctx context.Context, orgID, emID string, page domain.Page) (domain.List[domain.PlanItem], error) {
 	q := s.conn(ctx).Where("org_id = ? AND em_id = ?", orgID, emID)
-	if page.Cursor != "" {
-		q = q.Where("id > ?", page.Cursor)
-	}
-	var rows []planRow
-	if err := q.Order("id").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
-		return domain.List[domain.PlanItem]{}, err
-	}
-	out := domain.List[domain.PlanItem]{Items: make([]domain.PlanItem, 0, len(rows))}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = rows[len(rows)-1].ID
-	}
-	for _, r := range rows {
-		out.Items = append(out.Items, r.domain())
-	}
-	return out, nil
+	return paginate(q, page, oldestFirst, each(planRow.domain))
 }
 
 // PlanItem returns item id of emID.

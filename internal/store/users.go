@@ -229,22 +229,7 @@ func (s *Store) ListUsers(ctx context.Context, f domain.UserFilter, page domain.
 			q = q.Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`, like, like)
 		}
 	}
-	if page.Cursor != "" {
-		q = q.Where("id > ?", page.Cursor)
-	}
-	var rows []userRow
-	if err := q.Order("id").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
-		return domain.List[domain.User]{}, err
-	}
-	out := domain.List[domain.User]{Items: make([]domain.User, 0, len(rows))}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = rows[len(rows)-1].ID
-	}
-	for _, r := range rows {
-		out.Items = append(out.Items, r.domain())
-	}
-	return out, nil
+	return paginate(q, page, oldestFirst, each(userRow.domain))
 }
 
 func escapeLike(s string) string {
@@ -370,21 +355,9 @@ func (s *Store) LatestFramework(ctx context.Context, orgID, name string) (domain
 // ListFrameworks pages the frameworks of orgID in creation order.
 func (s *Store) ListFrameworks(ctx context.Context, orgID string, page domain.Page) (domain.List[domain.Framework], error) {
 	q := s.conn(ctx).Where("org_id = ?", orgID)
-	if page.Cursor != "" {
-		q = q.Where("id > ?", page.Cursor)
-	}
-	var rows []frameworkRow
-	if err := q.Order("id").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
-		return domain.List[domain.Framework]{}, err
-	}
-	out := domain.List[domain.Framework]{}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = rows[len(rows)-1].ID
-	}
-	fws, err := s.withCriteria(ctx, rows)
-	out.Items = fws
-	return out, err
+	return paginate(q, page, oldestFirst, func(rows []frameworkRow) ([]domain.Framework, error) {
+		return s.withCriteria(ctx, rows)
+	})
 }
 
 // withCriteria loads the criteria of every row in one query.
