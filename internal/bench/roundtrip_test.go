@@ -1,6 +1,6 @@
 package bench_test
 
-// The regression guard of issue 7: one GET /board costs the same database
+// The regression guard of the board's speed: one GET /board costs the same database
 // round trips at 30 and at 300 EMs, and at most eight, the auth lookup
 // included. GORM's statements are counted on every database; on PostgreSQL
 // the round trips are also counted on the wire, through a proxy, so a

@@ -1,6 +1,6 @@
 package httpapi_test
 
-// The calibration board of design §4 on the demo's "2026 H2 calibration"
+// The calibration board on the demo's "2026 H2 calibration"
 // and on synthetic organisations: its shape, its flags, sorting and
 // filtering, decisions feeding back into it, the agenda built from it, and
 // the fixed number of SQL statements one board costs.
@@ -200,7 +200,7 @@ func decide(t testing.TB, e *testkit.Env, tok, cycleID, emID, readiness, rationa
 		map[string]any{"readiness": readiness, "rationale": rationale, "version": version}), http.StatusOK)
 }
 
-// The demo board, as design §4 describes it, checked value by value.
+// The demo board, as the contract describes it, checked value by value.
 func TestBoardShapeAndDemoFlags(t *testing.T) {
 	e := testkit.New(t)
 	dana := e.Token(demoDana)
@@ -349,7 +349,7 @@ func TestBoardShapeAndDemoFlags(t *testing.T) {
 	}
 }
 
-// checkRowsShape checks every row carries every key of design §4, nulls
+// checkRowsShape checks every row carries every key of the board, nulls
 // included, and every criterion.
 func checkRowsShape(t testing.TB, body []byte) {
 	t.Helper()
