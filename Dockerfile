@@ -9,15 +9,14 @@
 # With PostgreSQL, set DATABASE_URL and CALIBRATE_JWT_KEY (see docker-compose.yml).
 
 # --- 1. The web app ------------------------------------------------------------
-# The whole frontend/ directory is copied so this stage works with and without
-# the web app: it is built only when frontend/package.json exists; otherwise
-# dist keeps just .gitkeep and the server runs API-only.
+# The same build as `make web`: its scripts read ../api/openapi.yaml, so the
+# spec comes along.
 FROM node:20-bookworm-slim AS web
 WORKDIR /src/frontend
+COPY api/ /src/api/
 COPY frontend/ ./
 RUN --mount=type=cache,target=/root/.npm \
-    if [ -f package.json ]; then npm ci --no-audit --no-fund && npm run build; \
-    else echo "no frontend/package.json: building the API only"; fi \
+    npm ci --no-audit --no-fund && npm run build \
  && mkdir -p dist && touch dist/.gitkeep
 
 # --- 2. The binary (the same build as `make build`) ------------------------------
