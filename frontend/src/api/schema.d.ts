@@ -2476,7 +2476,7 @@ export interface components {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: the body is not `application/json` (send `Content-Type: application/json`) */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2528,13 +2528,16 @@ export interface components {
         /** @description an opaque id */
         id: string;
         /**
-         * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-         *     negative or non-numeric values answer 400.
+         * @description Page size, 1..100 (default 50). Larger values (up to the largest
+         *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+         *     repeated values answer 400.
          */
         limit: number;
         /**
-         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-         *     Anything else answers 400.
+         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+         *     with the same path and filters (the `limit` may change). A cursor of
+         *     another list or of other filters, or anything else, answers 400
+         *     `invalid_cursor`.
          */
         cursor: string;
         /** @description only users of this role (an unknown role answers 400) */
@@ -2609,6 +2612,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     readyz: {
@@ -2637,6 +2641,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description not ready; `status` says why */
             503: {
                 headers: {
@@ -2772,6 +2777,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2795,6 +2801,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2833,6 +2840,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3003,13 +3011,16 @@ export interface operations {
                 /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
                 q?: components["parameters"]["nameQuery"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3043,7 +3054,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3058,13 +3069,16 @@ export interface operations {
                 /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
                 q?: components["parameters"]["q"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3105,7 +3119,7 @@ export interface operations {
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3238,13 +3252,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3299,6 +3316,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3441,6 +3459,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3451,13 +3470,16 @@ export interface operations {
                 /** @description only cycles in this state */
                 state?: components["schemas"]["CycleState"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3515,7 +3537,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3660,6 +3682,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3896,6 +3919,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4026,6 +4050,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4067,6 +4092,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4183,6 +4209,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4399,6 +4426,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4407,13 +4435,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -4467,6 +4498,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4616,6 +4648,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4656,6 +4689,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4796,6 +4830,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4938,7 +4973,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4986,7 +5021,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5032,6 +5067,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5091,6 +5127,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5120,6 +5157,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5128,13 +5166,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5178,6 +5219,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5345,6 +5387,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5355,13 +5398,16 @@ export interface operations {
                 /** @description only the entries of this cycle */
                 cycle_id?: string;
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5402,6 +5448,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
