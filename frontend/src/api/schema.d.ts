@@ -131,7 +131,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own record */
+        /**
+         * The caller's own record
+         * @description The signed-in user: their record, role and organisation, as login and refresh answer it.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -1347,10 +1350,14 @@ export interface components {
             object_id: string;
             /** @description the cycle the write belongs to, if any */
             cycle_id: string | null;
-            /** @description the old value (any JSON), or null */
-            before: unknown;
-            /** @description the new value (any JSON), or null */
-            after: unknown;
+            /** @description the recorded fields of the object before the write, or null when the write created it */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the recorded fields of the object after the write, or null when it recorded no value */
+            after: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
             at: string;
         };
@@ -1443,7 +1450,7 @@ export interface components {
             name: string;
             state: components["schemas"]["CycleState"];
             /** @description the one state `POST …/transition` may move to; null once released (never `draft`) */
-            next_state: components["schemas"]["CycleState"] | null;
+            next_state: (string & components["schemas"]["CycleState"]) | null;
             framework_id: string;
             lead: components["schemas"]["Ref"];
             /** @description the lead first, then the co-owners */
@@ -1596,7 +1603,7 @@ export interface components {
             cycle_id: string;
             em_id: string;
             /** @description the decision, or null before the first write */
-            readiness: components["schemas"]["Readiness"] | null;
+            readiness: (string & components["schemas"]["Readiness"]) | null;
             rationale: string | null;
             /** Format: int64 */
             version: number;
@@ -1635,7 +1642,7 @@ export interface components {
              * @description null for an EM reading requests about themself in a cycle whose
              *     attribution is not `named` (they get the `summary` counts instead)
              */
-            status: components["schemas"]["RequestStatus"] | null;
+            status: (string & components["schemas"]["RequestStatus"]) | null;
             /** Format: date-time */
             created_at: string;
             note?: components["schemas"]["OwnNote"];
@@ -1762,11 +1769,11 @@ export interface components {
             evidence_coverage: number | null;
             readiness: {
                 /** @description the suggestion rule's answer; null while any criterion is unrated */
-                suggested: components["schemas"]["Readiness"] | null;
+                suggested: (string & components["schemas"]["Readiness"]) | null;
                 /** @description the director's decision in this cycle, or null */
-                decision: components["schemas"]["Readiness"] | null;
+                decision: (string & components["schemas"]["Readiness"]) | null;
                 /** @description the decision of the EM's previous finalized cycle, or null */
-                previous: components["schemas"]["Readiness"] | null;
+                previous: (string & components["schemas"]["Readiness"]) | null;
             };
             flags: components["schemas"]["BoardFlag"][];
         };
@@ -1845,7 +1852,7 @@ export interface components {
                     [key: string]: number;
                 };
                 /** @description the decision in that cycle, or null */
-                decision: components["schemas"]["Readiness"] | null;
+                decision: (string & components["schemas"]["Readiness"]) | null;
             }[];
             trajectory: {
                 /**
@@ -1865,7 +1872,7 @@ export interface components {
                  */
                 at_bar_streak: number;
                 /** @description the composite over the last (up to three) cycles; null with fewer than two composites */
-                trend: components["schemas"]["Trend"] | null;
+                trend: (string & components["schemas"]["Trend"]) | null;
                 /** @description the same readiness, short of `ready_now`, in the last three cycles */
                 stalled: boolean;
             };
@@ -2406,6 +2413,7 @@ export interface components {
         /** @description `bad_request`: the body is not one valid JSON value, has an unknown field or data after the value, or is missing; or a path or query parameter is malformed, unknown or given twice. */
         BadRequest: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2415,6 +2423,7 @@ export interface components {
         /** @description `bad_request`: a path or query parameter is malformed, unknown or given twice (`limit` that is not a whole number from 1, for example); `invalid_cursor`: the cursor is not a `next_cursor` of this list with the same filters. */
         ListBadRequest: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2424,6 +2433,7 @@ export interface components {
         /** @description `unauthenticated`: no bearer token, or one that is invalid, expired or of a revoked session */
         Unauthorized: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2433,6 +2443,7 @@ export interface components {
         /** @description `forbidden`: the caller's role may never use this route */
         Forbidden: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2442,6 +2453,7 @@ export interface components {
         /** @description `not_found`: it does not exist, or the caller may not see it */
         NotFound: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2452,6 +2464,7 @@ export interface components {
         MethodNotAllowed: {
             headers: {
                 Allow: components["headers"]["Allow"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2461,6 +2474,7 @@ export interface components {
         /** @description `duplicate`: it exists already */
         Duplicate: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2470,6 +2484,7 @@ export interface components {
         /** @description `too_large`: the request body is larger than 1 MiB */
         TooLarge: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2479,6 +2494,7 @@ export interface components {
         /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2488,6 +2504,7 @@ export interface components {
         /** @description `validation_failed`: well-formed but invalid values; `fields` maps each field path to the reason */
         ValidationFailed: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2498,6 +2515,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2507,6 +2525,7 @@ export interface components {
         /** @description `internal`: a fault on the server's side; the detail is in the server log under the `X-Request-ID` */
         InternalError: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2517,6 +2536,7 @@ export interface components {
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2577,10 +2597,12 @@ export interface components {
         SetRefreshCookie: string;
         /** @description `calibrate_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; SameSite=Strict`: the cookie is removed. */
         ClearRefreshCookie: string;
-        /** @description seconds to wait before trying again */
+        /** @description seconds to wait before trying again: at most 900 (the 15-minute window of the sign-in throttle) */
         RetryAfter: number;
         /** @description the methods the path has, e.g. `GET, PATCH` */
         Allow: string;
+        /** @description the request's `Origin`, sent back (with `Access-Control-Allow-Credentials: true` and `Vary: Origin`) only when it is one of the origins configured in `CALIBRATE_ALLOWED_ORIGINS`; absent otherwise */
+        "Access-Control-Allow-Origin": string;
     };
     pathItems: never;
 }
@@ -2598,6 +2620,7 @@ export interface operations {
             /** @description the process is alive */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2627,6 +2650,7 @@ export interface operations {
             /** @description ready */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2645,6 +2669,7 @@ export interface operations {
             /** @description not ready; `status` says why */
             503: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2679,6 +2704,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2709,6 +2735,7 @@ export interface operations {
             /** @description `invalid_credentials`: the e-mail or password is not right (or the account is disabled) */
             401: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2736,6 +2763,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2770,6 +2798,7 @@ export interface operations {
             401: {
                 headers: {
                     "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2795,6 +2824,7 @@ export interface operations {
             204: {
                 headers: {
                     "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2818,6 +2848,7 @@ export interface operations {
             /** @description the caller */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2866,6 +2897,7 @@ export interface operations {
             /** @description the caller, renamed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +2950,7 @@ export interface operations {
             /** @description changed; the caller's record */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2972,6 +3005,7 @@ export interface operations {
             /** @description the hints, in order of position */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3033,6 +3067,7 @@ export interface operations {
             /** @description one page of people */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3091,6 +3126,7 @@ export interface operations {
             /** @description one page of users */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3151,6 +3187,7 @@ export interface operations {
             /** @description the user created */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3208,6 +3245,7 @@ export interface operations {
             /** @description the user as changed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,6 +3273,7 @@ export interface operations {
             /** @description `self_lockout`: an admin cannot deactivate or demote themself */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3274,6 +3313,7 @@ export interface operations {
             /** @description one page of frameworks */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3360,6 +3400,7 @@ export interface operations {
             /** @description the framework created */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3421,6 +3462,7 @@ export interface operations {
             /** @description the framework */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3492,6 +3534,7 @@ export interface operations {
             /** @description one page of cycles */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3568,6 +3611,7 @@ export interface operations {
             /** @description the cycle created, in `draft` */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3612,6 +3656,7 @@ export interface operations {
             /** @description `em_in_active_cycle`: some EMs are already in an unfinished cycle; `details.em_ids` lists them */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3640,6 +3685,7 @@ export interface operations {
             /** @description the cycle */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3712,6 +3758,7 @@ export interface operations {
             /** @description the cycle as changed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3755,6 +3802,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_lead` for a co-owner */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3769,6 +3817,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3806,6 +3855,7 @@ export interface operations {
             /** @description the cycle in its new state */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3849,6 +3899,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_lead` for a co-owner */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3863,6 +3914,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3893,6 +3945,7 @@ export interface operations {
             /** @description the assessment */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3958,6 +4011,7 @@ export interface operations {
             /** @description the assessment written, with its new version */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3985,6 +4039,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_your_em` for an owner who is not the EM's director in the cycle */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3995,6 +4050,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not `input_open` or `calibrating`; `stale_version`: the assessment changed since it was read */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4025,6 +4081,7 @@ export interface operations {
             /** @description the self-assessment */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4072,6 +4129,7 @@ export interface operations {
             /** @description the decision */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4125,6 +4183,7 @@ export interface operations {
             /** @description the decision written, with its new version */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4146,6 +4205,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_your_em` for an owner who is not the EM's director in the cycle */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4156,6 +4216,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not `calibrating`; `stale_version`: the decision changed since it was read */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4184,6 +4245,7 @@ export interface operations {
             /** @description the caller's self-assessment */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4245,6 +4307,7 @@ export interface operations {
             /** @description the self-assessment written, with its new version */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4273,6 +4336,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not `input_open`; `stale_version`: the self-assessment changed since it was read */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4312,6 +4376,7 @@ export interface operations {
             /** @description the request created (`open`) */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4351,6 +4416,7 @@ export interface operations {
             /** @description `forbidden`: a role other than director or EM, or an EM asking about someone else */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4361,6 +4427,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is past `input_open`; `duplicate`: this peer was already asked about this EM; `request_limit`: the EM has 8 requests in this cycle */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4389,6 +4456,7 @@ export interface operations {
             /** @description the notes */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4457,6 +4525,7 @@ export interface operations {
             /** @description one page of requests */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4531,6 +4600,7 @@ export interface operations {
             /** @description the note as written */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4554,6 +4624,7 @@ export interface operations {
             /** @description `forbidden`: the caller can see the request but is not the requested peer */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,6 +4635,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is finalized or released */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4592,6 +4664,7 @@ export interface operations {
             /** @description the request, `declined` */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4631,6 +4704,7 @@ export interface operations {
             /** @description `forbidden`: the caller can see the request but is not the requested peer */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4641,6 +4715,7 @@ export interface operations {
             /** @description `already_answered`: the peer has written a note; `cycle_locked`: the cycle is finalized or released */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4669,6 +4744,7 @@ export interface operations {
             /** @description the caller's pre-read */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4723,6 +4799,7 @@ export interface operations {
             /** @description the pre-read */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4746,6 +4823,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not calibrating */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4774,6 +4852,7 @@ export interface operations {
             /** @description the request, `open` */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4813,6 +4892,7 @@ export interface operations {
             /** @description `forbidden`: a role that never reminds, or the peer or an admin, who may see but not remind */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +4903,7 @@ export interface operations {
             /** @description `already_answered`: the peer has written a note; `cycle_locked`: the cycle is finalized or released */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4866,6 +4947,7 @@ export interface operations {
             /** @description the board */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5011,6 +5093,7 @@ export interface operations {
                 headers: {
                     /** @description `attachment; filename="board-<cycle name>.csv"`, the name reduced to `A-Za-z0-9._-` */
                     "Content-Disposition": string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5041,6 +5124,7 @@ export interface operations {
             /** @description the agenda */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5087,6 +5171,7 @@ export interface operations {
             /** @description the history */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5147,6 +5232,7 @@ export interface operations {
             /** @description the packet */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5191,6 +5277,7 @@ export interface operations {
             /** @description one page of plan items */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5249,6 +5336,7 @@ export interface operations {
             /** @description the item created */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5301,6 +5389,7 @@ export interface operations {
             /** @description the item as changed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5343,6 +5432,7 @@ export interface operations {
             /** @description the feedback */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5420,6 +5510,7 @@ export interface operations {
             /** @description one page of entries */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
