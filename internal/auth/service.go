@@ -115,12 +115,12 @@ func (s *Service) throttled(ctx context.Context, email, clientIP string) error {
 	return nil
 }
 
+// retryAfter is the wait until the oldest failure leaves the window: at
+// least a second, and never more than the window, even when the failure was
+// recorded by a replica whose clock runs ahead.
 func retryAfter(oldest, now time.Time) time.Duration {
 	d := oldest.Add(ThrottleWindow).Sub(now)
-	if d < time.Second {
-		d = time.Second
-	}
-	return d
+	return min(max(d, time.Second), ThrottleWindow)
 }
 
 func (s *Service) grant(ctx context.Context, u domain.User, sid, refresh string) (Grant, error) {

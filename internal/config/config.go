@@ -30,6 +30,11 @@ const DefaultDatabaseURL = "sqlite:data/calibrate.db"
 // MinJWTKeyBytes is the shortest HMAC secret we accept.
 const MinJWTKeyBytes = 32
 
+// MaxOriginLength is the longest origin CALIBRATE_ALLOWED_ORIGINS may name:
+// the API sends it back as Access-Control-Allow-Origin, and the contract
+// bounds that header.
+const MaxOriginLength = 2048
+
 // Defaults of the database bounds and of the drain of a graceful stop.
 const (
 	DefaultDBStatementTimeout = 5 * time.Second
@@ -109,6 +114,9 @@ func Load(getenv Getenv) (*Config, error) {
 	for _, o := range c.AllowedOrigins {
 		if !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
 			return nil, fmt.Errorf("CALIBRATE_ALLOWED_ORIGINS: %q is not an origin like https://calibrate.example.com", o)
+		}
+		if len(o) > MaxOriginLength {
+			return nil, fmt.Errorf("CALIBRATE_ALLOWED_ORIGINS: an origin of %d characters is longer than %d", len(o), MaxOriginLength)
 		}
 	}
 	c.TrustedProxies = splitList(getenv("CALIBRATE_TRUSTED_PROXIES"))

@@ -129,6 +129,7 @@ func TestRefused(t *testing.T) {
 		{"drain negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "-1"}, `CALIBRATE_DRAIN_SECONDS: "-1" is not a whole number`},
 		{"drain too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "3600"}, "CALIBRATE_DRAIN_SECONDS: 3600 is more than 600"},
 		{"bad origin", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "calibrate.example.com"}, "CALIBRATE_ALLOWED_ORIGINS:"},
+		{"origin too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "https://" + strings.Repeat("a", MaxOriginLength)}, "is longer than 2048"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Load(env(tc.env))

@@ -131,7 +131,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own record */
+        /**
+         * The caller's own record
+         * @description The signed-in user: their record, role and organisation, as login and refresh answer it.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -1347,10 +1350,14 @@ export interface components {
             object_id: string;
             /** @description the cycle the write belongs to, if any */
             cycle_id: string | null;
-            /** @description the old value (any JSON), or null */
-            before: unknown;
-            /** @description the new value (any JSON), or null */
-            after: unknown;
+            /** @description the recorded fields of the object before the write, or null when the write created it */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the recorded fields of the object after the write, or null when it recorded no value */
+            after: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
             at: string;
         };
@@ -1443,7 +1450,7 @@ export interface components {
             name: string;
             state: components["schemas"]["CycleState"];
             /** @description the one state `POST …/transition` may move to; null once released (never `draft`) */
-            next_state: components["schemas"]["CycleState"] | null;
+            next_state: (string & components["schemas"]["CycleState"]) | null;
             framework_id: string;
             lead: components["schemas"]["Ref"];
             /** @description the lead first, then the co-owners */
@@ -1596,7 +1603,7 @@ export interface components {
             cycle_id: string;
             em_id: string;
             /** @description the decision, or null before the first write */
-            readiness: components["schemas"]["Readiness"] | null;
+            readiness: (string & components["schemas"]["Readiness"]) | null;
             rationale: string | null;
             /** Format: int64 */
             version: number;
@@ -1635,7 +1642,7 @@ export interface components {
              * @description null for an EM reading requests about themself in a cycle whose
              *     attribution is not `named` (they get the `summary` counts instead)
              */
-            status: components["schemas"]["RequestStatus"] | null;
+            status: (string & components["schemas"]["RequestStatus"]) | null;
             /** Format: date-time */
             created_at: string;
             note?: components["schemas"]["OwnNote"];
@@ -1762,11 +1769,11 @@ export interface components {
             evidence_coverage: number | null;
             readiness: {
                 /** @description the suggestion rule's answer; null while any criterion is unrated */
-                suggested: components["schemas"]["Readiness"] | null;
+                suggested: (string & components["schemas"]["Readiness"]) | null;
                 /** @description the director's decision in this cycle, or null */
-                decision: components["schemas"]["Readiness"] | null;
+                decision: (string & components["schemas"]["Readiness"]) | null;
                 /** @description the decision of the EM's previous finalized cycle, or null */
-                previous: components["schemas"]["Readiness"] | null;
+                previous: (string & components["schemas"]["Readiness"]) | null;
             };
             flags: components["schemas"]["BoardFlag"][];
         };
@@ -1845,7 +1852,7 @@ export interface components {
                     [key: string]: number;
                 };
                 /** @description the decision in that cycle, or null */
-                decision: components["schemas"]["Readiness"] | null;
+                decision: (string & components["schemas"]["Readiness"]) | null;
             }[];
             trajectory: {
                 /**
@@ -1865,7 +1872,7 @@ export interface components {
                  */
                 at_bar_streak: number;
                 /** @description the composite over the last (up to three) cycles; null with fewer than two composites */
-                trend: components["schemas"]["Trend"] | null;
+                trend: (string & components["schemas"]["Trend"]) | null;
                 /** @description the same readiness, short of `ready_now`, in the last three cycles */
                 stalled: boolean;
             };
@@ -2406,6 +2413,7 @@ export interface components {
         /** @description `bad_request`: the body is not one valid JSON value, has an unknown field or data after the value, or is missing; or a path or query parameter is malformed, unknown or given twice. */
         BadRequest: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2415,6 +2423,7 @@ export interface components {
         /** @description `bad_request`: a path or query parameter is malformed, unknown or given twice (`limit` that is not a whole number from 1, for example); `invalid_cursor`: the cursor is not a `next_cursor` of this list with the same filters. */
         ListBadRequest: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2424,6 +2433,7 @@ export interface components {
         /** @description `unauthenticated`: no bearer token, or one that is invalid, expired or of a revoked session */
         Unauthorized: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2433,6 +2443,7 @@ export interface components {
         /** @description `forbidden`: the caller's role may never use this route */
         Forbidden: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2442,6 +2453,7 @@ export interface components {
         /** @description `not_found`: it does not exist, or the caller may not see it */
         NotFound: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2452,6 +2464,7 @@ export interface components {
         MethodNotAllowed: {
             headers: {
                 Allow: components["headers"]["Allow"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2461,6 +2474,7 @@ export interface components {
         /** @description `duplicate`: it exists already */
         Duplicate: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2470,15 +2484,17 @@ export interface components {
         /** @description `too_large`: the request body is larger than 1 MiB */
         TooLarge: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: the body is not `application/json` (send `Content-Type: application/json`) */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2488,6 +2504,7 @@ export interface components {
         /** @description `validation_failed`: well-formed but invalid values; `fields` maps each field path to the reason */
         ValidationFailed: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2498,6 +2515,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2507,6 +2525,7 @@ export interface components {
         /** @description `internal`: a fault on the server's side; the detail is in the server log under the `X-Request-ID` */
         InternalError: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2517,6 +2536,7 @@ export interface components {
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -2528,13 +2548,16 @@ export interface components {
         /** @description an opaque id */
         id: string;
         /**
-         * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-         *     negative or non-numeric values answer 400.
+         * @description Page size, 1..100 (default 50). Larger values (up to the largest
+         *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+         *     repeated values answer 400.
          */
         limit: number;
         /**
-         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-         *     Anything else answers 400.
+         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+         *     with the same path and filters (the `limit` may change). A cursor of
+         *     another list or of other filters, or anything else, answers 400
+         *     `invalid_cursor`.
          */
         cursor: string;
         /** @description only users of this role (an unknown role answers 400) */
@@ -2574,10 +2597,12 @@ export interface components {
         SetRefreshCookie: string;
         /** @description `calibrate_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; SameSite=Strict`: the cookie is removed. */
         ClearRefreshCookie: string;
-        /** @description seconds to wait before trying again */
+        /** @description seconds to wait before trying again: at most 900 (the 15-minute window of the sign-in throttle) */
         RetryAfter: number;
         /** @description the methods the path has, e.g. `GET, PATCH` */
         Allow: string;
+        /** @description the request's `Origin`, sent back (with `Access-Control-Allow-Credentials: true` and `Vary: Origin`) only when it is one of the origins configured in `CALIBRATE_ALLOWED_ORIGINS`; absent otherwise */
+        "Access-Control-Allow-Origin": string;
     };
     pathItems: never;
 }
@@ -2595,6 +2620,7 @@ export interface operations {
             /** @description the process is alive */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2609,6 +2635,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     readyz: {
@@ -2623,6 +2650,7 @@ export interface operations {
             /** @description ready */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2637,9 +2665,11 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description not ready; `status` says why */
             503: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +2704,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2704,6 +2735,7 @@ export interface operations {
             /** @description `invalid_credentials`: the e-mail or password is not right (or the account is disabled) */
             401: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2731,6 +2763,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2765,6 +2798,7 @@ export interface operations {
             401: {
                 headers: {
                     "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,6 +2806,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2789,12 +2824,14 @@ export interface operations {
             204: {
                 headers: {
                     "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2811,6 +2848,7 @@ export interface operations {
             /** @description the caller */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +2871,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2858,6 +2897,7 @@ export interface operations {
             /** @description the caller, renamed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2910,6 +2950,7 @@ export interface operations {
             /** @description changed; the caller's record */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2964,6 +3005,7 @@ export interface operations {
             /** @description the hints, in order of position */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3003,13 +3045,16 @@ export interface operations {
                 /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
                 q?: components["parameters"]["nameQuery"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3022,6 +3067,7 @@ export interface operations {
             /** @description one page of people */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3043,7 +3089,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3058,13 +3104,16 @@ export interface operations {
                 /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
                 q?: components["parameters"]["q"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3077,6 +3126,7 @@ export interface operations {
             /** @description one page of users */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3105,7 +3155,7 @@ export interface operations {
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3137,6 +3187,7 @@ export interface operations {
             /** @description the user created */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3194,6 +3245,7 @@ export interface operations {
             /** @description the user as changed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3221,6 +3273,7 @@ export interface operations {
             /** @description `self_lockout`: an admin cannot deactivate or demote themself */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3238,13 +3291,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3257,6 +3313,7 @@ export interface operations {
             /** @description one page of frameworks */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3299,6 +3356,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3342,6 +3400,7 @@ export interface operations {
             /** @description the framework created */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3403,6 +3462,7 @@ export interface operations {
             /** @description the framework */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3441,6 +3501,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3451,13 +3512,16 @@ export interface operations {
                 /** @description only cycles in this state */
                 state?: components["schemas"]["CycleState"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3470,6 +3534,7 @@ export interface operations {
             /** @description one page of cycles */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3515,7 +3580,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3546,6 +3611,7 @@ export interface operations {
             /** @description the cycle created, in `draft` */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3590,6 +3656,7 @@ export interface operations {
             /** @description `em_in_active_cycle`: some EMs are already in an unfinished cycle; `details.em_ids` lists them */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3618,6 +3685,7 @@ export interface operations {
             /** @description the cycle */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3660,6 +3728,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3689,6 +3758,7 @@ export interface operations {
             /** @description the cycle as changed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3732,6 +3802,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_lead` for a co-owner */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3746,6 +3817,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3783,6 +3855,7 @@ export interface operations {
             /** @description the cycle in its new state */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3826,6 +3899,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_lead` for a co-owner */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3840,6 +3914,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3870,6 +3945,7 @@ export interface operations {
             /** @description the assessment */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3896,6 +3972,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3934,6 +4011,7 @@ export interface operations {
             /** @description the assessment written, with its new version */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3961,6 +4039,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_your_em` for an owner who is not the EM's director in the cycle */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3971,6 +4050,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not `input_open` or `calibrating`; `stale_version`: the assessment changed since it was read */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4001,6 +4081,7 @@ export interface operations {
             /** @description the self-assessment */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4026,6 +4107,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4047,6 +4129,7 @@ export interface operations {
             /** @description the decision */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4067,6 +4150,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4099,6 +4183,7 @@ export interface operations {
             /** @description the decision written, with its new version */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4120,6 +4205,7 @@ export interface operations {
             /** @description `forbidden` for a role other than director; `not_your_em` for an owner who is not the EM's director in the cycle */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4130,6 +4216,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not `calibrating`; `stale_version`: the decision changed since it was read */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4158,6 +4245,7 @@ export interface operations {
             /** @description the caller's self-assessment */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4183,6 +4271,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4218,6 +4307,7 @@ export interface operations {
             /** @description the self-assessment written, with its new version */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4246,6 +4336,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not `input_open`; `stale_version`: the self-assessment changed since it was read */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4376,7 @@ export interface operations {
             /** @description the request created (`open`) */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4324,6 +4416,7 @@ export interface operations {
             /** @description `forbidden`: a role other than director or EM, or an EM asking about someone else */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4334,6 +4427,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is past `input_open`; `duplicate`: this peer was already asked about this EM; `request_limit`: the EM has 8 requests in this cycle */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4362,6 +4456,7 @@ export interface operations {
             /** @description the notes */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4399,6 +4494,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4407,13 +4503,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -4426,6 +4525,7 @@ export interface operations {
             /** @description one page of requests */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4467,6 +4567,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4499,6 +4600,7 @@ export interface operations {
             /** @description the note as written */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4522,6 +4624,7 @@ export interface operations {
             /** @description `forbidden`: the caller can see the request but is not the requested peer */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4532,6 +4635,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is finalized or released */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4560,6 +4664,7 @@ export interface operations {
             /** @description the request, `declined` */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,6 +4704,7 @@ export interface operations {
             /** @description `forbidden`: the caller can see the request but is not the requested peer */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4609,6 +4715,7 @@ export interface operations {
             /** @description `already_answered`: the peer has written a note; `cycle_locked`: the cycle is finalized or released */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4616,6 +4723,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4636,6 +4744,7 @@ export interface operations {
             /** @description the caller's pre-read */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4656,6 +4765,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4689,6 +4799,7 @@ export interface operations {
             /** @description the pre-read */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4712,6 +4823,7 @@ export interface operations {
             /** @description `cycle_locked`: the cycle is not calibrating */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4740,6 +4852,7 @@ export interface operations {
             /** @description the request, `open` */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4779,6 +4892,7 @@ export interface operations {
             /** @description `forbidden`: a role that never reminds, or the peer or an admin, who may see but not remind */
             403: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4789,6 +4903,7 @@ export interface operations {
             /** @description `already_answered`: the peer has written a note; `cycle_locked`: the cycle is finalized or released */
             409: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,6 +4911,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4831,6 +4947,7 @@ export interface operations {
             /** @description the board */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4938,7 +5055,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4976,6 +5093,7 @@ export interface operations {
                 headers: {
                     /** @description `attachment; filename="board-<cycle name>.csv"`, the name reduced to `A-Za-z0-9._-` */
                     "Content-Disposition": string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,7 +5104,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5006,6 +5124,7 @@ export interface operations {
             /** @description the agenda */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5032,6 +5151,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5051,6 +5171,7 @@ export interface operations {
             /** @description the history */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5091,6 +5212,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5110,6 +5232,7 @@ export interface operations {
             /** @description the packet */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5120,6 +5243,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5128,13 +5252,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5150,6 +5277,7 @@ export interface operations {
             /** @description one page of plan items */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5178,6 +5306,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5207,6 +5336,7 @@ export interface operations {
             /** @description the item created */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5259,6 +5389,7 @@ export interface operations {
             /** @description the item as changed */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5301,6 +5432,7 @@ export interface operations {
             /** @description the feedback */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5345,6 +5477,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5355,13 +5488,16 @@ export interface operations {
                 /** @description only the entries of this cycle */
                 cycle_id?: string;
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5374,6 +5510,7 @@ export interface operations {
             /** @description one page of entries */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5402,6 +5539,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
