@@ -10,7 +10,7 @@ package domain
 const (
 	CodeBadRequest           = "bad_request"
 	CodeInvalidCursor        = "invalid_cursor"
-	CodeInvalidRefreshToken  = "invalid_refresh_token" //nolint:gosec // G101: an error code, not a credential
+	CodeInvalidRefreshToken  = "invalid_refresh_token"
 	CodeNotFound             = "not_found"
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeSelfLockout          = "self_lockout"

@@ -292,7 +292,9 @@ func schemaErrors(err error) []*openapi3.SchemaError {
 		if err == nil {
 			return
 		}
-		if me, ok := err.(openapi3.MultiError); ok {
+		// The filter's MultiError lists its errors directly; errors.As
+		// would reach into the first of them instead.
+		if me, ok := err.(openapi3.MultiError); ok { //nolint:errorlint // see above
 			for _, e := range me {
 				walk(e)
 			}
@@ -303,7 +305,8 @@ func schemaErrors(err error) []*openapi3.SchemaError {
 			return
 		}
 		if se.SchemaField == "allOf" || se.SchemaField == "oneOf" || se.SchemaField == "anyOf" {
-			if inner, ok := errors.Unwrap(errors.Unwrap(se.Origin)).(openapi3.MultiError); ok && len(inner) > 0 {
+			var inner openapi3.MultiError
+			if errors.As(se.Origin, &inner) && len(inner) > 0 {
 				walk(inner)
 				return
 			}

@@ -379,17 +379,15 @@ func (g *bodyGen) value(s *openapi3.Schema, path []any, present bool, v any, req
 	case s.Type.Is("array") && s.Items != nil:
 		items := flat(s.Items.Value)
 		list, _ := v.([]any)
-		item := any(nil)
+		item := sample(items)
 		if len(list) > 0 {
 			item = list[0]
-		} else {
-			item = sample(items)
 		}
 		if s.MaxItems != nil {
-			g.invalid(path, fmt.Sprintf("with %d items, one too many", *s.MaxItems+1), repeatItem(item, int(*s.MaxItems)+1, s.UniqueItems))
+			g.invalid(path, fmt.Sprintf("with %d items, one too many", *s.MaxItems+1), repeatItem(item, count(*s.MaxItems)+1, s.UniqueItems))
 		}
 		if s.MinItems > 0 {
-			g.invalid(path, fmt.Sprintf("with %d items, one too few", s.MinItems-1), repeatItem(item, int(s.MinItems)-1, s.UniqueItems))
+			g.invalid(path, fmt.Sprintf("with %d items, one too few", s.MinItems-1), repeatItem(item, count(s.MinItems)-1, s.UniqueItems))
 		}
 		if s.UniqueItems {
 			g.invalid(path, "with an item twice", []any{item, item})
@@ -412,12 +410,18 @@ type badValue struct {
 	value any
 }
 
+// count is a length or item limit of the spec as an int; the spec's limits
+// are far below 2^31, and a larger one would be a spec to fix.
+func count(limit uint64) int {
+	return int(min(limit, 1<<31))
+}
+
 // badStrings: too long and too short, counted in characters (one-byte and
 // two-byte ones), off the pattern, not in the format.
 func badStrings(s *openapi3.Schema) []badValue {
 	var out []badValue
 	if s.MaxLength != nil {
-		n := int(*s.MaxLength) + 1
+		n := count(*s.MaxLength) + 1
 		long := strings.Repeat("x", n)
 		if s.Format == "email" && n > len("@acme.test") {
 			long = strings.Repeat("x", n-len("@acme.test")) + "@acme.test"
@@ -429,7 +433,7 @@ func badStrings(s *openapi3.Schema) []badValue {
 	case s.MinLength == 1:
 		out = append(out, badValue{"empty", ""})
 	case s.MinLength > 1:
-		out = append(out, badValue{fmt.Sprintf("of %d characters é, one too few", s.MinLength-1), strings.Repeat("é", int(s.MinLength)-1)})
+		out = append(out, badValue{fmt.Sprintf("of %d characters é, one too few", s.MinLength-1), strings.Repeat("é", count(s.MinLength)-1)})
 	}
 	if s.Pattern != "" {
 		if v, ok := offPattern(s.Pattern); ok {
@@ -541,7 +545,7 @@ func sample(s *openapi3.Schema) any {
 		case "email":
 			return "someone@acme.test"
 		}
-		return strings.Repeat("x", max(1, int(s.MinLength)))
+		return strings.Repeat("x", max(1, count(s.MinLength)))
 	case s.Type.Is("integer"), s.Type.Is("number"):
 		if s.Min != nil {
 			return *s.Min + 1
