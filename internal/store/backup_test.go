@@ -38,7 +38,7 @@ func openMigrated(t *testing.T, cfg *config.Config) *store.Store {
 func TestBackupRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "source.db")
-	src := openMigrated(t, &config.Config{Dialect: config.SQLite, SQLitePath: path, DatabaseURL: "sqlite:" + path})
+	src := openMigrated(t, &config.Config{Dialect: config.SQLite, SQLitePath: path, DatabaseURL: "sqlite:" + path, AuditKey: testkit.AuditKey})
 	hasher := auth.NewHasher(testkit.FastArgon2)
 	if _, err := demo.Load(ctx, src, hasher, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
