@@ -250,8 +250,13 @@ func TestNewerDatabaseIsRefused(t *testing.T) {
 	if err := st.Gorm().Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, ?)", true).Error; err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf("the database schema is at version 99999 but this binary knows only up to %d: run a newer calibrate",
-		migrationCount(t, cfg.Dialect))
+	files, err := fs.ReadDir(migrations.FS, string(cfg.Dialect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Numbers are assigned ahead of time: the newest is the last file's.
+	want := fmt.Sprintf("the database schema is at version 99999 but this binary knows only up to %s: run a newer calibrate",
+		strings.TrimLeft(files[len(files)-1].Name()[:5], "0"))
 	calibrate(env, "", "migrate", "up").oneLine(t, want)
 	calibrate(env, "", "migrate", "status").oneLine(t, want)
 	calibrate(env, "a long enough password\n", "user", "create", "--org", "Initech", "--email", "a@initech.test",
