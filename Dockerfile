@@ -6,7 +6,7 @@
 #   docker build --build-arg VERSION=$(git describe --always --dirty) -t calibrate .
 #   docker run -p 8080:8080 -v calibrate-data:/data calibrate          # SQLite in /data
 #
-# With PostgreSQL, set DATABASE_URL and CALIBRATE_JWT_KEY (see docker-compose.yml).
+# With PostgreSQL, set DATABASE_URL, CALIBRATE_JWT_KEY and CALIBRATE_AUDIT_KEY (see docker-compose.yml).
 
 # --- 1. The web app ------------------------------------------------------------
 # The same build as `make web`: its scripts read ../api/openapi.yaml, so the

@@ -87,6 +87,7 @@ fi
 go build -o "$out/load" ./internal/bench/load
 export DATABASE_URL="$url" CALIBRATE_LOG_LEVEL=warn
 export CALIBRATE_JWT_KEY="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export CALIBRATE_AUDIT_KEY="bench-audit-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 "$calibrate" seed --org Bench30 --ems 30 --cycles 8 --directors 3
 "$calibrate" seed --org Bench300 --ems 300 --cycles 8 --directors 30
 # Every evidence and note its own, as people write them (demo.Seed draws

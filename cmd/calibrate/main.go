@@ -47,13 +47,17 @@ commands:
                                       add a user (password on stdin); creates the organisation
   backup --out FILE                   write a portable backup (works across SQLite and PostgreSQL)
   restore --in FILE                   load a backup into an empty database
-  audit verify                        check the audit log's hash chains
+  audit verify [--checkpoint FILE]    check the audit log's keyed chains (and that they
+                                      reach the heads of a checkpoint kept elsewhere)
+  audit checkpoint                    print the signed head of every chain (JSON), to keep
+                                      outside the database for audit verify --checkpoint
   seed --org NAME --ems N --cycles K [--directors D]
                                       add a synthetic organisation (tests, benchmarks)
   version                             print the version
 
 configuration comes from the environment: DATABASE_URL, CALIBRATE_ADDR,
-CALIBRATE_JWT_KEY or CALIBRATE_JWT_KEY_FILE, CALIBRATE_ALLOWED_ORIGINS,
+CALIBRATE_JWT_KEY or CALIBRATE_JWT_KEY_FILE, CALIBRATE_AUDIT_KEY or
+CALIBRATE_AUDIT_KEY_FILE, CALIBRATE_ALLOWED_ORIGINS,
 CALIBRATE_LOG_LEVEL, CALIBRATE_DB_STATEMENT_TIMEOUT, CALIBRATE_DB_ACQUIRE_TIMEOUT,
 CALIBRATE_DRAIN_SECONDS (see README.md)
 `
@@ -182,6 +186,10 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 			return fmt.Errorf("loading the demo: %w", err)
 		}
 	}
+	// Deferred after st.Close, so it runs first: the last checkpoint is
+	// taken once requests have finished.
+	stopCheckpoints := logCheckpoints(st, log, checkpointEvery)
+	defer stopCheckpoints()
 	srv := httpapi.New(httpapi.Deps{
 		Log:            log,
 		Clock:          clock,
@@ -250,6 +258,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	if err := <-shut; err != nil {
 		log.Warn("shutdown: requests still running were cut", "err", err)
 	}
+	stopCheckpoints()
 	log.Info("stopped")
 	return nil
 }

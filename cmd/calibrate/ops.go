@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 
 	"calibrate/internal/config"
+	"calibrate/internal/store"
 )
 
 // backupCmd writes a portable backup of the whole database.
@@ -76,23 +78,82 @@ func restoreCmd(args []string, stdout, stderr io.Writer, getenv config.Getenv) e
 	return nil
 }
 
-// auditCmd checks the audit log's hash chains.
+// auditCmd checks the audit log's chains, or prints a signed checkpoint of
+// their heads.
 func auditCmd(args []string, stdout, stderr io.Writer, getenv config.Getenv) error {
-	if len(args) != 1 || args[0] != "verify" {
-		return errors.New("usage: calibrate audit verify")
+	const use = "usage: calibrate audit verify [--checkpoint FILE] | calibrate audit checkpoint"
+	if len(args) == 0 {
+		return errors.New(use)
+	}
+	switch args[0] {
+	case "verify":
+		return auditVerify(args[1:], stdout, stderr, getenv)
+	case "checkpoint":
+		if len(args) != 1 {
+			return errors.New(use)
+		}
+		return auditCheckpoint(stdout, stderr, getenv)
+	}
+	return errors.New(use)
+}
+
+func auditVerify(args []string, stdout, stderr io.Writer, getenv config.Getenv) error {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("checkpoint", "", "a checkpoint from `calibrate audit checkpoint`: the chains must reach its heads")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("audit verify: unexpected argument %q", fs.Arg(0))}
+	}
+	var cp *store.AuditCheckpoint
+	if *file != "" {
+		f, err := os.Open(*file)
+		if err != nil {
+			return err
+		}
+		cp, err = store.ReadAuditCheckpoint(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *file, err)
+		}
 	}
 	_, st, _, err := open(getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	broken, n, err := st.VerifyAudit(context.Background())
+	rep, err := st.VerifyAuditChains(context.Background(), cp)
 	if err != nil {
 		return err
 	}
-	if broken != "" {
-		return fmt.Errorf("audit chain broken at entry %s (after %d entries checked)", broken, n-1)
+	if b := rep.Break; b != nil {
+		return fmt.Errorf("audit chain broken: %s (after %d entries checked)", b, rep.Checked)
 	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries verified\n", n)
+	if cp != nil {
+		fmt.Fprintf(stdout, "audit log intact: %d entries verified, reaching the checkpoint's %d head(s)\n", rep.Checked, len(cp.Heads))
+		return nil
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d entries verified\n", rep.Checked)
 	return nil
+}
+
+// auditCheckpoint prints the signed heads as the JSON file verify reads.
+func auditCheckpoint(stdout, stderr io.Writer, getenv config.Getenv) error {
+	_, st, _, err := open(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cp, err := st.AuditCheckpoint(context.Background())
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(cp, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", b)
+	return err
 }

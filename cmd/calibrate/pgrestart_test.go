@@ -190,6 +190,7 @@ func TestPostgresRestartUnderTraffic(t *testing.T) {
 	pg := startPrivatePostgres(t)
 	t.Logf("private PostgreSQL on port %d ready in %s", pg.port, time.Since(began).Round(time.Millisecond))
 	env := map[string]string{"DATABASE_URL": pg.URL(), "CALIBRATE_JWT_KEY": string(bytes.Repeat([]byte("k"), 40)),
+		"CALIBRATE_AUDIT_KEY": string(bytes.Repeat([]byte("a"), 40)),
 		"CALIBRATE_LOG_LEVEL": "info", "CALIBRATE_DRAIN_SECONDS": "0"}
 	srv := startServer(t, env)
 	base, exited := srv.base, srv.exited

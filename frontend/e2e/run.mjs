@@ -62,6 +62,8 @@ async function main() {
   delete env.CALIBRATE_ADDR;
   delete env.CALIBRATE_JWT_KEY;
   delete env.CALIBRATE_JWT_KEY_FILE;
+  delete env.CALIBRATE_AUDIT_KEY;
+  delete env.CALIBRATE_AUDIT_KEY_FILE;
   delete env.CALIBRATE_ALLOWED_ORIGINS;
 
   // The demo organisations first (serve --demo loads them into an empty database only) …

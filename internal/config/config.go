@@ -35,6 +35,10 @@ const MinJWTKeyBytes = 32
 // bounds that header.
 const MaxOriginLength = 2048
 
+// MinAuditKeyBytes is the shortest audit key we accept: the key of the
+// audit chain's HMAC links and of its checkpoints.
+const MinAuditKeyBytes = 32
+
 // Defaults of the database bounds and of the drain of a graceful stop.
 const (
 	DefaultDBStatementTimeout = 5 * time.Second
@@ -46,11 +50,15 @@ const (
 )
 
 type Config struct {
-	DatabaseURL    string
-	Dialect        Dialect
-	SQLitePath     string // set when Dialect is SQLite
-	Addr           string
-	JWTKey         []byte
+	DatabaseURL string
+	Dialect     Dialect
+	SQLitePath  string // set when Dialect is SQLite
+	Addr        string
+	JWTKey      []byte
+	// AuditKey keys the audit chain's links and checkpoints. It never goes
+	// into the database: whoever can write the database but does not hold
+	// it cannot rewrite the log undetected.
+	AuditKey       []byte
 	AllowedOrigins []string
 	LogLevel       slog.Level
 	TrustedProxies []string
@@ -70,9 +78,10 @@ type Config struct {
 // Getenv is os.Getenv's shape, so tests can pass a map.
 type Getenv func(string) string
 
-// Load reads and validates the configuration. With SQLite and no key, a key
-// is generated once and kept beside the database file (mode 0600), so the
-// embedded default needs no setup and sessions survive restarts.
+// Load reads and validates the configuration. With SQLite and no keys, the
+// keys are generated once and kept beside the database file (mode 0600), so
+// the embedded default needs no setup, sessions survive restarts and the
+// audit log verifies across them.
 func Load(getenv Getenv) (*Config, error) {
 	c := &Config{
 		DatabaseURL: getenv("DATABASE_URL"),
@@ -132,41 +141,59 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 
-	key, err := loadKey(getenv, c)
-	if err != nil {
+	if c.JWTKey, err = loadKey(getenv, c, jwtKey); err != nil {
 		return nil, err
 	}
-	c.JWTKey = key
+	if c.AuditKey, err = loadKey(getenv, c, auditKey); err != nil {
+		return nil, err
+	}
+	// One key for both would let whoever steals the token key also forge
+	// the audit log, and the other way round.
+	if string(c.AuditKey) == string(c.JWTKey) {
+		return nil, errors.New("CALIBRATE_AUDIT_KEY: must differ from CALIBRATE_JWT_KEY")
+	}
 	return c, nil
 }
 
-func loadKey(getenv Getenv, c *Config) ([]byte, error) {
-	key, source := getenv("CALIBRATE_JWT_KEY"), "CALIBRATE_JWT_KEY"
-	if file := getenv("CALIBRATE_JWT_KEY_FILE"); key == "" && file != "" {
+// keySpec names one secret: its variable (and the _FILE twin), the file
+// kept beside the SQLite database, and why PostgreSQL needs it given.
+type keySpec struct {
+	env, file, why string
+	min            int
+}
+
+var (
+	jwtKey   = keySpec{"CALIBRATE_JWT_KEY", "jwt.key", "every replica must share one secret of at least 32 bytes", MinJWTKeyBytes}
+	auditKey = keySpec{"CALIBRATE_AUDIT_KEY", "audit.key", "a secret of at least 32 bytes, kept outside the database, keys the audit log", MinAuditKeyBytes}
+)
+
+func loadKey(getenv Getenv, c *Config, spec keySpec) ([]byte, error) {
+	key, source := getenv(spec.env), spec.env
+	if file := getenv(spec.env + "_FILE"); key == "" && file != "" {
 		b, err := os.ReadFile(file) //nolint:gosec // G304: the operator names this file on purpose
 		if err != nil {
-			return nil, fmt.Errorf("CALIBRATE_JWT_KEY_FILE: %w", err)
+			return nil, fmt.Errorf("%s_FILE: %w", spec.env, err)
 		}
-		key, source = strings.TrimSpace(string(b)), "CALIBRATE_JWT_KEY_FILE ("+file+")"
+		key, source = strings.TrimSpace(string(b)), spec.env+"_FILE ("+file+")"
 	}
 	if key != "" {
-		if len(key) < MinJWTKeyBytes {
-			return nil, fmt.Errorf("%s: the secret has %d bytes; at least %d are required", source, len(key), MinJWTKeyBytes)
+		if len(key) < spec.min {
+			return nil, fmt.Errorf("%s: the secret has %d bytes; at least %d are required", source, len(key), spec.min)
 		}
 		return []byte(key), nil
 	}
 	if c.Dialect == Postgres {
-		return nil, errors.New("CALIBRATE_JWT_KEY (or CALIBRATE_JWT_KEY_FILE) is required with PostgreSQL: every replica must share one secret of at least 32 bytes")
+		return nil, fmt.Errorf("%s (or %s_FILE) is required with PostgreSQL: %s", spec.env, spec.env, spec.why)
 	}
-	return embeddedKey(filepath.Join(filepath.Dir(c.SQLitePath), "jwt.key"))
+	return embeddedKey(filepath.Join(filepath.Dir(c.SQLitePath), spec.file), spec.min)
 }
 
 // embeddedKey reads the generated key, or makes one on first start.
-func embeddedKey(path string) ([]byte, error) {
+func embeddedKey(path string, minBytes int) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil { //nolint:gosec // G304: the key file beside the configured SQLite database
 		k := strings.TrimSpace(string(b))
-		if len(k) < MinJWTKeyBytes {
-			return nil, fmt.Errorf("%s: the kept secret is shorter than %d bytes; delete it to generate a new one", path, MinJWTKeyBytes)
+		if len(k) < minBytes {
+			return nil, fmt.Errorf("%s: the kept secret is shorter than %d bytes; delete it to generate a new one", path, minBytes)
 		}
 		return []byte(k), nil
 	} else if !errors.Is(err, os.ErrNotExist) {

@@ -10,12 +10,26 @@ import (
 	"time"
 )
 
-// env is a getenv over a map: tests never read the real environment.
+// env is a getenv over a map: tests never read the real environment. A
+// test that does not name the audit key (nor its file) gets goodAuditKey, so
+// the default SQLite path never has one generated in this directory.
 func env(m map[string]string) Getenv {
-	return func(k string) string { return m[k] }
+	return func(k string) string {
+		if k == "CALIBRATE_AUDIT_KEY" {
+			_, named := m[k]
+			_, file := m[k+"_FILE"]
+			if !named && !file {
+				return goodAuditKey
+			}
+		}
+		return m[k]
+	}
 }
 
-const goodKey = "0123456789abcdef0123456789abcdef" // exactly MinJWTKeyBytes
+const (
+	goodKey      = "0123456789abcdef0123456789abcdef" // exactly MinJWTKeyBytes
+	goodAuditKey = "audit-key-0123456789abcdef-01234" // exactly MinAuditKeyBytes
+)
 
 func TestDefaults(t *testing.T) {
 	// A key is given so the default SQLite path (relative to the working
@@ -120,6 +134,12 @@ func TestRefused(t *testing.T) {
 		{"short key file", map[string]string{"CALIBRATE_JWT_KEY_FILE": shortFile}, "CALIBRATE_JWT_KEY_FILE (" + shortFile + "): the secret has 9 bytes"},
 		{"missing key file", map[string]string{"CALIBRATE_JWT_KEY_FILE": filepath.Join(dir, "nope")}, "CALIBRATE_JWT_KEY_FILE:"},
 		{"postgres without a key", map[string]string{"DATABASE_URL": "postgres://db/x"}, "CALIBRATE_JWT_KEY (or CALIBRATE_JWT_KEY_FILE) is required with PostgreSQL"},
+		{"postgres without an audit key", map[string]string{"DATABASE_URL": "postgres://db/x", "CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_AUDIT_KEY": ""},
+			"CALIBRATE_AUDIT_KEY (or CALIBRATE_AUDIT_KEY_FILE) is required with PostgreSQL"},
+		{"short audit key", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_AUDIT_KEY": "short"}, "CALIBRATE_AUDIT_KEY: the secret has 5 bytes; at least 32"},
+		{"short audit key file", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_AUDIT_KEY_FILE": shortFile}, "CALIBRATE_AUDIT_KEY_FILE (" + shortFile + "): the secret has 9 bytes"},
+		{"missing audit key file", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_AUDIT_KEY_FILE": filepath.Join(dir, "nope")}, "CALIBRATE_AUDIT_KEY_FILE:"},
+		{"one key for both", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_AUDIT_KEY": goodKey}, "CALIBRATE_AUDIT_KEY: must differ from CALIBRATE_JWT_KEY"},
 		{"bad log level", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_LOG_LEVEL": "loud"}, `CALIBRATE_LOG_LEVEL: "loud" is not one of`},
 		{"statement timeout without a unit", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DB_STATEMENT_TIMEOUT": "5"}, `CALIBRATE_DB_STATEMENT_TIMEOUT: "5" is not a duration like 5s`},
 		{"statement timeout zero", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DB_STATEMENT_TIMEOUT": "0s"}, `CALIBRATE_DB_STATEMENT_TIMEOUT: "0s" must be at least 1ms`},
@@ -176,6 +196,33 @@ func TestKeyFile(t *testing.T) {
 	if string(c.JWTKey) != goodKey {
 		t.Errorf("the variable should win over the file: %q", c.JWTKey)
 	}
+	if string(c.AuditKey) != goodAuditKey {
+		t.Errorf("audit key %q", c.AuditKey)
+	}
+}
+
+// CALIBRATE_AUDIT_KEY_FILE is CALIBRATE_AUDIT_KEY's twin, as for the JWT
+// key, and the variable wins over it.
+func TestAuditKeyFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "audit.key")
+	if err := os.WriteFile(file, []byte(goodAuditKey+"-from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://db/x", "CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_AUDIT_KEY_FILE": file}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.AuditKey) != goodAuditKey+"-from-file" {
+		t.Errorf("audit key from file %q", c.AuditKey)
+	}
+	c, err = Load(env(map[string]string{"DATABASE_URL": "postgres://db/x", "CALIBRATE_JWT_KEY": goodKey,
+		"CALIBRATE_AUDIT_KEY_FILE": file, "CALIBRATE_AUDIT_KEY": goodAuditKey + "-variable"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.AuditKey) != goodAuditKey+"-variable" {
+		t.Errorf("the variable should win over the file: %q", c.AuditKey)
+	}
 }
 
 // The embedded default needs no setup: the first start generates a key
@@ -183,7 +230,7 @@ func TestKeyFile(t *testing.T) {
 // reuse it so sessions survive a restart.
 func TestSQLiteKeyIsGeneratedAndKept(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	e := env(map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "calibrate.db")})
+	e := env(map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "calibrate.db"), "CALIBRATE_AUDIT_KEY": ""})
 	first, err := Load(e)
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +252,15 @@ func TestSQLiteKeyIsGeneratedAndKept(t *testing.T) {
 	}
 	if !bytes.Equal(first.JWTKey, second.JWTKey) {
 		t.Error("the second start generated a new key instead of reusing the kept one")
+	}
+	// The audit key likewise, in a file of its own, different from the
+	// token key.
+	audit := filepath.Join(dir, "audit.key")
+	if fi, err := os.Stat(audit); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s: %v %v, want mode 0600", audit, fi, err)
+	}
+	if len(first.AuditKey) < MinAuditKeyBytes || !bytes.Equal(first.AuditKey, second.AuditKey) || bytes.Equal(first.AuditKey, first.JWTKey) {
+		t.Errorf("audit keys %q then %q (token key %q)", first.AuditKey, second.AuditKey, first.JWTKey)
 	}
 
 	// A kept key that was truncated is refused rather than silently used.

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"hash"
 	"strconv"
 	"time"
 
@@ -95,7 +97,7 @@ func (s *Store) flushAudit(tx *gorm.DB, entries []pendingAudit) error {
 		}
 		row.Seq = head.Seq + 1
 		row.PrevHash = head.Hash
-		row.Hash = auditHash(row)
+		row.Hash = s.link(row)
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -104,10 +106,10 @@ func (s *Store) flushAudit(tx *gorm.DB, entries []pendingAudit) error {
 	return nil
 }
 
-// auditHash is the chain link: the SHA-256 of the previous hash and every
-// recorded field of the entry.
-func auditHash(r auditRow) string {
-	h := sha256.New()
+// writeLinkInput writes what a chain link covers: the previous link and
+// every recorded field of the entry, each prefixed by its length so no two
+// entries encode alike.
+func writeLinkInput(h hash.Hash, r auditRow) {
 	field := func(s string) {
 		h.Write([]byte(strconv.Itoa(len(s))))
 		h.Write([]byte{':'})
@@ -132,6 +134,22 @@ func auditHash(r auditRow) string {
 	opt(r.BeforeJSON)
 	opt(r.AfterJSON)
 	field(r.At.UTC().Format(time.RFC3339Nano))
+}
+
+// link is the chain link of an entry: HMAC-SHA-256 under the audit key, so
+// only a holder of the key can make one that verifies.
+func (s *Store) link(r auditRow) string {
+	h := hmac.New(sha256.New, s.auditKey)
+	writeLinkInput(h, r)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// plainLink is the link of chains written before links were keyed: a plain
+// SHA-256 that anyone can recompute. It is read only to verify such a chain
+// once before it is re-keyed.
+func plainLink(r auditRow) string {
+	h := sha256.New()
+	writeLinkInput(h, r)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -162,44 +180,3 @@ func rawOrNil(s *string) any {
 	}
 	return json.RawMessage(*s)
 }
-
-// VerifyAudit walks every organisation's chain in order and returns the
-// first entry whose link does not hold, or "" when all do.
-func (s *Store) VerifyAudit(ctx context.Context) (brokenID string, checked int, err error) {
-	var orgs []string
-	if err := s.conn(ctx).Model(&auditRow{}).Distinct("org_id").Pluck("org_id", &orgs).Error; err != nil {
-		return "", 0, err
-	}
-	for _, org := range orgs {
-		prev := ""
-		var expect int64 = 1
-		// Pages are keyed on seq, the chain's order. Ids are not in that
-		// order: an id is made when a write happens, its seq when it
-		// commits, so concurrent writers interleave them.
-		for first := true; ; first = false {
-			q := s.conn(ctx).Where("org_id = ?", org)
-			if !first {
-				q = q.Where("seq >= ?", expect)
-			}
-			var rows []auditRow
-			if err := q.Order("seq").Limit(verifyBatch).Find(&rows).Error; err != nil {
-				return "", checked, err
-			}
-			for _, r := range rows {
-				checked++
-				if r.Seq != expect || r.PrevHash != prev || auditHash(r) != r.Hash {
-					return r.ID, checked, nil
-				}
-				prev, expect = r.Hash, expect+1
-			}
-			if len(rows) < verifyBatch {
-				break
-			}
-		}
-	}
-	return "", checked, nil
-}
-
-// verifyBatch is how many entries VerifyAudit reads at a time (a variable
-// so a test can page through a short chain).
-var verifyBatch = 1000

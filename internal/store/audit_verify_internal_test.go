@@ -42,7 +42,7 @@ func TestVerifyAuditPagesBySeq(t *testing.T) {
 		r := auditRow{ID: fmt.Sprintf("ffffffff-ffff-7fff-bfff-%012d", n-i), OrgID: org.ID, Seq: head.Seq + 1,
 			Action: "test.write", ObjectType: "test", ObjectID: fmt.Sprint(i), AfterJSON: &after,
 			At: at.Add(time.Duration(i) * time.Second), PrevHash: head.Hash}
-		r.Hash = auditHash(r)
+		r.Hash = st.link(r)
 		rows[i], head = r, r
 	}
 	if err := st.db.CreateInBatches(rows, 500).Error; err != nil {

@@ -53,6 +53,7 @@ var backupTables = []struct {
 	{"plan_items", planRow{}, "id"},
 	{"prereads", prereadRow{}, "cycle_id, em_id, owner_id"},
 	{"audit_log", auditRow{}, "org_id, seq"},
+	{"audit_rekey_pending", rekeyPendingRow{}, "org_id"},
 }
 
 // BackupTables names the tables a backup carries, in order.

@@ -38,7 +38,7 @@ func openMigrated(t *testing.T, cfg *config.Config) *store.Store {
 func TestBackupRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "source.db")
-	src := openMigrated(t, &config.Config{Dialect: config.SQLite, SQLitePath: path, DatabaseURL: "sqlite:" + path})
+	src := openMigrated(t, &config.Config{Dialect: config.SQLite, SQLitePath: path, DatabaseURL: "sqlite:" + path, AuditKey: testkit.AuditKey})
 	hasher := auth.NewHasher(testkit.FastArgon2)
 	if _, err := demo.Load(ctx, src, hasher, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,8 @@ func TestBackupRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst := openMigrated(t, testkit.NewConfig(t))
+	dstCfg := testkit.NewConfig(t)
+	dst := openMigrated(t, dstCfg)
 	restored, err := dst.Restore(ctx, bytes.NewReader(file.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,18 @@ func TestBackupRoundTrip(t *testing.T) {
 	}
 	if broken, _, err := dst.VerifyAudit(ctx); err != nil || broken != "" {
 		t.Fatalf("the restored audit chain must verify: broken %q, err %v", broken, err)
+	}
+	// The backup carries the links, not the key: under another key the
+	// restored log does not verify.
+	otherCfg := *dstCfg
+	otherCfg.AuditKey = []byte("another-audit-key-0123456789abcdef-012345")
+	other, err := store.Open(&otherCfg, testkit.NewClock(testkit.Start), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if broken, _, err := other.VerifyAudit(ctx); err != nil || broken == "" {
+		t.Fatalf("the restored log under another key: broken %q, err %v", broken, err)
 	}
 	// A second restore over data is refused and changes nothing.
 	if _, err := dst.Restore(ctx, bytes.NewReader(file.Bytes())); err == nil {

@@ -58,8 +58,10 @@ func (s *Store) schemaDB() (db *sql.DB, done func()) {
 	return db, func() { _ = db.Close() }
 }
 
-// Migrate applies every pending migration. A database migrated by newer
-// code than this binary is refused: running old code on it could corrupt it.
+// Migrate applies every pending migration, then re-keys the audit chains
+// written before links were keyed (once; see rekeyAudit). A database
+// migrated by newer code than this binary is refused: running old code on
+// it could corrupt it.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	db, done := s.schemaDB()
 	defer done()
@@ -73,6 +75,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("migrating: %w", err)
+	}
+	if err := s.rekeyAudit(ctx, db); err != nil {
+		return len(res), err
 	}
 	return len(res), nil
 }

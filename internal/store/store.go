@@ -43,11 +43,18 @@ type Store struct {
 	// schemaConfig opens the pool migrations run on (PostgreSQL): the
 	// connection settings without statement_timeout. Nil on SQLite.
 	schemaConfig *pgx.ConnConfig
+	// auditKey keys the audit chain's links and checkpoints; it comes from
+	// the configuration and is never stored in the database.
+	auditKey []byte
 }
 
 // Open connects to the database the configuration names. It does not
 // migrate: call Migrate.
 func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, error) {
+	if len(cfg.AuditKey) < config.MinAuditKeyBytes {
+		// Every write appends to the audit log, whose links need the key.
+		return nil, fmt.Errorf("the audit key is missing or shorter than %d bytes", config.MinAuditKeyBytes)
+	}
 	gcfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true, // our writes run in explicit transactions
@@ -111,7 +118,8 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	st := &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: microClock{clock}, log: log,
-		avail: &availability{log: log}, pingTimeout: cfg.DBAcquireTimeout, schemaConfig: schemaConfig}
+		avail: &availability{log: log}, pingTimeout: cfg.DBAcquireTimeout, schemaConfig: schemaConfig,
+		auditKey: cfg.AuditKey}
 	if st.pingTimeout <= 0 {
 		st.pingTimeout = 2 * time.Second
 	}

@@ -138,7 +138,7 @@ func migrateDatabase(base, name string) error {
 	if err != nil {
 		return err
 	}
-	cfg := &config.Config{JWTKey: JWTKey, Dialect: config.Postgres, DatabaseURL: u, LogLevel: slog.LevelWarn}
+	cfg := &config.Config{JWTKey: JWTKey, AuditKey: AuditKey, Dialect: config.Postgres, DatabaseURL: u, LogLevel: slog.LevelWarn}
 	st, err := store.Open(cfg, domain.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err

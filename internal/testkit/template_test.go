@@ -119,7 +119,7 @@ func TestTemplateBuiltOnceUnderConcurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(&config.Config{JWTKey: JWTKey, Dialect: config.Postgres, DatabaseURL: u}, domain.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := store.Open(&config.Config{JWTKey: JWTKey, AuditKey: AuditKey, Dialect: config.Postgres, DatabaseURL: u}, domain.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

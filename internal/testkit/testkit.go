@@ -34,6 +34,10 @@ import (
 // JWTKey is the test signing key (tests forge tokens with it and others).
 var JWTKey = []byte("test-key-0123456789abcdef-0123456789abcdef")
 
+// AuditKey is the test audit key: it links the audit chains and signs
+// checkpoints (tests forge with other keys).
+var AuditKey = []byte("test-audit-key-0123456789abcdef-0123456789")
+
 // FastArgon2 keeps argon2id real but cheap, so suites with many logins run
 // quickly under the race detector.
 var FastArgon2 = auth.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}
@@ -106,7 +110,7 @@ func NewConfig(t testing.TB) *config.Config {
 // several times quicker than migrating each test's database.
 func newConfig(t testing.TB, migrated bool) *config.Config {
 	t.Helper()
-	cfg := &config.Config{JWTKey: JWTKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn}
+	cfg := &config.Config{JWTKey: JWTKey, AuditKey: AuditKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn}
 	if Dialect() == config.Postgres {
 		cfg.Dialect = config.Postgres
 		cfg.DatabaseURL = freshPostgres(t, migrated)
