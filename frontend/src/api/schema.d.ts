@@ -279,6 +279,16 @@ export interface paths {
          *     once (their next request answers 401). An admin cannot deactivate or
          *     demote themself (409 `self_lockout`). A user of another organisation
          *     answers 404.
+         *
+         *     Admins never act unseen in a cycle: a change of role, manager or
+         *     `active` of someone who owns or takes part in a cycle not yet
+         *     finalized (or, for a manager change, of someone above a participant)
+         *     also writes, in the same transaction, one `cycle.member_change`
+         *     audit entry per such cycle, with the cycle's id and the person's
+         *     name, role, manager `{id, name}` and active flag before and after
+         *     (never the e-mail). The cycle's owners see it in
+         *     `GET /audit?cycle_id=` and as a notice on the board. Creating a user
+         *     changes no cycle and records none.
          */
         patch: operations["patchUser"];
         trace?: never;
@@ -846,6 +856,14 @@ export interface paths {
          *     cycle (null with none); `org_mean` is the mean director score of the
          *     organisation's cycles of the last twelve months.
          *
+         *     `notices` tells the owners what admins changed under the cycle: a
+         *     change of role, reporting line (manager) or active flag, through
+         *     `PATCH /users/{id}`, of an owner or participant of the cycle, or of
+         *     anyone above a participant in the reporting line, made while the
+         *     cycle was not yet finalized (newest first, at most 20). The same
+         *     changes are in the cycle's audit as `cycle.member_change` entries.
+         *     Filters do not apply to them.
+         *
          *     Query: `sort` orders the rows (`name`, the default; `composite` or
          *     `-composite`, rows without a composite last; `flags`, most first;
          *     `readiness`, most ready first by decision, else suggestion); `flag`
@@ -1341,7 +1359,7 @@ export interface components {
             id: string;
             /** @description who wrote; null for the system (command line, demo loader) */
             actor_id: string | null;
-            /** @description e.g. `user.create`, `user.update`, `framework.create` */
+            /** @description e.g. `user.create`, `user.update`, `framework.create`, `cycle.member_change` (an admin's change to a person of the cycle, see `PATCH /users/{id}`) */
             action: string;
             object_type: string;
             object_id: string;
@@ -1816,6 +1834,38 @@ export interface components {
              * @description mean director score of the organisation's cycles of the last twelve months; null with none
              */
             org_mean: number | null;
+            /** @description the admins' changes to the cycle's people while it was unfinished, newest first, at most 20 */
+            notices: components["schemas"]["BoardNotice"][];
+        };
+        /**
+         * @description An admin's change to the role, reporting line or active flag of an
+         *     owner or participant of the cycle (or of someone above a
+         *     participant), made while the cycle was not yet finalized.
+         */
+        BoardNotice: {
+            /**
+             * @description which fact changed
+             * @enum {string}
+             */
+            kind: "role" | "manager" | "active";
+            subject: components["schemas"]["Ref"];
+            /** @description the admin who made the change; null when no signed-in user did */
+            actor: components["schemas"]["Ref"] | null;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description the old value: the role (`role`), the manager's name, null for
+             *     none (`manager`), or `active` / `inactive` (`active`)
+             */
+            before: string | null;
+            /** @description the new value, as `before` */
+            after: string | null;
+            /**
+             * @description a ready sentence, e.g. "Reporting line of Drew Nakamura changed by
+             *     admin Avery Admin on 3 Dec 2026: now reports to Quinn Reyes (was
+             *     Dana Whitfield)."
+             */
+            message: string;
         };
         Agenda: {
             items: {
@@ -2476,7 +2526,7 @@ export interface components {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: the body is not `application/json` (send `Content-Type: application/json`) */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2528,13 +2578,16 @@ export interface components {
         /** @description an opaque id */
         id: string;
         /**
-         * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-         *     negative or non-numeric values answer 400.
+         * @description Page size, 1..100 (default 50). Larger values (up to the largest
+         *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+         *     repeated values answer 400.
          */
         limit: number;
         /**
-         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-         *     Anything else answers 400.
+         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+         *     with the same path and filters (the `limit` may change). A cursor of
+         *     another list or of other filters, or anything else, answers 400
+         *     `invalid_cursor`.
          */
         cursor: string;
         /** @description only users of this role (an unknown role answers 400) */
@@ -2609,6 +2662,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     readyz: {
@@ -2637,6 +2691,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description not ready; `status` says why */
             503: {
                 headers: {
@@ -2772,6 +2827,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2795,6 +2851,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2833,6 +2890,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3003,13 +3061,16 @@ export interface operations {
                 /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
                 q?: components["parameters"]["nameQuery"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3043,7 +3104,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3058,13 +3119,16 @@ export interface operations {
                 /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
                 q?: components["parameters"]["q"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3105,7 +3169,7 @@ export interface operations {
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3238,13 +3302,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3299,6 +3366,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3441,6 +3509,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3451,13 +3520,16 @@ export interface operations {
                 /** @description only cycles in this state */
                 state?: components["schemas"]["CycleState"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3515,7 +3587,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3660,6 +3732,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3896,6 +3969,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4026,6 +4100,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4067,6 +4142,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4183,6 +4259,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4399,6 +4476,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4407,13 +4485,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -4467,6 +4548,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4616,6 +4698,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4656,6 +4739,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4796,6 +4880,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4928,7 +5013,24 @@ export interface operations {
                      *           "count": 0
                      *         }
                      *       ],
-                     *       "org_mean": 3.11
+                     *       "org_mean": 3.11,
+                     *       "notices": [
+                     *         {
+                     *           "kind": "manager",
+                     *           "subject": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Drew Nakamura"
+                     *           },
+                     *           "actor": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *             "name": "Avery Admin"
+                     *           },
+                     *           "at": "2026-12-03T10:15:00Z",
+                     *           "before": "Dana Whitfield",
+                     *           "after": "Quinn Reyes",
+                     *           "message": "Reporting line of Drew Nakamura changed by admin Avery Admin on 3 Dec 2026: now reports to Quinn Reyes (was Dana Whitfield)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Board"];
@@ -4938,7 +5040,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4986,7 +5088,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5032,6 +5134,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5091,6 +5194,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5120,6 +5224,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5128,13 +5233,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5178,6 +5286,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5345,6 +5454,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5355,13 +5465,16 @@ export interface operations {
                 /** @description only the entries of this cycle */
                 cycle_id?: string;
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5402,6 +5515,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
