@@ -1843,11 +1843,7 @@ export interface components {
          *     participant), made while the cycle was not yet finalized.
          */
         BoardNotice: {
-            /**
-             * @description which fact changed
-             * @enum {string}
-             */
-            kind: "role" | "manager" | "active";
+            kind: components["schemas"]["NoticeKind"];
             subject: components["schemas"]["Ref"];
             /** @description the admin who made the change; null when no signed-in user did */
             actor: components["schemas"]["Ref"] | null;
@@ -1867,6 +1863,11 @@ export interface components {
              */
             message: string;
         };
+        /**
+         * @description which fact of the person an admin changed
+         * @enum {string}
+         */
+        NoticeKind: "role" | "manager" | "active";
         Agenda: {
             items: {
                 em: components["schemas"]["Ref"];
