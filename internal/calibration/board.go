@@ -19,6 +19,7 @@ type BoardStore interface {
 	CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error)
 	PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error)
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
+	MemberChanges(ctx context.Context, orgID, cycleID string, limit int) ([]domain.MemberChange, error)
 }
 
 // Board is the calibration board of a cycle.
@@ -29,6 +30,9 @@ type Board struct {
 	Distribution map[string]int
 	Raters       []RaterStats
 	OrgMean      *float64
+	// Notices are the admins' changes to the cycle's people while it was
+	// unfinished, newest first; only Board fills them.
+	Notices []Notice
 }
 
 type BoardRow struct {
@@ -92,6 +96,12 @@ func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, 
 	if err != nil {
 		return Board{}, err
 	}
+	// One more statement, whatever the size of the cycle.
+	changes, err := s.board.MemberChanges(ctx, c.OrgID, c.ID, maxNotices)
+	if err != nil {
+		return Board{}, err
+	}
+	b.Notices = noticesOf(changes)
 	b.Rows = q.apply(b.Rows)
 	return b, nil
 }

@@ -25,6 +25,8 @@ type UserStore interface {
 	CreateUser(ctx context.Context, u *domain.User) error
 	UpdateUser(ctx context.Context, u *domain.User) error
 	Reports(ctx context.Context, orgID, managerID string) ([]string, error)
+	UsersByID(ctx context.Context, orgID string, ids []string) (map[string]domain.User, error)
+	UnfinishedCyclesTouching(ctx context.Context, orgID string, ownerIDs, participantIDs []string) ([]string, error)
 	ListUsers(ctx context.Context, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error)
 	RevokeUserSessions(ctx context.Context, userID, keep string) error
 }
@@ -235,7 +237,9 @@ func (s *Users) create(ctx context.Context, orgID string, actor *string, in NewU
 }
 
 // Update changes a user of the admin's organisation. A role change or a
-// deactivation ends the user's sessions at once.
+// deactivation ends the user's sessions at once. A change of role,
+// reporting line or active flag of someone in an unfinished cycle is also
+// recorded against that cycle, for its owners to see.
 func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch UserPatch) (domain.User, error) {
 	var u domain.User
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
@@ -245,7 +249,7 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 		if u, err = s.store.LockUser(ctx, p.OrgID, id); err != nil {
 			return err
 		}
-		before := auditUser(u)
+		was, before := u, auditUser(u)
 		f := domain.Fields{}
 		if patch.Name.Set {
 			u.Name = checkName(f, "name", deref(patch.Name.Value))
@@ -300,7 +304,10 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 				return err
 			}
 		}
-		return s.audit(ctx, p, "user.update", u.ID, before, auditUser(u))
+		if err := s.audit(ctx, p, "user.update", u.ID, before, auditUser(u)); err != nil {
+			return err
+		}
+		return s.recordMemberChange(ctx, p, was, u)
 	})
 	return u, err
 }

@@ -92,6 +92,31 @@ type AuditEntry struct {
 	At         time.Time `json:"at"`
 }
 
+// ActionMemberChange is the audit action of an admin's change to the
+// role, reporting line or active flag of an owner or participant of an
+// unfinished cycle: one entry per such cycle, carrying its id, so that the
+// cycle's audit and its owners' board show what changed under them.
+const ActionMemberChange = "cycle.member_change"
+
+// MemberState is what a member-change entry keeps of the person before and
+// after: only what the cycle's owners need to read, never an e-mail.
+type MemberState struct {
+	Name    string `json:"name"`
+	Role    Role   `json:"role"`
+	Manager *Ref   `json:"manager"`
+	Active  bool   `json:"active"`
+}
+
+// MemberChange is one member-change entry as a cycle's board reads it;
+// Actor is nil when no signed-in user made it.
+type MemberChange struct {
+	At        time.Time
+	Actor     *Ref
+	SubjectID string
+	Before    MemberState
+	After     MemberState
+}
+
 // Page asks for one page of a list: at most Limit items after Cursor.
 type Page struct {
 	Limit  int

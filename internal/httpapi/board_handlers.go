@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -94,6 +95,17 @@ type boardCycleDTO struct {
 	State domain.State `json:"state"`
 }
 
+// noticeDTO is an admin's change to one of the cycle's people.
+type noticeDTO struct {
+	Kind    string      `json:"kind"`
+	Subject domain.Ref  `json:"subject"`
+	Actor   *domain.Ref `json:"actor"`
+	At      time.Time   `json:"at"`
+	Before  *string     `json:"before"`
+	After   *string     `json:"after"`
+	Message string      `json:"message"`
+}
+
 type boardDTO struct {
 	Cycle        boardCycleDTO      `json:"cycle"`
 	Scale        domain.Scale       `json:"scale"`
@@ -102,12 +114,16 @@ type boardDTO struct {
 	Distribution map[string]int     `json:"distribution"`
 	Raters       []raterDTO         `json:"raters"`
 	OrgMean      *float64           `json:"org_mean"`
+	Notices      []noticeDTO        `json:"notices"`
 }
 
 func boardOf(b calibration.Board) boardDTO {
 	d := boardDTO{Cycle: boardCycleDTO{b.Cycle.ID, b.Cycle.Name, b.Cycle.State}, Scale: b.Framework.Scale,
 		Criteria: b.Framework.Criteria, Rows: make([]boardRowDTO, len(b.Rows)), Distribution: b.Distribution,
-		Raters: make([]raterDTO, len(b.Raters)), OrgMean: b.OrgMean}
+		Raters: make([]raterDTO, len(b.Raters)), OrgMean: b.OrgMean, Notices: make([]noticeDTO, len(b.Notices))}
+	for i, n := range b.Notices {
+		d.Notices[i] = noticeDTO{n.Kind, n.Subject, n.Actor, n.At, n.Before, n.After, n.Message}
+	}
 	for i, r := range b.Rows {
 		row := boardRowDTO{EM: boardEMDTO{r.EM.ID, r.EM.Name, r.DirectorID}, Scores: make(map[string]scoreDTO, len(r.Scores)),
 			Composite: r.Composite, EvidenceCoverage: r.EvidenceCoverage,

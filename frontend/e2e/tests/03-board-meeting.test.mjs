@@ -1,9 +1,23 @@
 // Dana runs the calibration meeting of "2026 H2 calibration" from its
 // board: the board shows her four EMs, its views and sorting work, meeting
 // mode walks the agenda, and a decision recorded there shows on the board.
+// When an admin moves one of her EMs under a new director, the board and
+// meeting mode tell her.
 import assert from 'node:assert/strict';
 import { after, before, test as nodeTest } from 'node:test';
-import { eventually, expectCount, expectText, launchBrowser, makeTest, openAs, screenshot, settle } from '../lib/harness.mjs';
+import {
+  apiAs,
+  axe,
+  cycleNamed,
+  eventually,
+  expectCount,
+  expectText,
+  launchBrowser,
+  makeTest,
+  openAs,
+  screenshot,
+  settle,
+} from '../lib/harness.mjs';
 
 const test = makeTest(nodeTest);
 
@@ -122,5 +136,50 @@ test('meeting mode walks the agenda and records a decision that the board then s
   await expectText(page.getByRole('region', { name: 'Readiness distribution' }), 'Ready in 6–12 months: 1');
   await expectText(page.getByRole('region', { name: 'Readiness distribution' }), 'Undecided: 1');
   await screenshot(page, 'board-after-decision');
+  dana.assertClean();
+});
+
+test('an admin moving an EM under a new director shows on the board and in meeting mode', { timeout: 90_000 }, async () => {
+  const { page } = dana;
+  // Through the API, as people-ops would: a new director under Dana, and
+  // Drew (a participant) moved under them.
+  const admin = await apiAs('admin@acme.test');
+  const cycle = await cycleNamed(await apiAs('dana@acme.test'), CYCLE);
+  const users = await admin.get('/users?q=Dana&limit=10');
+  const danaId = users.body.items.find((u) => u.email === 'dana@acme.test').id;
+  const created = await admin.post('/users', {
+    name: 'Quinn Reyes',
+    email: 'quinn@acme.test',
+    role: 'director',
+    manager_id: danaId,
+    password: 'quinn-password-long-enough',
+  });
+  assert.equal(created.status, 201, `creating Quinn: ${created.text}`);
+  const drew = cycle.participants.find((p) => p.name === 'Drew Nakamura');
+  const moved = await admin.patch(`/users/${drew.id}`, { manager_id: created.body.id });
+  assert.equal(moved.status, 200, `moving Drew: ${moved.text}`);
+  const sentence = /^Reporting line of Drew Nakamura changed by admin Avery Admin on \d{1,2} [A-Z][a-z]{2} \d{4}: now reports to Quinn Reyes \(was Dana Whitfield\)\.$/;
+
+  // Dana opens her board: the notice is above the heatmap.
+  await page.getByRole('link', { name: 'Home', exact: true }).click();
+  await page.getByRole('region', { name: CYCLE }).getByRole('link', { name: 'Board', exact: true }).click();
+  await page.reload();
+  await settle(page);
+  const notices = page.getByRole('region', { name: 'Changes by admins' });
+  await expectCount(notices.getByRole('listitem'), 1);
+  await expectText(notices.getByRole('listitem'), sentence);
+  await expectCount(board(page).getByRole('rowheader'), 4);
+  await screenshot(page, 'board-admin-notice');
+  assert.deepEqual(await axe(page, 'board-admin-notice'), [], 'no serious or critical axe violation on the board with a notice');
+
+  // Meeting mode shows it too.
+  await page.getByRole('link', { name: 'Meeting mode', exact: true }).click();
+  await settle(page);
+  await expectText(page.getByRole('heading', { level: 1 }), `Meeting: ${CYCLE}`);
+  await expectText(page.getByRole('region', { name: 'Changes by admins' }).getByRole('listitem'), sentence);
+
+  // Drew himself reads no board.
+  const asDrew = await apiAs('drew@acme.test');
+  assert.equal((await asDrew.get(`/cycles/${cycle.id}/board`)).status, 403, 'an EM may not read the board');
   dana.assertClean();
 });

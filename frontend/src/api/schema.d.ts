@@ -282,6 +282,16 @@ export interface paths {
          *     once (their next request answers 401). An admin cannot deactivate or
          *     demote themself (409 `self_lockout`). A user of another organisation
          *     answers 404.
+         *
+         *     Admins never act unseen in a cycle: a change of role, manager or
+         *     `active` of someone who owns or takes part in a cycle not yet
+         *     finalized (or, for a manager change, of someone above a participant)
+         *     also writes, in the same transaction, one `cycle.member_change`
+         *     audit entry per such cycle, with the cycle's id and the person's
+         *     name, role, manager `{id, name}` and active flag before and after
+         *     (never the e-mail). The cycle's owners see it in
+         *     `GET /audit?cycle_id=` and as a notice on the board. Creating a user
+         *     changes no cycle and records none.
          */
         patch: operations["patchUser"];
         trace?: never;
@@ -849,6 +859,14 @@ export interface paths {
          *     cycle (null with none); `org_mean` is the mean director score of the
          *     organisation's cycles of the last twelve months.
          *
+         *     `notices` tells the owners what admins changed under the cycle: a
+         *     change of role, reporting line (manager) or active flag, through
+         *     `PATCH /users/{id}`, of an owner or participant of the cycle, or of
+         *     anyone above a participant in the reporting line, made while the
+         *     cycle was not yet finalized (newest first, at most 20). The same
+         *     changes are in the cycle's audit as `cycle.member_change` entries.
+         *     Filters do not apply to them.
+         *
          *     Query: `sort` orders the rows (`name`, the default; `composite` or
          *     `-composite`, rows without a composite last; `flags`, most first;
          *     `readiness`, most ready first by decision, else suggestion); `flag`
@@ -1344,7 +1362,7 @@ export interface components {
             id: string;
             /** @description who wrote; null for the system (command line, demo loader) */
             actor_id: string | null;
-            /** @description e.g. `user.create`, `user.update`, `framework.create` */
+            /** @description e.g. `user.create`, `user.update`, `framework.create`, `cycle.member_change` (an admin's change to a person of the cycle, see `PATCH /users/{id}`) */
             action: string;
             object_type: string;
             object_id: string;
@@ -1823,7 +1841,40 @@ export interface components {
              * @description mean director score of the organisation's cycles of the last twelve months; null with none
              */
             org_mean: number | null;
+            /** @description the admins' changes to the cycle's people while it was unfinished, newest first, at most 20 */
+            notices: components["schemas"]["BoardNotice"][];
         };
+        /**
+         * @description An admin's change to the role, reporting line or active flag of an
+         *     owner or participant of the cycle (or of someone above a
+         *     participant), made while the cycle was not yet finalized.
+         */
+        BoardNotice: {
+            kind: components["schemas"]["NoticeKind"];
+            subject: components["schemas"]["Ref"];
+            /** @description the admin who made the change; null when no signed-in user did */
+            actor: components["schemas"]["Ref"] | null;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description the old value: the role (`role`), the manager's name, null for
+             *     none (`manager`), or `active` / `inactive` (`active`)
+             */
+            before: string | null;
+            /** @description the new value, as `before` */
+            after: string | null;
+            /**
+             * @description a ready sentence, e.g. "Reporting line of Drew Nakamura changed by
+             *     admin Avery Admin on 3 Dec 2026: now reports to Quinn Reyes (was
+             *     Dana Whitfield)."
+             */
+            message: string;
+        };
+        /**
+         * @description which fact of the person an admin changed
+         * @enum {string}
+         */
+        NoticeKind: "role" | "manager" | "active";
         Agenda: {
             items: {
                 em: components["schemas"]["Ref"];
@@ -5045,7 +5096,24 @@ export interface operations {
                      *           "count": 0
                      *         }
                      *       ],
-                     *       "org_mean": 3.11
+                     *       "org_mean": 3.11,
+                     *       "notices": [
+                     *         {
+                     *           "kind": "manager",
+                     *           "subject": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Drew Nakamura"
+                     *           },
+                     *           "actor": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *             "name": "Avery Admin"
+                     *           },
+                     *           "at": "2026-12-03T10:15:00Z",
+                     *           "before": "Dana Whitfield",
+                     *           "after": "Quinn Reyes",
+                     *           "message": "Reporting line of Drew Nakamura changed by admin Avery Admin on 3 Dec 2026: now reports to Quinn Reyes (was Dana Whitfield)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Board"];

@@ -28,6 +28,7 @@ export type ErrorBody = Schemas['Error'];
 export type Hint = Schemas['Hint'];
 export type FieldHint = Schemas['FieldHint'];
 export type Preread = Schemas['Preread'];
+export type BoardNotice = Schemas['BoardNotice'];
 export type PrereadWrite = operations['putPreread']['requestBody']['content']['application/json'];
 
 export interface Page<T> {

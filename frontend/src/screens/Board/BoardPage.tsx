@@ -1,12 +1,14 @@
 // The calibration board: the heatmap with its view, filters (the API's
 // flag and readiness parameters) and sort (client-side), the readiness
 // distribution, the rater statistics, and the CSV export. While the cycle
-// is calibrating, its owners write their pre-reads from each row.
+// is calibrating, its owners write their pre-reads from each row. Admins'
+// changes to the cycle's people show above the heatmap.
 import { useId, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useBoard, useCycle, useDownload } from '../../api/queries';
 import { FLAG_CODES, READINESS, type BoardQuery, type BoardRow } from '../../api/types';
 import { useMe } from '../../auth/session';
+import { AdminNotices } from '../../components/AdminNotices';
 import { Dialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
 import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
@@ -150,6 +152,7 @@ export default function BoardPage() {
       <QueryState query={board} what="Loading the board">
         {(b) => (
           <>
+            <AdminNotices notices={b.notices} />
             {rows.length === 0 ? (
               <Empty>{flag || readiness ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
             ) : (

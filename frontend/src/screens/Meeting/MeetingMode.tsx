@@ -1,7 +1,7 @@
 // Meeting mode: the calibration meeting walks the agenda (most in need of
 // discussion first), one EM at a time, with the flags, the evidence, the
-// owners' pre-reads, the peer notes and the readiness decision. Loaded
-// lazily.
+// owners' pre-reads, the peer notes and the readiness decision, under the
+// admins' changes to the cycle's people, if any. Loaded lazily.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -17,6 +17,7 @@ import {
 } from '../../api/queries';
 import { READINESS, type Board, type Cycle, type CycleNote, type Decision, type Readiness } from '../../api/types';
 import { useMe } from '../../auth/session';
+import { AdminNotices } from '../../components/AdminNotices';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { Page } from '../../components/Page';
 import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
@@ -73,6 +74,7 @@ export default function MeetingMode() {
         </Link>
       }
     >
+      <AdminNotices notices={board.data.notices} />
       {items.length === 0 ? (
         <Empty>The agenda is empty: this cycle has no participants.</Empty>
       ) : (
