@@ -410,6 +410,11 @@ export interface paths {
          *     `peer_attribution` answers 422. `em_ids` replaces the participants
          *     (same rules as on creation, including 409 `em_in_active_cycle`);
          *     peer requests and notes about an EM who is removed are deleted.
+         *
+         *     `peer_attribution` is a promise to the peers: it can change only
+         *     in the draft, before any note exists (peers write once input
+         *     opens), and is fixed from then on like every other setting (409
+         *     `cycle_locked`).
          */
         patch: operations["patchCycle"];
         trace?: never;
@@ -686,9 +691,13 @@ export interface paths {
         /**
          * Write or edit one's note answering a request
          * @description Only the requested peer writes it, creating the note or replacing it
-         *     (there is no draft: a note exists once written), until the cycle is
-         *     finalized (409 `cycle_locked` then). Writing marks the request
-         *     `answered`, also after a decline. `advocacy` is the stance;
+         *     (there is no draft: a note exists once written), from the moment
+         *     input opens until the cycle is finalized: 409 `cycle_locked` while
+         *     the cycle is a `draft` (requests may be sent then, not answered) and
+         *     once it is finalized. The cycle's `peer_attribution` is fixed when
+         *     input opens, so every note is written under the attribution it will
+         *     be released with. Writing marks the request `answered`, also after
+         *     a decline. `advocacy` is the stance;
          *     `criteria` the framework criteria the note speaks to (each at most
          *     once, may be empty); `body` 20 to 5000 characters.
          *
@@ -782,12 +791,22 @@ export interface paths {
         /**
          * Remind the peer of a request (nudge)
          * @description The cycle's owners, or the EM who made the request, nudge the peer
-         *     again (no body): an open request stays open, a declined one is
-         *     opened again. An answered request needs no reminder (409
-         *     `already_answered`); after the cycle is finalized, 409
-         *     `cycle_locked`. The requested peer or an admin, who can see the
-         *     request but not remind, get 403 `forbidden`; anyone else 404. The
-         *     reminder is recorded in the audit log.
+         *     again (no body) until the cycle is finalized (409 `cycle_locked`
+         *     then). The requested peer or an admin, who can see the request but
+         *     not remind, get 403 `forbidden`; anyone else 404. Every reminder is
+         *     recorded in the audit log.
+         *
+         *     Whoever may see the request's status gets the truthful answer: an
+         *     open request stays open; an answered one needs no reminder (409
+         *     `already_answered`); a declined one is opened again by an owner
+         *     only (the EM who asked gets 403 `forbidden`).
+         *
+         *     An EM in a cycle whose attribution is not `named` may not see
+         *     whether a request was answered, so a reminder must not tell them:
+         *     they get the same answer whatever the request's state, 200 with the
+         *     request as their list shows it (`status` null), and the request
+         *     stays as it is (an answered request gets no reminder, a declined
+         *     one stays declined).
          */
         post: operations["remindRequest"];
         delete?: never;
@@ -1371,7 +1390,9 @@ export interface components {
         /**
          * @description how peer notes are attributed to the EM once released: `named` (the
          *     peer's name and function), `by_function` ("a product partner") or
-         *     `anonymous` ("a colleague")
+         *     `anonymous` ("a colleague"). Chosen while the cycle is a draft and
+         *     fixed when input opens, before any note is written: a promise to
+         *     the peers.
          * @enum {string}
          */
         Attribution: "named" | "by_function" | "anonymous";
@@ -2476,7 +2497,7 @@ export interface components {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: the body is not `application/json` (send `Content-Type: application/json`) */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2528,13 +2549,16 @@ export interface components {
         /** @description an opaque id */
         id: string;
         /**
-         * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-         *     negative or non-numeric values answer 400.
+         * @description Page size, 1..100 (default 50). Larger values (up to the largest
+         *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+         *     repeated values answer 400.
          */
         limit: number;
         /**
-         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-         *     Anything else answers 400.
+         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+         *     with the same path and filters (the `limit` may change). A cursor of
+         *     another list or of other filters, or anything else, answers 400
+         *     `invalid_cursor`.
          */
         cursor: string;
         /** @description only users of this role (an unknown role answers 400) */
@@ -2609,6 +2633,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     readyz: {
@@ -2637,6 +2662,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description not ready; `status` says why */
             503: {
                 headers: {
@@ -2772,6 +2798,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2795,6 +2822,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2833,6 +2861,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3003,13 +3032,16 @@ export interface operations {
                 /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
                 q?: components["parameters"]["nameQuery"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3043,7 +3075,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3058,13 +3090,16 @@ export interface operations {
                 /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
                 q?: components["parameters"]["q"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3105,7 +3140,7 @@ export interface operations {
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3238,13 +3273,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3299,6 +3337,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3441,6 +3480,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3451,13 +3491,16 @@ export interface operations {
                 /** @description only cycles in this state */
                 state?: components["schemas"]["CycleState"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3515,7 +3558,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3660,6 +3703,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3896,6 +3940,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4026,6 +4071,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4067,6 +4113,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4183,6 +4230,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4399,6 +4447,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4407,13 +4456,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -4467,6 +4519,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4529,7 +4582,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description `cycle_locked`: the cycle is finalized or released */
+            /** @description `cycle_locked`: the cycle is a draft (input is not open yet), or finalized or released */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4616,6 +4669,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4656,6 +4710,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4737,7 +4792,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the request, `open` */
+            /** @description the request as the caller may see it: `open`; for an EM in a cycle whose attribution is not `named`, `status` null whatever the request's state */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4776,7 +4831,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description `forbidden`: a role that never reminds, or the peer or an admin, who may see but not remind */
+            /** @description `forbidden`: a role that never reminds; the peer or an admin, who may see but not remind; or the EM who asked reopening a declined request they may see (only owners reopen) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4796,6 +4851,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4938,7 +4994,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4986,7 +5042,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5032,6 +5088,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5091,6 +5148,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5120,6 +5178,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5128,13 +5187,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5178,6 +5240,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5345,6 +5408,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5355,13 +5419,16 @@ export interface operations {
                 /** @description only the entries of this cycle */
                 cycle_id?: string;
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5402,6 +5469,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
