@@ -37,11 +37,12 @@ type RequestView struct {
 }
 
 type CycleRef struct {
-	ID          string
-	Name        string
-	State       domain.State
-	InputDue    *string
-	FrameworkID string
+	ID              string
+	Name            string
+	State           domain.State
+	InputDue        *string
+	FrameworkID     string
+	PeerAttribution domain.Attribution
 }
 
 type PersonRef struct {
@@ -213,7 +214,8 @@ func (s *Cycles) requestViews(ctx context.Context, p domain.Principal, rs []doma
 	for i, r := range rs {
 		c := cycles[r.CycleID]
 		v := RequestView{PeerRequest: r,
-			Cycle:       CycleRef{ID: c.ID, Name: c.Name, State: c.State, InputDue: c.InputDue, FrameworkID: c.FrameworkID},
+			Cycle: CycleRef{ID: c.ID, Name: c.Name, State: c.State, InputDue: c.InputDue, FrameworkID: c.FrameworkID,
+				PeerAttribution: c.PeerAttribution},
 			EM:          domain.Ref{ID: r.EMID, Name: people[r.EMID].Name},
 			Peer:        PersonRef{ID: r.PeerID, Name: people[r.PeerID].Name, Function: people[r.PeerID].Function},
 			RequestedBy: domain.Ref{ID: r.RequestedBy, Name: people[r.RequestedBy].Name},

@@ -346,7 +346,8 @@ func TestNotesOnlyUnderAFixedAttribution(t *testing.T) {
 	done := e.noWrite(t, "admin@acme.test", f.path("notes"), "/api/v1/peer-requests?limit=100")
 	wantError(t, f.putNote("pat@acme.test", id, note), http.StatusConflict, "cycle_locked")
 	done()
-	if r := requestByID(t, e.requestsOf("pat@acme.test").Items, id); r.Status == nil || *r.Status != "open" || r.Note != nil {
+	if r := requestByID(t, e.requestsOf("pat@acme.test").Items, id); r.Status == nil || *r.Status != "open" || r.Note != nil ||
+		r.Cycle.PeerAttribution != "anonymous" {
 		t.Fatalf("after a refused note Pat's inbox shows %+v", r)
 	}
 
@@ -364,5 +365,9 @@ func TestNotesOnlyUnderAFixedAttribution(t *testing.T) {
 	}
 	if got := f.get(omarDir).PeerAttribution; got != "by_function" {
 		t.Fatalf("the attribution is %q after input opened, want by_function", got)
+	}
+	// The peer's inbox says under which attribution the note is released.
+	if got := requestByID(t, e.requestsOf("pat@acme.test").Items, id).Cycle.PeerAttribution; got != "by_function" {
+		t.Fatalf("Pat's inbox gives the attribution %q, want by_function", got)
 	}
 }

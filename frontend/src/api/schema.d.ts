@@ -659,7 +659,9 @@ export interface paths {
          *     requests addressed to the caller, each with the caller's own `note`
          *     once written. Besides, a director sees the requests of the cycles they
          *     own, an EM the requests they made themself, an admin every request of
-         *     the organisation.
+         *     the organisation. Each request's `cycle` carries the cycle's
+         *     `peer_attribution`, so the peer knows how a note will be released
+         *     before writing it.
          *
          *     What an EM learns of the requests they made: the peer's name always;
          *     `status` only in cycles whose attribution is `named` (elsewhere it is
@@ -1639,6 +1641,7 @@ export interface components {
             input_due: string | null;
             /** @description the cycle's framework, whose criteria a note may tag */
             framework_id: string;
+            peer_attribution: components["schemas"]["Attribution"];
         };
         PersonWithFunction: {
             id: string;
@@ -4344,7 +4347,8 @@ export interface operations {
                      *         "name": "Alex Moreno",
                      *         "state": "draft",
                      *         "input_due": "2026-11-02",
-                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *         "peer_attribution": "by_function"
                      *       },
                      *       "em": {
                      *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4491,7 +4495,8 @@ export interface operations {
                      *             "name": "Alex Moreno",
                      *             "state": "draft",
                      *             "input_due": "2026-11-02",
-                     *             "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *             "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *             "peer_attribution": "by_function"
                      *           },
                      *           "em": {
                      *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4624,7 +4629,8 @@ export interface operations {
                      *         "name": "Alex Moreno",
                      *         "state": "draft",
                      *         "input_due": "2026-11-02",
-                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *         "peer_attribution": "by_function"
                      *       },
                      *       "em": {
                      *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4806,7 +4812,8 @@ export interface operations {
                      *         "name": "Alex Moreno",
                      *         "state": "draft",
                      *         "input_due": "2026-11-02",
-                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *         "peer_attribution": "by_function"
                      *       },
                      *       "em": {
                      *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
