@@ -371,3 +371,25 @@ func TestNotesOnlyUnderAFixedAttribution(t *testing.T) {
 		t.Fatalf("Pat's inbox gives the attribution %q, want by_function", got)
 	}
 }
+
+// A draft that already holds a note (written before notes had to wait for
+// input to open) keeps its attribution: the note was written under it.
+func TestAttributionOfADraftWithNotesStays(t *testing.T) {
+	e := newCycleEnv(t)
+	f := e.newCycle(omarDir, []string{erinEM}, map[string]any{"peer_attribution": "anonymous"})
+	id := f.request(omarDir, erinEM, "pat@acme.test")
+	if err := e.Store.SaveNote(t.Context(), &domain.PeerNote{RequestID: id, CycleID: f.id, EMID: e.ID(erinEM),
+		AuthorID: e.ID("pat@acme.test"), Advocacy: domain.AdvocacyConcern, Criteria: []string{},
+		Body: "Written in the draft on the promise that it stays anonymous."}); err != nil {
+		t.Fatal(err)
+	}
+	done := e.noWrite(t, "admin@acme.test", f.path())
+	wantError(t, e.Patch(e.tok(omarDir), f.path(), map[string]any{"peer_attribution": "named"}), http.StatusConflict, "cycle_locked")
+	done()
+	// The rest of the draft stays editable, and so does the same attribution.
+	c := decodeOK[cycleDoc](t, e.Patch(e.tok(omarDir), f.path(), map[string]any{"name": "Renamed draft", "peer_attribution": "anonymous"}),
+		http.StatusOK)
+	if c.Name != "Renamed draft" || c.PeerAttribution != "anonymous" {
+		t.Fatalf("after the edit the draft is %+v", c)
+	}
+}

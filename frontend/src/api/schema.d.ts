@@ -414,6 +414,8 @@ export interface paths {
          *     `peer_attribution` is a promise to the peers: it can change only
          *     in the draft, before any note exists (peers write once input
          *     opens), and is fixed from then on like every other setting (409
+         *     `cycle_locked`). A draft that already holds notes, written before
+         *     notes had to wait for input, keeps its attribution too (409
          *     `cycle_locked`).
          */
         patch: operations["patchCycle"];
@@ -3787,7 +3789,8 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             /**
-             * @description `cycle_locked`: the cycle is no longer a draft;
+             * @description `cycle_locked`: the cycle is no longer a draft, or `peer_attribution` would change on a draft that
+             *     holds notes;
              *     `em_in_active_cycle`: some EMs are already in an unfinished cycle
              *     (`details.em_ids`)
              */
