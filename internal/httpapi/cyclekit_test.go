@@ -100,8 +100,8 @@ type requestDoc struct {
 		Name            string `json:"name"`
 		PeerAttribution string `json:"peer_attribution"`
 	} `json:"cycle"`
-	EM cyRef `json:"em"`
-	Peer  struct {
+	EM   cyRef `json:"em"`
+	Peer struct {
 		ID       string `json:"id"`
 		Name     string `json:"name"`
 		Function string `json:"function"`
