@@ -388,6 +388,7 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 			return domain.Conflict(domain.CodeCycleLocked, "a cycle can be edited only while it is a draft")
 		}
 		before := auditCycle(c)
+		promised := c.PeerAttribution
 		f := domain.Fields{}
 		if patch.Name.Set {
 			c.Name = checkName(f, "name", deref(patch.Name.Value))
@@ -410,6 +411,11 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 		}
 		if err := f.Err(); err != nil {
 			return err
+		}
+		if c.PeerAttribution != promised {
+			if err := s.noNotesYet(ctx, c.ID); err != nil {
+				return err
+			}
 		}
 		coOwners := c.Owners[1:]
 		if patch.CoOwnerIDs.Set {
@@ -438,6 +444,21 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 		return CycleView{}, err
 	}
 	return s.view(ctx, p, c)
+}
+
+// noNotesYet refuses to change the attribution of a cycle that has notes:
+// each was written under the attribution the peers were promised. Notes
+// wait for input to open, when the attribution is fixed anyway; this holds
+// the promise also for notes written in a draft before that rule.
+func (s *Cycles) noNotesYet(ctx context.Context, cycleID string) error {
+	notes, err := s.store.NotesOf(ctx, []string{cycleID})
+	if err != nil {
+		return err
+	}
+	if len(notes) > 0 {
+		return domain.Conflict(domain.CodeCycleLocked, "peers have written notes under this attribution; it can no longer change")
+	}
+	return nil
 }
 
 func removed(old, now []string) []string {

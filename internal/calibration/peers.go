@@ -37,11 +37,12 @@ type RequestView struct {
 }
 
 type CycleRef struct {
-	ID          string
-	Name        string
-	State       domain.State
-	InputDue    *string
-	FrameworkID string
+	ID              string
+	Name            string
+	State           domain.State
+	InputDue        *string
+	FrameworkID     string
+	PeerAttribution domain.Attribution
 }
 
 type PersonRef struct {
@@ -213,16 +214,12 @@ func (s *Cycles) requestViews(ctx context.Context, p domain.Principal, rs []doma
 	for i, r := range rs {
 		c := cycles[r.CycleID]
 		v := RequestView{PeerRequest: r,
-			Cycle:       CycleRef{ID: c.ID, Name: c.Name, State: c.State, InputDue: c.InputDue, FrameworkID: c.FrameworkID},
+			Cycle: CycleRef{ID: c.ID, Name: c.Name, State: c.State, InputDue: c.InputDue, FrameworkID: c.FrameworkID,
+				PeerAttribution: c.PeerAttribution},
 			EM:          domain.Ref{ID: r.EMID, Name: people[r.EMID].Name},
 			Peer:        PersonRef{ID: r.PeerID, Name: people[r.PeerID].Name, Function: people[r.PeerID].Function},
 			RequestedBy: domain.Ref{ID: r.RequestedBy, Name: people[r.RequestedBy].Name},
-			ShowStatus:  true,
-		}
-		// An EM who is not the peer learns whether a note exists only in
-		// named cycles; otherwise the summary's count is all they get.
-		if p.Role == domain.RoleEM && r.PeerID != p.UserID && c.PeerAttribution != domain.AttributionNamed {
-			v.ShowStatus = false
+			ShowStatus:  !statusHidden(p, r, c),
 		}
 		if n, ok := notes[r.ID]; ok {
 			v.Note = &n
@@ -230,6 +227,14 @@ func (s *Cycles) requestViews(ctx context.Context, p domain.Principal, rs []doma
 		out[i] = v
 	}
 	return out, nil
+}
+
+// statusHidden reports whether p may not learn whether r was answered or
+// declined: an EM who is not the peer learns that only in named cycles,
+// otherwise the summary's count is all they get, so that the attribution
+// is not undone request by request.
+func statusHidden(p domain.Principal, r domain.PeerRequest, c domain.Cycle) bool {
+	return p.Role == domain.RoleEM && r.PeerID != p.UserID && c.PeerAttribution != domain.AttributionNamed
 }
 
 // NoteInput is a peer's note.
@@ -259,8 +264,10 @@ func (s *Cycles) requestFor(ctx context.Context, p domain.Principal, id string) 
 	return r, c, domain.NotFound("peer request")
 }
 
-// WriteNote creates or edits the caller's note answering request id, until
-// the cycle is finalized.
+// WriteNote creates or edits the caller's note answering request id, from
+// the moment input opens until the cycle is finalized. Not in a draft: the
+// attribution can still change then, and every note must be written under
+// the attribution it will be released with.
 func (s *Cycles) WriteNote(ctx context.Context, p domain.Principal, id string, in NoteInput) (domain.PeerNote, error) {
 	var n domain.PeerNote
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
@@ -268,8 +275,8 @@ func (s *Cycles) WriteNote(ctx context.Context, p domain.Principal, id string, i
 		if err != nil {
 			return err
 		}
-		if c.State.Done() {
-			return domain.Conflict(domain.CodeCycleLocked, "notes can be written until the cycle is finalized")
+		if c.State != domain.StateInputOpen && c.State != domain.StateCalibrating {
+			return domain.Conflict(domain.CodeCycleLocked, "notes can be written once input is open and until the cycle is finalized")
 		}
 		fw, err := s.store.Framework(ctx, c.OrgID, c.FrameworkID)
 		if err != nil {
@@ -360,8 +367,16 @@ func (s *Cycles) Decline(ctx context.Context, p domain.Principal, id string) (Re
 }
 
 // Remind nudges the peer again: the cycle's owners and whoever made the
-// request may remind until the cycle is finalized. A declined request is
-// opened again; an answered one needs no reminder (409 already_answered).
+// request may remind until the cycle is finalized.
+//
+// Whoever may see the request's status gets the truthful answer: an open
+// request stays open, an answered one needs no reminder (409
+// already_answered), and a declined one is opened again by an owner only
+// (anyone else 403). An EM who may not see the status (a cycle whose notes
+// are not named) gets the same answer whatever the state, so that a
+// reminder does not tell them who wrote: the request stays as it is
+// (answered requests get no reminder, declined ones stay declined) and
+// only the audit log records what happened.
 func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (RequestView, error) {
 	var r domain.PeerRequest
 	var c domain.Cycle
@@ -373,7 +388,8 @@ func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (Req
 		if c, err = s.store.Cycle(ctx, p.OrgID, r.CycleID); err != nil {
 			return err
 		}
-		if !c.IsOwner(p.UserID) && r.RequestedBy != p.UserID {
+		owner := c.IsOwner(p.UserID)
+		if !owner && r.RequestedBy != p.UserID {
 			if p.Role == domain.RoleAdmin || r.PeerID == p.UserID {
 				return domain.Forbidden(domain.CodeForbidden, "the cycle's owners and whoever asked remind the peer")
 			}
@@ -382,14 +398,20 @@ func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (Req
 		if c.State.Done() {
 			return domain.Conflict(domain.CodeCycleLocked, "peers can be reminded until the cycle is finalized")
 		}
-		if r.Status == domain.RequestAnswered {
-			return domain.Conflict("already_answered", "the peer has answered this request")
-		}
 		before := r.Status
-		if err := s.store.SetRequestStatus(ctx, r.ID, domain.RequestOpen); err != nil {
-			return err
+		switch {
+		case statusHidden(p, r, c):
+			// The request stays as it is, whatever it is.
+		case r.Status == domain.RequestAnswered:
+			return domain.Conflict(domain.CodeAlreadyAnswered, "the peer has answered this request")
+		case r.Status == domain.RequestDeclined && !owner:
+			return domain.Forbidden(domain.CodeForbidden, "the peer declined; only the cycle's owners can open the request again")
+		case r.Status == domain.RequestDeclined:
+			if err := s.store.SetRequestStatus(ctx, r.ID, domain.RequestOpen); err != nil {
+				return err
+			}
+			r.Status = domain.RequestOpen
 		}
-		r.Status = domain.RequestOpen
 		return s.audit(ctx, p, c.ID, "peer_request.remind", "peer_request", r.ID,
 			map[string]any{"status": before}, map[string]any{"status": r.Status})
 	})
@@ -400,7 +422,6 @@ func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (Req
 	if err != nil {
 		return RequestView{}, err
 	}
-	vs[0].ShowStatus = true // open again: that reveals no answer
 	return vs[0], nil
 }
 

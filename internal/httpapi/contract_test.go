@@ -357,7 +357,11 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 		t.Fatalf("declining an answered request: code %q", res.ErrorCode())
 	}
 	want(e.Post(dee, "/api/v1/peer-requests/"+deeRequest+"/decline", nil), 200, "decline a request")
-	res = want(e.Post(erinTok, "/api/v1/peer-requests/"+deeRequest+"/remind", nil), 200, "remind a peer who declined")
+	res = want(e.Post(erinTok, "/api/v1/peer-requests/"+deeRequest+"/remind", nil), 403, "an EM reopens a declined request")
+	if res.ErrorCode() != "forbidden" {
+		t.Fatalf("an EM reopens a declined request: code %q", res.ErrorCode())
+	}
+	res = want(e.Post(omar, "/api/v1/peer-requests/"+deeRequest+"/remind", nil), 200, "an owner reopens a declined request")
 	if res.JSON()["status"] != "open" {
 		t.Fatalf("a reminded request is open again: %s", res.Body)
 	}

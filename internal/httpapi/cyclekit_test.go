@@ -95,9 +95,13 @@ type decisionDoc struct {
 
 type requestDoc struct {
 	ID    string `json:"id"`
-	Cycle cyRef  `json:"cycle"`
-	EM    cyRef  `json:"em"`
-	Peer  struct {
+	Cycle struct {
+		ID              string `json:"id"`
+		Name            string `json:"name"`
+		PeerAttribution string `json:"peer_attribution"`
+	} `json:"cycle"`
+	EM   cyRef `json:"em"`
+	Peer struct {
 		ID       string `json:"id"`
 		Name     string `json:"name"`
 		Function string `json:"function"`

@@ -100,6 +100,8 @@ type cycleRefDTO struct {
 	State       domain.State `json:"state"`
 	InputDue    *string      `json:"input_due"`
 	FrameworkID string       `json:"framework_id"`
+	// PeerAttribution tells the peer how their note will be released.
+	PeerAttribution domain.Attribution `json:"peer_attribution"`
 }
 
 type personRefDTO struct {
@@ -138,7 +140,7 @@ type requestDTO struct {
 func requestOf(v calibration.RequestView) requestDTO {
 	d := requestDTO{ID: v.ID,
 		Cycle: cycleRefDTO{ID: v.Cycle.ID, Name: v.Cycle.Name, State: v.Cycle.State, InputDue: v.Cycle.InputDue,
-			FrameworkID: v.Cycle.FrameworkID},
+			FrameworkID: v.Cycle.FrameworkID, PeerAttribution: v.Cycle.PeerAttribution},
 		EM:          v.EM,
 		Peer:        personRefDTO{ID: v.Peer.ID, Name: v.Peer.Name, Function: v.Peer.Function},
 		RequestedBy: v.RequestedBy, Message: v.Message, CreatedAt: v.CreatedAt}

@@ -76,10 +76,17 @@ var lockedWrites = []lockedWrite{
 		func(f *cycleFixture, _ lockedIDs) *testkit.Response {
 			return f.postRequest(omarDir, finnEM, "otto@acme.test")
 		}},
-	{"note", []string{"finalized", "released"}, showsInNotes,
+	// A note only once input is open: the attribution it is released with
+	// is fixed from then on.
+	{"note", []string{"draft", "finalized", "released"}, showsInNotes,
 		func(f *cycleFixture, ids lockedIDs) *testkit.Response {
 			return f.putNote("pat@acme.test", ids.answered, map[string]any{"advocacy": "concern", "criteria": []string{},
-				"body": "An edit after the cycle was finalized."})
+				"body": "A note while the cycle does not take notes."})
+		}},
+	{"note, the request stays open", []string{"draft"}, showsInRequests,
+		func(f *cycleFixture, ids lockedIDs) *testkit.Response {
+			return f.putNote("pat@acme.test", ids.answered, map[string]any{"advocacy": "strong", "criteria": []string{},
+				"body": "A note while the cycle is still a draft."})
 		}},
 	{"decline", []string{"finalized", "released"}, showsInRequests,
 		func(f *cycleFixture, ids lockedIDs) *testkit.Response {
@@ -89,13 +96,18 @@ var lockedWrites = []lockedWrite{
 		func(f *cycleFixture, _ lockedIDs) *testkit.Response {
 			return f.Patch(f.tok(omarDir), f.path(), map[string]any{"name": "Renamed too late"})
 		}},
+	// The attribution is a promise to the peers, fixed once they can write.
+	{"attribution", []string{"input_open", "calibrating", "finalized", "released"}, showsCycle,
+		func(f *cycleFixture, _ lockedIDs) *testkit.Response {
+			return f.Patch(f.tok(omarDir), f.path(), map[string]any{"peer_attribution": "named"})
+		}},
 }
 
 func TestWritesTheStateForbids(t *testing.T) {
 	e := newCycleEnv(t)
-	f := e.newCycle(omarDir, []string{erinEM, finnEM}, nil)
+	f := e.newCycle(omarDir, []string{erinEM, finnEM}, map[string]any{"peer_attribution": "anonymous"})
+	// Requests may be sent in a draft; the first is answered once input opens.
 	ids := lockedIDs{answered: f.request(omarDir, erinEM, "pat@acme.test"), open: f.request(omarDir, erinEM, "dee@acme.test")}
-	f.note("pat@acme.test", ids.answered, "support", "Written while the cycle was still a draft.")
 
 	for i, state := range cycleStates {
 		if i > 0 {
@@ -115,6 +127,7 @@ func TestWritesTheStateForbids(t *testing.T) {
 		// the next state's refusals to protect).
 		switch state {
 		case "input_open":
+			f.note("pat@acme.test", ids.answered, "support", "Written once input was open, under the promised attribution.")
 			f.selfRate(erinEM, 3, 0)
 			f.rate(finnEM, 2, 0, "")
 		case "calibrating":

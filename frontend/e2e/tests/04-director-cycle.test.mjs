@@ -93,6 +93,8 @@ step('Omar creates a cycle for Erin and Finn', async () => {
   await page.getByRole('checkbox', { name: new RegExp(`^${ERIN}`) }).check();
   await page.getByRole('checkbox', { name: new RegExp(`^${FINN}`) }).check();
   assert.ok(await page.getByRole('radio', { name: /^By function/ }).isChecked(), 'peer attribution defaults to by function');
+  // Where attribution is chosen, the page says it is a promise fixed when input opens.
+  await page.getByText('it is fixed when input opens, before any peer can write').waitFor();
   const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel('Input due date', { exact: true }).fill(due);
   await screenshot(page, 'cycle-create-filled');
@@ -143,6 +145,8 @@ step('Pat writes the note about Erin in the note editor', async () => {
     await settle(page);
     await expectText(page.getByRole('heading', { level: 1 }), `Note about ${ERIN}`);
     await page.getByText(`${NAME} · asked by Omar Haddad`).waitFor();
+    // Before writing, Pat reads how Erin will see the note: by function, as the cycle promised.
+    await page.getByText(`${ERIN} will read your note as from “a product partner”, without your name once the cycle is released.`).waitFor();
     await page.getByRole('group', { name: 'Where do you stand?' }).getByRole('radio', { name: /^Strong advocate/ }).check();
     await page.getByRole('checkbox', { name: /^Cross-functional partnership/ }).check();
     await page.getByLabel('Your note', { exact: true }).fill(NOTE);

@@ -423,6 +423,13 @@ export interface paths {
          *     `peer_attribution` answers 422. `em_ids` replaces the participants
          *     (same rules as on creation, including 409 `em_in_active_cycle`);
          *     peer requests and notes about an EM who is removed are deleted.
+         *
+         *     `peer_attribution` is a promise to the peers: it can change only
+         *     in the draft, before any note exists (peers write once input
+         *     opens), and is fixed from then on like every other setting (409
+         *     `cycle_locked`). A draft that already holds notes, written before
+         *     notes had to wait for input, keeps its attribution too (409
+         *     `cycle_locked`).
          */
         patch: operations["patchCycle"];
         trace?: never;
@@ -667,7 +674,9 @@ export interface paths {
          *     requests addressed to the caller, each with the caller's own `note`
          *     once written. Besides, a director sees the requests of the cycles they
          *     own, an EM the requests they made themself, an admin every request of
-         *     the organisation.
+         *     the organisation. Each request's `cycle` carries the cycle's
+         *     `peer_attribution`, so the peer knows how a note will be released
+         *     before writing it.
          *
          *     What an EM learns of the requests they made: the peer's name always;
          *     `status` only in cycles whose attribution is `named` (elsewhere it is
@@ -699,9 +708,13 @@ export interface paths {
         /**
          * Write or edit one's note answering a request
          * @description Only the requested peer writes it, creating the note or replacing it
-         *     (there is no draft: a note exists once written), until the cycle is
-         *     finalized (409 `cycle_locked` then). Writing marks the request
-         *     `answered`, also after a decline. `advocacy` is the stance;
+         *     (there is no draft: a note exists once written), from the moment
+         *     input opens until the cycle is finalized: 409 `cycle_locked` while
+         *     the cycle is a `draft` (requests may be sent then, not answered) and
+         *     once it is finalized. The cycle's `peer_attribution` is fixed when
+         *     input opens, so every note is written under the attribution it will
+         *     be released with. Writing marks the request `answered`, also after
+         *     a decline. `advocacy` is the stance;
          *     `criteria` the framework criteria the note speaks to (each at most
          *     once, may be empty); `body` 20 to 5000 characters.
          *
@@ -795,12 +808,22 @@ export interface paths {
         /**
          * Remind the peer of a request (nudge)
          * @description The cycle's owners, or the EM who made the request, nudge the peer
-         *     again (no body): an open request stays open, a declined one is
-         *     opened again. An answered request needs no reminder (409
-         *     `already_answered`); after the cycle is finalized, 409
-         *     `cycle_locked`. The requested peer or an admin, who can see the
-         *     request but not remind, get 403 `forbidden`; anyone else 404. The
-         *     reminder is recorded in the audit log.
+         *     again (no body) until the cycle is finalized (409 `cycle_locked`
+         *     then). The requested peer or an admin, who can see the request but
+         *     not remind, get 403 `forbidden`; anyone else 404. Every reminder is
+         *     recorded in the audit log.
+         *
+         *     Whoever may see the request's status gets the truthful answer: an
+         *     open request stays open; an answered one needs no reminder (409
+         *     `already_answered`); a declined one is opened again by an owner
+         *     only (the EM who asked gets 403 `forbidden`).
+         *
+         *     An EM in a cycle whose attribution is not `named` may not see
+         *     whether a request was answered, so a reminder must not tell them:
+         *     they get the same answer whatever the request's state, 200 with the
+         *     request as their list shows it (`status` null), and the request
+         *     stays as it is (an answered request gets no reminder, a declined
+         *     one stays declined).
          */
         post: operations["remindRequest"];
         delete?: never;
@@ -1396,7 +1419,9 @@ export interface components {
         /**
          * @description how peer notes are attributed to the EM once released: `named` (the
          *     peer's name and function), `by_function` ("a product partner") or
-         *     `anonymous` ("a colleague")
+         *     `anonymous` ("a colleague"). Chosen while the cycle is a draft and
+         *     fixed when input opens, before any note is written: a promise to
+         *     the peers.
          * @enum {string}
          */
         Attribution: "named" | "by_function" | "anonymous";
@@ -1643,6 +1668,7 @@ export interface components {
             input_due: string | null;
             /** @description the cycle's framework, whose criteria a note may tag */
             framework_id: string;
+            peer_attribution: components["schemas"]["Attribution"];
         };
         PersonWithFunction: {
             id: string;
@@ -3862,7 +3888,8 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             /**
-             * @description `cycle_locked`: the cycle is no longer a draft;
+             * @description `cycle_locked`: the cycle is no longer a draft, or `peer_attribution` would change on a draft that
+             *     holds notes;
              *     `em_in_active_cycle`: some EMs are already in an unfinished cycle
              *     (`details.em_ids`)
              */
@@ -4439,7 +4466,8 @@ export interface operations {
                      *         "name": "Alex Moreno",
                      *         "state": "draft",
                      *         "input_due": "2026-11-02",
-                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *         "peer_attribution": "by_function"
                      *       },
                      *       "em": {
                      *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4590,7 +4618,8 @@ export interface operations {
                      *             "name": "Alex Moreno",
                      *             "state": "draft",
                      *             "input_due": "2026-11-02",
-                     *             "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *             "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *             "peer_attribution": "by_function"
                      *           },
                      *           "em": {
                      *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4683,7 +4712,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description `cycle_locked`: the cycle is finalized or released */
+            /** @description `cycle_locked`: the cycle is a draft (input is not open yet), or finalized or released */
             409: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4727,7 +4756,8 @@ export interface operations {
                      *         "name": "Alex Moreno",
                      *         "state": "draft",
                      *         "input_due": "2026-11-02",
-                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *         "peer_attribution": "by_function"
                      *       },
                      *       "em": {
                      *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4900,7 +4930,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the request, `open` */
+            /** @description the request as the caller may see it: `open`; for an EM in a cycle whose attribution is not `named`, `status` null whatever the request's state */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4915,7 +4945,8 @@ export interface operations {
                      *         "name": "Alex Moreno",
                      *         "state": "draft",
                      *         "input_due": "2026-11-02",
-                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77"
+                     *         "framework_id": "01a21af4-bba4-7006-95df-960ccdea4a77",
+                     *         "peer_attribution": "by_function"
                      *       },
                      *       "em": {
                      *         "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
@@ -4940,7 +4971,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description `forbidden`: a role that never reminds, or the peer or an admin, who may see but not remind */
+            /** @description `forbidden`: a role that never reminds; the peer or an admin, who may see but not remind; or the EM who asked reopening a declined request they may see (only owners reopen) */
             403: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

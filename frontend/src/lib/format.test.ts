@@ -5,6 +5,8 @@ import {
   formatDate,
   formatPercent,
   formatSigned,
+  functionPartner,
+  noteAttribution,
   prereadCountsLabel,
   readinessLabel,
   readinessRank,
@@ -79,6 +81,7 @@ describe('transitions', () => {
     expect(transitionFrom('input_open')?.consequence).toMatch(/Self-assessments are locked/);
     expect(transitionFrom('finalized')?.consequence).toMatch(/Private calibration notes are never released/);
     expect(transitionFrom('released')).toBeNull();
+    expect(transitionFrom('draft')?.consequence).toMatch(/peer attribution is fixed/);
   });
 });
 
@@ -94,5 +97,19 @@ describe('pre-reads', () => {
     expect(prereadCountsLabel({ agree: 1, question: 0, abstain: 2 })).toBe('1 agree · 2 abstentions');
     expect(prereadCountsLabel({ agree: 0, question: 0, abstain: 0 })).toBe('No pre-reads');
     expect(prereadCountsLabel({ agree: 0, question: 0, abstain: 0 }, '–')).toBe('–');
+  });
+});
+
+describe('note attribution', () => {
+  it('says how the EM will read a note, as the release attributes it', () => {
+    expect(noteAttribution('named', 'product')).toBe('with your name and function (product)');
+    expect(noteAttribution('by_function', 'product')).toBe('as from “a product partner”, without your name');
+    expect(noteAttribution('by_function', 'operations')).toBe('as from “an operations partner”, without your name');
+    expect(noteAttribution('anonymous', 'design')).toBe('as from “a colleague”, without your name or function');
+  });
+  it('names the partner by function like the released feedback', () => {
+    expect(functionPartner('engineering')).toBe('an engineering partner');
+    expect(functionPartner('design')).toBe('a design partner');
+    expect(functionPartner('other')).toBe('a partner from another function');
   });
 });

@@ -63,7 +63,7 @@ const TRANSITIONS: Partial<Record<CycleState, TransitionInfo>> = {
     to: 'input_open',
     action: 'Open input',
     consequence:
-      'EMs can write their self-assessments and nominate peers, peers can write notes, and directors can start rating. Participants, co-owners and settings can no longer be changed.',
+      'EMs can write their self-assessments and nominate peers, peers can write notes, and directors can start rating. Participants, co-owners and settings can no longer be changed: the peer attribution is fixed, and every note is written under it.',
   },
   input_open: {
     to: 'calibrating',
@@ -141,6 +141,33 @@ const ATTRIBUTION_LABELS: Record<Attribution, string> = {
 };
 
 export const attributionLabel = (a: Attribution): string => ATTRIBUTION_LABELS[a] ?? a;
+
+/** How the attribution reaches the peers: a promise, fixed when input opens. */
+export const ATTRIBUTION_PROMISE =
+  'This is a promise to the peers you ask: it says how the EM will read their notes once the cycle is released. You can change it while the cycle is a draft; it is fixed when input opens, before any peer can write.';
+
+/** "a product partner", "an operations partner", as a by-function note is attributed on release. */
+export function functionPartner(f: UserFunction): string {
+  if (f === 'other') return 'a partner from another function';
+  return /^[aeiou]/.test(f) ? `an ${f} partner` : `a ${f} partner`;
+}
+
+/**
+ * How the EM will read the peer's note once the cycle is released, in the
+ * peer's words: "with your name and function", "as from “a product
+ * partner”, without your name", "as from “a colleague”, without your name
+ * or function".
+ */
+export function noteAttribution(a: Attribution, peerFunction: UserFunction): string {
+  switch (a) {
+    case 'named':
+      return `with your name and function (${functionLabel(peerFunction).toLowerCase()})`;
+    case 'by_function':
+      return `as from “${functionPartner(peerFunction)}”, without your name`;
+    default:
+      return 'as from “a colleague”, without your name or function';
+  }
+}
 
 const FUNCTION_LABELS: Record<UserFunction, string> = {
   product: 'Product',

@@ -48,6 +48,7 @@ function CycleView({ cycle }: { cycle: Cycle }) {
           {cycle.owners.length > 1 && <> with {cycle.owners.filter((o) => o.id !== cycle.lead.id).map((o) => o.name).join(', ')}</>}
           {' · '}
           {attributionLabel(cycle.peer_attribution)}
+          {cycle.state === 'draft' && <> (fixed when input opens: a promise to the peers)</>}
         </>
       }
       actions={

@@ -7,7 +7,7 @@ import { ATTRIBUTIONS, type Attribution } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, fieldError, FieldError, listFieldErrors, QueryState } from '../../components/Status';
-import { attributionLabel } from '../../lib/format';
+import { ATTRIBUTION_PROMISE, attributionLabel } from '../../lib/format';
 
 export default function CycleCreate() {
   const id = useId();
@@ -149,8 +149,11 @@ export default function CycleCreate() {
           ))}
         </fieldset>
 
-        <fieldset className="field">
+        <fieldset className="field" aria-describedby={`${id}-attr-hint ${id}-attr-err`}>
           <legend>Peer attribution</legend>
+          <p className="hint" id={`${id}-attr-hint`}>
+            {ATTRIBUTION_PROMISE}
+          </p>
           {ATTRIBUTIONS.map((a) => (
             <label key={a} className="radio-line">
               <input type="radio" name={`${id}-attr`} value={a} checked={attribution === a} onChange={() => setAttribution(a)} />{' '}

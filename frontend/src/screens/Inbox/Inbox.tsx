@@ -7,7 +7,7 @@ import { useMe } from '../../auth/session';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
 import { Empty, QueryState } from '../../components/Status';
-import { dueLabel, formatDate } from '../../lib/format';
+import { dueLabel, formatDate, noteAttribution } from '../../lib/format';
 
 const STATUS: Record<string, string> = { open: 'To write', answered: 'Written', declined: 'Declined' };
 
@@ -62,7 +62,10 @@ function RequestList({ items, onDecline }: { items: PeerRequest[]; onDecline: (r
   return (
     <ul className="card-list">
       {items.map((r) => {
-        const editable = r.status !== 'declined' && r.cycle.state !== 'finalized' && r.cycle.state !== 'released';
+        // Notes are written from the moment input opens: the attribution
+        // they are released with is fixed then.
+        const notOpenYet = r.cycle.state === 'draft';
+        const editable = r.status !== 'declined' && !notOpenYet && r.cycle.state !== 'finalized' && r.cycle.state !== 'released';
         const overdue = r.status === 'open' && r.cycle.input_due && dueLabel(r.cycle.input_due).includes('overdue');
         return (
           <li key={r.id} className="card request">
@@ -77,6 +80,19 @@ function RequestList({ items, onDecline }: { items: PeerRequest[]; onDecline: (r
               {r.cycle.name} · asked by {r.requested_by.name} on {formatDate(r.created_at)}
             </p>
             {r.message && <blockquote>{r.message}</blockquote>}
+            {r.status !== 'declined' && !notOpenYet && (
+              <p className="muted small-text">
+                {r.em.name} will read your note {noteAttribution(r.cycle.peer_attribution, r.peer.function)}.
+              </p>
+            )}
+            {notOpenYet && r.status === 'open' && (
+              <div className="button-row">
+                <p className="muted">Input is not open yet: you can write your note once it opens.</p>
+                <button type="button" className="secondary" onClick={() => onDecline(r)} aria-label={`Decline the request about ${r.em.name}`}>
+                  Decline
+                </button>
+              </div>
+            )}
             {editable && (
               <div className="button-row">
                 <Link className="button primary" to={`/inbox/${r.id}`} aria-label={`${r.note ? 'Edit note' : 'Write note'} about ${r.em.name}`}>

@@ -1,17 +1,19 @@
 // A peer's note about an EM: where they stand (advocacy), the criteria it
-// speaks to, and the body (20 to 5000 characters). Editable until the
-// cycle is finalized; the peer may decline instead. Language hints
-// underline words that judge character, vague praise and the like as the
-// peer types, and never block the save.
+// speaks to, and the body (20 to 5000 characters). Written from the moment
+// input opens (the cycle's attribution is fixed then, and the editor says
+// how the EM will read the note) until the cycle is finalized; the peer may
+// decline instead. Language hints underline words that judge character,
+// vague praise and the like as the peer types, and never block the save.
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
 import { useDecline, useFramework, usePeerRequests, useSaveNote } from '../../api/queries';
 import { ADVOCACY, type Advocacy, type Framework, type PeerRequest } from '../../api/types';
 import { ConfirmDialog } from '../../components/Dialog';
 import { HintedTextarea, SavedHints } from '../../components/HintedTextarea';
 import { Page } from '../../components/Page';
 import { ErrorNote, fieldError, FieldError, listFieldErrors, Loading } from '../../components/Status';
-import { dueLabel, formatDate } from '../../lib/format';
+import { dueLabel, formatDate, noteAttribution } from '../../lib/format';
 
 const MIN = 20;
 const MAX = 5000;
@@ -56,7 +58,9 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
   const [body, setBody] = useState(request.note?.body ?? '');
   const [saved, setSaved] = useState('');
   const [declining, setDeclining] = useState(false);
-  const locked = request.status === 'declined' || request.cycle.state === 'finalized' || request.cycle.state === 'released';
+  const notOpenYet = request.cycle.state === 'draft';
+  const done = request.cycle.state === 'finalized' || request.cycle.state === 'released';
+  const locked = request.status === 'declined' || notOpenYet || done;
   const length = [...body.trim()].length;
   const lengthOk = length >= MIN && length <= MAX;
 
@@ -69,6 +73,12 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
 
   const toggle = (k: string) => setCriteria((c) => (c.includes(k) ? c.filter((x) => x !== k) : [...c, k]));
   const critErrors = listFieldErrors(save.error, 'criteria', (i) => framework.criteria.find((c) => c.key === criteria[i])?.title);
+  // The cycle moved on since the inbox was loaded (or input is not open
+  // yet): say so in the peer's terms rather than the API's.
+  const saveError =
+    save.error instanceof ApiError && save.error.code === 'cycle_locked'
+      ? new Error('This cycle does not take notes now: notes can be written from the moment input opens until the cycle is finalized. Reload the inbox to see where it stands.')
+      : save.error;
 
   return (
     <Page
@@ -88,7 +98,26 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
     >
       {locked && (
         <p className="notice">
-          {request.status === 'declined' ? 'You declined this request.' : 'The cycle is finalized: notes can no longer change.'}
+          {request.status === 'declined'
+            ? 'You declined this request.'
+            : notOpenYet
+              ? 'Input for this cycle is not open yet: you can write your note once the cycle’s lead opens input. The request stays in your inbox.'
+              : 'The cycle is finalized: notes can no longer change.'}
+        </p>
+      )}
+      {request.status !== 'declined' && (
+        <p className="hint" id={`${id}-attribution`}>
+          {notOpenYet ? (
+            <>
+              If input opened now, {request.em.name} would read your note {noteAttribution(request.cycle.peer_attribution, request.peer.function)} once the
+              cycle is released. The lead can change this until input opens; it is fixed from then on.
+            </>
+          ) : (
+            <>
+              {request.em.name} will read your note {noteAttribution(request.cycle.peer_attribution, request.peer.function)} once the cycle is
+              released. This was fixed when input opened and will not change.
+            </>
+          )}
         </p>
       )}
       <form onSubmit={submit} className="form note-form" noValidate>
@@ -145,7 +174,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
           </p>
           <FieldError id={`${id}-body-err`} message={fieldError(save.error, 'body')} />
         </div>
-        <ErrorNote error={save.error} />
+        <ErrorNote error={saveError} />
         {!locked && (
           <div className="form-actions">
             <button type="submit" className="primary" disabled={save.isPending}>
