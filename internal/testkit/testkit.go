@@ -31,6 +31,7 @@ import (
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
 
@@ -100,7 +101,7 @@ func Dialect() config.Dialect {
 // suite runs on, and removes the database when the test ends.
 func NewConfig(t testing.TB) *config.Config {
 	t.Helper()
-	cfg := &config.Config{JWTKey: JWTKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn}
+	cfg := &config.Config{JWTKey: JWTKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn, RateLimit: config.DefaultRateLimit}
 	if Dialect() == config.Postgres {
 		cfg.Dialect = config.Postgres
 		cfg.DatabaseURL = freshPostgres(t)
@@ -184,6 +185,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 		Audit:          calibration.NewAuditLog(st),
 		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
+		Limits:         ratelimit.New(st, cfg.RateLimit),
 		AllowedOrigins: cfg.AllowedOrigins,
 	}
 }
