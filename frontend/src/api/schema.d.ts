@@ -192,6 +192,11 @@ export interface paths {
          *     and their sources. Offsets count Unicode code points. Deterministic,
          *     no model, no network; hints never block anything. Texts over 20,000
          *     characters answer 422.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         post: operations["languageHints"];
         delete?: never;
@@ -853,6 +858,11 @@ export interface paths {
          *     decision (or, undecided, suggestion) is that value, or `undecided`
          *     for the rows without a decision (as `distribution` counts them).
          *     Unknown values answer 400 `bad_request`.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["board"];
         put?: never;
@@ -886,6 +896,11 @@ export interface paths {
          *     Formula escaping: any cell that starts with `=`, `+`, `-`, `@`, a tab
          *     or a carriage return gets a leading apostrophe (`'`), so a
          *     spreadsheet never runs user text as a formula.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["boardCSV"];
         put?: never;
@@ -978,6 +993,11 @@ export interface paths {
          *     of the latest cycle attributed as that cycle's attribution says, and
          *     the history table with the trajectory. User text is escaped so it
          *     cannot become Markdown structure or HTML. Same access as the history.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["packet"];
         put?: never;
@@ -1094,6 +1114,11 @@ export interface paths {
          *     a cycle the caller may not see (unknown, another organisation's, or
          *     for a director one they do not own) answers 404. The log is
          *     append-only and hash-chained per organisation.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["listAudit"];
         put?: never;
@@ -2476,7 +2501,7 @@ export interface components {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: the body is not `application/json` (send `Content-Type: application/json`) */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2494,7 +2519,7 @@ export interface components {
                 "application/json": components["schemas"]["ValidationError"];
             };
         };
-        /** @description `rate_limited`: too many failed attempts; wait `Retry-After` seconds */
+        /** @description `rate_limited`: too many failed attempts, or too many calls to a limited operation; wait `Retry-After` seconds */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -2528,13 +2553,16 @@ export interface components {
         /** @description an opaque id */
         id: string;
         /**
-         * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-         *     negative or non-numeric values answer 400.
+         * @description Page size, 1..100 (default 50). Larger values (up to the largest
+         *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+         *     repeated values answer 400.
          */
         limit: number;
         /**
-         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-         *     Anything else answers 400.
+         * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+         *     with the same path and filters (the `limit` may change). A cursor of
+         *     another list or of other filters, or anything else, answers 400
+         *     `invalid_cursor`.
          */
         cursor: string;
         /** @description only users of this role (an unknown role answers 400) */
@@ -2609,6 +2637,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     readyz: {
@@ -2637,6 +2666,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description not ready; `status` says why */
             503: {
                 headers: {
@@ -2772,6 +2802,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2795,6 +2826,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2833,6 +2865,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2989,6 +3022,7 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3003,13 +3037,16 @@ export interface operations {
                 /** @description matched against names only, case-insensitively (at most 200 characters); the directory shows no e-mails, so it does not search them */
                 q?: components["parameters"]["nameQuery"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3043,7 +3080,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3058,13 +3095,16 @@ export interface operations {
                 /** @description matched against name and e-mail, case-insensitively (at most 200 characters) */
                 q?: components["parameters"]["q"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3105,7 +3145,7 @@ export interface operations {
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3238,13 +3278,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3299,6 +3342,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3441,6 +3485,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3451,13 +3496,16 @@ export interface operations {
                 /** @description only cycles in this state */
                 state?: components["schemas"]["CycleState"];
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -3515,7 +3563,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3660,6 +3708,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3896,6 +3945,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4026,6 +4076,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4067,6 +4118,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4183,6 +4235,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4399,6 +4452,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4407,13 +4461,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -4467,6 +4524,7 @@ export interface operations {
             };
             400: components["responses"]["ListBadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4616,6 +4674,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4656,6 +4715,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4796,6 +4856,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4938,7 +4999,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4986,7 +5048,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5032,6 +5095,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5091,6 +5155,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5120,6 +5185,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5128,13 +5195,16 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5178,6 +5248,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5345,6 +5416,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5355,13 +5427,16 @@ export interface operations {
                 /** @description only the entries of this cycle */
                 cycle_id?: string;
                 /**
-                 * @description Page size, 1..100 (default 50). Larger values are capped at 100; 0,
-                 *     negative or non-numeric values answer 400.
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged.
-                 *     Anything else answers 400.
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -5402,6 +5477,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
