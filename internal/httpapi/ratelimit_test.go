@@ -114,13 +114,14 @@ func TestRateLimitStopsABurst(t *testing.T) {
 
 // A meeting followed on one account in ten tabs, each refetching the board
 // once a second (the most the web app does), all at the same instant, while
-// the same person types with language hints: for two minutes, nothing is
+// the same person types with language hints: for a minute and a half,
+// nothing is
 // refused.
 func TestRateLimitLetsTenTabsFollowAMeeting(t *testing.T) {
 	e := testkit.New(t)
 	dana := e.Token(demoDana)
 	board := cyclePath(calibratingCycle(t, e, dana), "board")
-	const tabs, seconds = 10, 120
+	const tabs, seconds = 10, 90
 	refused := 0
 	for s := range seconds {
 		got := burst(t, tabs, dana, board, e)
