@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"hash"
 	"os"
 	"os/exec"
@@ -106,7 +107,8 @@ func bin(t *testing.T, env map[string]string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ import (
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
 
@@ -199,6 +200,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Audit:          calibration.NewAuditLog(st),
 		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
+		Limits:         ratelimit.New(st, cfg.RateLimit),
 		AllowedOrigins: cfg.AllowedOrigins,
 		TrustedProxies: cfg.TrustedProxies,
 		DBDeadline:     cfg.DBAcquireTimeout + cfg.DBStatementTimeout,

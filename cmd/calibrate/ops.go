@@ -129,7 +129,7 @@ func auditVerify(args []string, stdout, stderr io.Writer, getenv config.Getenv) 
 		return err
 	}
 	if b := rep.Break; b != nil {
-		return fmt.Errorf("audit chain broken: %s (after %d entries checked)", b, rep.Checked)
+		return fmt.Errorf("audit chain broken: %w (after %d entries checked)", b, rep.Checked)
 	}
 	if cp != nil {
 		fmt.Fprintf(stdout, "audit log intact: %d entries verified, reaching the checkpoint's %d head(s)\n", rep.Checked, len(cp.Heads))

@@ -26,13 +26,20 @@ type serverProcess struct {
 // environment and waits until /readyz answers 200.
 func startServer(t *testing.T, env map[string]string) *serverProcess {
 	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if r := calibrate(env, "a long enough password\n", "user", "create", "--org", "Initech", "--email", "ada@initech.test",
 		"--name", "Ada", "--role", "admin"); r.code != 0 {
 		t.Fatalf("user create: %+v", r)
+	}
+	return startReplica(t, env)
+}
+
+// startReplica runs another serve on the same database, ready like
+// startServer's.
+func startReplica(t *testing.T, env map[string]string) *serverProcess {
+	t.Helper()
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	p := &serverProcess{addr: freeAddr(t), stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan error, 1)}
 	p.base = "http://" + p.addr

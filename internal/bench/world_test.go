@@ -110,6 +110,10 @@ func getWorld(b *testing.B) *world {
 func newWorld(tb testing.TB) (*world, error) {
 	ctx := context.Background()
 	cfg := testkit.NewConfig(tb)
+	// The benchmarks call the board as fast as it answers, as one director:
+	// the per-user limits are off, as in the load run (CALIBRATE_RATE_LIMIT=0).
+	// boardRoundTrips turns them back on to count a request as served.
+	cfg.RateLimit = 0
 	log := quietLog
 	clock := domain.SystemClock{}
 	st, err := store.Open(cfg, clock, log)

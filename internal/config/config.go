@@ -49,6 +49,17 @@ const (
 	maxDrain = 10 * time.Minute
 )
 
+// DefaultRateLimit is the calls per minute one user may make to each
+// expensive route: half again what a meeting followed in ten tabs needs
+// (each tab refetches the board at most once a second, 600 a minute), while
+// a script's burst meets the limit after a tenth of it (see
+// internal/ratelimit). MaxRateLimit is the most a setting may say; beyond
+// it, turn the limits off with 0.
+const (
+	DefaultRateLimit = 900
+	MaxRateLimit     = 100000
+)
+
 type Config struct {
 	DatabaseURL string
 	Dialect     Dialect
@@ -73,6 +84,10 @@ type Config struct {
 	// Drain is how long /readyz answers "draining" after SIGTERM, while
 	// every route still serves, before the listener closes.
 	Drain time.Duration
+	// RateLimit is how many calls a minute one user may make to each route
+	// the route table marks limited; 0 turns those limits off (a load test
+	// of the board). The login throttle is not affected.
+	RateLimit int
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -138,6 +153,9 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 	if c.Drain, err = drainSeconds(getenv("CALIBRATE_DRAIN_SECONDS")); err != nil {
+		return nil, err
+	}
+	if c.RateLimit, err = rateLimit(getenv("CALIBRATE_RATE_LIMIT")); err != nil {
 		return nil, err
 	}
 
@@ -245,6 +263,22 @@ func drainSeconds(v string) (time.Duration, error) {
 		return d, nil
 	}
 	return 0, fmt.Errorf("CALIBRATE_DRAIN_SECONDS: %d is more than %d", n, int(maxDrain/time.Second))
+}
+
+// rateLimit reads calls per minute: a whole number, 0 (off) included.
+func rateLimit(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return DefaultRateLimit, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("CALIBRATE_RATE_LIMIT: %q is not a whole number of calls per minute (0 turns the limits off)", v)
+	}
+	if n > MaxRateLimit {
+		return 0, fmt.Errorf("CALIBRATE_RATE_LIMIT: %d is more than %d; 0 turns the limits off", n, MaxRateLimit)
+	}
+	return n, nil
 }
 
 func splitList(s string) []string {

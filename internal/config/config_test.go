@@ -56,6 +56,23 @@ func TestDefaults(t *testing.T) {
 	if c.DBStatementTimeout != 5*time.Second || c.DBAcquireTimeout != 5*time.Second || c.Drain != 5*time.Second {
 		t.Errorf("timeouts: statement %s, acquire %s, drain %s", c.DBStatementTimeout, c.DBAcquireTimeout, c.Drain)
 	}
+	if c.RateLimit != DefaultRateLimit || DefaultRateLimit != 900 {
+		t.Errorf("rate limit %d, want the documented 900", c.RateLimit)
+	}
+}
+
+// CALIBRATE_RATE_LIMIT is calls per minute; 0 turns the limits off.
+func TestRateLimit(t *testing.T) {
+	for in, want := range map[string]int{"": DefaultRateLimit, "0": 0, " 60 ": 60, "1": 1, "100000": MaxRateLimit} {
+		c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": in}))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.RateLimit != want {
+			t.Errorf("%q: %d, want %d", in, c.RateLimit, want)
+		}
+	}
 }
 
 func TestDatabaseBoundsAndDrain(t *testing.T) {
@@ -148,6 +165,11 @@ func TestRefused(t *testing.T) {
 		{"drain as a duration", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "5s"}, `CALIBRATE_DRAIN_SECONDS: "5s" is not a whole number of seconds`},
 		{"drain negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "-1"}, `CALIBRATE_DRAIN_SECONDS: "-1" is not a whole number`},
 		{"drain too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "3600"}, "CALIBRATE_DRAIN_SECONDS: 3600 is more than 600"},
+		{"rate limit negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "-1"}, `CALIBRATE_RATE_LIMIT: "-1" is not a whole number of calls per minute`},
+		{"rate limit as a rate", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "900/m"}, `CALIBRATE_RATE_LIMIT: "900/m" is not a whole number`},
+		{"rate limit fractional", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "1.5"}, `CALIBRATE_RATE_LIMIT: "1.5" is not a whole number`},
+		{"rate limit off by word", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "off"}, `CALIBRATE_RATE_LIMIT: "off" is not a whole number`},
+		{"rate limit too high", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "100001"}, "CALIBRATE_RATE_LIMIT: 100001 is more than 100000"},
 		{"bad origin", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "calibrate.example.com"}, "CALIBRATE_ALLOWED_ORIGINS:"},
 		{"origin too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "https://" + strings.Repeat("a", MaxOriginLength)}, "is longer than 2048"},
 	} {

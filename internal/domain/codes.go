@@ -65,7 +65,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
 	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (send Content-Type: application/json)."},
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
-	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed attempts; wait the Retry-After seconds before trying again.", Header: "Retry-After"},
+	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},
 	{Code: CodeUnavailable, Status: 503, Meaning: "The database is unreachable or too slow to answer; try again after the Retry-After seconds.", Header: "Retry-After"},
 }

@@ -94,6 +94,9 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		if len(roles) > 0 && o.op.Responses.Status(http.StatusForbidden) == nil {
 			t.Errorf("%s is limited to roles %v but documents no 403", key, roles)
 		}
+		if r.Limited && o.op.Responses.Status(http.StatusTooManyRequests) == nil {
+			t.Errorf("%s is rate-limited in the route table but documents no 429", key)
+		}
 	}
 	for key := range ops {
 		if !routed[key] {

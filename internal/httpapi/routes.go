@@ -9,10 +9,13 @@ import (
 )
 
 // access says who may call a route: anyone, any signed-in user, or only
-// some roles. Which objects they may touch is the services' business.
+// some roles; and whether each caller's pace is limited (CALIBRATE_RATE_LIMIT
+// calls a minute per user on each such route, see internal/ratelimit).
+// Which objects they may touch is the services' business.
 type access struct {
-	public bool
-	roles  []domain.Role
+	public      bool
+	roles       []domain.Role
+	rateLimited bool
 }
 
 var (
@@ -21,6 +24,13 @@ var (
 )
 
 func only(roles ...domain.Role) access { return access{roles: roles} }
+
+// limited marks a route that is expensive to answer: each signed-in caller
+// may call it only so fast.
+func (a access) limited() access {
+	a.rateLimited = true
+	return a
+}
 
 const (
 	admin    = domain.RoleAdmin
@@ -36,7 +46,8 @@ type route struct {
 	handle gin.HandlerFunc
 }
 
-// routes is the route table: every route, and who may call it, in one place.
+// routes is the route table: every route, who may call it and whether
+// their pace is limited, in one place.
 func (s *Server) routes() []route {
 	const v1 = "/api/v1"
 	return []route{
@@ -51,7 +62,7 @@ func (s *Server) routes() []route {
 		{http.MethodPatch, v1 + "/me", signedIn, s.patchMe},
 		{http.MethodPost, v1 + "/me/password", signedIn, s.changePassword},
 		{http.MethodGet, v1 + "/directory", signedIn, s.directory},
-		{http.MethodPost, v1 + "/language-hints", signedIn, s.languageHints},
+		{http.MethodPost, v1 + "/language-hints", signedIn.limited(), s.languageHints},
 
 		{http.MethodGet, v1 + "/users", only(admin, director), s.listUsers},
 		{http.MethodPost, v1 + "/users", only(admin), s.createUser},
@@ -61,7 +72,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, v1 + "/frameworks", only(admin), s.createFramework},
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
 
-		{http.MethodGet, v1 + "/audit", only(admin, director), s.listAudit},
+		{http.MethodGet, v1 + "/audit", only(admin, director).limited(), s.listAudit},
 
 		{http.MethodGet, v1 + "/cycles", signedIn, s.listCycles}, // peers get an empty list
 		{http.MethodPost, v1 + "/cycles", only(director), s.createCycle},
@@ -79,14 +90,14 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/notes", only(admin, director), s.cycleNotes},
 		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.getPreread},
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.putPreread},
-		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director), s.board},
-		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director), s.boardCSV},
+		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director).limited(), s.board},
+		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director).limited(), s.boardCSV},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},
 
 		// An EM's own record over cycles: their directors, admins, and the
 		// EM (released cycles only).
 		{http.MethodGet, v1 + "/ems/:em_id/history", only(admin, director, em), s.history},
-		{http.MethodGet, v1 + "/ems/:em_id/packet", only(admin, director, em), s.packet},
+		{http.MethodGet, v1 + "/ems/:em_id/packet", only(admin, director, em).limited(), s.packet},
 		{http.MethodGet, v1 + "/ems/:em_id/plan", only(admin, director, em), s.listPlan},
 		{http.MethodPost, v1 + "/ems/:em_id/plan", only(director, em), s.addPlanItem},
 		{http.MethodPatch, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.patchPlanItem},

@@ -17,6 +17,7 @@ import (
 	"calibrate/internal/auth"
 	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
+	"calibrate/internal/ratelimit"
 )
 
 // Health is what /readyz asks of the database.
@@ -27,14 +28,17 @@ type Health interface {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	Log            *slog.Logger
-	Clock          domain.Clock
-	Auth           *auth.Service
-	Users          *calibration.Users
-	Frameworks     *calibration.Frameworks
-	Audit          *calibration.AuditLog
-	Cycles         *calibration.Cycles
-	Health         Health
+	Log        *slog.Logger
+	Clock      domain.Clock
+	Auth       *auth.Service
+	Users      *calibration.Users
+	Frameworks *calibration.Frameworks
+	Audit      *calibration.AuditLog
+	Cycles     *calibration.Cycles
+	Health     Health
+	// Limits paces each user on the routes the route table marks limited;
+	// nil lets every call through.
+	Limits         *ratelimit.Limiter
 	AllowedOrigins []string
 	TrustedProxies []string
 	// DBDeadline bounds the database work of each request: the wait for a
@@ -72,7 +76,8 @@ func New(d Deps) *Server {
 	authn := d.Auth.Middleware()
 	for _, r := range s.routes() {
 		// Who may call comes first, then whether the request is one the
-		// contract allows; only then the handler.
+		// contract allows, then (on a limited route) whether the caller
+		// has calls left; only then the handler.
 		chain := []gin.HandlerFunc{}
 		switch {
 		case r.access.public:
@@ -81,7 +86,11 @@ func New(d Deps) *Server {
 		default:
 			chain = append(chain, authn, auth.RequireRole(r.access.roles...))
 		}
-		e.Handle(r.method, r.path, append(chain, gate(r.method, r.path), r.handle)...)
+		chain = append(chain, gate(r.method, r.path))
+		if r.access.rateLimited && !r.access.public && s.Limits != nil {
+			chain = append(chain, s.limit(r.method+" "+r.path))
+		}
+		e.Handle(r.method, r.path, append(chain, r.handle)...)
 	}
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
@@ -121,11 +130,25 @@ func deadline(d time.Duration) gin.HandlerFunc {
 	}
 }
 
+// limit spends one of the caller's calls on route (rate_limited when none
+// is left). It costs one database statement.
+func (s *Server) limit(route string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := s.Limits.Allow(c.Request.Context(), auth.PrincipalOf(c).UserID, route); err != nil {
+			_ = c.Error(err)
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
 // Routes lists the route table (for the contract and authorization tests).
 func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range s.routes() {
-		out = append(out, RouteInfo{Method: r.method, Path: r.path, Public: r.access.public, Roles: r.access.roles})
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Public: r.access.public, Roles: r.access.roles,
+			Limited: r.access.rateLimited})
 	}
 	return out
 }
@@ -136,6 +159,9 @@ type RouteInfo struct {
 	Path   string
 	Public bool
 	Roles  []domain.Role // empty and not Public: any signed-in user
+	// Limited: each caller may call it only CALIBRATE_RATE_LIMIT times a
+	// minute (429 rate_limited beyond).
+	Limited bool
 }
 
 func (s *Server) healthz(c *gin.Context) {

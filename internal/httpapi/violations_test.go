@@ -862,6 +862,12 @@ func dbStateOf(t testing.TB, e *testkit.Env) dbState {
 	}
 	st := dbState{}
 	for _, table := range store.BackupTables() {
+		if table == "rate_limits" {
+			// Every call that passes the contract spends one of the
+			// caller's calls on a limited route, whatever the handler
+			// answers: the pace is counted, no data is written.
+			continue
+		}
 		st[table] = tableState{rows: len(rows[table]), sum: sha256.Sum256(bytes.Join(rows[table], []byte("\n")))}
 	}
 	return st

@@ -40,6 +40,7 @@ var backupTables = []struct {
 	{"sessions", sessionRow{}, "id"},
 	{"refresh_tokens", refreshRow{}, "token_hash"},
 	{"login_failures", failureRow{}, "id"},
+	{"rate_limits", rateRow{}, "user_id, route"},
 	{"frameworks", frameworkRow{}, "id"},
 	{"criteria", criterionRow{}, "framework_id, position"},
 	{"cycles", cycleRow{}, "id"},

@@ -28,6 +28,7 @@ import (
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
 
@@ -110,7 +111,8 @@ func NewConfig(t testing.TB) *config.Config {
 // several times quicker than migrating each test's database.
 func newConfig(t testing.TB, migrated bool) *config.Config {
 	t.Helper()
-	cfg := &config.Config{JWTKey: JWTKey, AuditKey: AuditKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn}
+	cfg := &config.Config{JWTKey: JWTKey, AuditKey: AuditKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn,
+		RateLimit: config.DefaultRateLimit}
 	if Dialect() == config.Postgres {
 		cfg.Dialect = config.Postgres
 		cfg.DatabaseURL = freshPostgres(t, migrated)
@@ -200,6 +202,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 		Audit:          calibration.NewAuditLog(st),
 		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
+		Limits:         ratelimit.New(st, cfg.RateLimit),
 		AllowedOrigins: cfg.AllowedOrigins,
 	}
 }

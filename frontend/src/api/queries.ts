@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { QueryClient, useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
 import { api, ApiError } from './client';
+import { paceBoard } from '../lib/pace';
 import type {
   AssessmentWrite,
   BoardQuery,
@@ -23,14 +24,20 @@ import type {
   UserFunction,
 } from './types';
 
+const isRateLimited = (err: unknown): err is ApiError => err instanceof ApiError && err.status === 429;
+
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
         staleTime: 10_000,
         refetchOnWindowFocus: false,
-        // 4xx answers are final; retry only what might pass next time.
-        retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+        // 4xx answers are final, but for 429 (the server's per-user
+        // limit): retry only what might pass next time, a 429 after its
+        // Retry-After.
+        retry: (count, err) => (!(err instanceof ApiError && err.status < 500) || isRateLimited(err)) && count < 2,
+        retryDelay: (count, err) =>
+          isRateLimited(err) && err.retryAfter ? err.retryAfter * 1000 : Math.min(1000 * 2 ** count, 30_000),
       },
       mutations: { retry: false },
     },
@@ -44,10 +51,19 @@ export const useCycles = (state?: CycleState) =>
 export const useCycle = (id: string | undefined) =>
   useQuery({ queryKey: ['cycle', id], queryFn: () => api.cycle(id!), enabled: !!id });
 
+/**
+ * The board of a cycle. Every write invalidates it, so its requests are
+ * paced: at most one a second per tab and none while the tab is hidden
+ * (lib/pace.ts), well under the server's per-user limit even with a
+ * meeting followed in ten tabs on one account.
+ */
 export const useBoard = (cycleId: string | undefined, q: BoardQuery = {}) =>
   useQuery({
     queryKey: ['board', cycleId, q],
-    queryFn: () => api.board(cycleId!, q),
+    queryFn: async ({ signal }) => {
+      await paceBoard(signal);
+      return api.board(cycleId!, q);
+    },
     enabled: !!cycleId,
     placeholderData: keepPreviousData,
   });

@@ -195,6 +195,11 @@ export interface paths {
          *     and their sources. Offsets count Unicode code points. Deterministic,
          *     no model, no network; hints never block anything. Texts over 20,000
          *     characters answer 422.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         post: operations["languageHints"];
         delete?: never;
@@ -897,6 +902,11 @@ export interface paths {
          *     decision (or, undecided, suggestion) is that value, or `undecided`
          *     for the rows without a decision (as `distribution` counts them).
          *     Unknown values answer 400 `bad_request`.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["board"];
         put?: never;
@@ -930,6 +940,11 @@ export interface paths {
          *     Formula escaping: any cell that starts with `=`, `+`, `-`, `@`, a tab
          *     or a carriage return gets a leading apostrophe (`'`), so a
          *     spreadsheet never runs user text as a formula.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["boardCSV"];
         put?: never;
@@ -1022,6 +1037,11 @@ export interface paths {
          *     of the latest cycle attributed as that cycle's attribution says, and
          *     the history table with the trajectory. User text is escaped so it
          *     cannot become Markdown structure or HTML. Same access as the history.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["packet"];
         put?: never;
@@ -1138,6 +1158,11 @@ export interface paths {
          *     a cycle the caller may not see (unknown, another organisation's, or
          *     for a director one they do not own) answers 404. The log is
          *     append-only and hash-chained per organisation.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
          */
         get: operations["listAudit"];
         put?: never;
@@ -2588,7 +2613,7 @@ export interface components {
                 "application/json": components["schemas"]["ValidationError"];
             };
         };
-        /** @description `rate_limited`: too many failed attempts; wait `Retry-After` seconds */
+        /** @description `rate_limited`: too many failed attempts, or too many calls to a limited operation; wait `Retry-After` seconds */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -3108,6 +3133,7 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5155,6 +5181,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5204,6 +5231,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5343,6 +5371,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5639,6 +5668,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

@@ -18,6 +18,10 @@
 //     login (argon2id at the server's cost);
 //  6. the server's peak resident memory (VmHWM of /proc/PID/status).
 //
+// The server must run with CALIBRATE_RATE_LIMIT=0: the phases call the
+// board as one director, far faster than a person may; a limited call
+// stops the run with a message that says so.
+//
 // Only loopback URLs are accepted: this is a load generator for a server
 // of your own.
 package main
@@ -145,6 +149,10 @@ func (c *client) do(method, path, token string, body any, out any) (int, error) 
 		return 0, err
 	}
 	defer res.Body.Close()
+	if res.StatusCode == http.StatusTooManyRequests && path != "/api/v1/auth/login" {
+		fmt.Fprintf(os.Stderr, "load: %s %s answered 429: the server limits each user's calls; serve it with CALIBRATE_RATE_LIMIT=0\n", method, path)
+		os.Exit(1)
+	}
 	if out != nil && res.StatusCode < 300 {
 		return res.StatusCode, json.NewDecoder(res.Body).Decode(out)
 	}
