@@ -7,7 +7,10 @@ package main
 // blessed. And a running server logs checkpoints that verify.
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,15 +19,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
 
 	"calibrate/internal/config"
 	"calibrate/internal/testkit"
+	"calibrate/migrations"
 )
 
 // olderDatabase turns the demo database into what the version before keyed
-// links left: every chain relinked with plain SHA-256, migration 00007
-// undone, the append-only guard in place.
+// links left: every chain relinked with plain SHA-256, migration 00007 and
+// those after it undone, the append-only guard in place.
 func olderDatabase(t *testing.T, dialect config.Dialect, db *gorm.DB) (counts map[string]int) {
 	t.Helper()
 	liftAppendOnly(t, dialect, db)
@@ -44,12 +49,53 @@ func olderDatabase(t *testing.T, dialect config.Dialect, db *gorm.DB) (counts ma
 	if dialect == config.Postgres {
 		guard = []string{"ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update"}
 	}
-	for _, s := range append([]string{"DROP TABLE audit_rekey_pending", "DELETE FROM goose_db_version WHERE version_id = 7"}, guard...) {
+	// Undo 00007 and every migration after it, as goose would going down.
+	sub, err := fs.Sub(migrations.FS, string(dialect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gooseDialect := goose.DialectSQLite3
+	if dialect == config.Postgres {
+		gooseDialect = goose.DialectPostgres
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(gooseDialect, sqlDB, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(context.Background(), keyedAuditMigration-1); err != nil {
+		t.Fatalf("migrating down to %d: %v", keyedAuditMigration-1, err)
+	}
+	for _, s := range guard {
 		if err := db.Exec(s).Error; err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}
 	return counts
+}
+
+// keyedAuditMigration is the migration that brings keyed links.
+const keyedAuditMigration = 7
+
+// migrationsSince counts the migrations from version v on: what the
+// first migrate after an upgrade from before v applies.
+func migrationsSince(t *testing.T, dialect config.Dialect, v int) int {
+	t.Helper()
+	entries, err := fs.ReadDir(migrations.FS, string(dialect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		digits, _, _ := strings.Cut(e.Name(), "_")
+		if num, err := strconv.Atoi(digits); err == nil && num >= v {
+			n++
+		}
+	}
+	return n
 }
 
 func TestAuditRekeyAtUpgrade(t *testing.T) {
@@ -67,7 +113,7 @@ func TestAuditRekeyAtUpgrade(t *testing.T) {
 	}
 
 	r := bin(t, env, "migrate")
-	if r.code != 0 || r.stdout != "applied 1 migration(s)\n" {
+	if want := fmt.Sprintf("applied %d migration(s)\n", migrationsSince(t, e.Cfg.Dialect, keyedAuditMigration)); r.code != 0 || r.stdout != want {
 		t.Fatalf("migrate: %+v", r)
 	}
 	if n := strings.Count(r.stderr, `"msg":"audit chain re-keyed"`); n != len(counts) {

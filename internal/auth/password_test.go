@@ -3,8 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
+
+	"calibrate/internal/domain"
 )
 
 var testArgon2 = Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}
@@ -63,8 +66,9 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-// At most two hashes run at once; a caller that cannot get a slot gives up
-// when its request does, instead of queueing for ever.
+// At most two hashes run at once; a caller that cannot get a slot waits in
+// a short queue, and gives up when its request does instead of queueing for
+// ever. A refused or abandoned hash gives its place back.
 func TestHasherSlots(t *testing.T) {
 	h := NewHasher(testArgon2)
 	if cap(h.slots) != 2 {
@@ -80,12 +84,73 @@ func TestHasherSlots(t *testing.T) {
 	if ok, err := h.Verify(ctx, "x", "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$a2V5"); ok || !errors.Is(err, context.Canceled) {
 		t.Fatalf("Verify with both slots taken: %v, %v", ok, err)
 	}
-	h.release()
+	if len(h.admit) != 0 {
+		t.Fatalf("%d queue places held by hashes that gave up", len(h.admit))
+	}
+	<-h.slots
 	if _, err := h.Hash(context.Background(), "correct horse battery"); err != nil {
 		t.Fatalf("Hash with a slot free: %v", err)
 	}
-	if len(h.slots) != 1 {
-		t.Fatalf("%d slots held after Hash returned, want 1 (ours)", len(h.slots))
+	if len(h.slots) != 1 || len(h.admit) != 0 {
+		t.Fatalf("%d slots and %d queue places held after Hash returned, want 1 (ours) and 0", len(h.slots), len(h.admit))
+	}
+	if h.Runs() != 1 {
+		t.Fatalf("Runs = %d after one hash", h.Runs())
+	}
+}
+
+// Past the two running hashes and the HashQueue waiting ones, a hash is
+// refused at once with ErrBusy (503 unavailable, Retry-After), before it
+// costs anything; the waiting ones run as places free.
+func TestHasherQueueIsBounded(t *testing.T) {
+	h := NewHasher(testArgon2)
+	// Hold both slots, so the hashes below can only wait.
+	h.slots <- struct{}{}
+	h.slots <- struct{}{}
+	h.admit <- struct{}{}
+	h.admit <- struct{}{}
+	ctx := context.Background()
+	done := make(chan error, HashQueue)
+	for range HashQueue {
+		go func() {
+			_, err := h.Hash(ctx, "correct horse battery")
+			done <- err
+		}()
+	}
+	for len(h.admit) != cap(h.admit) { // the queue fills as the goroutines start
+		runtime.Gosched()
+	}
+	if _, err := h.Hash(ctx, "correct horse battery"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("Hash with the queue full: %v, want ErrBusy", err)
+	}
+	if ok, err := h.Verify(ctx, "x", ""); ok || !errors.Is(err, ErrBusy) {
+		t.Fatalf("Verify with the queue full: %v, %v, want ErrBusy", ok, err)
+	}
+	if de, ok := domain.AsError(ErrBusy); !ok || de.Kind != domain.KindUnavailable || de.RetryAfter <= 0 {
+		t.Fatalf("ErrBusy is %#v, want unavailable with a Retry-After", ErrBusy)
+	}
+	if h.Runs() != 0 {
+		t.Fatalf("%d hashes ran with no slot free", h.Runs())
+	}
+	<-h.slots
+	<-h.slots
+	<-h.admit
+	<-h.admit
+	for range HashQueue {
+		if err := <-done; err != nil {
+			t.Fatalf("a queued hash: %v", err)
+		}
+	}
+	if h.Runs() != HashQueue {
+		t.Fatalf("%d hashes ran, want the %d queued", h.Runs(), HashQueue)
+	}
+	release := h.Fill()
+	if _, err := h.Hash(ctx, "correct horse battery"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("Hash with the hasher filled: %v", err)
+	}
+	release()
+	if _, err := h.Hash(ctx, "correct horse battery"); err != nil {
+		t.Fatalf("Hash after the fill was released: %v", err)
 	}
 }
 

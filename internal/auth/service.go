@@ -34,12 +34,12 @@ type Store interface {
 	Org(ctx context.Context, id string) (domain.Organization, error)
 	SetPassword(ctx context.Context, orgID, id, hash string) error
 	SessionUser(ctx context.Context, sessionID, userID string) (domain.User, domain.Session, error)
-	CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time) (string, error)
+	CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time, attempt string) (string, error)
 	RotateRefresh(ctx context.Context, oldHash, newHash string) (domain.Session, domain.RefreshOutcome, error)
 	RevokeSession(ctx context.Context, id string) error
 	RevokeUserSessions(ctx context.Context, userID, keep string) error
-	RecordLoginFailure(ctx context.Context, email, ip string) error
-	LoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, oldestEmail, oldestIP *time.Time, err error)
+	ReserveLoginAttempt(ctx context.Context, email, ip string, since time.Time, perAccount, perClient int) (id string, oldest time.Time, err error)
+	ReleaseLoginAttempt(ctx context.Context, id string) error
 	User(ctx context.Context, orgID, id string) (domain.User, error)
 }
 
@@ -73,46 +73,60 @@ var errInvalidCredentials = domain.Unauthorized(domain.CodeInvalidCredentials, "
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Grant, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.clock.Now()
-	if err := s.throttled(ctx, email, clientIP); err != nil {
+	attempt, err := s.reserve(ctx, email, clientIP)
+	if err != nil {
 		return Grant{}, err
 	}
 	u, lookupErr := s.store.UserByEmail(ctx, email)
 	if lookupErr != nil && !domain.IsKind(lookupErr, domain.KindNotFound) {
 		return Grant{}, lookupErr
 	}
-	ok, err := s.hasher.Verify(ctx, password, u.PasswordHash) // "" for unknown: dummy work
-	if err != nil && !errors.Is(err, errBadHash) {
+	ok, err := s.verify(ctx, attempt, password, u.PasswordHash) // "" for unknown: dummy work
+	if err != nil {
 		return Grant{}, err
 	}
 	if !ok || !u.Active || lookupErr != nil {
-		if err := s.store.RecordLoginFailure(ctx, email, clientIP); err != nil {
-			return Grant{}, err
-		}
-		return Grant{}, errInvalidCredentials
+		return Grant{}, errInvalidCredentials // the reservation stays: a failure
 	}
 	refresh, hash := newRefreshToken()
-	sid, err := s.store.CreateSession(ctx, u.ID, hash, now.Add(SessionTTL))
+	sid, err := s.store.CreateSession(ctx, u.ID, hash, now.Add(SessionTTL), attempt)
 	if err != nil {
 		return Grant{}, err
 	}
 	return s.grant(ctx, u, sid, refresh)
 }
 
-// throttled answers 429 while the account or the client address has had
-// too many failures in the window.
-func (s *Service) throttled(ctx context.Context, email, clientIP string) error {
+// reserve counts this attempt against the account's and the client
+// address's limits before any password is hashed, in one step with the
+// check: however many attempts arrive at once, at most MaxAccountFailures
+// of one account (MaxClientFailures of one address) are checked per window.
+// Over a limit it answers 429 at once, at no hashing cost.
+func (s *Service) reserve(ctx context.Context, email, clientIP string) (string, error) {
 	now := s.clock.Now()
-	byEmail, byIP, oldEmail, oldIP, err := s.store.LoginFailures(ctx, email, clientIP, now.Add(-ThrottleWindow))
+	id, oldest, err := s.store.ReserveLoginAttempt(ctx, email, clientIP, now.Add(-ThrottleWindow),
+		MaxAccountFailures, MaxClientFailures)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if byEmail >= MaxAccountFailures {
-		return domain.RateLimited(retryAfter(*oldEmail, now))
+	if id == "" {
+		return "", domain.RateLimited(retryAfter(oldest, now))
 	}
-	if byIP >= MaxClientFailures {
-		return domain.RateLimited(retryAfter(*oldIP, now))
+	return id, nil
+}
+
+// verify checks password against encoded for the reserved attempt. When
+// the hasher refuses or gives up before hashing (its queue is full, or the
+// request ended while waiting), nothing was checked, so the reservation is
+// released: a busy server does not lock accounts.
+func (s *Service) verify(ctx context.Context, attempt, password, encoded string) (bool, error) {
+	ok, err := s.hasher.Verify(ctx, password, encoded)
+	if err == nil || errors.Is(err, errBadHash) {
+		return ok, nil
 	}
-	return nil
+	if rerr := s.store.ReleaseLoginAttempt(context.WithoutCancel(ctx), attempt); rerr != nil {
+		s.log.Warn("releasing a login attempt that was not checked", "err", rerr)
+	}
+	return false, err
 }
 
 // retryAfter is the wait until the oldest failure leaves the window: at
@@ -221,18 +235,19 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, curren
 	if err != nil {
 		return err
 	}
-	if err := s.throttled(ctx, u.Email, clientIP); err != nil {
+	attempt, err := s.reserve(ctx, u.Email, clientIP)
+	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, current, u.PasswordHash)
-	if err != nil && !errors.Is(err, errBadHash) {
+	ok, err := s.verify(ctx, attempt, current, u.PasswordHash)
+	if err != nil {
 		return err
 	}
 	if !ok {
-		if err := s.store.RecordLoginFailure(ctx, u.Email, clientIP); err != nil {
-			return err
-		}
-		return domain.Invalid("current_password", "is not right")
+		return domain.Invalid("current_password", "is not right") // the reservation stays: a failure
+	}
+	if err := s.store.ReleaseLoginAttempt(ctx, attempt); err != nil {
+		return err
 	}
 	hash, err := s.hasher.Hash(ctx, next)
 	if err != nil {

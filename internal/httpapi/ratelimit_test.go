@@ -18,7 +18,6 @@ import (
 	"calibrate/internal/config"
 	"calibrate/internal/httpapi"
 	"calibrate/internal/ratelimit"
-	"calibrate/internal/store"
 	"calibrate/internal/testkit"
 )
 
@@ -35,21 +34,6 @@ func withRateLimit(t *testing.T, e *testkit.Env, perMinute int) *testkit.Env {
 	other := *e
 	other.Cfg = &cfg
 	other.Server = httpapi.New(testkit.Deps(&cfg, e.Store, e.Clock, e.Hasher, e.Log))
-	return &other
-}
-
-// replica is a second server on e's database: its own connection pool, the
-// same clock, the default limits.
-func replica(t *testing.T, e *testkit.Env) *testkit.Env {
-	t.Helper()
-	st, err := store.Open(e.Cfg, e.Clock, e.Log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	other := *e
-	other.Store = st
-	other.Server = httpapi.New(testkit.Deps(e.Cfg, st, e.Clock, auth.NewHasher(testkit.FastArgon2), e.Log))
 	return &other
 }
 
@@ -144,7 +128,7 @@ func TestRateLimitLetsTenTabsFollowAMeeting(t *testing.T) {
 // database share one limit, rather than getting one each.
 func TestRateLimitHoldsAcrossReplicas(t *testing.T) {
 	e := testkit.New(t)
-	other := replica(t, e)
+	other := e.Replica()
 	dana := e.Token(demoDana)
 	board := cyclePath(calibratingCycle(t, e, dana), "board")
 

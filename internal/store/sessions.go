@@ -29,24 +29,49 @@ type refreshRow struct {
 
 func (refreshRow) TableName() string { return "refresh_tokens" }
 
-type failureRow struct {
-	ID       string
-	Email    string
-	ClientIP string
-	At       time.Time
-}
+// MaxSessions is how many live sessions a user keeps: signing in once
+// more revokes the oldest, so a flood of logins cannot grow the table
+// without bound.
+const MaxSessions = 20
 
-func (failureRow) TableName() string { return "login_failures" }
-
-// CreateSession starts a session with its first refresh token (hashed).
-func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time) (string, error) {
+// CreateSession starts a session with its first refresh token (hashed) and
+// releases the login attempt reserved for it (attempt may be ""): one
+// transaction, so a login that succeeded never counts against the
+// throttle. Past MaxSessions live sessions, the oldest are revoked in the
+// same transaction.
+func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time, attempt string) (string, error) {
 	id := domain.NewID()
 	now := s.clock.Now()
 	err := s.Tx(ctx, func(ctx context.Context) error {
-		if err := s.conn(ctx).Create(&sessionRow{ID: id, UserID: userID, CreatedAt: now, ExpiresAt: expires}).Error; err != nil {
+		db := s.conn(ctx)
+		if attempt != "" {
+			if err := db.Where("id = ?", attempt).Delete(&failureRow{}).Error; err != nil {
+				return err
+			}
+		}
+		// Sign-ins of one user are serialised, so two at once cannot both
+		// count twenty and leave twenty-one. On SQLite the first write of
+		// the transaction already holds the only write lock.
+		if err := s.lockKeys(db, "sessions:"+userID); err != nil {
 			return err
 		}
-		return s.conn(ctx).Create(&refreshRow{TokenHash: tokenHash, SessionID: id, CreatedAt: now}).Error
+		if err := db.Create(&sessionRow{ID: id, UserID: userID, CreatedAt: now, ExpiresAt: expires}).Error; err != nil {
+			return err
+		}
+		if err := db.Create(&refreshRow{TokenHash: tokenHash, SessionID: id, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		var live []string
+		// Ids are time-ordered, so they break ties between sessions made
+		// in the same instant.
+		if err := db.Model(&sessionRow{}).Where("user_id = ? AND revoked_at IS NULL AND expires_at > ?", userID, now).
+			Order("created_at DESC, id DESC").Pluck("id", &live).Error; err != nil {
+			return err
+		}
+		if len(live) <= MaxSessions {
+			return nil
+		}
+		return db.Model(&sessionRow{}).Where("id IN ?", live[MaxSessions:]).Update("revoked_at", now).Error
 	})
 	return id, err
 }
@@ -137,46 +162,4 @@ func (s *Store) RevokeSession(ctx context.Context, id string) error {
 func (s *Store) RevokeUserSessions(ctx context.Context, userID, keep string) error {
 	return s.conn(ctx).Model(&sessionRow{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keep).
 		Update("revoked_at", s.clock.Now()).Error
-}
-
-// RecordLoginFailure notes a failed login for throttling.
-// Failures of the same account or address older than a day go at the
-// same time, so the table holds only what throttling can still read.
-func (s *Store) RecordLoginFailure(ctx context.Context, email, ip string) error {
-	now := s.clock.Now()
-	db := s.conn(ctx)
-	if err := db.Where("(email = ? OR client_ip = ?) AND at < ?", email, ip, now.Add(-24*time.Hour)).Delete(&failureRow{}).Error; err != nil {
-		return err
-	}
-	return db.Create(&failureRow{ID: domain.NewID(), Email: email, ClientIP: ip, At: now}).Error
-}
-
-// LoginFailures counts the failures since `since` for the account and for
-// the client address, and the oldest of each in the window (to compute
-// Retry-After). One query reads both.
-func (s *Store) LoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, oldestEmail, oldestIP *time.Time, err error) {
-	var rows []failureRow
-	err = s.conn(ctx).Select("email", "client_ip", "at").
-		Where("at > ? AND (email = ? OR client_ip = ?)", since, email, ip).Order("at").Find(&rows).Error
-	for _, r := range rows {
-		at := r.At
-		if r.Email == email {
-			if byEmail == 0 {
-				oldestEmail = &at
-			}
-			byEmail++
-		}
-		if r.ClientIP == ip {
-			if byIP == 0 {
-				oldestIP = &at
-			}
-			byIP++
-		}
-	}
-	return
-}
-
-// PruneLoginFailures forgets failures older than before.
-func (s *Store) PruneLoginFailures(ctx context.Context, before time.Time) error {
-	return s.conn(ctx).Where("at < ?", before).Delete(&failureRow{}).Error
 }

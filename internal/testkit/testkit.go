@@ -191,6 +191,22 @@ func New(t testing.TB, opts ...Options) *Env {
 	return e
 }
 
+// Replica is a second server on e's database, as another replica behind a
+// load balancer would be: its own connection pool and hasher, the same
+// configuration and clock.
+func (e *Env) Replica() *Env {
+	e.T.Helper()
+	st, err := store.Open(e.Cfg, e.Clock, e.Log)
+	if err != nil {
+		e.T.Fatalf("opening the replica's store: %v", err)
+	}
+	e.T.Cleanup(func() { st.Close() })
+	other := *e
+	other.Store, other.Hasher = st, auth.NewHasher(FastArgon2)
+	other.Server = httpapi.New(Deps(e.Cfg, st, e.Clock, other.Hasher, e.Log))
+	return &other
+}
+
 // Deps wires the services the way main does.
 func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.Hasher, log *slog.Logger) httpapi.Deps {
 	return httpapi.Deps{

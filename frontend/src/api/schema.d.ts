@@ -69,7 +69,17 @@ export interface paths {
          *     that account's logins answer 429 `rate_limited` until the oldest failure
          *     leaves the window; after 50 failures from one client address within 15
          *     minutes, that address is throttled the same way. `Retry-After` says how
-         *     many seconds to wait. Successful logins do not count.
+         *     many seconds to wait. An attempt counts from before its password is
+         *     checked, so attempts sent at once cannot pass the limit together; a
+         *     successful login then stops counting. A throttled attempt is answered
+         *     at once, without checking the password.
+         *
+         *     When the server is already hashing and queueing as many passwords as
+         *     it allows, the login answers 503 `unavailable` with `Retry-After` at
+         *     once; that attempt does not count as a failure.
+         *
+         *     A user keeps at most 20 sessions: a new sign-in past them revokes the
+         *     oldest (its refresh cookie and access token stop working).
          */
         post: operations["login"];
         delete?: never;
@@ -164,6 +174,8 @@ export interface paths {
          * @description Needs the current password (a wrong one answers 422 on
          *     `current_password`). Wrong current passwords count as failed logins
          *     of the account, so guessing here is throttled like the login: 429
+         *     with `Retry-After`, counted before the password is checked. When the
+         *     server is hashing as many passwords as it queues, 503 `unavailable`
          *     with `Retry-After`. The new one has 10 to 256 characters. Every other
          *     session of the user is revoked; the calling session stays signed in.
          *     Like every write it answers the written object: the caller's record
@@ -250,7 +262,8 @@ export interface paths {
          * @description `function` defaults to `other` for peers and `engineering` for everyone
          *     else. The e-mail is stored lower-cased and is unique across every
          *     organisation (409 `duplicate` otherwise). `manager_id` must be a user
-         *     of the organisation.
+         *     of the organisation. When the server is hashing as many passwords as
+         *     it queues, 503 `unavailable` with `Retry-After`: try again.
          */
         post: operations["createUser"];
         delete?: never;
@@ -2634,7 +2647,7 @@ export interface components {
                 "application/json": components["schemas"]["InternalServerError"];
             };
         };
-        /** @description `unavailable`: the database is unreachable or did not answer in time; try again after `Retry-After` seconds */
+        /** @description `unavailable`: the database is unreachable or did not answer in time, or the server is hashing as many passwords as it queues; try again after `Retry-After` seconds */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
