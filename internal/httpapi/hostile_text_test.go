@@ -164,7 +164,7 @@ func TestHostileTextRoundTrips(t *testing.T) {
 }
 
 var (
-	packetHeading  = regexp.MustCompile(`^(# Promotion packet: |## Latest decision |## Criteria$|### |## Peer advocacy$|## History$)`)
+	packetHeading  = regexp.MustCompile(`^(# Promotion packet: |## On the table: |## Latest decision |## Criteria$|### |## Peer advocacy$|## History$)`)
 	unescapedPipe  = regexp.MustCompile(`(^|[^\\])\|`)
 	unescapedBrack = regexp.MustCompile(`(^|[^\\])[\[\]]`)
 )
