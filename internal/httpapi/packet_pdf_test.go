@@ -67,7 +67,7 @@ func TestPacketPDF(t *testing.T) {
 	id := calibratingCycle(t, e, dana)
 	alex := e.ID(demoAlex)
 	const privateNote = "Discuss growth path in the 1:1 before release." // demo/cycles.go
-	const h2Note = "Alex ran the joint roadmap review with product" // a by_function note of the cycle in calibration
+	const h2Note = "Alex ran the joint roadmap review with product"      // a by_function note of the cycle in calibration
 
 	// Dana owns the cycle in calibration: it is on the table, marked draft,
 	// with its peer notes as its attribution says; the released cycles follow.
