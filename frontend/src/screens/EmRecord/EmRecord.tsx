@@ -47,6 +47,7 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
       wide
       lead={<Trajectory h={h} />}
       actions={
+        <>
         <button
           type="button"
           className="secondary"
@@ -60,6 +61,20 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
         >
           {download.isPending ? 'Preparing…' : 'Download packet'}
         </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={download.isPending}
+          onClick={() =>
+            download.mutate(
+              { packet: emId, format: 'pdf', name: `promotion-packet-${slug(h.em.name)}.pdf` },
+              { onSuccess: (d) => saveBlob(d.blob, d.filename) },
+            )
+          }
+        >
+          Download PDF
+        </button>
+        </>
       }
     >
       <ErrorNote error={download.error} />
