@@ -66,8 +66,10 @@ func boardPage(d *doc, b calibration.Board, director domain.Ref, rows []calibrat
 		d.font("B", 8)
 		d.SetFillColor(230, 230, 230)
 		d.CellFormat(colEM, rowH+1, "EM", "1", 0, "L", true, 0, "")
-		for _, c := range b.Framework.Criteria {
-			d.CellFormat(colCrit, rowH+1, d.fit(c.Title, colCrit), "1", 0, "C", true, 0, "")
+		// Criteria by number: a title does not fit a column; the legend
+		// under the table names them.
+		for i := range b.Framework.Criteria {
+			d.CellFormat(colCrit, rowH+1, fmt.Sprint(i+1), "1", 0, "C", true, 0, "")
 		}
 		d.CellFormat(colComposite, rowH+1, "Composite", "1", 0, "C", true, 0, "")
 		d.CellFormat(colReadiness, rowH+1, "Suggested", "1", 0, "L", true, 0, "")
@@ -116,6 +118,12 @@ func boardPage(d *doc, b calibration.Board, director domain.Ref, rows []calibrat
 		d.SetXY(x, y+h)
 	}
 	d.Ln(3)
+	var crit []string
+	for i, c := range b.Framework.Criteria {
+		crit = append(crit, fmt.Sprintf("%d %s", i+1, c.Title))
+	}
+	d.text("B", 8, "Criteria")
+	d.text("", 7, strings.Join(crit, " · "))
 	d.text("", 7, "Scores: the director's, the self-assessment's in parentheses. Composite: the weighted mean of the director's scores.")
 	d.text("B", 8, "Flags")
 	for _, code := range calibration.FlagCodes {
