@@ -144,6 +144,14 @@ func TestHostileTextRoundTrips(t *testing.T) {
 					t.Errorf("packet for %s lacks %q:\n%s", as, s, md)
 				}
 			}
+			// The PDF prints the same texts as written, the name too, and
+			// the line breaks of the evidence lay out nothing.
+			doc := packetPDF(t, e.Env, e.tok(as), e.ID(erin))
+			for _, s := range []string{formulaText, scriptText, "DROP TABLE users; --", "evidence line # Injected heading"} {
+				if !strings.Contains(doc, s) {
+					t.Errorf("PDF packet for %s lacks %q:\n%s", as, s, doc)
+				}
+			}
 		}
 	})
 
