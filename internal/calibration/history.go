@@ -217,109 +217,8 @@ func project(cs []HistoryCycle, trend *string, pace float64, window int) (*int, 
 		"would reach the bar (%d) in about %d more cycles. A projection, not a promise.", pace, window, lowest, bar, cycles)
 }
 
-// Packet renders the promotion packet as Markdown: the latest decision,
-// per criterion the score and evidence, the peer advocacy quoted as the
-// cycle's attribution allows, and the history table.
-func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (string, error) {
-	h, err := s.History(ctx, p, emID)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Promotion packet: %s\n\n", mdEscape(h.EM.Name))
-	if h.EM.EMSince != nil {
-		fmt.Fprintf(&b, "Engineering manager since %s.\n\n", *h.EM.EMSince)
-	}
-	if len(h.Cycles) == 0 {
-		b.WriteString("No finished calibration cycle yet.\n")
-		return b.String(), nil
-	}
-	last := h.Cycles[len(h.Cycles)-1]
-	fmt.Fprintf(&b, "## Latest decision (%s)\n\n", mdEscape(last.Cycle.CycleName))
-	if last.Decision != nil {
-		fmt.Fprintf(&b, "**%s**", readinessLabel(*last.Decision))
-		if last.Rationale != nil {
-			fmt.Fprintf(&b, ": %s", mdEscape(*last.Rationale))
-		}
-		b.WriteString("\n\n")
-	}
-	if last.Composite != nil {
-		fmt.Fprintf(&b, "Composite %.2f against a bar of %d.\n\n", *last.Composite, last.Framework.Scale.Bar)
-	}
-	b.WriteString("## Criteria\n\n")
-	byKey := map[string]domain.Rating{}
-	for _, r := range last.Ratings {
-		byKey[r.Criterion] = r
-	}
-	for _, c := range last.Framework.Criteria {
-		r, ok := byKey[c.Key]
-		if !ok {
-			fmt.Fprintf(&b, "### %s: not rated\n\n", mdEscape(c.Title))
-			continue
-		}
-		fmt.Fprintf(&b, "### %s: %d (%s)\n\n%s\n\n", mdEscape(c.Title), r.Score, mdEscape(label(last.Framework, r.Score)), mdEscape(r.Evidence))
-	}
-	notes, err := s.releasedNotes(ctx, p, h, last)
-	if err != nil {
-		return "", err
-	}
-	b.WriteString("## Peer advocacy\n\n")
-	if len(notes) == 0 {
-		b.WriteString("No peer notes in this cycle.\n\n")
-	}
-	for _, n := range notes {
-		// The attribution holds the peer's name in named cycles: user text.
-		fmt.Fprintf(&b, "> %s\n>\n> — %s, %s\n\n", mdEscape(n.Body), mdEscape(n.Attribution), n.Advocacy)
-	}
-	b.WriteString("## History\n\n| cycle | composite | decision |\n|---|---|---|\n")
-	for _, c := range h.Cycles {
-		comp, dec := "—", "—"
-		if c.Composite != nil {
-			comp = fmt.Sprintf("%.2f", *c.Composite)
-		}
-		if c.Decision != nil {
-			dec = readinessLabel(*c.Decision)
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(c.Cycle.CycleName), comp, dec)
-	}
-	t := h.Trajectory
-	fmt.Fprintf(&b, "\nCycles in a row at the bar: %d.", t.AtBarStreak)
-	if t.Trend != nil {
-		fmt.Fprintf(&b, " Trend: %s.", *t.Trend)
-	}
-	if t.Stalled {
-		b.WriteString(" Readiness has not moved for three cycles.")
-	}
-	fmt.Fprintf(&b, "\n\nProjection (not a promise): %s", t.Projection)
-	b.WriteString("\n")
-	return b.String(), nil
-}
-
-// releasedNotes returns the notes about the EM in a cycle, attributed as
-// the cycle says.
-func (s *Cycles) releasedNotes(ctx context.Context, p domain.Principal, h History, hc HistoryCycle) ([]AttributedNote, error) {
-	notes, err := s.store.NotesOf(ctx, []string{hc.Cycle.CycleID})
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, n := range notes {
-		ids = append(ids, n.AuthorID)
-	}
-	authors, err := s.store.UsersByID(ctx, p.OrgID, ids)
-	if err != nil {
-		return nil, err
-	}
-	var out []AttributedNote
-	for _, n := range notes {
-		if n.EMID == h.EM.ID {
-			out = append(out, attribute(n, authors[n.AuthorID], hc.Attribution))
-		}
-	}
-	return out, nil
-}
-
-func readinessLabel(r domain.Readiness) string {
+// ReadinessLabel is how a readiness reads in a document.
+func ReadinessLabel(r domain.Readiness) string {
 	switch r {
 	case domain.ReadyNow:
 		return "Ready now"
@@ -331,7 +230,8 @@ func readinessLabel(r domain.Readiness) string {
 	return "Not yet"
 }
 
-func label(fw domain.Framework, score int) string {
+// ScoreLabel is the scale's label of a score, "" when it has none.
+func ScoreLabel(fw domain.Framework, score int) string {
 	if i := score - fw.Scale.Min; i >= 0 && i < len(fw.Scale.Labels) {
 		return fw.Scale.Labels[i]
 	}

@@ -11,6 +11,7 @@ import (
 	"calibrate/internal/auth"
 	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
+	"calibrate/internal/report"
 )
 
 type flagDTO struct {
@@ -172,6 +173,24 @@ func (s *Server) boardCSV(c *gin.Context) {
 	file := unsafeFilename.ReplaceAllString(name, "-")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="board-%s.csv"`, file))
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", data)
+}
+
+// boardPDF prints the whole board, in the board's default order, for the
+// room.
+func (s *Server) boardPDF(c *gin.Context) {
+	b, err := s.Cycles.Board(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), calibration.BoardQuery{})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	doc, err := report.BoardPDF(b)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	file := unsafeFilename.ReplaceAllString(b.Cycle.Name, "-")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="board-%s.pdf"`, file))
+	c.Data(http.StatusOK, "application/pdf", doc)
 }
 
 type agendaItemDTO struct {

@@ -8,6 +8,7 @@ package httpapi_test
 // once: a new route needs a success call there.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -416,6 +417,10 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 		t.Fatalf("board.csv: Content-Type %q", ct)
 	}
 	want(e.Get(dana, board+"/board.csv?flag=no_peer_input"), 200, "the board as CSV, filtered")
+	res = want(e.Get(dana, board+"/board.pdf"), 200, "the board as PDF")
+	if ct := res.Header.Get("Content-Type"); ct != "application/pdf" || !bytes.HasPrefix(res.Body, []byte("%PDF-")) {
+		t.Fatalf("board.pdf: Content-Type %q, body %.8q", ct, res.Body)
+	}
 	want(e.Get(dana, board+"/agenda"), 200, "the agenda")
 
 	// Alex's released feedback, history, packet and development plan.
@@ -438,6 +443,11 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 		t.Fatalf("packet: Content-Type %q", ct)
 	}
 	want(e.Get(omar, "/api/v1/ems/"+erin+"/packet"), 200, "a packet, as the director")
+	res = want(e.Get(dana, "/api/v1/ems/"+alexID+"/packet?format=pdf"), 200, "a packet as PDF, with the cycle on the table")
+	if ct := res.Header.Get("Content-Type"); ct != "application/pdf" {
+		t.Fatalf("packet?format=pdf: Content-Type %q", ct)
+	}
+	want(e.Get(dana, "/api/v1/ems/"+alexID+"/packet?format=html"), 400, "a packet in an unknown format")
 	want(e.Get(alex, "/api/v1/ems/"+alexID+"/plan"), 200, "an empty plan")
 	res = want(e.Post(alex, "/api/v1/ems/"+alexID+"/plan", map[string]any{"criterion": "manager_mentoring",
 		"action": "Mentor a new lead through their first quarter.", "revisit_on": "2027-03-01"}), 201, "add a plan item")

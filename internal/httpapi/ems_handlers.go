@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"calibrate/internal/auth"
 	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
+	"calibrate/internal/report"
 )
 
 type historyCycleRefDTO struct {
@@ -56,13 +58,32 @@ func (s *Server) history(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
+// packet answers the promotion packet in the format asked: Markdown by
+// default, PDF with format=pdf (the gate refuses any other format).
 func (s *Server) packet(c *gin.Context) {
-	md, err := s.Cycles.Packet(c.Request.Context(), auth.PrincipalOf(c), c.Param("em_id"))
+	p := auth.PrincipalOf(c)
+	if c.Query("format") != "pdf" {
+		md, err := s.Cycles.Packet(c.Request.Context(), p, c.Param("em_id"))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte(md))
+		return
+	}
+	pk, err := s.Cycles.PacketContent(c.Request.Context(), p, c.Param("em_id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.Data(http.StatusOK, "text/markdown; charset=utf-8", []byte(md))
+	doc, err := report.PacketPDF(pk)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	file := unsafeFilename.ReplaceAllString(pk.EM.Name, "-")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="promotion-packet-%s.pdf"`, file))
+	c.Data(http.StatusOK, "application/pdf", doc)
 }
 
 type planItemRequest struct {

@@ -299,7 +299,8 @@ func TestPacket(t *testing.T) {
 	}
 }
 
-// A synthetic by_function cycle: the packet never names a peer.
+// A synthetic by_function cycle: the packet never names a peer; the cycle
+// in calibration is on its owner's table, marked draft, and not the EM's.
 func TestPacketOfSeededEM(t *testing.T) {
 	e := testkit.New(t)
 	seedOrg(t, e, "Pack", 6, 2, 1)
@@ -324,8 +325,12 @@ func TestPacketOfSeededEM(t *testing.T) {
 					t.Fatalf("%s's packet names %s in a by_function cycle:\n%s", email, peer.Name, p)
 				}
 			}
-			if strings.Contains(p, "Cycle 3") {
-				t.Fatalf("%s's packet shows the cycle in calibration:\n%s", email, p)
+			// The cycle in calibration is on its owner's table only.
+			if onTable := strings.Contains(p, "## On the table: Cycle 3 (draft — not final)"); onTable != (tok == dir) {
+				t.Fatalf("%s's packet, as the director %v, shows the cycle in calibration %v:\n%s", email, tok == dir, onTable, p)
+			}
+			if tok != dir && strings.Contains(p, "Cycle 3") {
+				t.Fatalf("%s's own packet shows the cycle in calibration:\n%s", email, p)
 			}
 			if strings.Contains(p, " partner, ") {
 				quoted++

@@ -144,6 +144,14 @@ func TestHostileTextRoundTrips(t *testing.T) {
 					t.Errorf("packet for %s lacks %q:\n%s", as, s, md)
 				}
 			}
+			// The PDF prints the same texts as written, the name too, and
+			// the line breaks of the evidence lay out nothing.
+			doc := packetPDF(t, e.Env, e.tok(as), e.ID(erin))
+			for _, s := range []string{formulaText, scriptText, "DROP TABLE users; --", "evidence line # Injected heading"} {
+				if !strings.Contains(doc, s) {
+					t.Errorf("PDF packet for %s lacks %q:\n%s", as, s, doc)
+				}
+			}
 		}
 	})
 
@@ -164,7 +172,7 @@ func TestHostileTextRoundTrips(t *testing.T) {
 }
 
 var (
-	packetHeading  = regexp.MustCompile(`^(# Promotion packet: |## Latest decision |## Criteria$|### |## Peer advocacy$|## History$)`)
+	packetHeading  = regexp.MustCompile(`^(# Promotion packet: |## On the table: |## Latest decision |## Criteria$|### |## Peer advocacy$|## History$)`)
 	unescapedPipe  = regexp.MustCompile(`(^|[^\\])\|`)
 	unescapedBrack = regexp.MustCompile(`(^|[^\\])[\[\]]`)
 )

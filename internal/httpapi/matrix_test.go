@@ -244,6 +244,8 @@ var matrix = map[string]matrixEntry{
 	"GET /api/v1/cycles/:id/board": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "board"), other: inCycle("otherCycle", "board")},
 	"GET /api/v1/cycles/:id/board.csv": {want: "admin 200/-/404 director 200/404/404",
 		own: inCycle("calib", "board.csv"), other: inCycle("otherCycle", "board.csv")},
+	"GET /api/v1/cycles/:id/board.pdf": {want: "admin 200/-/404 director 200/404/404",
+		own: inCycle("calib", "board.pdf"), other: inCycle("otherCycle", "board.pdf")},
 	"GET /api/v1/cycles/:id/agenda": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "agenda"), other: inCycle("otherCycle", "agenda")},
 
 	"GET /api/v1/ems/:em_id/history": {want: "admin 200/-/404 director 200/404/404 em 200/404/404",

@@ -172,7 +172,7 @@ func TestRateLimitedRoutes(t *testing.T) {
 	}
 	want := []string{
 		"GET /api/v1/audit", "GET /api/v1/cycles/:id/board", "GET /api/v1/cycles/:id/board.csv",
-		"GET /api/v1/ems/:em_id/packet", "POST /api/v1/language-hints",
+		"GET /api/v1/cycles/:id/board.pdf", "GET /api/v1/ems/:em_id/packet", "POST /api/v1/language-hints",
 	}
 	slices.Sort(limited)
 	if !slices.Equal(limited, want) {
@@ -185,6 +185,7 @@ func TestRateLimitedRoutes(t *testing.T) {
 	calls := map[string]func() *testkit.Response{
 		"board":     func() *testkit.Response { return e.Get(dana, cyclePath(id, "board")) },
 		"board.csv": func() *testkit.Response { return e.Get(dana, cyclePath(id, "board.csv")) },
+		"board.pdf": func() *testkit.Response { return e.Get(dana, cyclePath(id, "board.pdf")) },
 		"packet":    func() *testkit.Response { return e.Get(dana, emPath(e.ID(demoAlex), "packet")) },
 		"audit":     func() *testkit.Response { return e.Get(dana, "/api/v1/audit?limit=5") },
 		"hints": func() *testkit.Response {

@@ -92,6 +92,7 @@ func (s *Server) routes() []route {
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.putPreread},
 		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director).limited(), s.board},
 		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director).limited(), s.boardCSV},
+		{http.MethodGet, v1 + "/cycles/:id/board.pdf", only(admin, director).limited(), s.boardPDF},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},
 
 		// An EM's own record over cycles: their directors, admins, and the

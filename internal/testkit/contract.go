@@ -44,6 +44,9 @@ func loadContract() (*openapi3.T, routers.Router, error) {
 		// The promotion packet is Markdown: validated as the plain string
 		// the contract says it is (kin-openapi knows no Markdown decoder).
 		openapi3filter.RegisterBodyDecoder("text/markdown", openapi3filter.PlainBodyDecoder)
+		// PDF documents (the packet, the board for the room) are binary
+		// strings: read whole, then checked against their schema's length.
+		openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromFile(filepath.Join(root, SpecFile))
 		if err != nil {

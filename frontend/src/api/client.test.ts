@@ -172,4 +172,19 @@ describe('errors and query strings', () => {
     expect(d.filename).toBe('board-H2.csv');
     expect(await d.blob.text()).toBe('name\n');
   });
+
+  it('downloads the PDF packet and board with the server’s file names', async () => {
+    const urls: string[] = [];
+    const api = createApiClient(async (input) => {
+      const url = String(input);
+      urls.push(url);
+      const name = url.includes('board.pdf') ? 'board-H2.pdf' : 'promotion-packet-Alex.pdf';
+      return new Response('%PDF-1.3', { status: 200, headers: { 'Content-Disposition': `attachment; filename="${name}"` } });
+    });
+    const packet = await api.packet('em 1', 'pdf');
+    const board = await api.boardPdf('c1');
+    expect(urls).toEqual(['/api/v1/ems/em%201/packet?format=pdf', '/api/v1/cycles/c1/board.pdf']);
+    expect([packet.filename, board.filename]).toEqual(['promotion-packet-Alex.pdf', 'board-H2.pdf']);
+    expect(await packet.blob.text()).toBe('%PDF-1.3');
+  });
 });

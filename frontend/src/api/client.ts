@@ -284,6 +284,11 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
       const res = await call('GET', `/cycles/${e(cycleId)}/board.csv`, { query: { ...q } });
       return { blob: await res.blob(), filename: filenameOf(res, 'board.csv') };
     },
+    /** The whole board printed for the room: a page per director. */
+    async boardPdf(cycleId: string): Promise<Download> {
+      const res = await call('GET', `/cycles/${e(cycleId)}/board.pdf`);
+      return { blob: await res.blob(), filename: filenameOf(res, 'board.pdf') };
+    },
     agenda: (cycleId: string) => get<Agenda>(`/cycles/${e(cycleId)}/agenda`),
     /** The caller's own pre-read of a participant; null until they write one (the API answers 404). */
     async preread(cycleId: string, emId: string): Promise<Preread | null> {
@@ -318,9 +323,9 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
 
     // --------------------------------------------------- EM records
     history: (emId: string) => get<History>(`/ems/${e(emId)}/history`),
-    async packet(emId: string): Promise<Download> {
-      const res = await call('GET', `/ems/${e(emId)}/packet`);
-      return { blob: await res.blob(), filename: filenameOf(res, 'promotion-packet.md') };
+    async packet(emId: string, format: 'md' | 'pdf' = 'md'): Promise<Download> {
+      const res = await call('GET', `/ems/${e(emId)}/packet`, { query: { format } });
+      return { blob: await res.blob(), filename: filenameOf(res, `promotion-packet.${format}`) };
     },
     plan: (emId: string) => allPages<PlanItem>(`/ems/${e(emId)}/plan`),
     addPlanItem: (emId: string, body: NewPlanItem) => json<PlanItem>('POST', `/ems/${e(emId)}/plan`, { body }),

@@ -259,8 +259,17 @@ export function usePatchPlanItem(emId: string) {
 
 export function useDownload() {
   return useMutation({
-    mutationFn: (kind: { board: string; query?: BoardQuery } | { packet: string; name?: string }) =>
-      'board' in kind ? api.boardCsv(kind.board, kind.query) : api.packet(kind.packet).then((d) => ({ ...d, filename: kind.name ?? d.filename })),
+    mutationFn: (
+      kind:
+        | { board: string; query?: BoardQuery }
+        | { boardPdf: string }
+        | { packet: string; format?: 'md' | 'pdf'; name?: string },
+    ) =>
+      'board' in kind
+        ? api.boardCsv(kind.board, kind.query)
+        : 'boardPdf' in kind
+          ? api.boardPdf(kind.boardPdf)
+          : api.packet(kind.packet, kind.format).then((d) => ({ ...d, filename: kind.name ?? d.filename })),
   });
 }
 

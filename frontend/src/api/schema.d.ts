@@ -968,6 +968,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cycles/{id}/board.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The board as PDF, printed for the room
+         * @description The whole board, in its default order, as a PDF download
+         *     (`Content-Disposition: attachment`, file name from the cycle's
+         *     name): landscape A4, a page per director in the cycle (each owner)
+         *     with the rows of the EMs they rate: per criterion the director's
+         *     score and the self score in parentheses, the composite, the
+         *     suggested readiness, the decision and the flag codes; a legend of
+         *     the flags on every page. Until the cycle is finalized every page's
+         *     footer says `draft — not final`. Same access as the board: the
+         *     owners of the cycle and admins.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
+         */
+        get: operations["boardPDF"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cycles/{id}/agenda": {
         parameters: {
             query?: never;
@@ -1043,13 +1079,25 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The EM's promotion packet, in Markdown
-         * @description A Markdown document built from the same cycles as the history (so an
-         *     EM reading their own sees released cycles only): the latest decision
+         * The EM's promotion packet, in Markdown or PDF
+         * @description A document built from the same cycles as the history (so an EM
+         *     reading their own sees released cycles only): the latest decision
          *     and rationale, per criterion the score and evidence, the peer notes
          *     of the latest cycle attributed as that cycle's attribution says, and
-         *     the history table with the trajectory. User text is escaped so it
-         *     cannot become Markdown structure or HTML. Same access as the history.
+         *     the history with the trajectory. For the owners of the cycle the EM
+         *     is being calibrated in (state `calibrating`), that cycle comes first,
+         *     marked `draft — not final`: its suggested readiness, the decision so
+         *     far and its rationale, the composite, the flags, per criterion the
+         *     score and evidence, and its peer notes as its attribution says; no
+         *     one else sees it before it is finalized. Private notes of director
+         *     assessments are never part of a packet.
+         *
+         *     `format=md` (the default) answers Markdown whose user text is
+         *     escaped so it cannot become Markdown structure or HTML.
+         *     `format=pdf` answers a PDF download (`Content-Disposition:
+         *     attachment`) with, besides, a chart of the composite over the cycles,
+         *     the decision and rationale of each cycle and the development plan.
+         *     Same access as the history.
          *
          *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
          *     calls a minute (default 900, one every 1/15 s), of which 90 may come
@@ -2081,6 +2129,17 @@ export interface components {
          * @enum {string}
          */
         BoardSort: "name" | "composite" | "-composite" | "flags" | "readiness";
+        /**
+         * @description the format of the promotion packet
+         * @default md
+         * @enum {string}
+         */
+        PacketFormat: "md" | "pdf";
+        /**
+         * Format: binary
+         * @description a PDF document (starting with `%PDF-`)
+         */
+        PDFDocument: string;
         /**
          * @description a readiness, or `undecided` for the rows without a decision
          * @enum {string}
@@ -5249,6 +5308,40 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    boardPDF: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the board as a PDF document */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="board-<cycle name>.pdf"`, the name reduced to `A-Za-z0-9._-` */
+                    "Content-Disposition": string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["PDFDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     agenda: {
         parameters: {
             query?: never;
@@ -5359,7 +5452,10 @@ export interface operations {
     };
     packet: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the document's format, Markdown by default (anything else answers 400) */
+                format?: components["schemas"]["PacketFormat"];
+            };
             header?: never;
             path: {
                 /** @description the id of an EM (a user with role `em`) */
@@ -5369,14 +5465,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the packet */
+            /** @description the packet, in the format asked */
             200: {
                 headers: {
+                    /**
+                     * @description with `format=pdf` only: `attachment;
+                     *     filename="promotion-packet-<EM name>.pdf"`, the name reduced to `A-Za-z0-9._-`
+                     */
+                    "Content-Disposition"?: string;
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/markdown": string;
+                    "application/pdf": components["schemas"]["PDFDocument"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -94,6 +94,14 @@ export default function BoardPage() {
           <button type="button" className="secondary" onClick={exportCsv} disabled={download.isPending}>
             {download.isPending ? 'Exporting…' : 'Export CSV'}
           </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={download.isPending}
+            onClick={() => download.mutate({ boardPdf: cycleId }, { onSuccess: (d) => saveBlob(d.blob, d.filename) })}
+          >
+            Download PDF
+          </button>
         </>
       }
     >

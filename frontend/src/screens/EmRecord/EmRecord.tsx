@@ -47,19 +47,34 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
       wide
       lead={<Trajectory h={h} />}
       actions={
-        <button
-          type="button"
-          className="secondary"
-          disabled={download.isPending}
-          onClick={() =>
-            download.mutate(
-              { packet: emId, name: `promotion-packet-${slug(h.em.name)}.md` },
-              { onSuccess: (d) => saveBlob(d.blob, d.filename) },
-            )
-          }
-        >
-          {download.isPending ? 'Preparing…' : 'Download packet'}
-        </button>
+        <>
+          <button
+            type="button"
+            className="secondary"
+            disabled={download.isPending}
+            onClick={() =>
+              download.mutate(
+                { packet: emId, name: `promotion-packet-${slug(h.em.name)}.md` },
+                { onSuccess: (d) => saveBlob(d.blob, d.filename) },
+              )
+            }
+          >
+            {download.isPending ? 'Preparing…' : 'Download packet'}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={download.isPending}
+            onClick={() =>
+              download.mutate(
+                { packet: emId, format: 'pdf', name: `promotion-packet-${slug(h.em.name)}.pdf` },
+                { onSuccess: (d) => saveBlob(d.blob, d.filename) },
+              )
+            }
+          >
+            Download PDF
+          </button>
+        </>
       }
     >
       <ErrorNote error={download.error} />
@@ -67,34 +82,34 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
         <Empty>{own ? 'No released cycle yet: your history starts when your first cycle is released.' : 'No finalized cycle yet.'}</Empty>
       ) : (
         <>
-          <div className="charts">
-            <section className="card" aria-labelledby="radar-h">
-              <h2 id="radar-h">Scores against the bar</h2>
-              {framework.data ? (
+            <div className="charts">
+              <section className="card" aria-labelledby="radar-h">
+                <h2 id="radar-h">Scores against the bar</h2>
+                {framework.data ? (
+                  <Suspense fallback={<Loading what="Drawing" />}>
+                    <RadarOf h={h} framework={framework.data} current={row ? { name: board.data!.cycle.name, scores: row.scores } : undefined} />
+                  </Suspense>
+                ) : framework.error ? (
+                  <ErrorNote error={framework.error} />
+                ) : (
+                  <Loading what="Loading the framework" />
+                )}
+              </section>
+              <section className="card" aria-labelledby="trend-h">
+                <h2 id="trend-h">Composite and readiness over cycles</h2>
                 <Suspense fallback={<Loading what="Drawing" />}>
-                  <RadarOf h={h} framework={framework.data} current={row ? { name: board.data!.cycle.name, scores: row.scores } : undefined} />
+                  <Trend
+                    label={`Composite by cycle for ${h.em.name}: ${h.cycles.map((c) => `${c.cycle.name} ${formatComposite(c.composite)}`).join('; ')}`}
+                    min={framework.data?.scale.min ?? 1}
+                    max={framework.data?.scale.max ?? 4}
+                    bar={framework.data?.scale.bar ?? 3}
+                    points={h.cycles.map((c) => ({ label: c.cycle.name.replace(/ calibration$/i, ''), composite: c.composite, decision: c.decision }))}
+                  />
                 </Suspense>
-              ) : framework.error ? (
-                <ErrorNote error={framework.error} />
-              ) : (
-                <Loading what="Loading the framework" />
-              )}
-            </section>
-            <section className="card" aria-labelledby="trend-h">
-              <h2 id="trend-h">Composite and readiness over cycles</h2>
-              <Suspense fallback={<Loading what="Drawing" />}>
-                <Trend
-                  label={`Composite by cycle for ${h.em.name}: ${h.cycles.map((c) => `${c.cycle.name} ${formatComposite(c.composite)}`).join('; ')}`}
-                  min={framework.data?.scale.min ?? 1}
-                  max={framework.data?.scale.max ?? 4}
-                  bar={framework.data?.scale.bar ?? 3}
-                  points={h.cycles.map((c) => ({ label: c.cycle.name.replace(/ calibration$/i, ''), composite: c.composite, decision: c.decision }))}
-                />
-              </Suspense>
-            </section>
-          </div>
-          <Projection h={h} />
-          <HistoryTable h={h} framework={framework.data} />
+              </section>
+            </div>
+            <Projection h={h} />
+            <HistoryTable h={h} framework={framework.data} />
         </>
       )}
       <section className="card" aria-labelledby="plan-h">
