@@ -117,18 +117,21 @@ func (f EMFacts) exactComposite() (float64, bool) {
 	return sum / total, true
 }
 
-// EvidenceCoverage is the share of rated criteria with real evidence.
+// EvidenceCoverage is the share of all the framework's criteria that are
+// rated with real evidence: an unrated criterion lowers it as much as a
+// rating without evidence, so that 100% means the whole assessment is
+// backed. Null until the director rated something.
 func (f EMFacts) EvidenceCoverage() *float64 {
-	if len(f.Director) == 0 {
+	if len(f.Director) == 0 || len(f.Framework.Criteria) == 0 {
 		return nil
 	}
 	ok := 0
-	for _, r := range f.Director {
-		if hasEvidence(r.Evidence) {
+	for _, c := range f.Framework.Criteria {
+		if r, rated := f.Director[c.Key]; rated && hasEvidence(r.Evidence) {
 			ok++
 		}
 	}
-	v := round2(float64(ok) / float64(len(f.Director)))
+	v := round2(float64(ok) / float64(len(f.Framework.Criteria)))
 	return &v
 }
 

@@ -280,7 +280,17 @@ func TestEvidenceCoverage(t *testing.T) {
 	f := facts(3, 3, 3, 3, 0, 0, 0, 0, 0)
 	k := domain.DefaultFramework().Criteria[0].Key
 	f.Director[k] = domain.Rating{Criterion: k, Score: 3, Evidence: "short"}
-	if got := f.EvidenceCoverage(); got == nil || *got != 0.75 {
-		t.Fatalf("coverage = %v, want 0.75 (3 of 4 rated criteria have evidence)", got)
+	// Three of nine criteria rated with evidence: the five unrated ones and
+	// the short evidence both count against it.
+	if got := f.EvidenceCoverage(); got == nil || *got != 0.33 {
+		t.Fatalf("coverage = %v, want 0.33 (3 of 9 criteria rated with evidence)", got)
+	}
+	full := facts(3, 3, 3, 3, 3, 3, 3, 3, 3)
+	if got := full.EvidenceCoverage(); got == nil || *got != 1 {
+		t.Fatalf("coverage = %v, want 1 (every criterion rated with evidence)", got)
+	}
+	delete(full.Director, k)
+	if got := full.EvidenceCoverage(); got == nil || *got != 0.89 {
+		t.Fatalf("coverage = %v, want 0.89 (8 of 9 criteria rated, all with evidence)", got)
 	}
 }
