@@ -232,7 +232,7 @@ func (f EMFacts) Flags() []Flag {
 		out = append(out, Flag{FlagNoPeerInput, nil, "no peer note about this EM in this cycle"})
 	}
 	if prev := f.Previous(); prev != nil && f.Decision != nil && abs(prev.Rank()-f.Decision.Rank()) >= 2 {
-		out = append(out, Flag{FlagBigMove, nil, "the decision is two or more steps from the previous one (" + string(*prev) + ")"})
+		out = append(out, Flag{FlagBigMove, nil, "the decision is two or more steps from the previous one (" + readinessLabel(*prev) + ")"})
 	}
 	if f.stalled() {
 		out = append(out, Flag{FlagStalled, nil, "the same readiness, short of ready now, three cycles in a row"})

@@ -294,3 +294,21 @@ func TestEvidenceCoverage(t *testing.T) {
 		t.Fatalf("coverage = %v, want 0.89 (8 of 9 criteria rated, all with evidence)", got)
 	}
 }
+
+// Flag messages are read by people on the board: readiness in words, never
+// the API's value.
+func TestBigMoveMessageNamesThePreviousReadinessInWords(t *testing.T) {
+	f := facts(all(3)...)
+	f.Past = []domain.PastCycle{past(domain.ReadinessNotYet, 3)}
+	f.Decision = ready(domain.Ready6to12)
+	for _, fl := range f.Flags() {
+		if fl.Code != FlagBigMove {
+			continue
+		}
+		if want := "the decision is two or more steps from the previous one (Not yet)"; fl.Message != want {
+			t.Fatalf("big_move message %q, want %q", fl.Message, want)
+		}
+		return
+	}
+	t.Fatal("no big_move flag")
+}
