@@ -155,6 +155,8 @@ test('home: a calibrating cycle is not "overdue"; the radar shows whole labels',
       .map(({ text }) => text);
   });
   assert.deepEqual(out, [], 'radar labels cut off or shortened');
+  // The trajectory's trend in words, not the API's value ("Trend rising").
+  await expectText(page.locator('main'), /Composite trend: (rising|flat|falling)/);
   await noEnumValues(page, "Alex's record");
   dana.assertClean();
 });
@@ -190,4 +192,37 @@ test('the new-cycle form checks every field before sending, in words', async () 
     page.off('request', onRequest);
   }
   dana.assertClean();
+});
+
+test('no enum value reaches the screen, for directors, EMs, peers and admins', async () => {
+  const screens = [
+    ['dana@acme.test', ['/', '/cycles', '/cycles/new', '/frameworks']],
+    ['alex@acme.test', ['/my-cycles', '/feedback', '/history', '/plan', '/inbox']],
+    ['pat@acme.test', ['/inbox']],
+    ['admin@acme.test', ['/people', '/cycles']],
+  ];
+  for (const [email, paths] of screens) {
+    const s = await openAs(browser, email);
+    try {
+      for (const path of paths) {
+        await s.page.goto(path);
+        await settle(s.page);
+        await noEnumValues(s.page, `${path} as ${email}`);
+      }
+      // Every cycle's own page (its state, attribution and transitions).
+      if (email === 'dana@acme.test' || email === 'admin@acme.test') {
+        await s.page.goto('/cycles');
+        await settle(s.page);
+        const links = await s.page.locator('main table a[href^="/cycles/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        for (const href of [...new Set(links)].slice(0, 6)) {
+          await s.page.goto(href);
+          await settle(s.page);
+          await noEnumValues(s.page, `${href} as ${email}`);
+        }
+      }
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  }
 });

@@ -1,5 +1,5 @@
 // Words and numbers as the app shows them.
-import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, Stance, UserFunction } from '../api/types';
+import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, Stance, Trend, UserFunction } from '../api/types';
 import { READINESS, STANCES } from '../api/types';
 
 const READINESS_LABELS: Record<Readiness, string> = {
@@ -198,6 +198,15 @@ const PLAN_LABELS: Record<PlanStatus, string> = {
   done: 'Done',
   dropped: 'Dropped',
 };
+
+const TREND_LABELS: Record<Trend, string> = {
+  rising: 'Rising',
+  flat: 'Flat',
+  falling: 'Falling',
+};
+
+/** The composite's direction over the last cycles, as a person reads it. */
+export const trendLabel = (t: Trend): string => TREND_LABELS[t] ?? t;
 
 export const planStatusLabel = (s: PlanStatus): string => PLAN_LABELS[s] ?? s;
 
