@@ -117,18 +117,21 @@ func (f EMFacts) exactComposite() (float64, bool) {
 	return sum / total, true
 }
 
-// EvidenceCoverage is the share of rated criteria with real evidence.
+// EvidenceCoverage is the share of all the framework's criteria that are
+// rated with real evidence: an unrated criterion lowers it as much as a
+// rating without evidence, so that 100% means the whole assessment is
+// backed. Null until the director rated something.
 func (f EMFacts) EvidenceCoverage() *float64 {
-	if len(f.Director) == 0 {
+	if len(f.Director) == 0 || len(f.Framework.Criteria) == 0 {
 		return nil
 	}
 	ok := 0
-	for _, r := range f.Director {
-		if hasEvidence(r.Evidence) {
+	for _, c := range f.Framework.Criteria {
+		if r, rated := f.Director[c.Key]; rated && hasEvidence(r.Evidence) {
 			ok++
 		}
 	}
-	v := round2(float64(ok) / float64(len(f.Director)))
+	v := round2(float64(ok) / float64(len(f.Framework.Criteria)))
 	return &v
 }
 
@@ -229,7 +232,7 @@ func (f EMFacts) Flags() []Flag {
 		out = append(out, Flag{FlagNoPeerInput, nil, "no peer note about this EM in this cycle"})
 	}
 	if prev := f.Previous(); prev != nil && f.Decision != nil && abs(prev.Rank()-f.Decision.Rank()) >= 2 {
-		out = append(out, Flag{FlagBigMove, nil, "the decision is two or more steps from the previous one (" + string(*prev) + ")"})
+		out = append(out, Flag{FlagBigMove, nil, "the decision is two or more steps from the previous one (" + ReadinessLabel(*prev) + ")"})
 	}
 	if f.stalled() {
 		out = append(out, Flag{FlagStalled, nil, "the same readiness, short of ready now, three cycles in a row"})

@@ -280,7 +280,35 @@ func TestEvidenceCoverage(t *testing.T) {
 	f := facts(3, 3, 3, 3, 0, 0, 0, 0, 0)
 	k := domain.DefaultFramework().Criteria[0].Key
 	f.Director[k] = domain.Rating{Criterion: k, Score: 3, Evidence: "short"}
-	if got := f.EvidenceCoverage(); got == nil || *got != 0.75 {
-		t.Fatalf("coverage = %v, want 0.75 (3 of 4 rated criteria have evidence)", got)
+	// Three of nine criteria rated with evidence: the five unrated ones and
+	// the short evidence both count against it.
+	if got := f.EvidenceCoverage(); got == nil || *got != 0.33 {
+		t.Fatalf("coverage = %v, want 0.33 (3 of 9 criteria rated with evidence)", got)
 	}
+	full := facts(3, 3, 3, 3, 3, 3, 3, 3, 3)
+	if got := full.EvidenceCoverage(); got == nil || *got != 1 {
+		t.Fatalf("coverage = %v, want 1 (every criterion rated with evidence)", got)
+	}
+	delete(full.Director, k)
+	if got := full.EvidenceCoverage(); got == nil || *got != 0.89 {
+		t.Fatalf("coverage = %v, want 0.89 (8 of 9 criteria rated, all with evidence)", got)
+	}
+}
+
+// Flag messages are read by people on the board: readiness in words, never
+// the API's value.
+func TestBigMoveMessageNamesThePreviousReadinessInWords(t *testing.T) {
+	f := facts(all(3)...)
+	f.Past = []domain.PastCycle{past(domain.ReadinessNotYet, 3)}
+	f.Decision = ready(domain.Ready6to12)
+	for _, fl := range f.Flags() {
+		if fl.Code != FlagBigMove {
+			continue
+		}
+		if want := "the decision is two or more steps from the previous one (Not yet)"; fl.Message != want {
+			t.Fatalf("big_move message %q, want %q", fl.Message, want)
+		}
+		return
+	}
+	t.Fatal("no big_move flag")
 }

@@ -463,6 +463,9 @@ func TestAgenda(t *testing.T) {
 	if c := b.row(t, "Xia").EvidenceCoverage; !ptrEq(c, round2(8.0/9)) {
 		t.Errorf("Xia's evidence coverage %s, want 0.89", show(c))
 	}
+	if c := b.row(t, "Wes").EvidenceCoverage; !ptrEq(c, round2(8.0/9)) {
+		t.Errorf("Wes's evidence coverage %s, want 0.89: an unrated criterion lowers it", show(c))
+	}
 	if r := b.row(t, "Wes"); r.Composite == nil || r.Readiness.Suggested != nil {
 		t.Errorf("Wes, unrated on one criterion: composite %s, suggested %s", show(r.Composite), show(r.Readiness.Suggested))
 	}

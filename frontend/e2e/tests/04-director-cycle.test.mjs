@@ -181,7 +181,7 @@ step('Omar starts calibration and decides for both in meeting mode', async () =>
     await expectText(page.getByRole('heading', { level: 2, name: who, exact: true }), who);
     if (who === ERIN) {
       const note = page.getByRole('listitem').filter({ hasText: NOTE });
-      await expectText(note, `Pat Rivera (product) · Strong advocate · Cross-functional partnership ${NOTE}`);
+      await expectText(note, `Pat Rivera (Product) · Strong advocate · Cross-functional partnership ${NOTE}`);
     }
     const form = page.getByRole('form', { name: 'Decision' });
     await form.getByRole('radio', { name: new RegExp(`^${readiness}`) }).check();

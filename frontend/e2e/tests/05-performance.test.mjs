@@ -66,7 +66,7 @@ test(`board of ${EMS} EMs: sorting and re-colouring, measured`, { timeout: 180_0
         [...table.querySelectorAll('thead th')].find((th) => th.querySelector('button.sort-button')?.firstChild?.textContent === label);
       const sorts = [];
       // Each click re-sorts all rows: by EM (twice: both directions), composite, readiness, flags, evidence.
-      for (const label of ['EM', 'EM', 'Composite', 'Readiness', 'Flags', 'Evidence', 'EM']) {
+      for (const label of ['EM', 'EM', 'Composite (director)', 'Readiness', 'Flags', 'Evidence', 'EM']) {
         const th = header(label);
         const before = th.getAttribute('aria-sort');
         const expected = before === 'ascending' ? 'descending' : before === 'descending' ? 'ascending' : null;

@@ -866,8 +866,9 @@ export interface paths {
          *     the cycle and admins. Per row: per criterion the director's and the
          *     self score and the count of peer notes tagged with it by advocacy;
          *     the `composite` (weighted mean of the director's scores, 2 decimals,
-         *     null until one exists); `evidence_coverage` (share of rated criteria
-         *     whose evidence has at least 20 characters, null with no rating); the
+         *     null until one exists); `evidence_coverage` (share of all the
+         *     framework's criteria that are rated with evidence of at least 20
+         *     characters, so an unrated criterion lowers it; null with no rating); the
          *     suggested, decided and previous readiness; and the flags.
          *
          *     **Suggested readiness**, with every criterion rated (null otherwise),
@@ -1894,7 +1895,7 @@ export interface components {
             composite: number | null;
             /**
              * Format: double
-             * @description share of director-rated criteria whose evidence has at least 20 characters; null with no rating
+             * @description share of all the framework's criteria that are rated by the director with evidence of at least 20 characters (an unrated criterion lowers it); null with no rating
              */
             evidence_coverage: number | null;
             readiness: {

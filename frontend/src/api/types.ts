@@ -64,6 +64,7 @@ export const STANCES = ['agree', 'question', 'abstain'] as const;
 export type Stance = (typeof STANCES)[number];
 export const PLAN_STATUSES = ['open', 'in_progress', 'done', 'dropped'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
+export type Trend = Schemas['Trend'];
 
 // Compile-time checks that the lists above are the contract's vocabulary
 // (each is `true` while they agree; a mismatch fails `tsc`).

@@ -5,6 +5,7 @@
 // the agenda. The board and meeting mode show the counts and comments.
 import { useId, useState } from 'react';
 import { usePreread, useSavePreread } from '../api/queries';
+import { useMe } from '../auth/session';
 import { STANCES, type BoardRow, type Preread, type Stance } from '../api/types';
 import { prereadCountsLabel, stanceLabel } from '../lib/format';
 import { ErrorNote, fieldError, FieldError, QueryState } from './Status';
@@ -35,14 +36,27 @@ export function PrereadComments({ row }: { row: BoardRow }) {
   );
 }
 
-/** The caller's own pre-read of a participant, for an owner while the cycle is calibrating. */
-export function PrereadForm({ cycleId, emId, emName }: { cycleId: string; emId: string; emName: string }) {
-  const mine = usePreread(cycleId, emId);
-  return (
-    <QueryState query={mine} what="Loading your pre-read">
-      {(p) => <StanceForm cycleId={cycleId} emId={emId} emName={emName} current={p} />}
-    </QueryState>
-  );
+/**
+ * The caller's own pre-read of a participant, for an owner while the cycle
+ * is calibrating. The board row lists every owner's pre-read, so it is only
+ * fetched when the caller has one: asking for an absent one would be an
+ * expected 404 that the browser still reports as an error.
+ */
+export function PrereadForm({ cycleId, row }: { cycleId: string; row: BoardRow }) {
+  const me = useMe();
+  const emId = row.em.id;
+  const written = row.preread_comments.some((c) => c.owner.id === me.id);
+  const mine = usePreread(cycleId, emId, written);
+  // Written but not loaded yet: wait for it (or show why it failed).
+  if (written && !mine.isSuccess) {
+    return (
+      <QueryState query={mine} what="Loading your pre-read">
+        {(p: Preread | null) => <StanceForm cycleId={cycleId} emId={emId} emName={row.em.name} current={p} />}
+      </QueryState>
+    );
+  }
+  // Loaded, just saved here (the save fills the query), or not written.
+  return <StanceForm cycleId={cycleId} emId={emId} emName={row.em.name} current={mine.data ?? null} />;
 }
 
 function StanceForm({ cycleId, emId, emName, current }: { cycleId: string; emId: string; emName: string; current: Preread | null }) {

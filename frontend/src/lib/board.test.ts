@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardRow, Readiness } from '../api/types';
-import { sortRows } from './board';
+import { sortRows, viewComposite } from './board';
 
 function row(name: string, o: { composite?: number | null; flags?: number; decision?: Readiness | null; suggested?: Readiness | null; coverage?: number | null } = {}): BoardRow {
   return {
@@ -46,5 +46,40 @@ describe('sortRows', () => {
     const before = names(rows);
     sortRows(rows, 'composite');
     expect(names(rows)).toEqual(before);
+  });
+});
+
+describe('viewComposite', () => {
+  const criteria = ['a', 'b', 'c'].map((key, i) => ({ key, title: key, description: '', weight: i === 2 ? 2 : 1 }));
+  const r = row('Drew', { composite: 2.5 });
+  r.scores = {
+    a: { director: 3, self: 2, peer: { strong: 0, support: 0, neutral: 0, concern: 0 } },
+    b: { director: 2, self: 4, peer: { strong: 0, support: 0, neutral: 0, concern: 0 } },
+    c: { director: null, self: 3, peer: { strong: 0, support: 0, neutral: 0, concern: 0 } },
+  };
+  it("is the director's composite in the director and peer views, with how many are rated", () => {
+    expect(viewComposite(r, criteria, 'director')).toEqual({ value: 2.5, rated: 2, total: 3 });
+    expect(viewComposite(r, criteria, 'peer')).toEqual({ value: 2.5, rated: 2, total: 3 });
+  });
+  it('is the weighted self mean in the self view', () => {
+    expect(viewComposite(r, criteria, 'self')).toEqual({ value: 3, rated: 3, total: 3 }); // (2 + 4 + 2·3) / 4
+  });
+  it('is the weighted mean gap over the criteria both rated in the gap view', () => {
+    expect(viewComposite(r, criteria, 'gap')).toEqual({ value: -0.5, rated: 2, total: 3 }); // (1 − 2) / 2
+  });
+  it('rounds halves away from zero, like the API', () => {
+    const g = row('Gap');
+    g.scores = Object.fromEntries(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [`k${i}`, { director: i === 0 ? 2 : 3, self: 3, peer: { strong: 0, support: 0, neutral: 0, concern: 0 } }]),
+    );
+    const eight = Object.keys(g.scores).map((key) => ({ key, title: key, description: '', weight: 1 }));
+    expect(viewComposite(g, eight, 'gap').value).toBe(-0.13); // −1/8
+  });
+  it('sorts the composite column by the composite the view shows', () => {
+    const other = row('Alex', { composite: 3 });
+    other.scores = { a: { director: 3, self: 1, peer: { strong: 0, support: 0, neutral: 0, concern: 0 } } };
+    const self = (x: BoardRow) => viewComposite(x, criteria, 'self').value;
+    expect(names(sortRows([other, r], 'composite', 'desc', self))).toEqual(['Drew', 'Alex']);
+    expect(names(sortRows([other, r], 'composite', 'desc'))).toEqual(['Alex', 'Drew']);
   });
 });

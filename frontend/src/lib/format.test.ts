@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   dueLabel,
+  formatSignedComposite,
+  inputDueText,
+  ratedNote,
   formatComposite,
   formatDate,
   formatPercent,
@@ -69,6 +72,30 @@ describe('dates', () => {
     expect(dueLabel('2026-11-03', now)).toBe('1 day overdue');
     expect(dueLabel('2026-10-30', now)).toBe('5 days overdue');
     expect(dueLabel(null, now)).toBe('no due date');
+  });
+  it('calls the input overdue only while it is open', () => {
+    const now = new Date('2026-12-06T09:00:00Z');
+    expect(inputDueText('input_open', '2026-11-06', now)).toBe('Input 30 days overdue (6 Nov 2026)');
+    expect(inputDueText('input_open', '2026-12-08', now)).toBe('Input due in 2 days (8 Dec 2026)');
+    expect(inputDueText('calibrating', '2026-11-06', now)).toBe('Input closed (was due 6 Nov 2026)');
+    expect(inputDueText('released', '2026-11-06', now)).toBe('Input closed (was due 6 Nov 2026)');
+    expect(inputDueText('draft', '2026-11-06', now)).toBe('Input due 6 Nov 2026');
+    expect(inputDueText('draft', '2026-12-07', now)).toBe('Input due tomorrow (7 Dec 2026)');
+    expect(inputDueText('calibrating', null, now)).toBe('No input due date');
+  });
+});
+
+describe('composites over part of the framework', () => {
+  it('says how many criteria a composite is over, only when not all', () => {
+    expect(ratedNote(8, 9)).toBe('8 of 9 rated');
+    expect(ratedNote(9, 9)).toBe('');
+    expect(ratedNote(0, 9)).toBe('');
+  });
+  it('signs a composite gap with a real minus', () => {
+    expect(formatSignedComposite(-0.125)).toBe('−0.13');
+    expect(formatSignedComposite(0.5)).toBe('+0.50');
+    expect(formatSignedComposite(0.001)).toBe('0.00');
+    expect(formatSignedComposite(null)).toBe('–');
   });
 });
 

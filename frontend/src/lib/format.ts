@@ -1,5 +1,5 @@
 // Words and numbers as the app shows them.
-import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, Stance, UserFunction } from '../api/types';
+import type { Advocacy, Attribution, CycleState, PlanStatus, Readiness, Scale, Stance, Trend, UserFunction } from '../api/types';
 import { READINESS, STANCES } from '../api/types';
 
 const READINESS_LABELS: Record<Readiness, string> = {
@@ -25,6 +25,19 @@ export function readinessRank(r: Readiness | null | undefined): number {
 export function formatComposite(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   return n.toFixed(2);
+}
+
+/** A composite difference: "+0.25", "−0.13", "0.00", or an en dash. */
+export function formatSignedComposite(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  const s = Math.abs(n).toFixed(2);
+  if (s === '0.00') return s;
+  return n > 0 ? `+${s}` : `−${s}`;
+}
+
+/** "8 of 9 rated" when a composite is over only part of the criteria; empty when over all (or none). */
+export function ratedNote(rated: number, total: number): string {
+  return rated > 0 && rated < total ? `${rated} of ${total} rated` : '';
 }
 
 /** A share 0..1 as a whole percentage, or an en dash. */
@@ -186,6 +199,15 @@ const PLAN_LABELS: Record<PlanStatus, string> = {
   dropped: 'Dropped',
 };
 
+const TREND_LABELS: Record<Trend, string> = {
+  rising: 'Rising',
+  flat: 'Flat',
+  falling: 'Falling',
+};
+
+/** The composite's direction over the last cycles, as a person reads it. */
+export const trendLabel = (t: Trend): string => TREND_LABELS[t] ?? t;
+
 export const planStatusLabel = (s: PlanStatus): string => PLAN_LABELS[s] ?? s;
 
 /** "3 · Consistently at the senior bar", from the framework's scale. */
@@ -216,6 +238,19 @@ export function daysUntil(date: string, now: Date = new Date()): number {
   const due = Date.parse(`${date}T00:00:00Z`);
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return Math.round((due - today) / 86_400_000);
+}
+
+/**
+ * A cycle's input due date as its owners read it. "Overdue" only while
+ * input is open: a draft's past date is just a date, and once calibration
+ * starts input is closed, however late that was.
+ */
+export function inputDueText(state: CycleState, due: string | null | undefined, now: Date = new Date()): string {
+  if (!due) return 'No input due date';
+  const when = formatDate(due);
+  if (state === 'input_open') return `Input ${dueLabel(due, now)} (${when})`;
+  if (state === 'draft') return daysUntil(due, now) >= 0 ? `Input ${dueLabel(due, now)} (${when})` : `Input due ${when}`;
+  return `Input closed (was due ${when})`;
 }
 
 /** "due in 3 days", "due today", "4 days overdue". */

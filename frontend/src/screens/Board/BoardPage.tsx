@@ -13,7 +13,7 @@ import { Dialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
 import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
 import { Empty, ErrorNote, QueryState } from '../../components/Status';
-import { DEFAULT_DIR, sortRows, type SortDir, type SortKey } from '../../lib/board';
+import { DEFAULT_DIR, sortRows, viewComposite, type SortDir, type SortKey } from '../../lib/board';
 import { saveBlob } from '../../lib/download';
 import { flagLabel, readinessLabel, stateLabel } from '../../lib/format';
 import type { HeatView } from '../../lib/heatmap';
@@ -67,7 +67,11 @@ export default function BoardPage() {
     );
 
   const onSort = (k: SortKey) => set({ sort: k, dir: k === sort ? (dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIR[k] });
-  const rows = useMemo(() => (board.data ? sortRows(board.data.rows, sort, dir) : []), [board.data, sort, dir]);
+  // The composite column sorts by the composite the view shows.
+  const rows = useMemo(() => {
+    const b = board.data;
+    return b ? sortRows(b.rows, sort, dir, (r) => viewComposite(r, b.criteria, view).value) : [];
+  }, [board.data, sort, dir, view]);
 
   function exportCsv() {
     const apiSort: BoardQuery['sort'] =
@@ -203,7 +207,7 @@ function PrereadDialog({ row, cycleId, onClose }: { row: BoardRow | undefined; c
             Before the meeting: do you agree with the director’s assessment, question it, or abstain? A question puts {row.em.name} first
             on the agenda. So far: <PrereadCounts row={row} empty="none" />.
           </p>
-          <PrereadForm key={row.em.id} cycleId={cycleId} emId={row.em.id} emName={row.em.name} />
+          <PrereadForm key={row.em.id} cycleId={cycleId} row={row} />
           <h3>The owners’ pre-reads</h3>
           <PrereadComments row={row} />
         </div>

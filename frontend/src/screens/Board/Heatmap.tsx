@@ -6,8 +6,19 @@ import type { Board, BoardRow } from '../../api/types';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { PrereadCounts } from '../../components/Preread';
 import { cellView, type HeatView } from '../../lib/heatmap';
-import type { SortDir, SortKey } from '../../lib/board';
-import { formatComposite, formatPercent } from '../../lib/format';
+import { viewComposite, type SortDir, type SortKey } from '../../lib/board';
+import { Composite } from '../../components/Composite';
+import { formatPercent } from '../../lib/format';
+
+// The composite column follows the view: the self view shows the self
+// composite, the gap view the mean gap, and the peer view (notes carry no
+// score) the director's composite. The header says which.
+const COMPOSITE_HEADER: Record<HeatView, string> = {
+  director: 'Composite (director)',
+  self: 'Composite (self)',
+  peer: 'Composite (director)',
+  gap: 'Composite gap (director − self)',
+};
 
 const VIEW_CAPTION: Record<HeatView, string> = {
   director: "director's scores",
@@ -68,7 +79,7 @@ export function Heatmap({
               </th>
             ))}
             <th scope="col" className="num" aria-sort={ariaSort('composite')}>
-              {sortButton('composite', 'Composite')}
+              {sortButton('composite', COMPOSITE_HEADER[view])}
             </th>
             <th scope="col" className="num" aria-sort={ariaSort('coverage')}>
               {sortButton('coverage', 'Evidence')}
@@ -106,7 +117,9 @@ export function Heatmap({
                   </td>
                 );
               })}
-              <td className="num">{formatComposite(r.composite)}</td>
+              <td className="num">
+                <Composite {...viewComposite(r, board.criteria, view)} signed={view === 'gap'} />
+              </td>
               <td className="num">{formatPercent(r.evidence_coverage)}</td>
               <td>
                 {r.readiness.decision ? (

@@ -8,6 +8,7 @@ import { useMe } from '../../auth/session';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, fieldError, FieldError, listFieldErrors, QueryState } from '../../components/Status';
 import { ATTRIBUTION_PROMISE, attributionLabel } from '../../lib/format';
+import { checkNewCycle, localToday, type Problems } from './check';
 
 export default function CycleCreate() {
   const id = useId();
@@ -25,11 +26,31 @@ export default function CycleCreate() {
   const [attribution, setAttribution] = useState<Attribution>('by_function');
   const [due, setDue] = useState('');
 
+  // Checked before anything is sent, then again on every change once the
+  // director has tried to submit, so that a fixed field loses its message.
+  const [tried, setTried] = useState(false);
+  const problems = checkNewCycle({
+    name,
+    frameworkId,
+    frameworkIds: frameworks.data?.map((f) => f.id),
+    emIds,
+    activeEmIds: ems.data?.filter((u) => u.active).map((u) => u.id),
+    coOwners,
+    directorIds: directors.data?.items.filter((p) => p.id !== me.id).map((p) => p.id),
+    meId: me.id,
+    attribution,
+    due,
+    today: localToday(),
+  });
+  const shown: Problems = tried ? problems : {};
+
   const toggle = (list: string[], set: (v: string[]) => void, v: string) =>
     set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    setTried(true);
+    if (Object.keys(problems).length > 0) return;
     create.mutate(
       {
         name: name.trim(),
@@ -62,17 +83,23 @@ export default function CycleCreate() {
             placeholder="2027 H1 calibration"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            aria-invalid={fieldError(err, 'name') ? true : undefined}
+            aria-invalid={shown.name || fieldError(err, 'name') ? true : undefined}
             aria-describedby={`${id}-name-err`}
           />
-          <FieldError id={`${id}-name-err`} message={fieldError(err, 'name')} />
+          <FieldError id={`${id}-name-err`} message={shown.name ?? fieldError(err, 'name')} />
         </div>
 
         <div className="field">
           <label htmlFor={`${id}-fw`}>Framework</label>
           <QueryState query={frameworks} what="Loading frameworks">
             {(fws) => (
-              <select id={`${id}-fw`} value={frameworkId} onChange={(e) => setFrameworkId(e.target.value)}>
+              <select
+                id={`${id}-fw`}
+                value={frameworkId}
+                onChange={(e) => setFrameworkId(e.target.value)}
+                aria-invalid={shown.framework ? true : undefined}
+                aria-describedby={`${id}-fw-err`}
+              >
                 <option value="">The organisation's default</option>
                 {fws.map((f) => (
                   <option key={f.id} value={f.id}>
@@ -82,7 +109,7 @@ export default function CycleCreate() {
               </select>
             )}
           </QueryState>
-          <FieldError id={`${id}-fw-err`} message={fieldError(err, 'framework_id')} />
+          <FieldError id={`${id}-fw-err`} message={shown.framework ?? fieldError(err, 'framework_id')} />
         </div>
 
         <fieldset className="field" aria-describedby={`${id}-ems-err`}>
@@ -106,7 +133,7 @@ export default function CycleCreate() {
             }
           </QueryState>
           <div id={`${id}-ems-err`}>
-            {emErrors.map((m) => (
+            {(shown.ems ? [shown.ems] : emErrors).map((m) => (
               <p className="field-error" key={m}>
                 {m}
               </p>
@@ -114,7 +141,7 @@ export default function CycleCreate() {
           </div>
         </fieldset>
 
-        <fieldset className="field" aria-describedby={`${id}-co-hint`}>
+        <fieldset className="field" aria-describedby={`${id}-co-hint ${id}-co-err`}>
           <legend>Co-owners (optional)</legend>
           <p className="hint" id={`${id}-co-hint`}>
             Other directors who calibrate with you: each rates and decides for the EMs in their own tree.
@@ -142,11 +169,13 @@ export default function CycleCreate() {
               );
             }}
           </QueryState>
-          {coErrors.map((m) => (
-            <p className="field-error" key={m}>
-              {m}
-            </p>
-          ))}
+          <div id={`${id}-co-err`}>
+            {(shown.coOwners ? [shown.coOwners] : coErrors).map((m) => (
+              <p className="field-error" key={m}>
+                {m}
+              </p>
+            ))}
+          </div>
         </fieldset>
 
         <fieldset className="field" aria-describedby={`${id}-attr-hint ${id}-attr-err`}>
@@ -160,7 +189,7 @@ export default function CycleCreate() {
               {attributionLabel(a)}
             </label>
           ))}
-          <FieldError id={`${id}-attr-err`} message={fieldError(err, 'peer_attribution')} />
+          <FieldError id={`${id}-attr-err`} message={shown.attribution ?? fieldError(err, 'peer_attribution')} />
         </fieldset>
 
         <div className="field">
@@ -169,12 +198,19 @@ export default function CycleCreate() {
             id={`${id}-due`}
             type="date"
             value={due}
+            min={localToday()}
             onChange={(e) => setDue(e.target.value)}
+            aria-invalid={shown.due || fieldError(err, 'input_due') ? true : undefined}
             aria-describedby={`${id}-due-err`}
           />
-          <FieldError id={`${id}-due-err`} message={fieldError(err, 'input_due')} />
+          <FieldError id={`${id}-due-err`} message={shown.due ?? fieldError(err, 'input_due')} />
         </div>
 
+        {Object.keys(shown).length > 0 && (
+          <p className="field-error" role="alert">
+            Please correct the fields above: nothing was sent.
+          </p>
+        )}
         <ErrorNote error={err} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={create.isPending}>

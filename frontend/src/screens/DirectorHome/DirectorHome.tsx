@@ -7,7 +7,9 @@ import { useMe } from '../../auth/session';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { Page } from '../../components/Page';
 import { Empty, QueryState } from '../../components/Status';
-import { dueLabel, formatComposite, formatDate, stateLabel } from '../../lib/format';
+import { inputDueText, stateLabel } from '../../lib/format';
+import { viewComposite } from '../../lib/board';
+import { Composite } from '../../components/Composite';
 
 export default function DirectorHome() {
   const me = useMe();
@@ -60,7 +62,7 @@ function CycleSummary({ cycle }: { cycle: Cycle }) {
         </h2>
         <span className={`badge state-${cycle.state}`}>{stateLabel(cycle.state)}</span>
         <span className="muted">
-          {cycle.input_due ? `Input ${dueLabel(cycle.input_due)} (${formatDate(cycle.input_due)})` : 'No input due date'}
+          {inputDueText(cycle.state, cycle.input_due)}
         </span>
         <span className="spacer" />
         <Link to={`/cycles/${cycle.id}/board`}>Board</Link>
@@ -106,7 +108,9 @@ function CycleSummary({ cycle }: { cycle: Cycle }) {
                       <td>
                         <ReadinessBadge value={r.readiness.previous} empty="None" />
                       </td>
-                      <td className="num">{formatComposite(r.composite)}</td>
+                      <td className="num">
+                        <Composite {...viewComposite(r, b.criteria, 'director')} />
+                      </td>
                       <td>
                         <FlagChips flags={r.flags} titles={titles} />
                       </td>

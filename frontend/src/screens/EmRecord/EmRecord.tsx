@@ -13,7 +13,7 @@ import { ReadinessBadge } from '../../components/Chips';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, Loading, QueryState } from '../../components/Status';
 import { saveBlob, slug } from '../../lib/download';
-import { formatComposite, formatDate, planStatusLabel } from '../../lib/format';
+import { formatComposite, formatDate, planStatusLabel, trendLabel } from '../../lib/format';
 import type { RadarSeries } from '../../charts/Radar';
 
 const Radar = lazy(() => import('../../charts/Radar'));
@@ -142,7 +142,7 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
 function Trajectory({ h }: { h: History }) {
   const t = h.trajectory;
   const parts = [];
-  if (t.trend) parts.push(`Trend ${t.trend}`);
+  if (t.trend) parts.push(`Composite trend: ${trendLabel(t.trend).toLowerCase()}`);
   parts.push(`${t.at_bar_streak} ${t.at_bar_streak === 1 ? 'cycle' : 'cycles'} in a row with nothing below the bar`);
   if (t.stalled) parts.push('stalled: the same readiness three cycles running');
   return <>{parts.join(' · ')}</>;

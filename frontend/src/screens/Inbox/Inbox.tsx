@@ -66,14 +66,21 @@ function RequestList({ items, onDecline }: { items: PeerRequest[]; onDecline: (r
         // they are released with is fixed then.
         const notOpenYet = r.cycle.state === 'draft';
         const editable = r.status !== 'declined' && !notOpenYet && r.cycle.state !== 'finalized' && r.cycle.state !== 'released';
-        const overdue = r.status === 'open' && r.cycle.input_due && dueLabel(r.cycle.input_due).includes('overdue');
+        // Overdue only while input is open: once calibration starts, a late
+        // note is still welcome but the date has passed for everyone.
+        const inputOpen = r.cycle.state === 'input_open';
+        const overdue = inputOpen && r.status === 'open' && r.cycle.input_due && dueLabel(r.cycle.input_due).includes('overdue');
         return (
           <li key={r.id} className="card request">
             <div className="card-head">
               <h3>{r.em.name}</h3>
               <span className={`badge req-${r.status ?? 'hidden'}`}>{r.status ? STATUS[r.status] : ''}</span>
               <span className={overdue ? 'due overdue' : 'due muted'}>
-                {r.cycle.input_due ? `${dueLabel(r.cycle.input_due)} (${formatDate(r.cycle.input_due)})` : 'no due date'}
+                {!r.cycle.input_due
+                  ? 'no due date'
+                  : inputOpen
+                    ? `${dueLabel(r.cycle.input_due)} (${formatDate(r.cycle.input_due)})`
+                    : `input due ${formatDate(r.cycle.input_due)}`}
               </span>
             </div>
             <p className="muted">

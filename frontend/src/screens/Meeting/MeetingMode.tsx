@@ -22,7 +22,9 @@ import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { Page } from '../../components/Page';
 import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
 import { Empty, ErrorNote, fieldError, FieldError, Loading, QueryState } from '../../components/Status';
-import { advocacyLabel, flagLabel, formatComposite, formatPercent, readinessLabel, scoreLabel } from '../../lib/format';
+import { Composite } from '../../components/Composite';
+import { viewComposite } from '../../lib/board';
+import { advocacyLabel, flagLabel, formatPercent, functionLabel, readinessLabel, scoreLabel } from '../../lib/format';
 
 export default function MeetingMode() {
   const { cycleId = '' } = useParams();
@@ -59,6 +61,8 @@ export default function MeetingMode() {
   if (!agenda.data || !board.data || !cycle.data) return <Loading what="Preparing the meeting" />;
 
   const total = items.reduce((n, i) => n + i.minutes, 0);
+  // Who is decided already, from the board (refreshed after each decision).
+  const decided = new Map(board.data.rows.flatMap((r) => (r.readiness.decision ? [[r.em.id, r.readiness.decision] as const] : [])));
   return (
     <Page
       title={`Meeting: ${cycle.data.name}`}
@@ -91,6 +95,11 @@ export default function MeetingMode() {
                     onClick={() => go(i)}
                   >
                     <span className="agenda-name">{it.em.name}</span>
+                    {decided.get(it.em.id) && (
+                      <span className="agenda-decided small-text">
+                        <span aria-hidden="true">✓ </span>Decided: {readinessLabel(decided.get(it.em.id))}
+                      </span>
+                    )}
                     <span className="muted small-text">
                       {it.minutes} min{it.reasons.length > 0 && ` · ${it.reasons.map(flagLabel).join(', ')}`}
                     </span>
@@ -149,6 +158,7 @@ function EmPanel({
   }, []);
   const titles = Object.fromEntries(board.criteria.map((c) => [c.key, c.title]));
   if (!row) return <Empty>This EM is not on the board.</Empty>;
+  const composite = viewComposite(row, board.criteria, 'director');
   return (
     <section className="em-panel" aria-labelledby="em-panel-h">
       <div className="panel-head">
@@ -167,16 +177,30 @@ function EmPanel({
       <dl className="facts">
         <div>
           <dt>Composite</dt>
-          <dd>{formatComposite(row.composite)}</dd>
+          <dd>
+            <Composite {...composite} />
+          </dd>
         </div>
         <div>
           <dt>Evidence coverage</dt>
           <dd>{formatPercent(row.evidence_coverage)}</dd>
         </div>
+        {row.readiness.decision && (
+          <div>
+            <dt>Decision</dt>
+            <dd>
+              <ReadinessBadge value={row.readiness.decision} />
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Suggested</dt>
           <dd>
-            <ReadinessBadge value={row.readiness.suggested} empty="No suggestion" />
+            {/* No suggestion until every criterion is rated: say so, rather than a bare "none". */}
+            <ReadinessBadge
+              value={row.readiness.suggested}
+              empty={composite.rated < composite.total ? `None yet: ${composite.rated} of ${composite.total} criteria rated` : 'None'}
+            />
           </dd>
         </div>
         <div>
@@ -206,7 +230,7 @@ function EmPanel({
       )}
       <PrereadComments row={row} />
       {cycle.state === 'calibrating' && cycle.owners.some((o) => o.id === me.id) && (
-        <PrereadForm cycleId={cycle.id} emId={emId} emName={row.em.name} />
+        <PrereadForm cycleId={cycle.id} row={row} />
       )}
       <h3>Scores and evidence</h3>
       <QueryState query={assessment} what="Loading the assessment">
@@ -255,7 +279,7 @@ function EmPanel({
           {notes.map((n) => (
             <li key={n.request_id} className={`note advocacy-${n.advocacy}`}>
               <p className="note-head">
-                <strong>{n.author.name}</strong> ({n.author.function}) · {advocacyLabel(n.advocacy)}
+                <strong>{n.author.name}</strong> ({functionLabel(n.author.function)}) · {advocacyLabel(n.advocacy)}
                 {n.criteria.length > 0 && <> · {n.criteria.map((k) => titles[k] ?? k).join(', ')}</>}
               </p>
               <p>{n.body}</p>
