@@ -47,19 +47,22 @@ func (s *Server) idempotent() gin.HandlerFunc {
 		}
 		rec := &bodyRecorder{ResponseWriter: c.Writer}
 		c.Writer = rec
+		// Deferred, so a handler that panics releases its key too.
+		defer func() {
+			status := rec.Status()
+			if len(c.Errors) > 0 || !rec.Written() {
+				status = http.StatusInternalServerError // an error still to be rendered, or a panic: not kept
+			}
+			// The answer is kept even when the client has gone: it is what
+			// a retry should get. A keeper that cannot write it leaves the
+			// key to its lease.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
+			defer cancel()
+			if err := s.Idempotency.Finish(ctx, claim, status, rec.body.Bytes()); err != nil {
+				s.Log.Warn("keeping the answer of an Idempotency-Key", "err", err, "request_id", c.GetString(requestIDKey))
+			}
+		}()
 		c.Next()
-		status := rec.Status()
-		if len(c.Errors) > 0 || !rec.Written() {
-			status = http.StatusInternalServerError // an error still to be rendered: not kept
-		}
-		// The answer is kept even when the client has gone: it is what a
-		// retry should get. A keeper that cannot write it leaves the key to
-		// its lease.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
-		defer cancel()
-		if err := s.Idempotency.Finish(ctx, claim, status, rec.body.Bytes()); err != nil {
-			s.Log.Warn("keeping the answer of an Idempotency-Key", "err", err, "request_id", c.GetString(requestIDKey))
-		}
 	}
 }
 
