@@ -26,6 +26,7 @@ import (
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/idempotency"
 	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
@@ -201,6 +202,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
 		Limits:         ratelimit.New(st, cfg.RateLimit),
+		Idempotency:    idempotency.New(st, clock),
 		AllowedOrigins: cfg.AllowedOrigins,
 		TrustedProxies: cfg.TrustedProxies,
 		DBDeadline:     cfg.DBAcquireTimeout + cfg.DBStatementTimeout,

@@ -8,20 +8,22 @@ package domain
 
 // Codes not named elsewhere in this package.
 const (
-	CodeBadRequest           = "bad_request"
-	CodeInvalidCursor        = "invalid_cursor"
-	CodeInvalidRefreshToken  = "invalid_refresh_token"
-	CodeNotFound             = "not_found"
-	CodeMethodNotAllowed     = "method_not_allowed"
-	CodeSelfLockout          = "self_lockout"
-	CodeRequestLimit         = "request_limit"
-	CodeAlreadyAnswered      = "already_answered"
-	CodeTooLarge             = "too_large"
-	CodeUnsupportedMediaType = "unsupported_media_type"
-	CodeValidationFailed     = "validation_failed"
-	CodeRateLimited          = "rate_limited"
-	CodeInternal             = "internal"
-	CodeUnavailable          = "unavailable"
+	CodeBadRequest            = "bad_request"
+	CodeInvalidCursor         = "invalid_cursor"
+	CodeInvalidRefreshToken   = "invalid_refresh_token"
+	CodeNotFound              = "not_found"
+	CodeMethodNotAllowed      = "method_not_allowed"
+	CodeSelfLockout           = "self_lockout"
+	CodeRequestLimit          = "request_limit"
+	CodeAlreadyAnswered       = "already_answered"
+	CodeTooLarge              = "too_large"
+	CodeUnsupportedMediaType  = "unsupported_media_type"
+	CodeValidationFailed      = "validation_failed"
+	CodeRateLimited           = "rate_limited"
+	CodeIdempotencyInProgress = "idempotency_in_progress"
+	CodeIdempotencyKeyReused  = "idempotency_key_reused"
+	CodeInternal              = "internal"
+	CodeUnavailable           = "unavailable"
 )
 
 // CodeInfo describes one error code of the API.
@@ -62,9 +64,11 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeSelfLockout, Status: 409, Meaning: "An admin cannot deactivate or demote themself; another admin must do it."},
 	{Code: CodeRequestLimit, Status: 409, Meaning: "The EM already has the most peer requests a cycle allows (8)."},
 	{Code: CodeAlreadyAnswered, Status: 409, Meaning: "The peer has written a note for this request; edit the note instead."},
+	{Code: CodeIdempotencyInProgress, Status: 409, Meaning: "A request with the same Idempotency-Key is still being answered; nothing was done, wait for the first answer."},
 	{Code: CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
 	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (send Content-Type: application/json)."},
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
+	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},
 	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},
 	{Code: CodeUnavailable, Status: 503, Meaning: "The database is unreachable or too slow to answer, or the server is already hashing as many passwords as it queues (a login, a password change or a new user); try again after the Retry-After seconds.", Header: "Retry-After"},

@@ -11,11 +11,14 @@ import (
 // access says who may call a route: anyone, any signed-in user, or only
 // some roles; and whether each caller's pace is limited (CALIBRATE_RATE_LIMIT
 // calls a minute per user on each such route, see internal/ratelimit).
-// Which objects they may touch is the services' business.
+// And whether a repeat of the same request with the same Idempotency-Key
+// answers the first answer again (see internal/idempotency). Which objects
+// they may touch is the services' business.
 type access struct {
 	public      bool
 	roles       []domain.Role
 	rateLimited bool
+	idempotency bool
 }
 
 var (
@@ -29,6 +32,13 @@ func only(roles ...domain.Role) access { return access{roles: roles} }
 // may call it only so fast.
 func (a access) limited() access {
 	a.rateLimited = true
+	return a
+}
+
+// idempotent marks a create that takes an Idempotency-Key: a double click
+// or a retry with the key makes one object and gets the first answer again.
+func (a access) idempotent() access {
+	a.idempotency = true
 	return a
 }
 
@@ -46,8 +56,8 @@ type route struct {
 	handle gin.HandlerFunc
 }
 
-// routes is the route table: every route, who may call it and whether
-// their pace is limited, in one place.
+// routes is the route table: every route, who may call it, whether their
+// pace is limited and whether it takes an Idempotency-Key, in one place.
 func (s *Server) routes() []route {
 	const v1 = "/api/v1"
 	return []route{
@@ -65,17 +75,17 @@ func (s *Server) routes() []route {
 		{http.MethodPost, v1 + "/language-hints", signedIn.limited(), s.languageHints},
 
 		{http.MethodGet, v1 + "/users", only(admin, director), s.listUsers},
-		{http.MethodPost, v1 + "/users", only(admin), s.createUser},
+		{http.MethodPost, v1 + "/users", only(admin).idempotent(), s.createUser},
 		{http.MethodPatch, v1 + "/users/:id", only(admin), s.patchUser},
 
 		{http.MethodGet, v1 + "/frameworks", signedIn, s.listFrameworks},
-		{http.MethodPost, v1 + "/frameworks", only(admin), s.createFramework},
+		{http.MethodPost, v1 + "/frameworks", only(admin).idempotent(), s.createFramework},
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
 
 		{http.MethodGet, v1 + "/audit", only(admin, director).limited(), s.listAudit},
 
 		{http.MethodGet, v1 + "/cycles", signedIn, s.listCycles}, // peers get an empty list
-		{http.MethodPost, v1 + "/cycles", only(director), s.createCycle},
+		{http.MethodPost, v1 + "/cycles", only(director).idempotent(), s.createCycle},
 		{http.MethodGet, v1 + "/cycles/:id", only(admin, director, em), s.getCycle},
 		{http.MethodPatch, v1 + "/cycles/:id", only(director), s.patchCycle},
 		{http.MethodPost, v1 + "/cycles/:id/transition", only(director), s.transitionCycle},
@@ -86,7 +96,7 @@ func (s *Server) routes() []route {
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/decision", only(director), s.putDecision},
 		{http.MethodGet, v1 + "/cycles/:id/self-assessment", only(em), s.getSelfAssessment},
 		{http.MethodPut, v1 + "/cycles/:id/self-assessment", only(em), s.putSelfAssessment},
-		{http.MethodPost, v1 + "/cycles/:id/peer-requests", only(director, em), s.createPeerRequest},
+		{http.MethodPost, v1 + "/cycles/:id/peer-requests", only(director, em).idempotent(), s.createPeerRequest},
 		{http.MethodGet, v1 + "/cycles/:id/notes", only(admin, director), s.cycleNotes},
 		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.getPreread},
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.putPreread},
@@ -100,7 +110,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/ems/:em_id/history", only(admin, director, em), s.history},
 		{http.MethodGet, v1 + "/ems/:em_id/packet", only(admin, director, em).limited(), s.packet},
 		{http.MethodGet, v1 + "/ems/:em_id/plan", only(admin, director, em), s.listPlan},
-		{http.MethodPost, v1 + "/ems/:em_id/plan", only(director, em), s.addPlanItem},
+		{http.MethodPost, v1 + "/ems/:em_id/plan", only(director, em).idempotent(), s.addPlanItem},
 		{http.MethodPatch, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.patchPlanItem},
 
 		// Anyone may be asked for input, so every role has an inbox.

@@ -17,6 +17,7 @@ import (
 	"calibrate/internal/auth"
 	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
+	"calibrate/internal/idempotency"
 	"calibrate/internal/ratelimit"
 )
 
@@ -38,7 +39,11 @@ type Deps struct {
 	Health     Health
 	// Limits paces each user on the routes the route table marks limited;
 	// nil lets every call through.
-	Limits         *ratelimit.Limiter
+	Limits *ratelimit.Limiter
+	// Idempotency keeps the answers of the creates the route table marks
+	// idempotent, for repeats with the same Idempotency-Key; nil ignores
+	// the header.
+	Idempotency    *idempotency.Keeper
 	AllowedOrigins []string
 	TrustedProxies []string
 	// DBDeadline bounds the database work of each request: the wait for a
@@ -77,7 +82,8 @@ func New(d Deps) *Server {
 	for _, r := range s.routes() {
 		// Who may call comes first, then whether the request is one the
 		// contract allows, then (on a limited route) whether the caller
-		// has calls left; only then the handler.
+		// has calls left, then (on a create) whether it repeats one already
+		// answered; only then the handler.
 		chain := []gin.HandlerFunc{}
 		switch {
 		case r.access.public:
@@ -89,6 +95,9 @@ func New(d Deps) *Server {
 		chain = append(chain, gate(r.method, r.path))
 		if r.access.rateLimited && !r.access.public && s.Limits != nil {
 			chain = append(chain, s.limit(r.method+" "+r.path))
+		}
+		if r.access.idempotency && !r.access.public && s.Idempotency != nil {
+			chain = append(chain, s.idempotent())
 		}
 		e.Handle(r.method, r.path, append(chain, r.handle)...)
 	}
@@ -148,7 +157,7 @@ func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range s.routes() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Public: r.access.public, Roles: r.access.roles,
-			Limited: r.access.rateLimited})
+			Limited: r.access.rateLimited, Idempotent: r.access.idempotency})
 	}
 	return out
 }
@@ -162,6 +171,9 @@ type RouteInfo struct {
 	// Limited: each caller may call it only CALIBRATE_RATE_LIMIT times a
 	// minute (429 rate_limited beyond).
 	Limited bool
+	// Idempotent: it takes an Idempotency-Key, and a repeat with the key
+	// gets the first answer again.
+	Idempotent bool
 }
 
 func (s *Server) healthz(c *gin.Context) {

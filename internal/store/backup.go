@@ -41,6 +41,7 @@ var backupTables = []struct {
 	{"refresh_tokens", refreshRow{}, "token_hash"},
 	{"login_failures", failureRow{}, "id"},
 	{"rate_limits", rateRow{}, "user_id, route"},
+	{"idempotency_keys", idempotencyRow{}, "user_id, key"},
 	{"frameworks", frameworkRow{}, "id"},
 	{"criteria", criterionRow{}, "framework_id, position"},
 	{"cycles", cycleRow{}, "id"},

@@ -28,6 +28,7 @@ import (
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/idempotency"
 	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
@@ -219,6 +220,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 		Cycles:         calibration.NewCycles(st, clock),
 		Health:         st,
 		Limits:         ratelimit.New(st, cfg.RateLimit),
+		Idempotency:    idempotency.New(st, clock),
 		AllowedOrigins: cfg.AllowedOrigins,
 	}
 }

@@ -1,5 +1,5 @@
 // A whole cycle through the UI. Omar (director) creates a cycle for Erin and
-// Finn, opens input, asks Pat (product) for input about Erin, rates both;
+// Finn (with a double click, which makes one cycle), opens input, asks Pat (product) for input about Erin, rates both;
 // Pat writes the note in the note editor; Omar starts calibration, decides
 // for both in meeting mode, finalizes and releases, confirming each
 // transition; Erin then reads her released feedback: scores, the note
@@ -98,15 +98,36 @@ step('Omar creates a cycle for Erin and Finn', async () => {
   const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel('Input due date', { exact: true }).fill(due);
   await screenshot(page, 'cycle-create-filled');
-  await page.getByRole('button', { name: 'Create cycle', exact: true }).click();
+  // A double click makes one cycle and shows no error: the second click is
+  // ignored while the first is pending, and what is sent carries one
+  // Idempotency-Key, so a repeat the server does see would create nothing.
+  const creates = [];
+  const onRequest = (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/cycles') creates.push(r.headers()['idempotency-key']);
+  };
+  page.on('request', onRequest);
+  await page.getByRole('button', { name: 'Create cycle', exact: true }).dblclick();
   await settle(page);
   await expectText(page.getByRole('heading', { level: 1 }), NAME);
+  page.off('request', onRequest);
+  assert.ok(creates.length >= 1, 'the form sent the create');
+  for (const key of creates) {
+    assert.match(key ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUID Idempotency-Key');
+    assert.equal(key, creates[0], 'one key for the one submission');
+  }
+  await expectCount(page.getByRole('alert'), 0);
   await expectText(currentState(page), 'Draft');
   const participants = page.getByRole('table', { name: `Participants of ${NAME}` });
   await expectCount(participants.getByRole('rowheader'), 2);
   for (const who of [ERIN, FINN]) {
     await expectText(participants.getByRole('row', { name: new RegExp(`^${who}`) }), `${who} Omar Haddad`);
   }
+  const cycleUrl = page.url();
+  await page.getByRole('link', { name: 'Cycles', exact: true }).click();
+  await settle(page);
+  await expectCount(page.getByRole('link', { name: NAME, exact: true }), 1);
+  await page.goto(cycleUrl);
+  await settle(page);
   omar.assertClean();
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient } from './client';
+import { ApiError, createApiClient, newIdempotencyKey } from './client';
 
 const user = {
   id: 'u1',
@@ -186,5 +186,37 @@ describe('errors and query strings', () => {
     expect(urls).toEqual(['/api/v1/ems/em%201/packet?format=pdf', '/api/v1/cycles/c1/board.pdf']);
     expect([packet.filename, board.filename]).toEqual(['promotion-packet-Alex.pdf', 'board-H2.pdf']);
     expect(await packet.blob.text()).toBe('%PDF-1.3');
+  });
+});
+
+describe('idempotency keys', () => {
+  it('sends the key of a create, and sends it again when the create is retried after a refresh', async () => {
+    const s = fakeServer();
+    const seen: (string | null)[] = [];
+    const api = createApiClient(async (input, init) => {
+      if (String(input).endsWith('/cycles')) seen.push((init?.headers as Record<string, string>)['Idempotency-Key'] ?? null);
+      return s.fetch(input, init);
+    });
+    await api.login('dana@acme.test', 'pw');
+    s.expire();
+    await api.createCycle({ name: 'H2', em_ids: [] }, 'k-1');
+    expect(seen).toEqual(['k-1', 'k-1']);
+    await api.createCycle({ name: 'H2', em_ids: [] });
+    expect(seen[2]).toBeNull();
+  });
+
+  it('makes version 4 UUIDs, also where crypto.randomUUID is missing (plain HTTP)', () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(newIdempotencyKey()).toMatch(uuid);
+    const real = globalThis.crypto;
+    const getRandomValues = real.getRandomValues.bind(real);
+    vi.stubGlobal('crypto', { getRandomValues });
+    try {
+      const a = newIdempotencyKey();
+      expect(a).toMatch(uuid);
+      expect(newIdempotencyKey()).not.toBe(a);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -85,6 +85,8 @@ interface RequestOptions {
   body?: unknown;
   /** false for the auth routes, which never refresh-and-retry */
   retry?: boolean;
+  /** the Idempotency-Key of a create: the same for every retry of one submission */
+  key?: string;
 }
 
 export interface Download {
@@ -111,6 +113,21 @@ async function errorOf(res: Response): Promise<ApiError> {
   } catch {
     return new ApiError(res.status, 'unexpected', `The server answered ${res.status} ${res.statusText}.`, {}, undefined, retryAfter);
   }
+}
+
+/**
+ * A new Idempotency-Key: a random UUID. crypto.randomUUID exists only in
+ * secure contexts (HTTPS, localhost); over plain HTTP the key is built from
+ * getRandomValues, which exists everywhere.
+ */
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40; // version 4
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function filenameOf(res: Response, fallback: string): string {
@@ -153,6 +170,7 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
   function send(method: string, path: string, opts: RequestOptions, bearer: string | null): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    if (opts.key) headers['Idempotency-Key'] = opts.key;
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -251,7 +269,7 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     directory: (q: { role?: Role; function?: UserFunction; q?: string; limit?: number }) =>
       get<Page<Person>>('/directory', q),
     users: (q: { role?: Role; q?: string } = {}) => allPages<User>('/users', q),
-    createUser: (body: CreateUserRequest) => json<User>('POST', '/users', { body }),
+    createUser: (body: CreateUserRequest, key?: string) => json<User>('POST', '/users', { body, key }),
     patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
 
     /** Language hints of a text (offsets in code points), for live hints while typing. */
@@ -260,12 +278,13 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     // --------------------------------------------------- frameworks
     frameworks: () => allPages<Framework>('/frameworks'),
     framework: (id: string) => get<Framework>(`/frameworks/${e(id)}`),
-    createFramework: (body: CreateFrameworkRequest) => json<Framework>('POST', '/frameworks', { body }),
+    createFramework: (body: CreateFrameworkRequest, key?: string) =>
+      json<Framework>('POST', '/frameworks', { body, key }),
 
     // ------------------------------------------------------- cycles
     cycles: (q: { state?: CycleState } = {}) => allPages<Cycle>('/cycles', q),
     cycle: (id: string) => get<Cycle>(`/cycles/${e(id)}`),
-    createCycle: (body: CreateCycleRequest) => json<Cycle>('POST', '/cycles', { body }),
+    createCycle: (body: CreateCycleRequest, key?: string) => json<Cycle>('POST', '/cycles', { body, key }),
     transition: (id: string, to: CycleState) => json<Cycle>('POST', `/cycles/${e(id)}/transition`, { body: { to } }),
     assessment: (cycleId: string, emId: string) => get<Assessment>(`/cycles/${e(cycleId)}/ems/${e(emId)}/assessment`),
     putAssessment: (cycleId: string, emId: string, body: AssessmentWrite) =>
@@ -303,8 +322,8 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
       json<Preread>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/preread`, { body }),
 
     // --------------------------------------------------- peer input
-    createPeerRequest: (cycleId: string, body: { em_id: string; peer_id: string; message?: string }) =>
-      json<PeerRequest>('POST', `/cycles/${e(cycleId)}/peer-requests`, { body }),
+    createPeerRequest: (cycleId: string, body: { em_id: string; peer_id: string; message?: string }, key?: string) =>
+      json<PeerRequest>('POST', `/cycles/${e(cycleId)}/peer-requests`, { body, key }),
     async peerRequests(): Promise<PeerRequestPage> {
       // Every page, with the EM's per-cycle counts of the first.
       const first = await get<PeerRequestPage>('/peer-requests', { limit: 100 });
@@ -328,7 +347,8 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
       return { blob: await res.blob(), filename: filenameOf(res, `promotion-packet.${format}`) };
     },
     plan: (emId: string) => allPages<PlanItem>(`/ems/${e(emId)}/plan`),
-    addPlanItem: (emId: string, body: NewPlanItem) => json<PlanItem>('POST', `/ems/${e(emId)}/plan`, { body }),
+    addPlanItem: (emId: string, body: NewPlanItem, key?: string) =>
+      json<PlanItem>('POST', `/ems/${e(emId)}/plan`, { body, key }),
     patchPlanItem: (emId: string, itemId: string, body: PlanItemWrite) =>
       json<PlanItem>('PATCH', `/ems/${e(emId)}/plan/${e(itemId)}`, { body }),
     myFeedback: () => get<Feedback>('/me/feedback'),

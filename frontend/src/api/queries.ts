@@ -1,9 +1,9 @@
 // TanStack Query hooks over the API client: the only way screens read and
 // write API data. Query keys start with the resource so a write can
 // invalidate everything that shows it.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { QueryClient, useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
-import { api, ApiError } from './client';
+import { api, ApiError, newIdempotencyKey } from './client';
 import { paceBoard } from '../lib/pace';
 import type {
   AssessmentWrite,
@@ -154,9 +154,42 @@ function useInvalidate() {
   return (...keys: string[]) => Promise.all(keys.map((k) => qc.invalidateQueries({ queryKey: [k] })));
 }
 
+/**
+ * A create that tolerates double clicks. While one submission is pending,
+ * further submits are ignored at once (a button's disabled state arrives a
+ * render later, after a fast second click). Each submission carries an
+ * Idempotency-Key, kept while the body stays the same until it succeeds, so
+ * a retry of a submission whose answer was lost creates nothing twice; a
+ * changed body is a new submission with a new key.
+ */
+function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: () => unknown) {
+  const pending = useRef(false);
+  const submission = useRef<{ body: string; key: string } | null>(null);
+  const m = useMutation({
+    mutationFn: (b: B) => {
+      const body = JSON.stringify(b);
+      if (submission.current?.body !== body) submission.current = { body, key: newIdempotencyKey() };
+      return send(b, submission.current.key);
+    },
+    onSuccess: () => {
+      submission.current = null;
+      return onSuccess();
+    },
+    onSettled: () => {
+      pending.current = false;
+    },
+  });
+  const mutate: typeof m.mutate = (...args) => {
+    if (pending.current) return;
+    pending.current = true;
+    m.mutate(...args);
+  };
+  return { ...m, mutate };
+}
+
 export function useCreateCycle() {
   const inv = useInvalidate();
-  return useMutation({ mutationFn: (b: CreateCycleRequest) => api.createCycle(b), onSuccess: () => inv('cycles') });
+  return useCreate((b: CreateCycleRequest, key) => api.createCycle(b, key), () => inv('cycles'));
 }
 
 export function useTransition(cycleId: string) {
@@ -205,10 +238,10 @@ export function useSavePreread(cycleId: string, emId: string) {
 
 export function useCreatePeerRequest(cycleId: string) {
   const inv = useInvalidate();
-  return useMutation({
-    mutationFn: (b: { em_id: string; peer_id: string; message?: string }) => api.createPeerRequest(cycleId, b),
-    onSuccess: () => inv('peer-requests', 'board'),
-  });
+  return useCreate(
+    (b: { em_id: string; peer_id: string; message?: string }, key) => api.createPeerRequest(cycleId, b, key),
+    () => inv('peer-requests', 'board'),
+  );
 }
 
 export function useSaveNote(requestId: string) {
@@ -228,7 +261,7 @@ export function useRemind() {
 
 export function useCreateUser() {
   const inv = useInvalidate();
-  return useMutation({ mutationFn: (b: CreateUserRequest) => api.createUser(b), onSuccess: () => inv('users', 'directory') });
+  return useCreate((b: CreateUserRequest, key) => api.createUser(b, key), () => inv('users', 'directory'));
 }
 
 export function usePatchUser() {
@@ -241,12 +274,12 @@ export function usePatchUser() {
 
 export function useCreateFramework() {
   const inv = useInvalidate();
-  return useMutation({ mutationFn: (b: CreateFrameworkRequest) => api.createFramework(b), onSuccess: () => inv('frameworks') });
+  return useCreate((b: CreateFrameworkRequest, key) => api.createFramework(b, key), () => inv('frameworks'));
 }
 
 export function useAddPlanItem(emId: string) {
   const inv = useInvalidate();
-  return useMutation({ mutationFn: (b: NewPlanItem) => api.addPlanItem(emId, b), onSuccess: () => inv('plan') });
+  return useCreate((b: NewPlanItem, key) => api.addPlanItem(emId, b, key), () => inv('plan'));
 }
 
 export function usePatchPlanItem(emId: string) {

@@ -1285,6 +1285,26 @@ export interface components {
                 fields: components["schemas"]["ErrorFields"];
             };
         };
+        /**
+         * @description a 422 of a create: `fields` names every invalid field, or `Idempotency-Key` when the key came before with another request
+         * @example {
+         *       "error": {
+         *         "code": "idempotency_key_reused",
+         *         "message": "this Idempotency-Key was sent before with another request; use a new key for a new request",
+         *         "fields": {
+         *           "Idempotency-Key": "was used with another method, path or body"
+         *         }
+         *       }
+         *     }
+         */
+        CreateValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "validation_failed" | "idempotency_key_reused";
+                message: components["schemas"]["ErrorMessage"];
+                fields: components["schemas"]["ErrorFields"];
+            };
+        };
         LoginRequest: {
             email: string;
             /** Format: password */
@@ -2150,7 +2170,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -2339,7 +2359,7 @@ export interface components {
             };
         };
         /**
-         * @description a 409: it exists already
+         * @description a 409 of a create that names a unique thing: it exists already, or the same Idempotency-Key is still being answered
          * @example {
          *       "error": {
          *         "code": "duplicate",
@@ -2347,10 +2367,26 @@ export interface components {
          *       }
          *     }
          */
-        DuplicateError: {
+        CreateConflictError: {
             error: {
                 /** @enum {string} */
-                code: "duplicate";
+                code: "duplicate" | "idempotency_in_progress";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409: a request with the same Idempotency-Key is still being answered
+         * @example {
+         *       "error": {
+         *         "code": "idempotency_in_progress",
+         *         "message": "a request with this Idempotency-Key is still being answered; wait for its answer"
+         *       }
+         *     }
+         */
+        IdempotencyInProgressError: {
+            error: {
+                /** @enum {string} */
+                code: "idempotency_in_progress";
                 message: components["schemas"]["ErrorMessage"];
             };
         };
@@ -2371,7 +2407,7 @@ export interface components {
             };
         };
         /**
-         * @description a 409 of a new cycle
+         * @description a 409 of a new cycle (`details` comes with `em_in_active_cycle` only)
          * @example {
          *       "error": {
          *         "code": "em_in_active_cycle",
@@ -2387,7 +2423,7 @@ export interface components {
         EMBusyError: {
             error: {
                 /** @enum {string} */
-                code: "em_in_active_cycle";
+                code: "em_in_active_cycle" | "idempotency_in_progress";
                 message: components["schemas"]["ErrorMessage"];
                 details?: components["schemas"]["EMBusyDetails"];
             };
@@ -2467,7 +2503,7 @@ export interface components {
         PeerRequestConflictError: {
             error: {
                 /** @enum {string} */
-                code: "cycle_locked" | "duplicate" | "request_limit";
+                code: "cycle_locked" | "duplicate" | "request_limit" | "idempotency_in_progress";
                 message: components["schemas"]["ErrorMessage"];
             };
         };
@@ -2585,6 +2621,36 @@ export interface components {
         };
     };
     responses: {
+        /** @description `duplicate`: it exists already; `idempotency_in_progress`: a request with the same `Idempotency-Key` is still being answered, and nothing was done */
+        CreateConflict: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CreateConflictError"];
+            };
+        };
+        /** @description `idempotency_in_progress`: a request with the same `Idempotency-Key` is still being answered, and nothing was done; wait for the first answer */
+        IdempotencyInProgress: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["IdempotencyInProgressError"];
+            };
+        };
+        /** @description `validation_failed`: well-formed but invalid values, `fields` maps each field path to the reason (the `Idempotency-Key`, if any, is free again); `idempotency_key_reused`: the `Idempotency-Key` came before with another request */
+        CreateValidationFailed: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CreateValidationError"];
+            };
+        };
         /** @description `bad_request`: the body is not one valid JSON value, has an unknown field or data after the value, or is missing; or a path or query parameter is malformed, unknown or given twice. */
         BadRequest: {
             headers: {
@@ -2644,16 +2710,6 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["MethodNotAllowedError"];
-            };
-        };
-        /** @description `duplicate`: it exists already */
-        Duplicate: {
-            headers: {
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["DuplicateError"];
             };
         };
         /** @description `too_large`: the request body is larger than 1 MiB */
@@ -2720,6 +2776,23 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Makes the create safe to repeat (a double click, a retry after a
+         *     lost answer). A string the client chooses for one submission, such
+         *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+         *     without quotes. Within 24 hours, the same key from the same user
+         *     with the same method, path and body gets the first answer again
+         *     (same status and body) and creates nothing; while the first request
+         *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+         *     and does nothing; the same key with another method, path or body
+         *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+         *     kept: when the first request fails, its key is free again, so the
+         *     corrected request may be sent with the same key. Keys are per user:
+         *     another user's key of the same value is another key. Without the
+         *     header, each request is a new create.
+         * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+         */
+        IdempotencyKey: string;
         /** @description an opaque id */
         id: string;
         /**
@@ -3339,7 +3412,25 @@ export interface operations {
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to repeat (a double click, a retry after a
+                 *     lost answer). A string the client chooses for one submission, such
+                 *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+                 *     without quotes. Within 24 hours, the same key from the same user
+                 *     with the same method, path and body gets the first answer again
+                 *     (same status and body) and creates nothing; while the first request
+                 *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+                 *     and does nothing; the same key with another method, path or body
+                 *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+                 *     kept: when the first request fails, its key is free again, so the
+                 *     corrected request may be sent with the same key. Keys are per user:
+                 *     another user's key of the same value is another key. Without the
+                 *     header, each request is a new create.
+                 * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3387,10 +3478,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Duplicate"];
+            409: components["responses"]["CreateConflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            422: components["responses"]["CreateValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3540,7 +3631,25 @@ export interface operations {
     createFramework: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to repeat (a double click, a retry after a
+                 *     lost answer). A string the client chooses for one submission, such
+                 *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+                 *     without quotes. Within 24 hours, the same key from the same user
+                 *     with the same method, path and body gets the first answer again
+                 *     (same status and body) and creates nothing; while the first request
+                 *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+                 *     and does nothing; the same key with another method, path or body
+                 *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+                 *     kept: when the first request fails, its key is free again, so the
+                 *     corrected request may be sent with the same key. Keys are per user:
+                 *     another user's key of the same value is another key. Without the
+                 *     header, each request is a new create.
+                 * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3615,10 +3724,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Duplicate"];
+            409: components["responses"]["CreateConflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            422: components["responses"]["CreateValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3764,7 +3873,25 @@ export interface operations {
     createCycle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to repeat (a double click, a retry after a
+                 *     lost answer). A string the client chooses for one submission, such
+                 *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+                 *     without quotes. Within 24 hours, the same key from the same user
+                 *     with the same method, path and body gets the first answer again
+                 *     (same status and body) and creates nothing; while the first request
+                 *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+                 *     and does nothing; the same key with another method, path or body
+                 *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+                 *     kept: when the first request fails, its key is free again, so the
+                 *     corrected request may be sent with the same key. Keys are per user:
+                 *     another user's key of the same value is another key. Without the
+                 *     header, each request is a new create.
+                 * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3829,7 +3956,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description `em_in_active_cycle`: some EMs are already in an unfinished cycle; `details.em_ids` lists them */
+            /** @description `em_in_active_cycle`: some EMs are already in an unfinished cycle; `details.em_ids` lists them; `idempotency_in_progress`: a request with the same `Idempotency-Key` is still being answered */
             409: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3841,7 +3968,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            422: components["responses"]["CreateValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4530,7 +4657,25 @@ export interface operations {
     createPeerRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to repeat (a double click, a retry after a
+                 *     lost answer). A string the client chooses for one submission, such
+                 *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+                 *     without quotes. Within 24 hours, the same key from the same user
+                 *     with the same method, path and body gets the first answer again
+                 *     (same status and body) and creates nothing; while the first request
+                 *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+                 *     and does nothing; the same key with another method, path or body
+                 *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+                 *     kept: when the first request fails, its key is free again, so the
+                 *     corrected request may be sent with the same key. Keys are per user:
+                 *     another user's key of the same value is another key. Without the
+                 *     header, each request is a new create.
+                 * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description an opaque id */
                 id: components["parameters"]["id"];
@@ -4602,7 +4747,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description `cycle_locked`: the cycle is past `input_open`; `duplicate`: this peer was already asked about this EM; `request_limit`: the EM has 8 requests in this cycle */
+            /** @description `cycle_locked`: the cycle is past `input_open`; `duplicate`: this peer was already asked about this EM; `request_limit`: the EM has 8 requests in this cycle; `idempotency_in_progress`: a request with the same `Idempotency-Key` is still being answered */
             409: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4614,7 +4759,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            422: components["responses"]["CreateValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5558,7 +5703,25 @@ export interface operations {
     addPlanItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to repeat (a double click, a retry after a
+                 *     lost answer). A string the client chooses for one submission, such
+                 *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+                 *     without quotes. Within 24 hours, the same key from the same user
+                 *     with the same method, path and body gets the first answer again
+                 *     (same status and body) and creates nothing; while the first request
+                 *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+                 *     and does nothing; the same key with another method, path or body
+                 *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+                 *     kept: when the first request fails, its key is free again, so the
+                 *     corrected request may be sent with the same key. Keys are per user:
+                 *     another user's key of the same value is another key. Without the
+                 *     header, each request is a new create.
+                 * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description the id of an EM (a user with role `em`) */
                 em_id: components["parameters"]["emId"];
@@ -5604,9 +5767,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["IdempotencyInProgress"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            422: components["responses"]["CreateValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
