@@ -76,7 +76,7 @@ func TestStatementTimeoutAnswersUnavailable(t *testing.T) {
 	if n := srv.logLines("database unavailable"); n != 1 {
 		t.Errorf("%d \"database unavailable\" log lines for three failed requests, want 1", n)
 	}
-	if n := srv.logLines("database available again"); n != 1 {
+	if n := srv.logLinesSoon("database available again", 1); n != 1 {
 		t.Errorf("%d \"database available again\" log lines, want 1", n)
 	}
 	if n := srv.logLines("request failed"); n != 0 {

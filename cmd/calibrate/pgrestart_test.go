@@ -339,7 +339,7 @@ func TestPostgresRestartUnderTraffic(t *testing.T) {
 	if n := srv.logLines("database unavailable"); n != 1 {
 		t.Errorf("%d \"database unavailable\" log lines for %d requests during the outage, want 1", n, down)
 	}
-	if n := srv.logLines("database available again"); n != 1 {
+	if n := srv.logLinesSoon("database available again", 1); n != 1 {
 		t.Errorf("%d \"database available again\" log lines, want 1", n)
 	}
 	if n := srv.logLines("request failed"); n != 0 {

@@ -109,6 +109,19 @@ func (p *serverProcess) logLines(msg string) int {
 	return n
 }
 
+// logLinesSoon is logLines once the server's log has had up to five seconds
+// to reach the test: stderr is copied from a pipe, behind the answers.
+func (p *serverProcess) logLinesSoon(msg string, want int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n := p.logLines(msg)
+		if n >= want || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // outageAnswer checks an API answer given while the database is unavailable:
 // 503, Retry-After, the error shape with code unavailable, and nothing of
 // the cause.
