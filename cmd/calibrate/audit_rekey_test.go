@@ -99,9 +99,6 @@ func migrationsSince(t *testing.T, dialect config.Dialect, v int) int {
 }
 
 func TestAuditRekeyAtUpgrade(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	e := testkit.New(t)
 	env := auditEnv(e.Cfg)
 	env["CALIBRATE_LOG_LEVEL"] = "info"
@@ -151,9 +148,6 @@ func TestAuditRekeyAtUpgrade(t *testing.T) {
 // A chain that no longer verifies with the old formula is not re-keyed:
 // the start is refused naming its first bad entry, and nothing changes.
 func TestAuditRekeyRefusesABrokenChain(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	e := testkit.New(t)
 	env := auditEnv(e.Cfg)
 	db := e.Store.Gorm()
@@ -185,9 +179,6 @@ func TestAuditRekeyRefusesABrokenChain(t *testing.T) {
 // The server logs a checkpoint at start and at shutdown, each exactly the
 // file `audit verify --checkpoint` reads.
 func TestServerLogsCheckpoints(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	env, _ := dbEnv(t)
 	env["CALIBRATE_LOG_LEVEL"] = "info"
 	env["CALIBRATE_DRAIN_SECONDS"] = "0"

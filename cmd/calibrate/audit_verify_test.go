@@ -187,9 +187,6 @@ type breakAt struct {
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	e := testkit.New(t) // the demo organisations, with their history
 	env := auditEnv(e.Cfg)
 	db := e.Store.Gorm()

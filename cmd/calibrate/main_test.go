@@ -534,9 +534,6 @@ func (s *syncBuffer) String() string {
 }
 
 func TestBuiltBinaryVersion(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -553,9 +550,6 @@ func TestBuiltBinaryVersion(t *testing.T) {
 // closes, a request in flight still gets its whole answer, and the process
 // exits 0.
 func TestGracefulShutdown(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGTERM on Windows")
 	}

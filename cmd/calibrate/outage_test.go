@@ -20,9 +20,6 @@ import (
 )
 
 func TestStatementTimeoutAnswersUnavailable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	env, cfg := dbEnv(t)
 	env["CALIBRATE_DB_STATEMENT_TIMEOUT"] = "300ms"
 	env["CALIBRATE_LOG_LEVEL"] = "info"

@@ -183,9 +183,6 @@ type hit struct {
 }
 
 func TestPostgresRestartUnderTraffic(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a private PostgreSQL and the binary")
-	}
 	began := time.Now()
 	pg := startPrivatePostgres(t)
 	t.Logf("private PostgreSQL on port %d ready in %s", pg.port, time.Since(began).Round(time.Millisecond))
