@@ -142,7 +142,7 @@ func (s *Cycles) saveRatings(ctx context.Context, p domain.Principal, c domain.C
 	if a.Kind == domain.KindSelfAssessment {
 		action = "self_assessment.write"
 	}
-	return s.audit(ctx, p, c.ID, action, "assessment", a.ID, auditAssessment(before), auditAssessment(*a))
+	return s.auditEM(ctx, p, c.ID, a.EMID, action, "assessment", a.ID, auditAssessment(before), auditAssessment(*a))
 }
 
 func checkRatings(f domain.Fields, fw domain.Framework, ratings []domain.Rating) []domain.Rating {
@@ -231,7 +231,7 @@ func (s *Cycles) SaveDecision(ctx context.Context, p domain.Principal, cycleID, 
 		if before.Version > 0 {
 			old = map[string]any{"readiness": before.Readiness, "rationale": before.Rationale, "version": before.Version}
 		}
-		return s.audit(ctx, p, c.ID, "decision.write", "decision", d.ID, old,
+		return s.auditEM(ctx, p, c.ID, emID, "decision.write", "decision", d.ID, old,
 			map[string]any{"readiness": d.Readiness, "rationale": d.Rationale, "version": d.Version})
 	})
 	return d, err

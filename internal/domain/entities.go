@@ -80,16 +80,19 @@ func (f *Framework) Criterion(key string) (Criterion, bool) {
 
 // AuditEntry records one write: who, when, what, before and after.
 type AuditEntry struct {
-	ID         string    `json:"id"`
-	OrgID      string    `json:"-"`
-	ActorID    *string   `json:"actor_id"`
-	Action     string    `json:"action"`
-	ObjectType string    `json:"object_type"`
-	ObjectID   string    `json:"object_id"`
-	CycleID    *string   `json:"cycle_id"`
-	Before     any       `json:"before"`
-	After      any       `json:"after"`
-	At         time.Time `json:"at"`
+	ID         string  `json:"id"`
+	OrgID      string  `json:"-"`
+	ActorID    *string `json:"actor_id"`
+	Action     string  `json:"action"`
+	ObjectType string  `json:"object_type"`
+	ObjectID   string  `json:"object_id"`
+	CycleID    *string `json:"cycle_id"`
+	// EMID names the EM an entry is about (rated, decided, written about,
+	// discussed), when it is about one.
+	EMID   *string   `json:"em_id"`
+	Before any       `json:"before"`
+	After  any       `json:"after"`
+	At     time.Time `json:"at"`
 }
 
 // ActionMemberChange is the audit action of an admin's change to the
