@@ -1498,6 +1498,8 @@ export interface components {
             object_id: string;
             /** @description the cycle the write belongs to, if any */
             cycle_id: string | null;
+            /** @description the EM the write is about (rated, decided, written about, discussed), if it is about one; null on entries recorded before EMs were named */
+            em_id: string | null;
             /** @description the recorded fields of the object before the write, or null when the write created it */
             before: {
                 [key: string]: unknown;
@@ -5928,12 +5930,17 @@ export interface operations {
                      *         {
                      *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
                      *           "actor_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
-                     *           "action": "Lead the Q3 incident review and present it to the VP.",
-                     *           "object_type": "cycle",
+                     *           "action": "decision.write",
+                     *           "object_type": "decision",
                      *           "object_id": "01a21af4-bba4-7006-95df-960ccdea4a74",
                      *           "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "em_id": "01a21af4-bba4-7006-95df-960ccdea4a6e",
                      *           "before": null,
-                     *           "after": null,
+                     *           "after": {
+                     *             "readiness": "ready_6_12_months",
+                     *             "rationale": "Ran the platform migration end to end.",
+                     *             "version": 1
+                     *           },
                      *           "at": "2026-11-02T09:00:00Z"
                      *         }
                      *       ],
