@@ -55,6 +55,8 @@ type Cycles struct {
 	board    BoardStore
 	plans    PlanStore
 	prereads PrereadStore
+	meeting  MeetingStore
+	activity ActivityStore
 	clock    domain.Clock
 }
 
@@ -64,10 +66,12 @@ type CyclesStore interface {
 	BoardStore
 	PlanStore
 	PrereadStore
+	MeetingStore
+	ActivityStore
 }
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
-	return &Cycles{store: store, board: store, plans: store, prereads: store, clock: clock}
+	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds

@@ -170,12 +170,21 @@ func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter, page domain
 		}
 		q = q.Where("cycle_id IN ?", f.CycleIDs)
 	}
+	if f.Actions != nil {
+		q = q.Where("action IN ?", f.Actions)
+	}
+	if f.AfterSeq > 0 {
+		q = q.Where("seq > ?", f.AfterSeq)
+	}
+	if f.UpTo != "" {
+		q = q.Where("id <= ?", f.UpTo)
+	}
 	return paginate(q, page, newestFirst, each(auditRow.domain))
 }
 
 func (r auditRow) domain() domain.AuditEntry {
 	return domain.AuditEntry{ID: r.ID, OrgID: r.OrgID, ActorID: r.ActorID, Action: r.Action,
-		ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, EMID: r.EMID, At: r.At.UTC(),
+		ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, EMID: r.EMID, Seq: r.Seq, At: r.At.UTC(),
 		Before: rawOrNil(r.BeforeJSON), After: rawOrNil(r.AfterJSON)}
 }
 
