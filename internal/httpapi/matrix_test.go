@@ -247,6 +247,9 @@ var matrix = map[string]matrixEntry{
 	"GET /api/v1/cycles/:id/board.pdf": {want: "admin 200/-/404 director 200/404/404",
 		own: inCycle("calib", "board.pdf"), other: inCycle("otherCycle", "board.pdf")},
 	"GET /api/v1/cycles/:id/agenda": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "agenda"), other: inCycle("otherCycle", "agenda")},
+	// An EM or peer of the cycle is refused by role (403), like every EM
+	// and peer: the stream is for those who read the whole cycle.
+	"GET /api/v1/cycles/:id/events": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "events"), other: inCycle("otherCycle", "events")},
 
 	"GET /api/v1/ems/:em_id/history": {want: "admin 200/-/404 director 200/404/404 em 200/404/404",
 		own: emRoute("em", "history"), other: emRoute("otherEM", "history")},

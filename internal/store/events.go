@@ -122,7 +122,7 @@ func (s *Store) Listen(ctx context.Context, channel string, ready func(), got fu
 		case err == nil:
 			got(n.Payload)
 		case ctx.Err() != nil:
-			return nil
+			return quiet(ctx, err)
 		case pgconn.Timeout(err):
 			pctx, cancel := context.WithTimeout(ctx, s.pingTimeout)
 			err := conn.Ping(pctx)
@@ -139,7 +139,7 @@ func (s *Store) Listen(ctx context.Context, channel string, ready func(), got fu
 // quiet is err, or nil when it only says that ctx ended.
 func quiet(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return nil
+		return nil //nolint:nilerr // a failure caused by ending ctx is the caller's own stop, not an error
 	}
 	return err
 }
