@@ -108,11 +108,12 @@ func (p *serverProcess) openStream(t *testing.T, tok, cycleID string) *sse {
 	t.Cleanup(cancel)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, p.base+"/api/v1/cycles/"+cycleID+"/events", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
-	res, err := http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req) //nolint:bodyclose // the reading goroutine closes it
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/event-stream" {
+		res.Body.Close()
 		t.Fatalf("the stream: %d %v", res.StatusCode, res.Header)
 	}
 	s := &sse{data: make(chan string, 64), ended: make(chan struct{})}
