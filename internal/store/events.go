@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -68,7 +69,8 @@ func (s *Store) CycleEntries(ctx context.Context, orgID, cycleID string, after, 
 
 // Notify sends each payload on a PostgreSQL notification channel, in one
 // statement. Every process listening on it, this one included, receives
-// them.
+// them. It is sent after the write it announces has committed, so it is no
+// part of that write: it goes straight to the pool, past GORM's callbacks.
 func (s *Store) Notify(ctx context.Context, channel string, payloads []string) error {
 	if s.dialect != config.Postgres {
 		return errors.New("store: notifications need PostgreSQL")
@@ -79,10 +81,11 @@ func (s *Store) Notify(ctx context.Context, channel string, payloads []string) e
 	calls := make([]string, len(payloads))
 	args := make([]any, 0, 2*len(payloads))
 	for i, p := range payloads {
-		calls[i] = "pg_notify(?, ?)"
+		calls[i] = fmt.Sprintf("pg_notify($%d, $%d)", 2*i+1, 2*i+2)
 		args = append(args, channel, p)
 	}
-	return translate(s.db.WithContext(ctx).Exec("SELECT "+strings.Join(calls, ", "), args...).Error)
+	_, err := s.sqlDB.ExecContext(ctx, "SELECT "+strings.Join(calls, ", "), args...)
+	return err
 }
 
 // listenPing is how long a listening connection stays silent before it is
