@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -78,13 +76,7 @@ func (s *Store) Notify(ctx context.Context, channel string, payloads []string) e
 	if len(payloads) == 0 {
 		return nil
 	}
-	calls := make([]string, len(payloads))
-	args := make([]any, 0, 2*len(payloads))
-	for i, p := range payloads {
-		calls[i] = fmt.Sprintf("pg_notify($%d, $%d)", 2*i+1, 2*i+2)
-		args = append(args, channel, p)
-	}
-	_, err := s.sqlDB.ExecContext(ctx, "SELECT "+strings.Join(calls, ", "), args...)
+	_, err := s.sqlDB.ExecContext(ctx, "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", channel, payloads)
 	return err
 }
 
