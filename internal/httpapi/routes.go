@@ -118,7 +118,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/activity", only(admin, director, em, peer), s.activity},
 		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/meeting", only(admin, director), s.getMeeting},
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/meeting", only(director), s.putMeeting},
-		{http.MethodGet, v1 + "/cycles/:id/events", only(admin, director).streaming(), s.cycleEvents},
+		{http.MethodGet, v1 + "/cycles/:id/events", only(admin, director, em, peer).streaming(), s.cycleEvents},
 
 		// An EM's own record over cycles: their directors, admins, and the
 		// EM (released cycles only).

@@ -1156,8 +1156,8 @@ export interface paths {
          * @description A stream of the cycle's changes in the `text/event-stream` format of
          *     Server-Sent Events, so that the board, the EM drawer and meeting
          *     mode of every owner follow a co-owner's change without a reload.
-         *     For the owners of the cycle and admins; another director gets 404,
-         *     an EM or a peer 403.
+         *     For the owners of the cycle and admins. An EM or peer of the cycle
+         *     answers 403; anyone else (another director, a cycle of another organisation) 404.
          *
          *     Sign in as for every call, with `Authorization: Bearer` (read it
          *     with `fetch` and a stream reader: `EventSource` cannot send the
