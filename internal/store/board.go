@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-		"calibrate/internal/domain"
+	"calibrate/internal/domain"
 )
 
 // The board's reads return thousands of rows at a few hundred EMs: they

@@ -16,9 +16,9 @@ import (
 
 // summaryRow is one participant's summary of a finished cycle.
 type summaryRow struct {
-	CycleID   string  `gorm:"primaryKey"`
-	EMID      string  `gorm:"primaryKey;column:em_id"`
-	OrgID     string  `gorm:"column:org_id"`
+	CycleID   string `gorm:"primaryKey"`
+	EMID      string `gorm:"primaryKey;column:em_id"`
+	OrgID     string `gorm:"column:org_id"`
 	Readiness *string
 	Rated     int
 	Below     int
