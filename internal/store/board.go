@@ -57,6 +57,12 @@ func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) (
 	if err != nil {
 		return nil, err
 	}
+	return scanPastCycles(rows)
+}
+
+// scanPastCycles reads PastCycles' rows and sorts them by EM, then oldest
+// first.
+func scanPastCycles(rows *sql.Rows) ([]domain.PastCycle, error) {
 	defer rows.Close()
 	var out []domain.PastCycle
 	var state string
@@ -100,6 +106,40 @@ func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) (
 	}
 	return sorted, nil
 }
+
+// RecentPastCycles is PastCycles cut to what the readiness rules read of
+// a long history: for each EM, the last `last` finished cycles before
+// except and the latest clean one (rated, nothing below the bar) if it is
+// older — so that a board costs the same after twenty cycles as after two.
+// The cut is made in the database; the rows come as PastCycles sorts them.
+func (s *Store) RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
+	if len(emIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.conn(ctx).Raw(recentPastCyclesSQL, emIDs, except, except, last).Rows()
+	if err != nil {
+		return nil, err
+	}
+	return scanPastCycles(rows)
+}
+
+// recentPastCyclesSQL numbers each EM's past cycles newest first, once
+// among all and once among those alike in being clean, and keeps the
+// newest `last` and the newest clean one. A cycle without a finalization
+// time counts as the newest, as compareFinalized has it.
+const recentPastCyclesSQL = `
+SELECT em_id, id, name, state, finalized_at, released_at, readiness, rated, below FROM (
+  SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below,
+    ROW_NUMBER() OVER (PARTITION BY s.em_id
+      ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS recent,
+    ROW_NUMBER() OVER (PARTITION BY s.em_id, CASE WHEN s.rated > 0 AND s.below = 0 THEN 1 ELSE 0 END
+      ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS alike
+  FROM cycle_summaries s
+  JOIN cycles c ON c.id = s.cycle_id
+  WHERE s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
+    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
+      AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))) p
+WHERE recent <= ? OR (rated > 0 AND below = 0 AND alike = 1)`
 
 // compareFinalized orders finalization times, a missing one last.
 func compareFinalized(a, b *time.Time) int {

@@ -81,6 +81,12 @@ GROUP BY cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readi
 	return out, nil
 }
 
+// RecentPastCycles is every past cycle, recomputed: the rules must read
+// the same of it as of the recent ones.
+func (r Recomputed) RecentPastCycles(ctx context.Context, emIDs []string, except string, _ int) ([]domain.PastCycle, error) {
+	return r.PastCycles(ctx, emIDs, except)
+}
+
 // DirectorMeanSince averages every director rating of the organisation's
 // cycles finalized (or, unfinished, created) since `since`.
 func (r Recomputed) DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error) {
