@@ -59,6 +59,9 @@ function metric(unit,   i) { for (i = 3; i < NF; i += 2) if ($(i + 1) == unit) r
 /^BenchmarkBoard\/ems=/ {
 	split($1, p, "/"); sub(/-[0-9]+$/, "", p[3]); cpu[p[2] "/" p[3]] = metric("cpu-ns/op")
 }
+/^BenchmarkBoardHistory\/past=/ {
+	split($1, p, "/"); sub(/-[0-9]+$/, "", p[2]); hist[p[2]] = metric("ns/op")
+}
 /^BenchmarkBoardHTTP\/ems=/ {
 	split($1, p, "/"); sub(/-[0-9]+$/, "", p[2]); ns[p[2]] = metric("ns/op"); rt[p[2]] = metric("rt/op")
 }
@@ -67,6 +70,10 @@ END {
 	for (n = 30; n <= 300; n *= 10) if (cpu["ems=" n "/pgx"] > 0) {
 		r = cpu["ems=" n "/gorm"] / cpu["ems=" n "/pgx"]
 		printf "  %-34s %-26s %-34s %s\n", "board CPU, GORM / pgx, " n " EMs", "≤ 3×", sprintf("%.2f×", r), (r <= 3 ? "met" : "MISSED")
+	}
+	if (hist["past=8"] > 0) {
+		r = hist["past=20"] / hist["past=8"]
+		printf "  %-34s %-26s %-34s %s\n", "board time 20 / 8 past cycles", "≤ 1.1×", sprintf("%.2f×", r), (r <= 1.1 ? "met" : "MISSED")
 	}
 	if (ns["ems=30"] > 0) {
 		r = ns["ems=300"] / ns["ems=30"]

@@ -116,6 +116,38 @@ func BenchmarkBoard(b *testing.B) {
 	}
 }
 
+// BenchmarkBoardHistory builds the board of 300 EMs whose cycle has 8,
+// then 20, released cycles before it: past cycles are read from their
+// summaries, so the longer history should cost next to nothing more.
+func BenchmarkBoardHistory(b *testing.B) {
+	w := getWorld(b)
+	ctx := context.Background()
+	long := w.longHistory(b)
+	recomputed := calibration.NewCycles(testkit.Recomputed{Store: w.st}, domain.SystemClock{})
+	for _, c := range []struct {
+		past int
+		o    *org
+	}{{seedCycles, w.orgs[300]}, {longCycles, long}} {
+		g, err := w.cycles.Board(ctx, c.o.lead, c.o.cycleID, calibration.BoardQuery{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := recomputed.Board(ctx, c.o.lead, c.o.cycleID, calibration.BoardQuery{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(g.Rows) != 300 || !reflect.DeepEqual(g, r) {
+			b.Fatalf("%d past cycles: the board from summaries differs from the one recomputed from ratings", c.past)
+		}
+		b.Run(fmt.Sprintf("past=%d", c.past), func(b *testing.B) {
+			measure(b, func() error {
+				_, err := w.cycles.Board(ctx, c.o.lead, c.o.cycleID, calibration.BoardQuery{})
+				return err
+			})
+		})
+	}
+}
+
 // BenchmarkBoardHTTP is one GET /board through the real router: the auth
 // lookup, the board, and its JSON. rt/op counts the database round trips
 // of one request on the wire.

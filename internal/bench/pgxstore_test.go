@@ -244,11 +244,26 @@ func (s *pgxStore) PastCycles(ctx context.Context, emIDs []string, except string
 	if err != nil {
 		return nil, err
 	}
+	return scanPast(rows)
+}
+
+func (s *pgxStore) RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
+	if len(emIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, recentPastCyclesSQL, emIDs, except, last)
+	if err != nil {
+		return nil, err
+	}
+	return scanPast(rows)
+}
+
+func scanPast(rows pgx.Rows) ([]domain.PastCycle, error) {
 	var out []domain.PastCycle
 	var p domain.PastCycle
 	var state string
 	var readiness *string
-	_, err = pgx.ForEachRow(rows, []any{&p.EMID, &p.CycleID, &p.CycleName, &state, &p.FinalizedAt, &p.ReleasedAt, &readiness, &p.Rated, &p.Below}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&p.EMID, &p.CycleID, &p.CycleName, &state, &p.FinalizedAt, &p.ReleasedAt, &readiness, &p.Rated, &p.Below}, func() error {
 		x := p
 		x.State = domain.State(state)
 		x.FinalizedAt, x.ReleasedAt = utc(x.FinalizedAt), utc(x.ReleasedAt)
@@ -299,26 +314,43 @@ SELECT cycle_id, em_id, owner_id, stance, comment, updated_at FROM prereads WHER
 }
 
 func (s *pgxStore) DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error) {
-	var mean *float64
+	var sum, n int64
 	err := s.pool.QueryRow(ctx, `
-SELECT AVG(CAST(r.score AS REAL)) AS mean FROM ratings r
-JOIN assessments a ON a.id = r.assessment_id
-JOIN cycles c ON c.id = a.cycle_id
-WHERE c.org_id = $1 AND a.kind = 'director' AND COALESCE(c.finalized_at, c.created_at) >= $2`, orgID, since).Scan(&mean)
-	return mean, err
+SELECT COALESCE(SUM(t.total), 0)::bigint, COALESCE(SUM(t.n), 0)::bigint FROM (
+  SELECT s.score_sum AS total, s.rated AS n FROM cycle_summaries s
+  JOIN cycles c ON c.id = s.cycle_id
+  WHERE s.org_id = $1 AND c.state IN ('finalized', 'released') AND COALESCE(c.finalized_at, c.created_at) >= $2
+  UNION ALL
+  SELECT r.score, 1 FROM ratings r
+  JOIN assessments a ON a.id = r.assessment_id
+  JOIN cycles c ON c.id = a.cycle_id
+  WHERE c.org_id = $1 AND a.kind = 'director' AND c.state NOT IN ('finalized', 'released') AND c.created_at >= $2) t`,
+		orgID, since).Scan(&sum, &n)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	mean := float64(sum) / float64(n)
+	return &mean, nil
 }
 
 const pastCyclesSQL = `
-SELECT cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness,
-  COALESCE(rs.rated, 0), COALESCE(rs.below, 0)
-FROM cycle_participants cp
-JOIN cycles c ON c.id = cp.cycle_id
-JOIN frameworks f ON f.id = c.framework_id
-LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = cp.em_id
-LEFT JOIN assessments a ON a.cycle_id = c.id AND a.em_id = cp.em_id AND a.kind = 'director'
-LEFT JOIN LATERAL (
-  SELECT COUNT(*) AS rated, SUM(CASE WHEN r.score < f.bar THEN 1 ELSE 0 END) AS below
-  FROM ratings r WHERE r.assessment_id = a.id) rs ON true
-WHERE cp.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
+SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below
+FROM cycle_summaries s
+JOIN cycles c ON c.id = s.cycle_id
+WHERE s.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
   AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = $2 AND x.finalized_at IS NOT NULL
     AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))`
+
+const recentPastCyclesSQL = `
+SELECT em_id, id, name, state, finalized_at, released_at, readiness, rated, below FROM (
+  SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below,
+    ROW_NUMBER() OVER (PARTITION BY s.em_id
+      ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS recent,
+    ROW_NUMBER() OVER (PARTITION BY s.em_id, CASE WHEN s.rated > 0 AND s.below = 0 THEN 1 ELSE 0 END
+      ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS alike
+  FROM cycle_summaries s
+  JOIN cycles c ON c.id = s.cycle_id
+  WHERE s.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
+    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = $2 AND x.finalized_at IS NOT NULL
+      AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))) p
+WHERE recent <= $3 OR (rated > 0 AND below = 0 AND alike = 1)`

@@ -153,8 +153,15 @@ func newWorld(tb testing.TB) (*world, error) {
 }
 
 func (w *world) seed(ctx context.Context, ems int) (*org, error) {
-	o := &org{name: fmt.Sprintf("Bench%d", ems), slug: fmt.Sprintf("bench%d", ems)}
-	res, err := demo.Seed(ctx, w.st, w.hasher, demo.SeedOptions{Org: o.name, EMs: ems, Cycles: seedCycles,
+	return w.seedNamed(ctx, fmt.Sprintf("Bench%d", ems), ems, seedCycles)
+}
+
+// seedNamed seeds organisation name (letters and digits only: its slug is
+// it lower-cased) with ems EMs and cycles released cycles before the one in
+// calibration.
+func (w *world) seedNamed(ctx context.Context, name string, ems, cycles int) (*org, error) {
+	o := &org{name: name, slug: strings.ToLower(name)}
+	res, err := demo.Seed(ctx, w.st, w.hasher, demo.SeedOptions{Org: o.name, EMs: ems, Cycles: cycles,
 		Directors: max(1, ems/emsPerDir), Now: time.Now().UTC()})
 	if err != nil {
 		return nil, err
@@ -185,6 +192,49 @@ func (w *world) seed(ctx context.Context, ems int) (*org, error) {
 	o.token, err = w.login("director@"+o.slug+".test", demo.DemoPassword)
 	return o, err
 }
+
+// longHistory is the 300-EM organisation with 20 released cycles before
+// the one in calibration, seeded into the world on first use (only the
+// benchmark comparing history lengths needs it).
+func (w *world) longHistory(b *testing.B) *org {
+	b.Helper()
+	longOnce.Do(func() {
+		ctx := context.Background()
+		start := time.Now()
+		longOrg, longErr = w.seedNamed(ctx, "Bench300x20", 300, longCycles)
+		// Distinct texts as the other organisations have (DistinctTexts,
+		// for this organisation's rows only).
+		for _, stmt := range []string{`
+UPDATE ratings SET evidence = evidence || ' Ref ' || substr(assessment_id, 25, 12) || '-' || criterion || '.'
+WHERE length(evidence) >= 20 AND assessment_id IN
+  (SELECT a.id FROM assessments a JOIN cycles c ON c.id = a.cycle_id WHERE c.org_id = ?)`, `
+UPDATE peer_notes SET body = body || ' Ref ' || substr(request_id, 25, 12) || '.'
+WHERE cycle_id IN (SELECT id FROM cycles WHERE org_id = ?)`, "VACUUM ANALYZE"} {
+			if longErr != nil {
+				break
+			}
+			if strings.Contains(stmt, "?") {
+				longErr = w.st.Gorm().Exec(stmt, longOrg.id).Error
+			} else {
+				longErr = w.st.Gorm().Exec(stmt).Error
+			}
+		}
+		fmt.Fprintf(os.Stderr, "bench: seeded Bench300x20 (300 EMs × 9 criteria × %d cycles) in %s\n",
+			longCycles+1, time.Since(start).Round(time.Millisecond))
+	})
+	if longErr != nil {
+		b.Fatal(longErr)
+	}
+	return longOrg
+}
+
+const longCycles = 20
+
+var (
+	longOrg  *org
+	longErr  error
+	longOnce sync.Once
+)
 
 // addPrereads has every owner but the EM's own director pre-read one EM in
 // five, a few of them with a question and a comment: what a board meeting

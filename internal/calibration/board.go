@@ -18,6 +18,9 @@ type BoardStore interface {
 	CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error)
 	CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error)
 	PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error)
+	// RecentPastCycles may leave out any past cycle but the last `last`
+	// and the latest clean one: all that the readiness rules read.
+	RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error)
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
 	MemberChanges(ctx context.Context, orgID, cycleID string, limit int) ([]domain.MemberChange, error)
 }
@@ -156,7 +159,8 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 	if err != nil {
 		return Board{}, err
 	}
-	past, err := s.board.PastCycles(ctx, emIDs, c.ID)
+	// Only the recent past: a long history costs the board nothing more.
+	past, err := s.board.RecentPastCycles(ctx, emIDs, c.ID, stalledCycles-1)
 	if err != nil {
 		return Board{}, err
 	}

@@ -87,10 +87,13 @@ type EMFacts struct {
 	Self      map[string]domain.Rating
 	Notes     []domain.PeerNote // notes about the EM in this cycle
 	Decision  *domain.Readiness
-	Past      []domain.PastCycle // finished cycles before this one, oldest first
-	EMSince   *string
-	Now       time.Time
-	Prereads  []domain.Preread
+	// Past are finished cycles before this one, oldest first: at least the
+	// last stalledCycles-1 of them and the latest clean one, which is all
+	// that the rules read (Previous, stalled, and sustained in Suggest).
+	Past     []domain.PastCycle
+	EMSince  *string
+	Now      time.Time
+	Prereads []domain.Preread
 }
 
 // CompositeOf is the weighted mean of the director's scores.

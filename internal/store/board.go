@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"calibrate/internal/config"
 	"calibrate/internal/domain"
 )
 
@@ -46,17 +45,24 @@ WHERE a.cycle_id = ?`, cycleID).Rows()
 // PastCycles returns, for each of emIDs (in their order as strings), every
 // finalized or released cycle they took part in before except, oldest
 // first, with the decision and how the director's ratings stood against
-// the bar — in one query. "Before" matters when except is itself finished:
-// the board of an old cycle must not take a later cycle for the previous
-// one. An empty except means all.
+// the bar — in one query, from the cycles' summaries (what was true at
+// finalization, and stays true). "Before" matters when except is itself
+// finished: the board of an old cycle must not take a later cycle for the
+// previous one. An empty except means all.
 func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.conn(ctx).Raw(pastCyclesSQL[s.dialect], emIDs, except, except).Rows()
+	rows, err := s.conn(ctx).Raw(pastCyclesSQL, emIDs, except, except).Rows()
 	if err != nil {
 		return nil, err
 	}
+	return scanPastCycles(rows)
+}
+
+// scanPastCycles reads PastCycles' rows and sorts them by EM, then oldest
+// first.
+func scanPastCycles(rows *sql.Rows) ([]domain.PastCycle, error) {
 	defer rows.Close()
 	var out []domain.PastCycle
 	var state string
@@ -101,6 +107,40 @@ func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) (
 	return sorted, nil
 }
 
+// RecentPastCycles is PastCycles cut to what the readiness rules read of
+// a long history: for each EM, the last `last` finished cycles before
+// except and the latest clean one (rated, nothing below the bar) if it is
+// older — so that a board costs the same after twenty cycles as after two.
+// The cut is made in the database; the rows come as PastCycles sorts them.
+func (s *Store) RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
+	if len(emIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.conn(ctx).Raw(recentPastCyclesSQL, emIDs, except, except, last).Rows()
+	if err != nil {
+		return nil, err
+	}
+	return scanPastCycles(rows)
+}
+
+// recentPastCyclesSQL numbers each EM's past cycles newest first, once
+// among all and once among those alike in being clean, and keeps the
+// newest `last` and the newest clean one. A cycle without a finalization
+// time counts as the newest, as compareFinalized has it.
+const recentPastCyclesSQL = `
+SELECT em_id, id, name, state, finalized_at, released_at, readiness, rated, below FROM (
+  SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below,
+    ROW_NUMBER() OVER (PARTITION BY s.em_id
+      ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS recent,
+    ROW_NUMBER() OVER (PARTITION BY s.em_id, CASE WHEN s.rated > 0 AND s.below = 0 THEN 1 ELSE 0 END
+      ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS alike
+  FROM cycle_summaries s
+  JOIN cycles c ON c.id = s.cycle_id
+  WHERE s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
+    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
+      AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))) p
+WHERE recent <= ? OR (rated > 0 AND below = 0 AND alike = 1)`
+
 // compareFinalized orders finalization times, a missing one last.
 func compareFinalized(a, b *time.Time) int {
 	switch {
@@ -114,39 +154,15 @@ func compareFinalized(a, b *time.Time) int {
 	return a.Compare(*b)
 }
 
-// pastCyclesSQL counts each past cycle's director ratings, and those below
-// the bar, per (cycle, EM): on PostgreSQL with a LATERAL aggregate over the
-// ratings' primary key (a fifth less work than grouping the joined rows),
-// on SQLite, which has no LATERAL, by grouping.
-var pastCyclesSQL = map[config.Dialect]string{
-	config.Postgres: `
-SELECT cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness,
-  COALESCE(rs.rated, 0), COALESCE(rs.below, 0)
-FROM cycle_participants cp
-JOIN cycles c ON c.id = cp.cycle_id
-JOIN frameworks f ON f.id = c.framework_id
-LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = cp.em_id
-LEFT JOIN assessments a ON a.cycle_id = c.id AND a.em_id = cp.em_id AND a.kind = 'director'
-LEFT JOIN LATERAL (
-  SELECT COUNT(*) AS rated, SUM(CASE WHEN r.score < f.bar THEN 1 ELSE 0 END) AS below
-  FROM ratings r WHERE r.assessment_id = a.id) rs ON true
-WHERE cp.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
+// pastCyclesSQL reads the summaries of the EMs' past cycles, with what
+// the cycle itself says of when it was finalized and released.
+const pastCyclesSQL = `
+SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below
+FROM cycle_summaries s
+JOIN cycles c ON c.id = s.cycle_id
+WHERE s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
   AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
-    AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))`,
-	config.SQLite: `
-SELECT cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness,
-  COUNT(r.score), COALESCE(SUM(CASE WHEN r.score < f.bar THEN 1 ELSE 0 END), 0)
-FROM cycle_participants cp
-JOIN cycles c ON c.id = cp.cycle_id
-JOIN frameworks f ON f.id = c.framework_id
-LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = cp.em_id
-LEFT JOIN assessments a ON a.cycle_id = c.id AND a.em_id = cp.em_id AND a.kind = 'director'
-LEFT JOIN ratings r ON r.assessment_id = a.id
-WHERE cp.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
-  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
-    AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))
-GROUP BY cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness`,
-}
+    AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))`
 
 func utcOf(t sql.NullTime) *time.Time {
 	if !t.Valid {
@@ -157,13 +173,26 @@ func utcOf(t sql.NullTime) *time.Time {
 }
 
 // DirectorMeanSince is the mean of every director score of the
-// organisation's cycles finalized (or, unfinished, created) since `since`.
+// organisation's cycles finalized (or, unfinished, created) since `since`:
+// finished cycles count through their summaries' sums, only unfinished
+// ones through their ratings. The mean is taken in Go from the exact
+// integer sum and count, as AVG would.
 func (s *Store) DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error) {
-	var row struct{ Mean *float64 }
+	var sum, n int64
 	err := s.conn(ctx).Raw(`
-SELECT AVG(CAST(r.score AS REAL)) AS mean FROM ratings r
-JOIN assessments a ON a.id = r.assessment_id
-JOIN cycles c ON c.id = a.cycle_id
-WHERE c.org_id = ? AND a.kind = 'director' AND COALESCE(c.finalized_at, c.created_at) >= ?`, orgID, since).Scan(&row).Error
-	return row.Mean, err
+SELECT CAST(COALESCE(SUM(t.total), 0) AS BIGINT), CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM (
+  SELECT s.score_sum AS total, s.rated AS n FROM cycle_summaries s
+  JOIN cycles c ON c.id = s.cycle_id
+  WHERE s.org_id = ? AND c.state IN ('finalized', 'released') AND COALESCE(c.finalized_at, c.created_at) >= ?
+  UNION ALL
+  SELECT r.score, 1 FROM ratings r
+  JOIN assessments a ON a.id = r.assessment_id
+  JOIN cycles c ON c.id = a.cycle_id
+  WHERE c.org_id = ? AND a.kind = 'director' AND c.state NOT IN ('finalized', 'released') AND c.created_at >= ?) t`,
+		orgID, since, orgID, since).Row().Scan(&sum, &n)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	mean := float64(sum) / float64(n)
+	return &mean, nil
 }

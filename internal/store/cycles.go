@@ -124,7 +124,8 @@ func (s *Store) UpdateCycle(ctx context.Context, c *domain.Cycle) error {
 
 // MoveCycle changes the state from `from` to c.State, only if the cycle is
 // still in `from` (a concurrent move loses with a conflict). Finalizing
-// frees the participants for their next cycle.
+// frees the participants for their next cycle and writes the cycle's
+// summaries, in the same transaction.
 func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.State) error {
 	now := s.clock.Now()
 	c.UpdatedAt = now
@@ -146,7 +147,10 @@ func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.Stat
 			return domain.Conflict(domain.CodeIllegalTrans, "the cycle moved on in the meantime; reload it")
 		}
 		if c.State == domain.StateFinalized {
-			return s.conn(ctx).Model(&participantRow{}).Where("cycle_id = ?", c.ID).Update("open", false).Error
+			if err := s.conn(ctx).Model(&participantRow{}).Where("cycle_id = ?", c.ID).Update("open", false).Error; err != nil {
+				return err
+			}
+			return s.summarizeCycle(ctx, c.ID)
 		}
 		return nil
 	})

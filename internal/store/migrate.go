@@ -59,9 +59,10 @@ func (s *Store) schemaDB() (db *sql.DB, done func()) {
 }
 
 // Migrate applies every pending migration, then re-keys the audit chains
-// written before links were keyed (once; see rekeyAudit). A database
-// migrated by newer code than this binary is refused: running old code on
-// it could corrupt it.
+// written before links were keyed (once; see rekeyAudit) and summarises
+// the finished cycles that have no summaries yet (see summarizeFinished).
+// A database migrated by newer code than this binary is refused: running
+// old code on it could corrupt it.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	db, done := s.schemaDB()
 	defer done()
@@ -77,6 +78,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 		return 0, fmt.Errorf("migrating: %w", err)
 	}
 	if err := s.rekeyAudit(ctx, db); err != nil {
+		return len(res), err
+	}
+	if err := s.summarizeFinished(ctx, db); err != nil {
 		return len(res), err
 	}
 	return len(res), nil

@@ -98,6 +98,11 @@ func (s *Store) InsertSeed(ctx context.Context, d SeedData) error {
 		if err := db.CreateInBatches(notes, seedBatch).Error; err != nil {
 			return err
 		}
+		// The loaded cycles are finished without passing through
+		// finalization: their summaries are written here instead.
+		if err := s.summarizeOrg(ctx, d.OrgID); err != nil {
+			return err
+		}
 		return s.Audit(ctx, domain.AuditEntry{OrgID: d.OrgID, Action: "seed.load", ObjectType: "organization", ObjectID: d.OrgID,
 			After: map[string]int{"users": len(d.Users), "cycles": len(d.Cycles), "ratings": len(ratings), "notes": len(d.Notes)}})
 	})
