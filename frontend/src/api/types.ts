@@ -134,7 +134,15 @@ export type Assessment = Spec<
   }
 >;
 
-export type AssessmentWrite = Spec<'AssessmentRequest', { ratings: Rating[]; private_note?: string | null; version: number }>;
+type SpecAssessmentWrite = Spec<'AssessmentRequest', { ratings: Rating[]; private_note?: string | null; version: number }>;
+/**
+ * A director's assessment as written. `change_reason` (1–500 characters)
+ * is required once the cycle is calibrating and the assessment exists;
+ * it is declared here until the spec documents it.
+ */
+export type AssessmentWrite = 'change_reason' extends keyof SpecAssessmentWrite
+  ? SpecAssessmentWrite
+  : SpecAssessmentWrite & { change_reason?: string };
 
 export type SelfAssessment = Spec<
   'SelfAssessment',
@@ -244,7 +252,7 @@ interface InterimRater {
   count: number;
 }
 
-export type Board = Spec<
+type SpecBoard = Spec<
   'Board',
   {
     cycle: { id: string; name: string; state: CycleState };
@@ -257,7 +265,10 @@ export type Board = Spec<
   }
 >;
 
-export type BoardRow = Board['rows'][number];
+type SpecBoardRow = SpecBoard['rows'][number];
+/** A board row; `meeting` is declared here until the spec documents it. */
+export type BoardRow = 'meeting' extends keyof SpecBoardRow ? SpecBoardRow : SpecBoardRow & { meeting: { discussed: boolean } };
+export type Board = Omit<SpecBoard, 'rows'> & { rows: BoardRow[] };
 export type CellScores = BoardRow['scores'][string];
 export type PeerCounts = CellScores['peer'];
 export type Flag = BoardRow['flags'][number];
@@ -336,3 +347,75 @@ interface InterimFeedbackCycle {
 export type Feedback = Spec<'Feedback', { cycles: InterimFeedbackCycle[] }>;
 export type FeedbackCycle = Feedback['cycles'][number];
 export type FeedbackNote = FeedbackCycle['notes'][number];
+
+// ---------------------------------------------------------- live meeting
+// The cycle's event stream, its activity (the meeting record) and the
+// per-EM meeting state. Interim types in the contract's shapes until the
+// spec documents them.
+
+/** The types of the cycle's events; a client refetches what each concerns. */
+export const CYCLE_EVENT_TYPES = [
+  'assessment.changed',
+  'decision.changed',
+  'preread.changed',
+  'note.changed',
+  'request.changed',
+  'meeting.changed',
+  'cycle.changed',
+] as const;
+export type CycleEventType = (typeof CYCLE_EVENT_TYPES)[number];
+
+/** One event of GET /cycles/{id}/events: what changed, never the private text. */
+export type CycleEvent = Spec<
+  'CycleEvent',
+  {
+    /** the audit-log sequence number, a decimal string */
+    id: string;
+    type: CycleEventType;
+    cycle_id: string;
+    em_id: string | null;
+    /** null when the change is not attributed (a peer note) */
+    actor_id: string | null;
+    at: string;
+  }
+>;
+
+export const ACTIVITY_KINDS = ['rating', 'decision', 'discussed', 'meeting_note', 'participant'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/**
+ * One change of the meeting record. `before` and `after` by kind: rating,
+ * the changed criteria's scores ({key: score or null}); decision, a
+ * readiness or null; discussed, a boolean; meeting_note, the note or null;
+ * participant, "included" or "removed".
+ */
+export type ActivityItem = Spec<
+  'ActivityItem',
+  {
+    id: string;
+    at: string;
+    actor: Ref;
+    em: Ref | null;
+    kind: ActivityKind;
+    before: Record<string, number | null> | string | boolean | null;
+    after: Record<string, number | null> | string | boolean | null;
+    /** the change_reason of a rating, the rationale of a decision, else null */
+    reason: string | null;
+  }
+>;
+
+export type ActivityPage = Spec<'ActivityPage', Page<ActivityItem>>;
+
+/** The owners' meeting state of one EM; never released to the EM. `version` 0: not written yet. */
+export type MeetingState = Spec<
+  'MeetingState',
+  {
+    discussed: boolean;
+    note: string;
+    version: number;
+    updated_by: Ref | null;
+    updated_at: string | null;
+  }
+>;
+
+export type MeetingStateWrite = Spec<'MeetingStateRequest', { discussed: boolean; note: string; version: number }>;

@@ -12,6 +12,7 @@ function row(name: string, o: { composite?: number | null; flags?: number; decis
     flags: Array.from({ length: o.flags ?? 0 }, () => ({ code: 'incomplete', message: 'm' })),
     prereads: { agree: 0, question: 0, abstain: 0 },
     preread_comments: [],
+    meeting: { discussed: false },
   };
 }
 
