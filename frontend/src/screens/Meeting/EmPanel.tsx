@@ -28,6 +28,7 @@ export function EmPanel({
   notesLoading,
   position,
   changedBy,
+  focusOnOpen,
   onPrev,
   onNext,
 }: {
@@ -39,6 +40,8 @@ export function EmPanel({
   position: string;
   /** a co-owner's latest change of this EM, while the meeting is open */
   changedBy?: string;
+  /** the user moved here from another EM */
+  focusOnOpen?: boolean;
   onPrev?: () => void;
   onNext?: () => void;
 }) {
@@ -47,11 +50,11 @@ export function EmPanel({
   const assessment = useAssessment(cycle.id, emId);
   const self = useSelfAssessmentOf(cycle.id, emId);
   const heading = useRef<HTMLHeadingElement>(null);
-  const first = useRef(true);
+  // Moved to from another EM: the focus starts at the new EM's name (the
+  // control that moved here may be gone with the previous panel).
   useEffect(() => {
-    if (!first.current) heading.current?.focus();
-    first.current = false;
-  }, []);
+    if (focusOnOpen) heading.current?.focus();
+  }, [focusOnOpen]);
   const titles = Object.fromEntries(board.criteria.map((c) => [c.key, c.title]));
   if (!row) return <Empty>This EM is not on the board.</Empty>;
   const composite = viewComposite(row, board.criteria, 'director');

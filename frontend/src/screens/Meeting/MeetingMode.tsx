@@ -61,9 +61,12 @@ export default function MeetingMode() {
     : latest;
   const current = Math.max(0, items.findIndex((i) => i.em.id === params.get('em')));
   const item = items[current];
+  const [moved, setMoved] = useState(false);
   const go = (i: number) => {
     const target = items[i];
-    if (target) setParams({ em: target.em.id }, { replace: true });
+    if (!target) return;
+    setMoved(true);
+    setParams({ em: target.em.id }, { replace: true });
   };
 
   // Who is decided and discussed, from the board (refetched on every change).
@@ -207,6 +210,7 @@ export default function MeetingMode() {
               notesLoading={notes.isPending}
               position={`${current + 1} of ${items.length}`}
               changedBy={live.byEm[item.em.id]?.short}
+              focusOnOpen={moved}
               onPrev={current > 0 ? () => go(current - 1) : undefined}
               onNext={current < items.length - 1 ? () => go(current + 1) : undefined}
             />
