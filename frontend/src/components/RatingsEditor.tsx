@@ -14,7 +14,7 @@ import type { FieldHint, Framework, Rating } from '../api/types';
 import { diffRatings, draftsOf, EVIDENCE_MIN, ratingFieldErrors, ratingsOf, type Drafts } from '../lib/ratings';
 import { HintedTextarea, SavedHints } from './HintedTextarea';
 import { ScoreChoice } from './ScoreChoice';
-import { ErrorNote, FieldError } from './Status';
+import { ErrorNote, FieldError, messageOf } from './Status';
 
 export interface Versioned {
   ratings: Rating[];
@@ -109,7 +109,9 @@ export function RatingsEditor({
         setError(err);
       } else if (err instanceof ApiError && (err.code === 'reason_required' || err.fields.change_reason)) {
         setReasonAsked(true);
-        setFieldErrors({ change_reason: err.fields.change_reason ?? err.message });
+        // A field message is a predicate ("is required: …"): it reads after the field's name.
+        const m = err.fields.change_reason;
+        setFieldErrors({ change_reason: m ? (/^[a-z]/.test(m) ? `Reason for the change ${m}` : m) : messageOf(err) });
         // The field may only appear now: focus it once it is there.
         requestAnimationFrame(() => document.getElementById(`${id}-reason`)?.focus());
       } else {

@@ -104,6 +104,11 @@ describe('describeChange', () => {
     );
   });
 
+  it('an assessment without an actor is the EM’s self-assessment; a cycle change without one is passive', () => {
+    expect(describeChange(ev('assessment.changed', { actor_id: null }), nameOf).sentence).toBe('Finn Gallagher changed their self-assessment');
+    expect(describeChange(ev('cycle.changed', { actor_id: null, em_id: null }), nameOf).sentence).toBe('The cycle changed');
+  });
+
   it('never names the author of a peer note, nor an unknown author of a request', () => {
     expect(describeChange(ev('note.changed', { actor_id: null }), nameOf).sentence).toBe('A peer note about Finn Gallagher changed');
     expect(describeChange(ev('request.changed', { actor_id: 'pat' }), nameOf).sentence).toBe('The peer requests for Finn Gallagher changed');

@@ -74,9 +74,10 @@ export const UNKNOWN_ACTOR = 'A co-owner';
 /**
  * The sentence that tells who changed what. Names come from what the
  * screen already holds (the cycle's owners and participants, the board);
- * an actor it cannot name is "A co-owner", an EM "an EM". A peer note's
- * author is never told (the stream does not say), nor is a peer request's
- * when it is not someone the screen knows (a peer or the EM).
+ * an actor it cannot name is "A co-owner", an EM "an EM". The stream names
+ * the actor only when they are an owner or an admin: a peer note's author
+ * is never told, nor a peer request's when it is a peer or the EM, and an
+ * unnamed assessment author is the EM (their self-assessment).
  */
 export function describeChange(e: CycleEvent, nameOf: (id: string) => string | undefined): ChangeNotice {
   const known = e.actor_id ? nameOf(e.actor_id) : undefined;
@@ -89,8 +90,15 @@ export function describeChange(e: CycleEvent, nameOf: (id: string) => string | u
   let short: string;
   switch (e.type) {
     case 'assessment.changed':
-      sentence = `${who} changed ${ems} ratings`;
-      short = `Ratings changed${by}`;
+      // The stream names owners and admins only: an unnamed author of an
+      // assessment is the EM, writing their self-assessment.
+      if (e.actor_id) {
+        sentence = `${who} changed ${ems} ratings`;
+        short = `Ratings changed${by}`;
+      } else {
+        sentence = `${emName ?? 'An EM'} changed their self-assessment`;
+        short = 'Self-assessment changed';
+      }
       break;
     case 'decision.changed':
       sentence = `${who} changed ${ems} decision`;
@@ -113,8 +121,8 @@ export function describeChange(e: CycleEvent, nameOf: (id: string) => string | u
       short = `Meeting note or mark changed${by}`;
       break;
     case 'cycle.changed':
-      sentence = `${who} changed the cycle`;
-      short = `Cycle changed${by}`;
+      sentence = e.actor_id ? `${who} changed the cycle` : 'The cycle changed';
+      short = e.actor_id ? `Cycle changed${by}` : 'Cycle changed';
       break;
     default:
       sentence = e.em_id ? `${who} changed something about ${em}` : `${who} changed something in the cycle`;
