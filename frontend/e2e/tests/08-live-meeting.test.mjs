@@ -199,7 +199,7 @@ step('Omar changes the decision; Dana’s agenda shows it within a second and he
   // The other way: Dana marks Gale discussed, and Omar's agenda says so, and who.
   await galeItem.click();
   const discussed = dana.page.getByRole('checkbox', { name: 'Discussed' });
-  const markedAt = await answered(dana.page, `/ems/${emId['Gale Ortiz']}/meeting`, () => discussed.check());
+  const markedAt = await answered(dana.page, `/ems/${emId['Gale Ortiz']}/meeting`, () => discussed.click());
   await expectText(dana.page.getByRole('form', { name: 'Meeting note of Gale Ortiz' }).getByRole('status'), 'Gale Ortiz marked as discussed.');
   const omarGale = agendaOf(omar.page).getByRole('button', { name: /^Gale Ortiz/ });
   await within(

@@ -55,6 +55,8 @@ function MeetingStateForm({
   const [status, setStatus] = useState('');
   const [conflict, setConflict] = useState<MeetingState | null>(null);
   const editing = note !== base.note;
+  // While a write is on its way, the mark shows what it asks for.
+  const shownDiscussed = save.isPending && save.variables ? save.variables.discussed : current.discussed;
   if (current.version !== seen.version) {
     setSeen(current);
     if (!editing) {
@@ -142,7 +144,7 @@ function MeetingStateForm({
         <input
           id={DISCUSSED_ID}
           type="checkbox"
-          checked={current.discussed}
+          checked={shownDiscussed}
           onChange={toggleDiscussed}
           aria-describedby={`${id}-discussed-hint`}
           aria-keyshortcuts="M"
