@@ -42,6 +42,7 @@ type entry struct {
 	ObjectType string
 	ObjectID   string
 	CycleID    *string
+	EMID       *string
 	BeforeJSON *string
 	AfterJSON  *string
 	At         time.Time
@@ -72,6 +73,9 @@ func linkInput(h hash.Hash, e entry) {
 	opt(e.BeforeJSON)
 	opt(e.AfterJSON)
 	field(e.At.UTC().Format(time.RFC3339Nano))
+	if e.EMID != nil {
+		field("em:" + *e.EMID)
+	}
 }
 
 // plainSHA256 is the link of earlier versions, which anyone can compute.
@@ -256,11 +260,16 @@ func TestAuditVerifyCommand(t *testing.T) {
 		if mid.ActorID != nil {
 			otherActor = nil
 		}
+		otherEM := &someone
+		if mid.EMID != nil {
+			otherEM = nil
+		}
 		for _, change := range []struct {
 			column string
 			value  any
 		}{
 			{"action", "tampered." + mid.Action},
+			{"em_id", otherEM},
 			{"after_json", `{"readiness":"ready_now"}`},
 			{"actor_id", otherActor},
 			{"at", mid.At.Add(-time.Hour)},

@@ -54,12 +54,12 @@ func derefS(p *string) string {
 	return *p
 }
 
-func (s *pgxStore) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, error) {
+func (s *pgxStore) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, c.peer_attribution,
   c.created_at, c.updated_at, c.finalized_at, c.released_at,
   m.kind, m.user_id, m.director_id, u.name, u.em_since, u.function, u.role,
-  d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at
+  d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at, ms.discussed
 FROM cycles c
 LEFT JOIN (
   SELECT cycle_id, 'owner' AS kind, user_id, '' AS director_id FROM cycle_owners WHERE cycle_id = $2
@@ -68,15 +68,17 @@ LEFT JOIN (
 ) m ON m.cycle_id = c.id
 LEFT JOIN users u ON u.id = m.user_id
 LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
+LEFT JOIN meeting_states ms ON ms.cycle_id = c.id AND ms.em_id = m.user_id AND m.kind = 'participant'
 WHERE c.org_id = $1 AND c.id = $2
 ORDER BY m.kind, m.user_id`, orgID, id)
 	if err != nil {
-		return domain.Cycle{}, nil, nil, err
+		return domain.Cycle{}, nil, nil, nil, err
 	}
 	defer rows.Close()
 	var c domain.Cycle
 	people := map[string]domain.User{}
 	var decisions []domain.Decision
+	discussed := map[string]bool{}
 	first := true
 	for rows.Next() {
 		var (
@@ -86,12 +88,13 @@ ORDER BY m.kind, m.user_id`, orgID, id)
 			dID, dReadiness, dRationale, dDirector        *string
 			dVersion                                      *int
 			dUpdated                                      *time.Time
+			mDiscussed                                    *bool
 		)
 		if err := rows.Scan(&cc.ID, &cc.OrgID, &cc.Name, &cc.FrameworkID, &cc.LeadID, &state, &cc.InputDue, &attribution,
 			&cc.CreatedAt, &cc.UpdatedAt, &cc.FinalizedAt, &cc.ReleasedAt,
 			&mKind, &mUser, &mDir, &uName, &uSince, &uFn, &uRole,
-			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated); err != nil {
-			return domain.Cycle{}, nil, nil, err
+			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated, &mDiscussed); err != nil {
+			return domain.Cycle{}, nil, nil, nil, err
 		}
 		if first {
 			first = false
@@ -114,6 +117,9 @@ ORDER BY m.kind, m.user_id`, orgID, id)
 			continue
 		}
 		c.Participants = append(c.Participants, domain.Participant{EMID: u.ID, DirectorID: derefS(mDir)})
+		if mDiscussed != nil && *mDiscussed {
+			discussed[u.ID] = true
+		}
 		if dID != nil {
 			v := 0
 			if dVersion != nil {
@@ -124,12 +130,12 @@ ORDER BY m.kind, m.user_id`, orgID, id)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return domain.Cycle{}, nil, nil, err
+		return domain.Cycle{}, nil, nil, nil, err
 	}
 	if first {
-		return domain.Cycle{}, nil, nil, domain.NotFound("cycle")
+		return domain.Cycle{}, nil, nil, nil, domain.NotFound("cycle")
 	}
-	return c, people, decisions, nil
+	return c, people, decisions, discussed, nil
 }
 
 func (s *pgxStore) Framework(ctx context.Context, orgID, id string) (domain.Framework, error) {

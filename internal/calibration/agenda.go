@@ -86,7 +86,9 @@ func top(it AgendaItem) int {
 }
 
 // BoardCSV renders the board as CSV: a header line, then one line per
-// participant. Cells a spreadsheet would run as a formula are escaped.
+// participant, whose last cell sums up in words the meeting's changes about
+// them, oldest first. Cells a spreadsheet would run as a formula are
+// escaped.
 func (s *Cycles) BoardCSV(ctx context.Context, p domain.Principal, cycleID string, q BoardQuery) ([]byte, string, error) {
 	b, err := s.Board(ctx, p, cycleID, q)
 	if err != nil {
@@ -98,7 +100,12 @@ func (s *Cycles) BoardCSV(ctx context.Context, p domain.Principal, cycleID strin
 	for _, c := range b.Framework.Criteria {
 		header = append(header, c.Key)
 	}
-	header = append(header, "suggested", "decision", "previous", "flags")
+	header = append(header, "suggested", "decision", "previous", "flags", "changes")
+	activity, err := s.cycleActivity(ctx, b.Cycle)
+	if err != nil {
+		return nil, "", err
+	}
+	changes := changesByEM(activity)
 	rows := [][]string{header}
 	for _, r := range b.Rows {
 		line := []string{r.EM.Name, num(r.Composite), num(r.EvidenceCoverage)}
@@ -113,7 +120,12 @@ func (s *Cycles) BoardCSV(ctx context.Context, p domain.Principal, cycleID strin
 		for _, f := range r.Flags {
 			codes = append(codes, f.Code)
 		}
-		line = append(line, str(r.Suggested), str(r.Decision), str(r.Previous), strings.Join(dedupe(codes), " "))
+		var said []string
+		for _, it := range changes[r.EM.ID] {
+			said = append(said, ChangeSummary(b.Framework, it))
+		}
+		line = append(line, str(r.Suggested), str(r.Decision), str(r.Previous), strings.Join(dedupe(codes), " "),
+			strings.Join(said, "; "))
 		rows = append(rows, line)
 	}
 	for _, line := range rows {

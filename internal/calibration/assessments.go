@@ -12,6 +12,7 @@ import (
 const (
 	maxEvidenceLen  = 5000
 	maxRationaleLen = 5000
+	maxReasonLen    = 500
 )
 
 // AssessmentInput is a full write of an assessment: its ratings replace the
@@ -20,6 +21,10 @@ type AssessmentInput struct {
 	Ratings     []domain.Rating
 	PrivateNote *string
 	Version     *int
+	// ChangeReason says why a director changes an assessment. Once the
+	// cycle is calibrating, a change to one already written needs it: the
+	// meeting's record (the audit entry of the write) keeps it.
+	ChangeReason *string
 }
 
 // participantOf loads a cycle the caller owns (or an admin reads) and
@@ -123,6 +128,13 @@ func (s *Cycles) saveRatings(ctx context.Context, p domain.Principal, c domain.C
 	}
 	f := domain.Fields{}
 	a.Ratings = checkRatings(f, fw, in.Ratings)
+	reason := ""
+	if in.ChangeReason != nil {
+		reason = strings.TrimSpace(*in.ChangeReason)
+		if n := utf8.RuneCountInString(reason); n > maxReasonLen || (n == 0 && !reasonRequired(c, a.Kind)) {
+			f.Add("change_reason", "must have 1 to %d characters", maxReasonLen)
+		}
+	}
 	if in.Version == nil {
 		f.Add("version", "is required: 0 for the first write, then the version you read")
 	} else if *in.Version < 0 {
@@ -135,6 +147,10 @@ func (s *Cycles) saveRatings(ctx context.Context, p domain.Principal, c domain.C
 	if err != nil {
 		return err
 	}
+	if reason == "" && before.Version > 0 && reasonRequired(c, a.Kind) {
+		return domain.ReasonRequired("change_reason",
+			"the cycle is calibrating: a change to a written assessment needs change_reason, saying why")
+	}
 	if err := s.store.SaveAssessment(ctx, a, *in.Version); err != nil {
 		return err
 	}
@@ -142,7 +158,23 @@ func (s *Cycles) saveRatings(ctx context.Context, p domain.Principal, c domain.C
 	if a.Kind == domain.KindSelfAssessment {
 		action = "self_assessment.write"
 	}
-	return s.audit(ctx, p, c.ID, action, "assessment", a.ID, auditAssessment(before), auditAssessment(*a))
+	after := auditAssessment(*a)
+	if reason != "" {
+		after["change_reason"] = reason
+	}
+	// A first write has no before: recorded as null, not as an empty map.
+	var old any
+	if m := auditAssessment(before); m != nil {
+		old = m
+	}
+	return s.auditEM(ctx, p, c.ID, a.EMID, action, "assessment", a.ID, old, after)
+}
+
+// reasonRequired: during calibration every change to a director's
+// assessment goes on the meeting's record with its reason. Before, ratings
+// are still being formed and need none.
+func reasonRequired(c domain.Cycle, kind domain.AssessmentKind) bool {
+	return c.State == domain.StateCalibrating && kind == domain.KindDirectorAssessment
 }
 
 func checkRatings(f domain.Fields, fw domain.Framework, ratings []domain.Rating) []domain.Rating {
@@ -168,7 +200,7 @@ func checkRatings(f domain.Fields, fw domain.Framework, ratings []domain.Rating)
 	return out
 }
 
-func auditAssessment(a domain.Assessment) any {
+func auditAssessment(a domain.Assessment) map[string]any {
 	if a.Version == 0 {
 		return nil
 	}
@@ -231,7 +263,7 @@ func (s *Cycles) SaveDecision(ctx context.Context, p domain.Principal, cycleID, 
 		if before.Version > 0 {
 			old = map[string]any{"readiness": before.Readiness, "rationale": before.Rationale, "version": before.Version}
 		}
-		return s.audit(ctx, p, c.ID, "decision.write", "decision", d.ID, old,
+		return s.auditEM(ctx, p, c.ID, emID, "decision.write", "decision", d.ID, old,
 			map[string]any{"readiness": d.Readiness, "rationale": d.Rationale, "version": d.Version})
 	})
 	return d, err

@@ -15,7 +15,7 @@ import (
 // BoardStore is what the board reads, in a fixed number of queries
 // whatever the number of participants.
 type BoardStore interface {
-	CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, error)
+	CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error)
 	CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error)
 	PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error)
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
@@ -46,6 +46,8 @@ type BoardRow struct {
 	Previous         *domain.Readiness
 	Flags            []Flag
 	Prereads         []PrereadView
+	// Discussed says the owners marked the EM discussed in the meeting.
+	Discussed bool
 }
 
 // PrereadView is an owner's pre-read as the board shows it.
@@ -83,9 +85,10 @@ func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, 
 	if err := q.validate(); err != nil {
 		return Board{}, err
 	}
-	// One query gives the cycle, its members and decisions: the board costs
-	// the same few round trips whatever the number of participants.
-	c, people, decisions, err := s.board.CycleSnapshot(ctx, p.OrgID, cycleID)
+	// One query gives the cycle, its members, decisions and meeting marks:
+	// the board costs the same few round trips whatever the number of
+	// participants.
+	c, people, decisions, discussed, err := s.board.CycleSnapshot(ctx, p.OrgID, cycleID)
 	if err != nil {
 		return Board{}, err
 	}
@@ -95,6 +98,9 @@ func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, 
 	b, err := s.buildBoard(ctx, c, people, decisions)
 	if err != nil {
 		return Board{}, err
+	}
+	for i := range b.Rows {
+		b.Rows[i].Discussed = discussed[b.Rows[i].EM.ID]
 	}
 	// One more statement, whatever the size of the cycle.
 	changes, err := s.board.MemberChanges(ctx, c.OrgID, c.ID, maxNotices)

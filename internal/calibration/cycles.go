@@ -55,6 +55,8 @@ type Cycles struct {
 	board    BoardStore
 	plans    PlanStore
 	prereads PrereadStore
+	meeting  MeetingStore
+	activity ActivityStore
 	clock    domain.Clock
 }
 
@@ -64,10 +66,12 @@ type CyclesStore interface {
 	BoardStore
 	PlanStore
 	PrereadStore
+	MeetingStore
+	ActivityStore
 }
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
-	return &Cycles{store: store, board: store, plans: store, prereads: store, clock: clock}
+	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds
@@ -546,11 +550,22 @@ func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {
 	return e
 }
 
+// audit records a write to the cycle as a whole.
 func (s *Cycles) audit(ctx context.Context, p domain.Principal, cycleID, action, objType, objID string, before, after any) error {
+	return s.auditEM(ctx, p, cycleID, "", action, objType, objID, before, after)
+}
+
+// auditEM records a write about one EM of the cycle (none when emID is
+// empty): the cycle's record and its event stream are read per EM.
+func (s *Cycles) auditEM(ctx context.Context, p domain.Principal, cycleID, emID, action, objType, objID string, before, after any) error {
 	actor := p.UserID
 	cid := cycleID
+	var em *string
+	if emID != "" {
+		em = &emID
+	}
 	return s.store.Audit(ctx, domain.AuditEntry{OrgID: p.OrgID, ActorID: &actor, Action: action,
-		ObjectType: objType, ObjectID: objID, CycleID: &cid, Before: before, After: after})
+		ObjectType: objType, ObjectID: objID, CycleID: &cid, EMID: em, Before: before, After: after})
 }
 
 type auditCycleView struct {

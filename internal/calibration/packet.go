@@ -35,6 +35,8 @@ type DraftCycle struct {
 	Rationale *string
 	Flags     []Flag
 	Notes     []AttributedNote
+	// Changes are the meeting's changes about the EM so far, oldest first.
+	Changes []ActivityItem
 }
 
 // DraftLabel marks what the cycle on the table says, in every format.
@@ -126,6 +128,11 @@ func (s *Cycles) draftCycle(ctx context.Context, p domain.Principal, emID string
 	if d.Notes, err = s.notesAbout(ctx, p, emID, id, c.PeerAttribution); err != nil {
 		return nil, err
 	}
+	activity, err := s.cycleActivity(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	d.Changes = changesByEM(activity)[emID]
 	return d, nil
 }
 
@@ -251,6 +258,16 @@ func mdDraft(b *strings.Builder, d *DraftCycle) {
 	mdCriteria(b, d.Framework, d.Ratings)
 	fmt.Fprintf(b, "### Peer advocacy (%s)\n\n", DraftLabel)
 	mdNotes(b, d.Notes)
+	fmt.Fprintf(b, "### Meeting changes (%s)\n\n", DraftLabel)
+	if len(d.Changes) == 0 {
+		b.WriteString("No change in the meeting so far.\n\n")
+	}
+	for _, it := range d.Changes {
+		fmt.Fprintf(b, "- %s — %s\n", it.At.UTC().Format("2 Jan 2006 15:04"), mdEscape(ChangeSummary(d.Framework, it)))
+	}
+	if len(d.Changes) > 0 {
+		b.WriteString("\n")
+	}
 }
 
 func mdCriteria(b *strings.Builder, fw domain.Framework, ratings []domain.Rating) {

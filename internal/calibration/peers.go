@@ -112,7 +112,7 @@ func (s *Cycles) RequestPeer(ctx context.Context, p domain.Principal, cycleID st
 		if err := s.store.CreatePeerRequest(ctx, &r); err != nil {
 			return err
 		}
-		return s.audit(ctx, p, cycleID, "peer_request.create", "peer_request", r.ID, nil,
+		return s.auditEM(ctx, p, cycleID, r.EMID, "peer_request.create", "peer_request", r.ID, nil,
 			map[string]any{"em_id": r.EMID, "peer_id": r.PeerID, "message": r.Message})
 	})
 	if err != nil {
@@ -321,7 +321,7 @@ func (s *Cycles) WriteNote(ctx context.Context, p domain.Principal, id string, i
 		if before.RequestID != "" {
 			old = auditNote(before)
 		}
-		return s.audit(ctx, p, c.ID, "peer_note.write", "peer_note", r.ID, old, auditNote(n))
+		return s.auditEM(ctx, p, c.ID, r.EMID, "peer_note.write", "peer_note", r.ID, old, auditNote(n))
 	})
 	return n, err
 }
@@ -353,7 +353,7 @@ func (s *Cycles) Decline(ctx context.Context, p domain.Principal, id string) (Re
 			return err
 		}
 		r.Status = domain.RequestDeclined
-		return s.audit(ctx, p, c.ID, "peer_request.decline", "peer_request", r.ID,
+		return s.auditEM(ctx, p, c.ID, r.EMID, "peer_request.decline", "peer_request", r.ID,
 			map[string]any{"status": domain.RequestOpen}, map[string]any{"status": domain.RequestDeclined})
 	})
 	if err != nil {
@@ -412,7 +412,7 @@ func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (Req
 			}
 			r.Status = domain.RequestOpen
 		}
-		return s.audit(ctx, p, c.ID, "peer_request.remind", "peer_request", r.ID,
+		return s.auditEM(ctx, p, c.ID, r.EMID, "peer_request.remind", "peer_request", r.ID,
 			map[string]any{"status": before}, map[string]any{"status": r.Status})
 	})
 	if err != nil {

@@ -87,7 +87,7 @@ func (s *Cycles) SavePreread(ctx context.Context, p domain.Principal, cycleID, e
 		if before.Stance != "" {
 			old = map[string]any{"stance": before.Stance, "comment": before.Comment}
 		}
-		return s.audit(ctx, p, c.ID, "preread.write", "preread", c.ID+"/"+emID+"/"+p.UserID, old,
+		return s.auditEM(ctx, p, c.ID, emID, "preread.write", "preread", c.ID+"/"+emID+"/"+p.UserID, old,
 			map[string]any{"stance": pr.Stance, "comment": pr.Comment})
 	})
 	return pr, err

@@ -22,6 +22,7 @@ const (
 	CodeRateLimited           = "rate_limited"
 	CodeIdempotencyInProgress = "idempotency_in_progress"
 	CodeIdempotencyKeyReused  = "idempotency_key_reused"
+	CodeReasonRequired        = "reason_required"
 	CodeInternal              = "internal"
 	CodeUnavailable           = "unavailable"
 )
@@ -68,6 +69,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
 	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (send Content-Type: application/json)."},
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
+	{Code: CodeReasonRequired, Status: 422, Meaning: "Once a cycle is calibrating, changing a director assessment that was already written needs a change_reason (1 to 500 characters): the meeting's record says why each rating moved."},
 	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},
 	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},

@@ -324,3 +324,23 @@ type Preread struct {
 	Comment   *string   `json:"comment"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// MeetingState is what the owners keep of one participant during the
+// calibration meeting: whether they discussed them and a shared note. It is
+// the owners' working record and is never released to the EM.
+type MeetingState struct {
+	CycleID   string
+	EMID      string
+	Discussed bool
+	Note      string
+	// Version is 0 before the first write, as for assessments.
+	Version   int
+	UpdatedBy *string
+	UpdatedAt *time.Time
+}
+
+// ReasonRequired is the refusal of a change during calibration that does
+// not say why.
+func ReasonRequired(field, msg string) *Error {
+	return &Error{Kind: KindValidation, Code: CodeReasonRequired, Message: msg, Fields: map[string]string{field: "is required: say why, in 1 to 500 characters"}}
+}

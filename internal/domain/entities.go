@@ -80,16 +80,21 @@ func (f *Framework) Criterion(key string) (Criterion, bool) {
 
 // AuditEntry records one write: who, when, what, before and after.
 type AuditEntry struct {
-	ID         string    `json:"id"`
-	OrgID      string    `json:"-"`
-	ActorID    *string   `json:"actor_id"`
-	Action     string    `json:"action"`
-	ObjectType string    `json:"object_type"`
-	ObjectID   string    `json:"object_id"`
-	CycleID    *string   `json:"cycle_id"`
-	Before     any       `json:"before"`
-	After      any       `json:"after"`
-	At         time.Time `json:"at"`
+	ID         string  `json:"id"`
+	OrgID      string  `json:"-"`
+	ActorID    *string `json:"actor_id"`
+	Action     string  `json:"action"`
+	ObjectType string  `json:"object_type"`
+	ObjectID   string  `json:"object_id"`
+	CycleID    *string `json:"cycle_id"`
+	// EMID names the EM an entry is about (rated, decided, written about,
+	// discussed), when it is about one.
+	EMID *string `json:"em_id"`
+	// Seq is the entry's place in its organisation's chain.
+	Seq    int64     `json:"-"`
+	Before any       `json:"before"`
+	After  any       `json:"after"`
+	At     time.Time `json:"at"`
 }
 
 // ActionMemberChange is the audit action of an admin's change to the
@@ -198,4 +203,11 @@ type AuditFilter struct {
 	OrgID    string
 	CycleID  string
 	CycleIDs []string
+	// Actions, when non-nil, keeps only entries of these actions.
+	Actions []string
+	// AfterSeq keeps only entries after this place in the chain (0: all).
+	AfterSeq int64
+	// UpTo keeps only entries whose id is at most this one ("": all); a
+	// list that resumes inside an entry starts from it again.
+	UpTo string
 }

@@ -126,9 +126,10 @@ func invalidCursor() error {
 		Message: "cursor is not one this list returned with these filters; start again without it"}
 }
 
-// cursorShape is the key every store list pages by: the id of the last item
-// of a page, as domain.NewID makes them.
-var cursorShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+// cursorShape is the key every list pages by: the id of the last item of a
+// page, as domain.NewID makes them; an item derived from a record as one of
+// several (the cycle's activity) adds ":n", its place in the record.
+var cursorShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:[0-9]{1,4})?$`)
 
 // listTag names one list with its filters: the request path (ids
 // included) and every query parameter but the page's own. A cursor carries

@@ -74,6 +74,12 @@ type boardRowDTO struct {
 	Flags            []flagDTO           `json:"flags"`
 	Prereads         prereadCountsDTO    `json:"prereads"`
 	PrereadComments  []prereadCommentDTO `json:"preread_comments"`
+	Meeting          boardMeetingDTO     `json:"meeting"`
+}
+
+// boardMeetingDTO is what the board shows of a row's meeting state.
+type boardMeetingDTO struct {
+	Discussed bool `json:"discussed"`
 }
 
 // prereadCommentDTO is one owner's pre-read, for the owners on the board.
@@ -128,7 +134,8 @@ func boardOf(b calibration.Board) boardDTO {
 	for i, r := range b.Rows {
 		row := boardRowDTO{EM: boardEMDTO{r.EM.ID, r.EM.Name, r.DirectorID}, Scores: make(map[string]scoreDTO, len(r.Scores)),
 			Composite: r.Composite, EvidenceCoverage: r.EvidenceCoverage,
-			Readiness: readinessDTO{r.Suggested, r.Decision, r.Previous}, Flags: make([]flagDTO, len(r.Flags))}
+			Readiness: readinessDTO{r.Suggested, r.Decision, r.Previous}, Flags: make([]flagDTO, len(r.Flags)),
+			Meeting: boardMeetingDTO{Discussed: r.Discussed}}
 		for k, s := range r.Scores {
 			p := s.Peer
 			row.Scores[k] = scoreDTO{s.Director, s.Self, peerDTO{Concern: p.Concern, Neutral: p.Neutral, Strong: p.Strong, Support: p.Support}}

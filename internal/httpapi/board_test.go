@@ -66,7 +66,10 @@ type boardRowDoc struct {
 		Decision  *string `json:"decision"`
 		Previous  *string `json:"previous"`
 	} `json:"readiness"`
-	Flags []boardFlagDoc `json:"flags"`
+	Flags   []boardFlagDoc `json:"flags"`
+	Meeting struct {
+		Discussed bool `json:"discussed"`
+	} `json:"meeting"`
 }
 
 type boardDoc struct {

@@ -405,6 +405,24 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 	want(e.Get(dana, board+"/ems/"+drew+"/preread"), 200, "the caller's pre-read")
 	want(e.Put(dana, board+"/ems/"+drew+"/preread", map[string]any{"stance": "doubt"}), 422, "an unknown stance")
 	want(e.Put(admin, board+"/ems/"+drew+"/preread", map[string]any{"stance": "agree"}), 403, "a pre-read by an admin")
+	// The meeting record: the meeting state, a change with its reason, and
+	// the activity that lists both.
+	want(e.Get(dana, board+"/ems/"+drew+"/meeting"), 200, "a meeting state not written yet")
+	want(e.Put(dana, board+"/ems/"+drew+"/meeting", map[string]any{"discussed": true, "note": "Weigh the concern note.", "version": 0}),
+		200, "mark discussed with a note")
+	want(e.Get(admin, board+"/ems/"+drew+"/meeting"), 200, "the meeting state, as an admin")
+	want(e.Put(dana, board+"/ems/"+drew+"/meeting", map[string]any{"discussed": false, "note": "", "version": 0}), 409, "a stale meeting state")
+	want(e.Put(admin, board+"/ems/"+drew+"/meeting", map[string]any{"discussed": true, "note": "", "version": 1}), 403, "a meeting state by an admin")
+	res = want(e.Get(dana, board+"/ems/"+drew+"/assessment"), 200, "the assessment to change")
+	drewVersion := res.JSON()["version"]
+	want(e.Put(dana, board+"/ems/"+drew+"/assessment", map[string]any{"ratings": fullRatings(3, "re-read in the meeting"), "version": drewVersion}),
+		422, "a change during calibration without a reason")
+	want(e.Put(dana, board+"/ems/"+drew+"/assessment", map[string]any{"ratings": fullRatings(3, "re-read in the meeting"), "version": drewVersion,
+		"change_reason": "The meeting re-read the evidence."}), 200, "a change with its reason")
+	want(e.Get(dana, board+"/activity?limit=2"), 200, "the meeting's activity")
+	want(e.Get(admin, board+"/activity"), 200, "the meeting's activity, as an admin")
+	want(e.Get(alex, board+"/activity"), 403, "the activity, as an EM of the cycle")
+	want(e.Get(omar, board+"/activity"), 404, "the activity of another director's cycle")
 	want(e.Post(alex, "/api/v1/language-hints", map[string]string{"text": "Always so abrasive, great job."}), 200, "language hints")
 	want(e.Post(alex, "/api/v1/language-hints", map[string]string{"text": strings.Repeat("a ", 10001)}), 422, "language hints of a text too long")
 	want(e.Get(admin, board+"/board?sort=-composite&flag=self_gap"), 200, "the board, sorted and filtered")
@@ -481,7 +499,7 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 		`{"attribution":"a design partner","function":"design","advocacy":"support","criteria":[],"body":"b"},` +
 		`{"attribution":"a colleague","advocacy":"neutral","criteria":[],"body":"b"}]}]}`
 	csvHeader := http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "Content-Disposition": {`attachment; filename="board-2026-H2.csv"`}}
-	csvBody := []byte("em,composite,evidence_coverage,autonomy,suggested,decision,previous,flags\nAlex,3.00,1.00,3,,,,\n")
+	csvBody := []byte("em,composite,evidence_coverage,autonomy,suggested,decision,previous,flags,changes\nAlex,3.00,1.00,3,,,,,\n")
 	cases := []struct {
 		name, method, path string
 		res                testkit.Response

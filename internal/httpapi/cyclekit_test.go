@@ -346,6 +346,11 @@ func (f *cycleFixture) putAssessment(as, em string, b map[string]any) *testkit.R
 func (f *cycleFixture) rate(em string, score, version int, privateNote string) int {
 	f.t.Helper()
 	b := map[string]any{"ratings": fullRatings(score, "director on "+em), "version": version}
+	if version > 0 {
+		// A change during calibration says why; before, the reason is
+		// taken all the same.
+		b["change_reason"] = "Re-read the evidence for " + em
+	}
 	if privateNote != "" {
 		b["private_note"] = privateNote
 	}

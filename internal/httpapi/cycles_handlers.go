@@ -101,9 +101,10 @@ func (s *Server) transitionCycle(c *gin.Context) {
 }
 
 type assessmentRequest struct {
-	Ratings     []domain.Rating `json:"ratings"`
-	PrivateNote *string         `json:"private_note"`
-	Version     *int            `json:"version"`
+	Ratings      []domain.Rating `json:"ratings"`
+	PrivateNote  *string         `json:"private_note"`
+	Version      *int            `json:"version"`
+	ChangeReason *string         `json:"change_reason"`
 }
 
 func (s *Server) getAssessment(c *gin.Context) {
@@ -122,7 +123,7 @@ func (s *Server) putAssessment(c *gin.Context) {
 		return
 	}
 	a, err := s.Cycles.SaveAssessment(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), c.Param("em_id"),
-		calibration.AssessmentInput{Ratings: req.Ratings, PrivateNote: req.PrivateNote, Version: req.Version})
+		calibration.AssessmentInput{Ratings: req.Ratings, PrivateNote: req.PrivateNote, Version: req.Version, ChangeReason: req.ChangeReason})
 	if err != nil {
 		fail(c, err)
 		return

@@ -207,7 +207,8 @@ func TestLanguageHintsOnWritesAndBoard(t *testing.T) {
 	res = e.Get(dana, "/api/v1/cycles/"+cycle+"/ems/"+drew+"/assessment")
 	version := int(res.JSON()["version"].(float64))
 	res = e.Put(dana, "/api/v1/cycles/"+cycle+"/ems/"+drew+"/assessment", map[string]any{"version": version,
-		"ratings": []map[string]any{{"criterion": "autonomy", "score": 3, "evidence": "Always escalates too late; everyone notices."}}})
+		"change_reason": "Autonomy evidence rewritten in the meeting.",
+		"ratings":       []map[string]any{{"criterion": "autonomy", "score": 3, "evidence": "Always escalates too late; everyone notices."}}})
 	wantStatus(t, res, http.StatusOK)
 	var saved struct {
 		Hints []struct {

@@ -127,7 +127,7 @@ func finishDanasCycle(t testing.TB, e *testkit.Env, dana, id string) {
 	a.Ratings = append(a.Ratings, map[string]any{"criterion": "sustained_performance", "score": 3,
 		"evidence": "At the bar for three halves running, through the depot integration."})
 	wantStatus(t, e.Put(dana, cyclePath(id, "ems", e.ID(demoDrew), "assessment"),
-		map[string]any{"ratings": a.Ratings, "version": a.Version}), http.StatusOK)
+		map[string]any{"ratings": a.Ratings, "version": a.Version, "change_reason": "Sustained performance settled in the meeting."}), http.StatusOK)
 	decide(t, e, dana, id, e.ID(demoAlex), "ready_now", alexH2Rationale, 0)
 	decide(t, e, dana, id, e.ID(demoCasey), "ready_6_12_months", "At the bar everywhere for the first time this half.", 0)
 	wantStatus(t, e.Post(dana, cyclePath(id, "transition"), map[string]any{"to": "finalized"}), http.StatusOK)

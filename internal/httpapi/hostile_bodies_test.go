@@ -355,6 +355,9 @@ var longFields = []longField{
 	{"PATCH /api/v1/ems/:em_id/plan/:item_id", "action", 2000, true},
 	{"POST /api/v1/language-hints", "text", 20000, false}, // analysed, not stored
 	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "comment", 2000, true},
+	{"PUT /api/v1/cycles/:id/ems/:em_id/meeting", "note", 5000, true},
+	// Kept in the audit entry, not in the answer: tested past the limit only.
+	{"PUT /api/v1/cycles/:id/ems/:em_id/assessment", "change_reason", 500, false},
 	// Ids, dates and enumerations are bounded in the contract too (the
 	// longest id, date or value); longer ones are never valid.
 	{"POST /api/v1/me/password", "current_password", 256, false},

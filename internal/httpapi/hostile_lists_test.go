@@ -21,7 +21,7 @@ import (
 // fillLists puts more than a page of 100 into every list Acme's admin
 // reads, straight through the store (the API would take thousands of
 // requests): users and directory, frameworks, cycles, peer requests, an
-// EM's plan and the audit log.
+// EM's plan, the audit log and the calibrating cycle's activity.
 func fillLists(t testing.TB, w *world) {
 	t.Helper()
 	ctx := context.Background()
@@ -60,6 +60,19 @@ func fillLists(t testing.TB, w *world) {
 		if err := st.Tx(ctx, func(ctx context.Context) error {
 			return st.Audit(ctx, domain.AuditEntry{OrgID: org.ID, ActorID: &dana, Action: "test.fill", ObjectType: "cycle",
 				ObjectID: calib, CycleID: &calib})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// The cycle's activity: meeting writes about its EM, every third
+		// changing both the mark and the note (two items of one entry).
+		mark := func(n int) map[string]any {
+			note := fmt.Sprintf("Bulk note %03d", n/3)
+			return map[string]any{"discussed": n%2 == 0, "note": note, "version": n + 1}
+		}
+		em := w.ID(w.acme.email("em"))
+		if err := st.Tx(ctx, func(ctx context.Context) error {
+			return st.Audit(ctx, domain.AuditEntry{OrgID: org.ID, ActorID: &dana, Action: "meeting.write", ObjectType: "meeting",
+				ObjectID: calib + "/" + em, CycleID: &calib, EMID: &em, Before: mark(i), After: mark(i + 1)})
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -207,7 +207,12 @@ var matrix = map[string]matrixEntry{
 	"GET /api/v1/cycles/:id/ems/:em_id/assessment": {want: "admin 200/-/404 director 200/404/404",
 		own: ofEM("calib", "em", "assessment"), other: ofEM("otherCycle", "otherEM", "assessment")},
 	"PUT /api/v1/cycles/:id/ems/:em_id/assessment": {want: "director 200/404/404",
-		own:   withBody(ofEM("calib", "em", "assessment"), ratingsAt(directorsView("assessment"))),
+		// The cycle is calibrating: a change to the written assessment says why.
+		own: withBody(ofEM("calib", "em", "assessment"), func(w *world, s *side, role string) any {
+			b := ratingsAt(directorsView("assessment"))(w, s, role).(map[string]any)
+			b["change_reason"] = "Matrix: the evidence was re-read in the meeting."
+			return b
+		}),
 		other: withBody(ofEM("otherCycle", "otherEM", "assessment"), func(*world, *side, string) any { return map[string]any{"ratings": fullRatings(1, "x"), "version": 0} })},
 	"GET /api/v1/cycles/:id/ems/:em_id/self-assessment": {want: "admin 200/-/404 director 200/404/404",
 		own: ofEM("calib", "em", "self-assessment"), other: ofEM("otherCycle", "otherEM", "self-assessment")},
@@ -247,6 +252,25 @@ var matrix = map[string]matrixEntry{
 	"GET /api/v1/cycles/:id/board.pdf": {want: "admin 200/-/404 director 200/404/404",
 		own: inCycle("calib", "board.pdf"), other: inCycle("otherCycle", "board.pdf")},
 	"GET /api/v1/cycles/:id/agenda": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "agenda"), other: inCycle("otherCycle", "agenda")},
+	// The meeting's record: an EM or peer of the cycle may know of it but
+	// not read it (403); the peer's cycle is the open one, where they are
+	// asked for input.
+	"GET /api/v1/cycles/:id/activity": {want: "admin 200/-/404 director 200/404/404 em 403/404/404 peer 403/404/404",
+		own: byRole(map[string]build{
+			"admin": inCycle("calib", "activity"), "director": inCycle("calib", "activity"),
+			"em": inCycle("calib", "activity"), "peer": inCycle("open", "activity"),
+		}),
+		other: inCycle("otherCycle", "activity")},
+	"GET /api/v1/cycles/:id/ems/:em_id/meeting": {want: "admin 200/-/404 director 200/404/404",
+		own: ofEM("calib", "em", "meeting"), other: ofEM("otherCycle", "otherEM", "meeting")},
+	"PUT /api/v1/cycles/:id/ems/:em_id/meeting": {want: "director 200/404/404",
+		own: withBody(ofEM("calib", "em", "meeting"), func(w *world, s *side, _ string) any {
+			as, path := directorsView("meeting")(w, s)
+			return map[string]any{"discussed": true, "note": "Matrix: revisit after the review.", "version": w.version(as, path)}
+		}),
+		other: withBody(ofEM("otherCycle", "otherEM", "meeting"), func(*world, *side, string) any {
+			return map[string]any{"discussed": true, "note": "", "version": 0}
+		})},
 
 	"GET /api/v1/ems/:em_id/history": {want: "admin 200/-/404 director 200/404/404 em 200/404/404",
 		own: emRoute("em", "history"), other: emRoute("otherEM", "history")},

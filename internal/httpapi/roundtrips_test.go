@@ -173,7 +173,7 @@ func TestBoardCSV(t *testing.T) {
 
 	lines := readCSV(t, e, dana, id)
 	header := append(append([]string{"em", "composite", "evidence_coverage"}, boardCriteria...),
-		"suggested", "decision", "previous", "flags")
+		"suggested", "decision", "previous", "flags", "changes")
 	if !slices.Equal(lines[0], header) {
 		t.Fatalf("header %v, want %v", lines[0], header)
 	}

@@ -104,6 +104,12 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director).limited(), s.boardCSV},
 		{http.MethodGet, v1 + "/cycles/:id/board.pdf", only(admin, director).limited(), s.boardPDF},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},
+		// The meeting's record: owners and admins read it; an EM or peer of
+		// the cycle is refused (403) and anyone else finds no cycle (404),
+		// which only the service can tell apart, so every role reaches it.
+		{http.MethodGet, v1 + "/cycles/:id/activity", only(admin, director, em, peer), s.activity},
+		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/meeting", only(admin, director), s.getMeeting},
+		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/meeting", only(director), s.putMeeting},
 
 		// An EM's own record over cycles: their directors, admins, and the
 		// EM (released cycles only).

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
@@ -42,6 +43,15 @@ func PacketPDF(pk calibration.PacketContent) ([]byte, error) {
 		}
 		criteria(d, dr.Framework, dr.Ratings)
 		notes(d, "Peer advocacy ("+calibration.DraftLabel+")", dr.Notes)
+		d.heading("Meeting changes (" + calibration.DraftLabel + ")")
+		if len(dr.Changes) == 0 {
+			d.text("", 10, "No change in the meeting so far.")
+		}
+		for _, it := range dr.Changes {
+			// The core fonts speak Windows-1252, which has no arrow.
+			line := strings.ReplaceAll(calibration.ChangeSummary(dr.Framework, it), "→", "->")
+			d.text("", 9, it.At.UTC().Format("2 Jan 2006 15:04")+" — "+line)
+		}
 	}
 	trend(d, pk)
 	if n := len(pk.Cycles); n > 0 {

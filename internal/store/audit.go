@@ -26,6 +26,7 @@ type auditRow struct {
 	ObjectType string
 	ObjectID   string
 	CycleID    *string
+	EMID       *string
 	BeforeJSON *string
 	AfterJSON  *string
 	At         time.Time
@@ -47,7 +48,7 @@ func (s *Store) Audit(ctx context.Context, e domain.AuditEntry) error {
 	}
 	row := auditRow{
 		ID: domain.NewID(), OrgID: e.OrgID, ActorID: e.ActorID, Action: e.Action,
-		ObjectType: e.ObjectType, ObjectID: e.ObjectID, CycleID: e.CycleID,
+		ObjectType: e.ObjectType, ObjectID: e.ObjectID, CycleID: e.CycleID, EMID: e.EMID,
 		// PostgreSQL keeps microseconds: hash what is stored.
 		At: s.clock.Now().UTC().Truncate(time.Microsecond),
 	}
@@ -134,6 +135,10 @@ func writeLinkInput(h hash.Hash, r auditRow) {
 	opt(r.BeforeJSON)
 	opt(r.AfterJSON)
 	field(r.At.UTC().Format(time.RFC3339Nano))
+	// Covered when set: entries from before EMs were named link as they did.
+	if r.EMID != nil {
+		field("em:" + *r.EMID)
+	}
 }
 
 // link is the chain link of an entry: HMAC-SHA-256 under the audit key, so
@@ -165,12 +170,21 @@ func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter, page domain
 		}
 		q = q.Where("cycle_id IN ?", f.CycleIDs)
 	}
+	if f.Actions != nil {
+		q = q.Where("action IN ?", f.Actions)
+	}
+	if f.AfterSeq > 0 {
+		q = q.Where("seq > ?", f.AfterSeq)
+	}
+	if f.UpTo != "" {
+		q = q.Where("id <= ?", f.UpTo)
+	}
 	return paginate(q, page, newestFirst, each(auditRow.domain))
 }
 
 func (r auditRow) domain() domain.AuditEntry {
 	return domain.AuditEntry{ID: r.ID, OrgID: r.OrgID, ActorID: r.ActorID, Action: r.Action,
-		ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, At: r.At.UTC(),
+		ObjectType: r.ObjectType, ObjectID: r.ObjectID, CycleID: r.CycleID, EMID: r.EMID, Seq: r.Seq, At: r.At.UTC(),
 		Before: rawOrNil(r.BeforeJSON), After: rawOrNil(r.AfterJSON)}
 }
 

@@ -54,6 +54,7 @@ var backupTables = []struct {
 	{"peer_notes", noteRow{}, "request_id"},
 	{"plan_items", planRow{}, "id"},
 	{"prereads", prereadRow{}, "cycle_id, em_id, owner_id"},
+	{"meeting_states", meetingRow{}, "cycle_id, em_id"},
 	{"audit_log", auditRow{}, "org_id, seq"},
 	{"audit_rekey_pending", rekeyPendingRow{}, "org_id"},
 }

@@ -218,31 +218,35 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 	return out, members.Err()
 }
 
-// CycleSnapshot loads, in one query, a cycle with its members' records and
-// the decisions of its participants: the start of the board. Its hundreds
-// of rows are scanned without GORM's reflection.
-func (s *Store) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, error) {
+// CycleSnapshot loads, in one query, a cycle with its members' records,
+// the decisions of its participants and which of them the meeting has
+// discussed: the start of the board. Its hundreds of rows are scanned
+// without GORM's reflection.
+func (s *Store) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error) {
 	rows, err := s.conn(ctx).Raw(`
 SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, c.peer_attribution,
   c.created_at, c.updated_at, c.finalized_at, c.released_at,
   m.kind, m.user_id, m.director_id, u.name, u.em_since, u.function, u.role,
-  d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at
+  d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at, ms.discussed
 FROM cycles c
 LEFT JOIN (`+membersSQL+`) m ON m.cycle_id = c.id
 LEFT JOIN users u ON u.id = m.user_id
 LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
+LEFT JOIN meeting_states ms ON ms.cycle_id = c.id AND ms.em_id = m.user_id AND m.kind = 'participant'
 WHERE c.org_id = ? AND c.id = ?
 ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
 	if err != nil {
-		return domain.Cycle{}, nil, nil, err
+		return domain.Cycle{}, nil, nil, nil, err
 	}
 	defer rows.Close()
 	var (
-		c         domain.Cycle
-		found     bool
-		people    = map[string]domain.User{}
-		decisions []domain.Decision
-		cr        cycleRow
+		c          domain.Cycle
+		found      bool
+		people     = map[string]domain.User{}
+		decisions  []domain.Decision
+		discussed  = map[string]bool{}
+		mDiscussed sql.NullBool
+		cr         cycleRow
 		mKind, mUser, mDirector, uName, uFunction, uRole,
 		dID, dReadiness, dRationale, dDirector sql.NullString
 		uEMSince *string
@@ -254,8 +258,8 @@ ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
 		if err := rows.Scan(&cr.ID, &cr.OrgID, &cr.Name, &cr.FrameworkID, &cr.LeadID, &cr.State, &cr.InputDue, &cr.PeerAttribution,
 			&cr.CreatedAt, &cr.UpdatedAt, &cr.FinalizedAt, &cr.ReleasedAt,
 			&mKind, &mUser, &mDirector, &uName, &uEMSince, &uFunction, &uRole,
-			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated); err != nil {
-			return domain.Cycle{}, nil, nil, err
+			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated, &mDiscussed); err != nil {
+			return domain.Cycle{}, nil, nil, nil, err
 		}
 		if !found {
 			found = true
@@ -275,6 +279,9 @@ ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
 			continue
 		}
 		c.Participants = append(c.Participants, domain.Participant{EMID: u.ID, DirectorID: mDirector.String})
+		if mDiscussed.Valid && mDiscussed.Bool {
+			discussed[u.ID] = true
+		}
 		if dID.Valid {
 			var updated *time.Time
 			if dUpdated.Valid {
@@ -287,12 +294,12 @@ ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return domain.Cycle{}, nil, nil, err
+		return domain.Cycle{}, nil, nil, nil, err
 	}
 	if !found {
-		return domain.Cycle{}, nil, nil, domain.NotFound("cycle")
+		return domain.Cycle{}, nil, nil, nil, domain.NotFound("cycle")
 	}
-	return c, people, decisions, nil
+	return c, people, decisions, discussed, nil
 }
 
 func deref[T any](p *T) T {

@@ -119,9 +119,12 @@ func createTemplate(admin *sql.DB, base, name string) (err error) {
 		return err
 	}
 	_, err = admin.Exec("ALTER DATABASE " + building + " RENAME TO " + name)
-	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database
+	// Another test binary made it first: the server says so as
+	// duplicate_database, or, when both renames pass the name check at
+	// once, as a unique violation of the catalog's index of names.
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && (pgErr.Code == "42P04" || pgErr.Code == "23505") {
 		dropTemplate(admin, building)
-		return nil // another test binary made it first
+		return nil
 	}
 	return err
 }

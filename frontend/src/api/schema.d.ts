@@ -518,6 +518,14 @@ export interface paths {
          *     with any other version answers 409 `stale_version` (reload and
          *     merge), so two tabs or two people never silently overwrite each
          *     other.
+         *
+         *     The meeting's record: once the cycle is `calibrating`, a write to an
+         *     assessment already written (stored version above 0) needs
+         *     `change_reason` (1 to 500 characters after trimming), or answers
+         *     422 `reason_required` and writes nothing. A first write, or any
+         *     write before calibration, may carry one but needs none. The reason
+         *     is kept in the write's audit entry and shown in the cycle's
+         *     activity (`GET /cycles/{id}/activity`).
          */
         put: operations["putAssessment"];
         post?: never;
@@ -869,7 +877,9 @@ export interface paths {
          *     null until one exists); `evidence_coverage` (share of all the
          *     framework's criteria that are rated with evidence of at least 20
          *     characters, so an unrated criterion lowers it; null with no rating); the
-         *     suggested, decided and previous readiness; and the flags.
+         *     suggested, decided and previous readiness; the flags; and `meeting`
+         *     (`discussed`: the owners marked the participant discussed, see
+         *     `PUT /cycles/{id}/ems/{em_id}/meeting`).
          *
          *     **Suggested readiness**, with every criterion rated (null otherwise),
          *     bar being the scale's `bar`:
@@ -949,7 +959,13 @@ export interface paths {
          *     participant: `em` (name), `composite`, `evidence_coverage` (2
          *     decimals, empty when null), one column per criterion key with the
          *     director's score (empty when unrated), `suggested`, `decision`,
-         *     `previous` and `flags` (the distinct flag codes, space-separated).
+         *     `previous`, `flags` (the distinct flag codes, space-separated) and
+         *     `changes`: the meeting's changes about the participant since the
+         *     cycle entered `calibrating` (as `GET /cycles/{id}/activity` lists
+         *     them), oldest first, in words with labels and separated by `; `,
+         *     e.g. `Dana Whitfield: Organisational leverage 2→3 (ran the hiring
+         *     redesign); Omar Haddad: Not yet → Ready in 6–12 months (shipped the
+         *     migration)`; the text of the meeting note is not exported.
          *
          *     Formula escaping: any cell that starts with `=`, `+`, `-`, `@`, a tab
          *     or a carriage return gets a leading apostrophe (`'`), so a
@@ -1029,6 +1045,95 @@ export interface paths {
          */
         get: operations["agenda"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The calibration meeting's record of changes, newest first
+         * @description Every change since the cycle entered `calibrating`, newest first,
+         *     derived from the cycle's audit entries (the audit log is the one
+         *     record; nothing else stores these facts). Each item names who made
+         *     the change (`actor`, null for the system), the EM it is about and
+         *     its `kind`; `before` and `after` depend on the kind:
+         *
+         *     - `rating`: objects `{criterion_key: score | null}` of the criteria
+         *       whose score changed (null: unrated); two empty objects when only
+         *       evidence or the private note changed. `reason` is the
+         *       `change_reason` of the write (null for a first rating).
+         *     - `decision`: the readiness before (null for the first decision)
+         *       and after; `reason` is the decision's rationale.
+         *     - `discussed`: booleans, the meeting's discussed mark.
+         *     - `meeting_note`: the shared meeting note, null for none.
+         *     - `participant`: `included` or `removed`: a participant added to or
+         *       removed from the cycle, or an admin's change to them (role,
+         *       reporting line, account) during calibration; a move of reporting
+         *       line that keeps them an active EM reads `included` → `included`.
+         *
+         *     A meeting write that changes both the discussed mark and the note
+         *     gives two items; each item has its own `id`, and paging never loses
+         *     or repeats one. Before calibration the list is empty.
+         *
+         *     For the cycle's owners and the organisation's admins. An EM or peer
+         *     of the cycle answers 403; anyone else (another director, a cycle of
+         *     another organisation) 404.
+         */
+        get: operations["activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/ems/{em_id}/meeting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A participant's meeting state
+         * @description Whether the owners discussed the participant in the meeting, and
+         *     the note they share about them. The owners of the cycle and admins
+         *     read it, in every state; one never written answers `discussed:
+         *     false`, `note: ""`, `version: 0` and nulls. It is never released to
+         *     the EM (not in feedback, history or the EM's packet). A cycle the
+         *     caller does not own, or an EM who is not a participant, answers 404.
+         */
+        get: operations["getMeeting"];
+        /**
+         * Write a participant's meeting state
+         * @description Any owner of the cycle writes it (admins read only: 403), while the
+         *     cycle is `calibrating` (409 `cycle_locked` otherwise). The body
+         *     replaces the state: `discussed`, `note` (trimmed, at most 5000
+         *     characters; empty for none) and `version`, all required.
+         *     Versioning as for assessments: `version: 0` for the first write,
+         *     then the version last read; a stale one answers 409
+         *     `stale_version`. Each write is in the audit log (`meeting.write`)
+         *     and in the cycle's activity.
+         */
+        put: operations["putMeeting"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1498,6 +1603,8 @@ export interface components {
             object_id: string;
             /** @description the cycle the write belongs to, if any */
             cycle_id: string | null;
+            /** @description the EM the write is about (rated, decided, written about, discussed), if it is about one; null on entries recorded before EMs were named */
+            em_id: string | null;
             /** @description the recorded fields of the object before the write, or null when the write created it */
             before: {
                 [key: string]: unknown;
@@ -1724,6 +1831,88 @@ export interface components {
             ratings: components["schemas"]["RatingInput"][];
             private_note?: string | null;
             version: components["schemas"]["Version"];
+            /**
+             * @description why the assessment changes, 1 to 500 characters after trimming.
+             *     Once the cycle is `calibrating`, a write to an assessment already
+             *     written needs it (422 `reason_required` otherwise); it goes on
+             *     the meeting's record (`GET /cycles/{id}/activity`).
+             */
+            change_reason?: string;
+        };
+        /** @description a participant's meeting state; `version` 0 means never written. Never released to the EM. */
+        MeetingState: {
+            /** @description the owners discussed the participant in the meeting */
+            discussed: boolean;
+            /** @description the note the owners share about the participant; empty for none */
+            note: string;
+            /** Format: int64 */
+            version: number;
+            /** @description who wrote it last; null until the first write */
+            updated_by: components["schemas"]["Ref"] | null;
+            /**
+             * Format: date-time
+             * @description null until the first write
+             */
+            updated_at: string | null;
+        };
+        MeetingStateRequest: {
+            discussed: boolean;
+            /** @description the shared note, trimmed; empty for none */
+            note: string;
+            version: components["schemas"]["Version"];
+        };
+        /**
+         * @description what an activity item changed
+         * @enum {string}
+         */
+        ActivityKind: "rating" | "decision" | "discussed" | "meeting_note" | "participant";
+        /**
+         * @description a value before or after a change, by kind: `rating` an object of
+         *     scores by criterion key (null: unrated); `decision` a `Readiness`
+         *     or null; `discussed` a boolean; `meeting_note` the note or null;
+         *     `participant` `included` or `removed`
+         */
+        ActivityValue: ({
+            [key: string]: number | null;
+        } | null) | (string | null) | (boolean | null);
+        ActivityItem: {
+            /** @description the item's id, unique in the cycle */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description who made the change; null for the system (command line) */
+            actor: components["schemas"]["Ref"] | null;
+            /** @description the EM the change is about */
+            em: components["schemas"]["Ref"] | null;
+            kind: components["schemas"]["ActivityKind"];
+            before: components["schemas"]["ActivityValue"];
+            after: components["schemas"]["ActivityValue"];
+            /** @description the `change_reason` of a rating change, the rationale of a decision; null otherwise */
+            reason: string | null;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityItem"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description a 422 of an assessment write: `validation_failed` with `fields`, or `reason_required` (field `change_reason`)
+         * @example {
+         *       "error": {
+         *         "code": "reason_required",
+         *         "message": "the cycle is calibrating: a change to a written assessment needs change_reason, saying why",
+         *         "fields": {
+         *           "change_reason": "is required: say why, in 1 to 500 characters"
+         *         }
+         *       }
+         *     }
+         */
+        AssessmentValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "validation_failed" | "reason_required";
+                message: components["schemas"]["ErrorMessage"];
+                fields: components["schemas"]["ErrorFields"];
+            };
         };
         /** @description an EM's own ratings in one cycle; `version` 0 means not written yet */
         SelfAssessment: {
@@ -1889,6 +2078,11 @@ export interface components {
         };
         BoardRow: {
             em: components["schemas"]["Participant"];
+            /** @description the participant's meeting state as the board shows it (see `GET /cycles/{id}/ems/{em_id}/meeting`) */
+            meeting: {
+                /** @description the owners marked the participant discussed in the meeting */
+                discussed: boolean;
+            };
             /** @description how many owners marked the director's assessment agree, question or abstain in a pre-read */
             prereads: {
                 /** Format: int32 */
@@ -2170,7 +2364,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -4305,7 +4499,8 @@ export interface operations {
                  *         }
                  *       ],
                  *       "private_note": "Discuss the platform migration in the meeting.",
-                 *       "version": 1
+                 *       "version": 1,
+                 *       "change_reason": "Led the on-call redesign; the first rating missed it."
                  *     }
                  */
                 "application/json": components["schemas"]["AssessmentRequest"];
@@ -4363,7 +4558,16 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            /** @description `validation_failed`: invalid values, with `fields`; `reason_required`: the cycle is calibrating and the change to a written assessment has no `change_reason` */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentValidationError"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5310,6 +5514,9 @@ export interface operations {
                      *             "name": "Alex Moreno",
                      *             "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
                      *           },
+                     *           "meeting": {
+                     *             "discussed": true
+                     *           },
                      *           "prereads": {
                      *             "agree": 0,
                      *             "question": 0,
@@ -5531,6 +5738,239 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    activity: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
+                 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of changes */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *           "at": "2026-12-02T14:03:00Z",
+                     *           "actor": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a71",
+                     *             "name": "Omar Haddad"
+                     *           },
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *             "name": "Finn Larsen"
+                     *           },
+                     *           "kind": "decision",
+                     *           "before": "not_yet",
+                     *           "after": "ready_6_12_months",
+                     *           "reason": "Shipped the platform migration across three teams."
+                     *         },
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a7f",
+                     *           "at": "2026-12-02T13:58:00Z",
+                     *           "actor": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6e",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "kind": "rating",
+                     *           "before": {
+                     *             "org_leverage": 2
+                     *           },
+                     *           "after": {
+                     *             "org_leverage": 3
+                     *           },
+                     *           "reason": "Ran the hiring loop redesign for the whole department."
+                     *         },
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a7e:1",
+                     *           "at": "2026-12-02T13:50:00Z",
+                     *           "actor": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6e",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "kind": "meeting_note",
+                     *           "before": null,
+                     *           "after": "Revisit the scope question after the migration review.",
+                     *           "reason": null
+                     *         },
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a7e",
+                     *           "at": "2026-12-02T13:50:00Z",
+                     *           "actor": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a6e",
+                     *             "name": "Alex Moreno"
+                     *           },
+                     *           "kind": "discussed",
+                     *           "before": false,
+                     *           "after": true,
+                     *           "reason": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the meeting state */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "discussed": true,
+                     *       "note": "Revisit the scope question after the migration review.",
+                     *       "version": 2,
+                     *       "updated_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *         "name": "Dana Whitfield"
+                     *       },
+                     *       "updated_at": "2026-12-02T13:50:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "discussed": true,
+                 *       "note": "Revisit the scope question after the migration review.",
+                 *       "version": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["MeetingStateRequest"];
+            };
+        };
+        responses: {
+            /** @description the meeting state written, with its new version */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "discussed": true,
+                     *       "note": "Revisit the scope question after the migration review.",
+                     *       "version": 2,
+                     *       "updated_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *         "name": "Dana Whitfield"
+                     *       },
+                     *       "updated_at": "2026-12-02T13:50:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the cycle is not `calibrating`; `stale_version`: the meeting state changed since it was read */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionedWriteError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5928,12 +6368,17 @@ export interface operations {
                      *         {
                      *           "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
                      *           "actor_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
-                     *           "action": "Lead the Q3 incident review and present it to the VP.",
-                     *           "object_type": "cycle",
+                     *           "action": "decision.write",
+                     *           "object_type": "decision",
                      *           "object_id": "01a21af4-bba4-7006-95df-960ccdea4a74",
                      *           "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "em_id": "01a21af4-bba4-7006-95df-960ccdea4a6e",
                      *           "before": null,
-                     *           "after": null,
+                     *           "after": {
+                     *             "readiness": "ready_6_12_months",
+                     *             "rationale": "Ran the platform migration end to end.",
+                     *             "version": 1
+                     *           },
                      *           "at": "2026-11-02T09:00:00Z"
                      *         }
                      *       ],
