@@ -37,8 +37,10 @@ const event = (id: string, type = 'decision.changed', em = 'finn') =>
   `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify({ id, type, cycle_id: 'c1', em_id: em, actor_id: 'omar', at: '2026-12-06T10:00:00Z' })}\n\n`;
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+/** Waits for cond, up to two seconds: a loaded test machine runs timers late. */
 async function until(cond: () => boolean, what: string) {
-  for (let i = 0; i < 200; i++) {
+  const end = Date.now() + 2000;
+  while (Date.now() < end) {
     if (cond()) return;
     await tick();
   }

@@ -78,6 +78,8 @@ export type VocabularyAgrees = [
   Agrees<Same<FlagCode, Spec<'FlagCode', FlagCode>>>,
   Agrees<Same<PlanStatus, Spec<'PlanStatus', PlanStatus>>>,
   Agrees<Same<Stance, Spec<'Stance', Stance>>>,
+  Agrees<Same<(typeof ACTIVITY_KINDS)[number], Schemas['ActivityKind']>>,
+  Agrees<Same<CycleEventType, Spec<'CycleEventType', CycleEventType>>>,
 ];
 
 export interface Ref {
@@ -134,15 +136,11 @@ export type Assessment = Spec<
   }
 >;
 
-type SpecAssessmentWrite = Spec<'AssessmentRequest', { ratings: Rating[]; private_note?: string | null; version: number }>;
 /**
  * A director's assessment as written. `change_reason` (1–500 characters)
- * is required once the cycle is calibrating and the assessment exists;
- * it is declared here until the spec documents it.
+ * is required once the cycle is calibrating and the assessment exists.
  */
-export type AssessmentWrite = 'change_reason' extends keyof SpecAssessmentWrite
-  ? SpecAssessmentWrite
-  : SpecAssessmentWrite & { change_reason?: string };
+export type AssessmentWrite = Schemas['AssessmentRequest'];
 
 export type SelfAssessment = Spec<
   'SelfAssessment',
@@ -252,7 +250,7 @@ interface InterimRater {
   count: number;
 }
 
-type SpecBoard = Spec<
+export type Board = Spec<
   'Board',
   {
     cycle: { id: string; name: string; state: CycleState };
@@ -265,10 +263,7 @@ type SpecBoard = Spec<
   }
 >;
 
-type SpecBoardRow = SpecBoard['rows'][number];
-/** A board row; `meeting` is declared here until the spec documents it. */
-export type BoardRow = 'meeting' extends keyof SpecBoardRow ? SpecBoardRow : SpecBoardRow & { meeting: { discussed: boolean } };
-export type Board = Omit<SpecBoard, 'rows'> & { rows: BoardRow[] };
+export type BoardRow = Board['rows'][number];
 export type CellScores = BoardRow['scores'][string];
 export type PeerCounts = CellScores['peer'];
 export type Flag = BoardRow['flags'][number];
@@ -350,8 +345,7 @@ export type FeedbackNote = FeedbackCycle['notes'][number];
 
 // ---------------------------------------------------------- live meeting
 // The cycle's event stream, its activity (the meeting record) and the
-// per-EM meeting state. Interim types in the contract's shapes until the
-// spec documents them.
+// per-EM meeting state.
 
 /** The types of the cycle's events; a client refetches what each concerns. */
 export const CYCLE_EVENT_TYPES = [
@@ -365,7 +359,10 @@ export const CYCLE_EVENT_TYPES = [
 ] as const;
 export type CycleEventType = (typeof CYCLE_EVENT_TYPES)[number];
 
-/** One event of GET /cycles/{id}/events: what changed, never the private text. */
+/**
+ * One event of GET /cycles/{id}/events: what changed, never the private
+ * text. An interim type in the contract's shape until the spec has it.
+ */
 export type CycleEvent = Spec<
   'CycleEvent',
   {
@@ -374,48 +371,22 @@ export type CycleEvent = Spec<
     type: CycleEventType;
     cycle_id: string;
     em_id: string | null;
-    /** null when the change is not attributed (a peer note) */
+    /** the actor when they are an owner of the cycle or an admin; else null (a peer note, an EM's self-assessment) */
     actor_id: string | null;
     at: string;
   }
 >;
 
 export const ACTIVITY_KINDS = ['rating', 'decision', 'discussed', 'meeting_note', 'participant'] as const;
-export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
-
+export type ActivityKind = Schemas['ActivityKind'];
 /**
  * One change of the meeting record. `before` and `after` by kind: rating,
  * the changed criteria's scores ({key: score or null}); decision, a
  * readiness or null; discussed, a boolean; meeting_note, the note or null;
  * participant, "included" or "removed".
  */
-export type ActivityItem = Spec<
-  'ActivityItem',
-  {
-    id: string;
-    at: string;
-    actor: Ref;
-    em: Ref | null;
-    kind: ActivityKind;
-    before: Record<string, number | null> | string | boolean | null;
-    after: Record<string, number | null> | string | boolean | null;
-    /** the change_reason of a rating, the rationale of a decision, else null */
-    reason: string | null;
-  }
->;
-
-export type ActivityPage = Spec<'ActivityPage', Page<ActivityItem>>;
-
+export type ActivityItem = Schemas['ActivityItem'];
+export type ActivityPage = Schemas['ActivityPage'];
 /** The owners' meeting state of one EM; never released to the EM. `version` 0: not written yet. */
-export type MeetingState = Spec<
-  'MeetingState',
-  {
-    discussed: boolean;
-    note: string;
-    version: number;
-    updated_by: Ref | null;
-    updated_at: string | null;
-  }
->;
-
-export type MeetingStateWrite = Spec<'MeetingStateRequest', { discussed: boolean; note: string; version: number }>;
+export type MeetingState = Schemas['MeetingState'];
+export type MeetingStateWrite = Schemas['MeetingStateRequest'];

@@ -60,6 +60,16 @@ describe('activitySentence', () => {
     expect(activitySentence(item({ kind: 'participant', before: 'included', after: 'removed' }), titles)).toBe(
       'Omar Haddad removed Finn Gallagher from the cycle',
     );
+    expect(
+      activitySentence(item({ kind: 'participant', before: 'included', after: 'included', actor: { id: 'a', name: 'Avery Admin' } }), titles),
+    ).toBe("Avery Admin changed Finn Gallagher's role, reporting line or account; Finn Gallagher stays in the cycle");
+  });
+
+  it('a change without a score moved, and one made from the command line', () => {
+    expect(activitySentence(item({ kind: 'rating', before: {}, after: {}, reason: 'typo in the evidence' }), titles)).toBe(
+      "Omar Haddad changed the evidence or private note of Finn Gallagher's assessment: typo in the evidence",
+    );
+    expect(activitySentence(item({ kind: 'discussed', actor: null, after: true }), titles)).toBe('The system marked Finn Gallagher as discussed');
   });
 
   it('never shows an enum value or a criterion key', () => {

@@ -24,7 +24,8 @@ const asText = (v: unknown): string => (typeof v === 'string' ? v : '');
  * follows a colon.
  */
 export function activitySentence(item: ActivityItem, titles: Record<string, string>): string {
-  const who = item.actor.name;
+  // No actor: a change made from the command line, not by a signed-in user.
+  const who = item.actor?.name ?? 'The system';
   const em = item.em?.name ?? 'an EM';
   let text: string;
   switch (item.kind) {
@@ -45,7 +46,8 @@ export function activitySentence(item: ActivityItem, titles: Record<string, stri
       const changes = keys.map((k) => ({ title: titles[k] ?? 'a criterion', from: score(before[k]), to: score(after[k]) }));
       const first = changes[0];
       if (changes.length === 1 && first) text = `${who} changed ${em}'s ${first.title} from ${first.from} to ${first.to}`;
-      else if (changes.length === 0) text = `${who} changed ${em}'s ratings`;
+      // No score moved: only the evidence or the private note did.
+      else if (changes.length === 0) text = `${who} changed the evidence or private note of ${em}'s assessment`;
       else text = `${who} changed ${em}'s ratings (${changes.map((c) => `${c.title} ${c.from} → ${c.to}`).join(', ')})`;
       break;
     }
@@ -60,7 +62,11 @@ export function activitySentence(item: ActivityItem, titles: Record<string, stri
       break;
     }
     case 'participant':
-      text = item.after === 'removed' ? `${who} removed ${em} from the cycle` : `${who} added ${em} to the cycle`;
+      // included → included: an admin changed the person (role, reporting
+      // line, account) and they stay in the cycle.
+      if (item.after === 'removed') text = `${who} removed ${em} from the cycle`;
+      else if (item.before === 'included') text = `${who} changed ${em}'s role, reporting line or account; ${em} stays in the cycle`;
+      else text = `${who} added ${em} to the cycle`;
       break;
     default:
       text = `${who} changed ${em}`;

@@ -132,8 +132,10 @@ export function describeChange(e: CycleEvent, nameOf: (id: string) => string | u
 }
 
 /** A name directory from whatever refs a screen holds: later sources do not override earlier ones. */
-export function nameDirectory(...sources: ReadonlyArray<ReadonlyArray<{ id: string; name: string }> | undefined>): Map<string, string> {
+export function nameDirectory(
+  ...sources: ReadonlyArray<ReadonlyArray<{ id: string; name: string } | null> | undefined>
+): Map<string, string> {
   const names = new Map<string, string>();
-  for (const refs of sources) for (const r of refs ?? []) if (r.id && r.name && !names.has(r.id)) names.set(r.id, r.name);
+  for (const refs of sources) for (const r of refs ?? []) if (r?.id && r.name && !names.has(r.id)) names.set(r.id, r.name);
   return names;
 }
