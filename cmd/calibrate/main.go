@@ -25,6 +25,7 @@ import (
 	"calibrate/internal/config"
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
+	"calibrate/internal/events"
 	"calibrate/internal/httpapi"
 	"calibrate/internal/idempotency"
 	"calibrate/internal/ratelimit"
@@ -192,6 +193,8 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	// taken once requests have finished.
 	stopCheckpoints := logCheckpoints(st, log, checkpointEvery)
 	defer stopCheckpoints()
+	bus := newEventBus(cfg, st, clock, log)
+	defer bus.Close()
 	srv := httpapi.New(httpapi.Deps{
 		Log:            log,
 		Clock:          clock,
@@ -207,6 +210,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		TrustedProxies: cfg.TrustedProxies,
 		DBDeadline:     cfg.DBAcquireTimeout + cfg.DBStatementTimeout,
 		Web:            frontend.Dist(),
+		Events:         bus,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -222,6 +226,11 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Shutdown waits for the requests in flight, and an event stream never
+	// finishes by itself: when draining ends, open streams are closed (their
+	// clients resume elsewhere with Last-Event-ID) so the wait is only for
+	// ordinary requests.
+	hs.RegisterOnShutdown(srv.CloseStreams)
 	fmt.Fprintf(stdout, "Calibrate is listening on http://%s\n", ln.Addr())
 	log.Info("listening", "addr", ln.Addr().String(), "version", version)
 
@@ -265,6 +274,19 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	stopCheckpoints()
 	log.Info("stopped")
 	return nil
+}
+
+// newEventBus makes the cycle event bus and has every committed write
+// publish to it: across processes through PostgreSQL's LISTEN/NOTIFY, in
+// process on SQLite.
+func newEventBus(cfg *config.Config, st *store.Store, clock domain.Clock, log *slog.Logger) *events.Bus {
+	opts := events.Options{Clock: clock, Log: log, ReadTimeout: cfg.DBAcquireTimeout + cfg.DBStatementTimeout}
+	if cfg.Dialect == config.Postgres {
+		opts.Broadcast = st
+	}
+	bus := events.New(st, opts)
+	st.OnCommit(bus.Publish)
+	return bus
 }
 
 func migrate(args []string, stdout, stderr io.Writer, getenv config.Getenv) error {

@@ -15,14 +15,13 @@ const principalKey = "calibrate.principal"
 // the one every error has.
 func (s *Service) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h := c.GetHeader("Authorization")
-		scheme, token, ok := strings.Cut(h, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
+		token := Bearer(c)
+		if token == "" {
 			_ = c.Error(errUnauthenticated)
 			c.Abort()
 			return
 		}
-		p, err := s.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+		p, err := s.Authenticate(c.Request.Context(), token)
 		if err != nil {
 			_ = c.Error(err)
 			c.Abort()
@@ -31,6 +30,16 @@ func (s *Service) Middleware() gin.HandlerFunc {
 		c.Set(principalKey, p)
 		c.Next()
 	}
+}
+
+// Bearer is the token of the request's Authorization: Bearer header, or
+// "" when it has none.
+func Bearer(c *gin.Context) string {
+	scheme, token, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }
 
 // RequireRole lets only the given roles through (403 otherwise).

@@ -218,7 +218,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (domain.Princ
 		string(u.Role) != c.Role || u.OrgID != c.Org {
 		return domain.Principal{}, errUnauthenticated
 	}
-	return domain.Principal{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SessionID: sess.ID}, nil
+	return domain.Principal{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, SessionID: sess.ID, ExpiresAt: c.ExpiresAt.Time}, nil
 }
 
 // ChangePassword sets a new password after checking the current one, and

@@ -70,7 +70,7 @@ type ActivityItem struct {
 // and the organisation's admins. An EM or peer of the cycle may know it
 // exists but not read it (403); to anyone else it is not found.
 func (s *Cycles) Activity(ctx context.Context, p domain.Principal, cycleID string, page domain.Page) (domain.List[ActivityItem], error) {
-	c, err := s.activityCycle(ctx, p, cycleID)
+	c, err := s.wholeCycleReader(ctx, p, cycleID)
 	if err != nil {
 		return domain.List[ActivityItem]{}, err
 	}
@@ -84,7 +84,11 @@ func (s *Cycles) Activity(ctx context.Context, p domain.Principal, cycleID strin
 	return domain.List[ActivityItem]{Items: items, NextCursor: next}, nil
 }
 
-func (s *Cycles) activityCycle(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
+// wholeCycleReader checks that the caller reads the whole cycle as it is
+// calibrated (its record, its event stream): its owners and the
+// organisation's admins. An EM or peer of the cycle may know it exists but
+// not read it (403); to anyone else it is not found.
+func (s *Cycles) wholeCycleReader(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
 	c, err := s.store.Cycle(ctx, p.OrgID, id)
 	if err != nil {
 		return c, err
@@ -92,7 +96,7 @@ func (s *Cycles) activityCycle(ctx context.Context, p domain.Principal, id strin
 	if p.Role == domain.RoleAdmin || (p.Role == domain.RoleDirector && c.IsOwner(p.UserID)) {
 		return c, nil
 	}
-	refuse := domain.Forbidden(domain.CodeForbidden, "the meeting record of a cycle is for its owners and the organisation's admins")
+	refuse := domain.Forbidden(domain.CodeForbidden, "the meeting record and changes of a cycle are for its owners and the organisation's admins")
 	if _, ok := c.Participant(p.UserID); ok {
 		return domain.Cycle{}, refuse
 	}

@@ -211,3 +211,24 @@ type AuditFilter struct {
 	// list that resumes inside an entry starts from it again.
 	UpTo string
 }
+
+// CycleRef names a cycle with its organisation: what a committed write
+// announces to the cycle's event stream.
+type CycleRef struct {
+	OrgID   string
+	CycleID string
+}
+
+// CycleEntry is an audit entry of a cycle as its event stream reads it:
+// what changed, about whom, by whom, never the values. ActorIsOwner says
+// whether the actor is, at the time of reading, an owner of the cycle or
+// an admin of the organisation.
+type CycleEntry struct {
+	Seq          int64
+	Action       string
+	CycleID      string
+	EMID         *string
+	ActorID      *string
+	ActorIsOwner bool
+	At           time.Time
+}

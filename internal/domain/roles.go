@@ -1,5 +1,7 @@
 package domain
 
+import "time"
+
 // Role is what a user may do in their organisation.
 type Role string
 
@@ -46,6 +48,9 @@ type Principal struct {
 	OrgID     string
 	Role      Role
 	SessionID string
+	// ExpiresAt is when the credential the caller presented expires: a
+	// request that outlives it (an event stream) ends then.
+	ExpiresAt time.Time
 }
 
 func (p Principal) Is(roles ...Role) bool {

@@ -440,6 +440,14 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 		t.Fatalf("board.pdf: Content-Type %q, body %.8q", ct, res.Body)
 	}
 	want(e.Get(dana, board+"/agenda"), 200, "the agenda")
+	// The event stream, as recorded up to its first line (events_test.go
+	// reads whole streams).
+	res = want(e.Get(dana, board+"/events"), 200, "the cycle's event stream")
+	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("events: Content-Type %q", ct)
+	}
+	want(e.Get(alex, board+"/events"), 403, "the event stream, as an EM")
+	want(e.Get(omar, board+"/events"), 404, "the event stream of another director's cycle")
 
 	// Alex's released feedback, history, packet and development plan.
 	alexID := e.ID("alex@acme.test")

@@ -271,6 +271,13 @@ var matrix = map[string]matrixEntry{
 		other: withBody(ofEM("otherCycle", "otherEM", "meeting"), func(*world, *side, string) any {
 			return map[string]any{"discussed": true, "note": "", "version": 0}
 		})},
+	// The stream is for those who read the whole cycle, as the record is.
+	"GET /api/v1/cycles/:id/events": {want: "admin 200/-/404 director 200/404/404 em 403/404/404 peer 403/404/404",
+		own: byRole(map[string]build{
+			"admin": inCycle("calib", "events"), "director": inCycle("calib", "events"),
+			"em": inCycle("calib", "events"), "peer": inCycle("open", "events"),
+		}),
+		other: inCycle("otherCycle", "events")},
 
 	"GET /api/v1/ems/:em_id/history": {want: "admin 200/-/404 director 200/404/404 em 200/404/404",
 		own: emRoute("em", "history"), other: emRoute("otherEM", "history")},

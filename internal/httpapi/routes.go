@@ -19,6 +19,7 @@ type access struct {
 	roles       []domain.Role
 	rateLimited bool
 	idempotency bool
+	stream      bool
 }
 
 var (
@@ -48,6 +49,13 @@ const (
 	em       = domain.RoleEM
 	peer     = domain.RolePeer
 )
+
+// streaming marks a route that answers a stream open for minutes: it is
+// not bound by the deadline of ordinary requests (see deadline).
+func (a access) streaming() access {
+	a.stream = true
+	return a
+}
 
 type route struct {
 	method string
@@ -110,6 +118,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/activity", only(admin, director, em, peer), s.activity},
 		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/meeting", only(admin, director), s.getMeeting},
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/meeting", only(director), s.putMeeting},
+		{http.MethodGet, v1 + "/cycles/:id/events", only(admin, director, em, peer).streaming(), s.cycleEvents},
 
 		// An EM's own record over cycles: their directors, admins, and the
 		// EM (released cycles only).

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"calibrate/internal/auth"
 	"calibrate/internal/calibration"
 	"calibrate/internal/domain"
+	"calibrate/internal/events"
 	"calibrate/internal/idempotency"
 	"calibrate/internal/ratelimit"
 )
@@ -54,6 +56,12 @@ type Deps struct {
 	// Web is the built web app (index.html at its root), or nil when the
 	// app was not built.
 	Web fs.FS
+	// Events is the cycle event bus the event streams follow; nil answers
+	// them 503.
+	Events *events.Bus
+	// Heartbeat is how often an idle event stream sends a comment and
+	// checks its session (DefaultHeartbeat when zero).
+	Heartbeat time.Duration
 }
 
 // Server is the HTTP handler plus the draining switch of a graceful stop.
@@ -61,11 +69,14 @@ type Server struct {
 	Deps
 	engine   *gin.Engine
 	draining atomic.Bool
+	// endStreams is closed by CloseStreams.
+	endStreams chan struct{}
+	endOnce    sync.Once
 }
 
 func New(d Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Deps: d}
+	s := &Server{Deps: d, endStreams: make(chan struct{})}
 	e := gin.New()
 	// Under /api/ a path is exactly one route or a JSON 404: no redirects
 	// to a fixed path, and a known path asked with another method is a
@@ -76,8 +87,14 @@ func New(d Deps) *Server {
 	// Client addresses (login throttling) come from the connection unless a
 	// proxy is explicitly trusted.
 	_ = e.SetTrustedProxies(d.TrustedProxies)
+	streams := map[string]bool{}
+	for _, r := range s.routes() {
+		if r.access.stream {
+			streams[r.path] = true
+		}
+	}
 	e.Use(requestID(), accessLog(d.Log), recovery(d.Log), securityHeaders(), cors(d.AllowedOrigins),
-		renderErrors(d.Log), limitBody(), s.duringDrain(), deadline(d.DBDeadline))
+		renderErrors(d.Log), limitBody(), s.duringDrain(), deadline(d.DBDeadline, streams))
 	authn := d.Auth.Middleware()
 	for _, r := range s.routes() {
 		// Who may call comes first, then whether the request is one the
@@ -126,11 +143,16 @@ func (s *Server) duringDrain() gin.HandlerFunc {
 }
 
 // deadline gives each request's context a deadline (see Deps.DBDeadline).
-func deadline(d time.Duration) gin.HandlerFunc {
+// A stream route's checks run under it too; the stream itself runs under
+// the context from before it (streamContext).
+func deadline(d time.Duration, streams map[string]bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if d <= 0 {
 			c.Next()
 			return
+		}
+		if streams[c.FullPath()] {
+			c.Set(streamBaseKey, c.Request.Context())
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
 		defer cancel()

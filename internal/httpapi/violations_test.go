@@ -257,6 +257,8 @@ func (vo validOp) violations(t *testing.T, cursors map[string]string) []violatio
 			vs = append(vs, vo.queryViolations(t, p.Value, cursors)...)
 		case openapi3.ParameterInPath:
 			vs = append(vs, vo.pathViolations(p.Value)...)
+		case openapi3.ParameterInHeader:
+			vs = append(vs, vo.headerViolations(p.Value)...)
 		}
 	}
 	names := map[string]bool{}
@@ -722,6 +724,30 @@ func (vo validOp) pathViolations(p *openapi3.Parameter) []violation {
 				parts[at] = value
 				u.Path = strings.Join(parts, "/")
 				r.Path = u.String()
+			}})
+	}
+	return vs
+}
+
+// headerViolations: values the header's schema forbids (an empty header is
+// no header).
+func (vo validOp) headerViolations(p *openapi3.Parameter) []violation {
+	if p.Schema == nil {
+		return nil
+	}
+	var vs []violation
+	for _, c := range badParams(flat(p.Schema.Value)) {
+		value := fmt.Sprint(c.value)
+		if value == "" {
+			continue
+		}
+		vs = append(vs, violation{name: "header " + p.Name + " " + c.what, status: http.StatusBadRequest, code: "bad_request", field: p.Name,
+			edit: func(_ testing.TB, r *testkit.Request) {
+				r.Header = r.Header.Clone()
+				if r.Header == nil {
+					r.Header = http.Header{}
+				}
+				r.Header.Set(p.Name, value)
 			}})
 	}
 	return vs

@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -46,6 +48,9 @@ type Store struct {
 	// auditKey keys the audit chain's links and checkpoints; it comes from
 	// the configuration and is never stored in the database.
 	auditKey []byte
+	// committed, when set, is told after each commit which cycles the
+	// transaction's audit entries touched (see OnCommit).
+	committed *commitHook
 }
 
 // Open connects to the database the configuration names. It does not
@@ -119,7 +124,7 @@ func Open(cfg *config.Config, clock domain.Clock, log *slog.Logger) (*Store, err
 	}
 	st := &Store{db: db, sqlDB: sqlDB, dialect: cfg.Dialect, clock: microClock{clock}, log: log,
 		avail: &availability{log: log}, pingTimeout: cfg.DBAcquireTimeout, schemaConfig: schemaConfig,
-		auditKey: cfg.AuditKey}
+		auditKey: cfg.AuditKey, committed: &commitHook{}}
 	if st.pingTimeout <= 0 {
 		st.pingTimeout = 2 * time.Second
 	}
@@ -199,16 +204,67 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context) error) erro
 	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
+	var touched []domain.CycleRef
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st := &txState{db: tx}
 		if err := fn(context.WithValue(ctx, txKey{}, st)); err != nil {
 			return err
 		}
+		touched = cyclesOf(st.audit)
 		return s.flushAudit(tx, st.audit)
 	})
 	// Beginning and committing are not GORM statements: an outage there is
 	// classified here.
-	return translate(s.classify(ctx, err))
+	if err != nil {
+		return translate(s.classify(ctx, err))
+	}
+	// Only now is the write visible to others: what it touched is
+	// announced after the commit, never before, and never by a caller.
+	if len(touched) > 0 {
+		s.committed.call(ctx, touched)
+	}
+	return nil
+}
+
+// commitHook is the function OnCommit set; shared by the copies WithClock
+// makes, as they share the database.
+type commitHook struct {
+	mu sync.RWMutex
+	fn func(context.Context, []domain.CycleRef)
+}
+
+func (h *commitHook) call(ctx context.Context, refs []domain.CycleRef) {
+	h.mu.RLock()
+	fn := h.fn
+	h.mu.RUnlock()
+	if fn != nil {
+		fn(ctx, refs)
+	}
+}
+
+// OnCommit sets the function told, after every committed transaction that
+// audited entries of cycles, which cycles those were: how the cycles' event
+// streams learn of a change. It runs in the writer's goroutine, after the
+// commit, so it must be quick.
+func (s *Store) OnCommit(fn func(context.Context, []domain.CycleRef)) {
+	s.committed.mu.Lock()
+	s.committed.fn = fn
+	s.committed.mu.Unlock()
+}
+
+// cyclesOf lists, once each, the cycles that audit entries belong to.
+func cyclesOf(entries []pendingAudit) []domain.CycleRef {
+	var out []domain.CycleRef
+	for _, p := range entries {
+		if p.row.CycleID == nil {
+			continue
+		}
+		ref := domain.CycleRef{OrgID: p.row.OrgID, CycleID: *p.row.CycleID}
+		if !slices.Contains(out, ref) {
+			out = append(out, ref)
+		}
+	}
+	return out
 }
 
 // translate maps database errors to domain errors: a unique violation is a

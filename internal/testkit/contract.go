@@ -47,6 +47,10 @@ func loadContract() (*openapi3.T, routers.Router, error) {
 		// PDF documents (the packet, the board for the room) are binary
 		// strings: read whole, then checked against their schema's length.
 		openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
+		// An event stream is text; what Env.Do records of it (up to its
+		// first flush) is checked as a string, and Env.OpenStream checks
+		// each event's data on its own.
+		openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromFile(filepath.Join(root, SpecFile))
 		if err != nil {

@@ -27,6 +27,7 @@ import (
 	"calibrate/internal/config"
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
+	"calibrate/internal/events"
 	"calibrate/internal/httpapi"
 	"calibrate/internal/idempotency"
 	"calibrate/internal/ratelimit"
@@ -84,6 +85,10 @@ type Env struct {
 	Log    *slog.Logger
 	// Users maps a demo e-mail to its id, when the demo was loaded.
 	Users map[string]string
+	// ServerConfig, when set before HTTPServer's first use, adjusts the
+	// loopback server (its timeouts, say).
+	ServerConfig func(*http.Server)
+	http         *httpServer
 }
 
 // Options change how New builds the environment.
@@ -181,7 +186,8 @@ func New(t testing.TB, opts ...Options) *Env {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrating: %v", err)
 	}
-	e := &Env{T: t, Cfg: cfg, Store: st, Clock: clock, Log: log, Hasher: auth.NewHasher(FastArgon2), Users: map[string]string{}}
+	e := &Env{T: t, Cfg: cfg, Store: st, Clock: clock, Log: log, Hasher: auth.NewHasher(FastArgon2), Users: map[string]string{},
+		http: &httpServer{}}
 	if !o.NoDemo {
 		if _, err := demo.Load(context.Background(), st, e.Hasher, log); err != nil {
 			t.Fatalf("loading the demo: %v", err)
@@ -189,8 +195,13 @@ func New(t testing.TB, opts ...Options) *Env {
 		e.loadUserIDs()
 	}
 	e.Server = httpapi.New(Deps(cfg, st, clock, e.Hasher, log))
+	t.Cleanup(e.Server.Events.Close)
 	return e
 }
+
+// Heartbeat is the event streams' heartbeat in tests: short, so a test
+// sees pings and session checks without waiting.
+var Heartbeat = 100 * time.Millisecond
 
 // Replica is a second server on e's database, as another replica behind a
 // load balancer would be: its own connection pool and hasher, the same
@@ -203,14 +214,25 @@ func (e *Env) Replica() *Env {
 	}
 	e.T.Cleanup(func() { st.Close() })
 	other := *e
-	other.Store, other.Hasher = st, auth.NewHasher(FastArgon2)
+	other.Store, other.Hasher, other.http = st, auth.NewHasher(FastArgon2), &httpServer{}
 	other.Server = httpapi.New(Deps(e.Cfg, st, e.Clock, other.Hasher, e.Log))
+	e.T.Cleanup(other.Server.Events.Close)
 	return &other
 }
 
-// Deps wires the services the way main does.
+// Deps wires the services the way main does. Its event bus holds a
+// PostgreSQL connection only while a stream is open; Close it when the
+// server goes (New and Replica do).
 func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.Hasher, log *slog.Logger) httpapi.Deps {
+	opts := events.Options{Clock: clock, Log: log}
+	if cfg.Dialect == config.Postgres {
+		opts.Broadcast = st
+	}
+	bus := events.New(st, opts)
+	st.OnCommit(bus.Publish)
 	return httpapi.Deps{
+		Events:         bus,
+		Heartbeat:      Heartbeat,
 		Log:            log,
 		Clock:          clock,
 		Auth:           auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log),
@@ -342,9 +364,7 @@ func (e *Env) Do(r Request) *Response {
 	if r.RemoteAddr != "" {
 		req.RemoteAddr = r.RemoteAddr
 	}
-	w := httptest.NewRecorder()
-	e.Server.ServeHTTP(w, req)
-	res := &Response{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+	res := serve(e.T, e.Server, req)
 	checkContract(e.T, r.Method, r.Path, raw, req.Header, res)
 	return res
 }

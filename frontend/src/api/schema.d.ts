@@ -1141,6 +1141,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cycles/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The cycle's changes as they happen (Server-Sent Events)
+         * @description A stream of the cycle's changes in the `text/event-stream` format of
+         *     Server-Sent Events, so that the board, the EM drawer and meeting
+         *     mode of every owner follow a co-owner's change without a reload.
+         *     For the owners of the cycle and admins. An EM or peer of the cycle
+         *     answers 403; anyone else (another director, a cycle of another organisation) 404.
+         *
+         *     Sign in as for every call, with `Authorization: Bearer` (read it
+         *     with `fetch` and a stream reader: `EventSource` cannot send the
+         *     header). The headers and a first comment line `: connected` are
+         *     sent at once; then, while nothing changes, a comment `: ping` every
+         *     15 seconds (at most 20). Each change is one event:
+         *
+         *     ```
+         *     id: 1234
+         *     event: decision.changed
+         *     data: {"id":"1234","type":"decision.changed","cycle_id":"…","em_id":"…","actor_id":"…","at":"2026-12-02T10:15:00Z"}
+         *     ```
+         *
+         *     `id` is the change's position in the organisation's audit log (a
+         *     decimal string, increasing); `data` is a `CycleEvent`: what changed
+         *     and about whom, never the values or any private text, so a client
+         *     refetches what it may see (the board, the EM's assessment, …).
+         *     Types: `assessment.changed` (a director's or self-assessment),
+         *     `decision.changed`, `preread.changed`, `note.changed` (a peer note;
+         *     its `actor_id` is always null, as who wrote it is not told),
+         *     `request.changed` (a peer request made, declined or reminded),
+         *     `meeting.changed` (the meeting state of an EM) and `cycle.changed`
+         *     (settings, owners, participants, state, or an admin's change to a
+         *     person of the cycle). `actor_id` is given when the actor is an owner
+         *     of the cycle or an admin, and null otherwise.
+         *
+         *     Resume: send the id of the last event received as `Last-Event-ID`;
+         *     the events after it from the last hour are sent first, then the
+         *     stream continues live. After a longer absence, refetch instead.
+         *
+         *     The stream ends when the access token expires or its session ends
+         *     (sign-out, password or role change, deactivation; checked at every
+         *     heartbeat), and when the server stops: reconnect with a fresh token
+         *     and `Last-Event-ID`. The stream holds no database connection; the
+         *     changes reach every server process on the same database.
+         */
+        get: operations["cycleEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ems/{em_id}/history": {
         parameters: {
             query?: never;
@@ -2351,6 +2413,34 @@ export interface components {
          */
         PacketFormat: "md" | "pdf";
         /**
+         * @description what kind of thing changed, so the client knows what to refetch
+         * @enum {string}
+         */
+        CycleEventType: "assessment.changed" | "decision.changed" | "preread.changed" | "note.changed" | "request.changed" | "meeting.changed" | "cycle.changed";
+        /**
+         * @description the data of one event of `GET /api/v1/cycles/{id}/events`
+         * @example {
+         *       "id": "1234",
+         *       "type": "decision.changed",
+         *       "cycle_id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+         *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a6e",
+         *       "actor_id": "01a21af4-bba4-7006-95df-960ccdea4a6f",
+         *       "at": "2026-12-02T10:15:00Z"
+         *     }
+         */
+        CycleEvent: {
+            /** @description the event's id, as in its `id:` line (the change's seq in the organisation's audit log) */
+            id: string;
+            type: components["schemas"]["CycleEventType"];
+            cycle_id: string;
+            /** @description the EM the change is about, when it is about one */
+            em_id: string | null;
+            /** @description who made the change, when they are an owner of the cycle or an admin; null otherwise and always for a peer note */
+            actor_id: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        /**
          * Format: binary
          * @description a PDF document (starting with `%PDF-`)
          */
@@ -2987,6 +3077,13 @@ export interface components {
          * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
          */
         IdempotencyKey: string;
+        /**
+         * @description The `id` of the last event received, to resume a stream: the
+         *     cycle's events after it from the last hour are sent first. A value
+         *     that is not an event id (digits only) answers 400 `bad_request`.
+         * @example 1234
+         */
+        LastEventID: string;
         /** @description an opaque id */
         id: string;
         /**
@@ -5971,6 +6068,58 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cycleEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `id` of the last event received, to resume a stream: the
+                 *     cycle's events after it from the last hour are sent first. A value
+                 *     that is not an event id (digits only) answers 400 `bad_request`.
+                 * @example 1234
+                 */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
+            };
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stream, open until the token expires, the session ends or the server stops */
+            200: {
+                headers: {
+                    /** @description `no-cache` */
+                    "Cache-Control": "no-cache";
+                    /** @description `no`: a buffering proxy (nginx) passes each event on at once */
+                    "X-Accel-Buffering": "no";
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example : connected
+                     *
+                     *     id: 1234
+                     *     event: decision.changed
+                     *     data: {"id":"1234","type":"decision.changed","cycle_id":"01a21af4-bba4-7006-95df-960ccdea4a6d","em_id":"01a21af4-bba4-7006-95df-960ccdea4a6e","actor_id":"01a21af4-bba4-7006-95df-960ccdea4a6f","at":"2026-12-02T10:15:00Z"}
+                     *
+                     *     : ping
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
