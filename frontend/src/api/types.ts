@@ -79,7 +79,7 @@ export type VocabularyAgrees = [
   Agrees<Same<PlanStatus, Spec<'PlanStatus', PlanStatus>>>,
   Agrees<Same<Stance, Spec<'Stance', Stance>>>,
   Agrees<Same<(typeof ACTIVITY_KINDS)[number], Schemas['ActivityKind']>>,
-  Agrees<Same<CycleEventType, Spec<'CycleEventType', CycleEventType>>>,
+  Agrees<Same<(typeof CYCLE_EVENT_TYPES)[number], Schemas['CycleEventType']>>,
 ];
 
 export interface Ref {
@@ -357,25 +357,13 @@ export const CYCLE_EVENT_TYPES = [
   'meeting.changed',
   'cycle.changed',
 ] as const;
-export type CycleEventType = (typeof CYCLE_EVENT_TYPES)[number];
-
+export type CycleEventType = Schemas['CycleEventType'];
 /**
  * One event of GET /cycles/{id}/events: what changed, never the private
- * text. An interim type in the contract's shape until the spec has it.
+ * text. `actor_id` is null unless the actor is an owner of the cycle or an
+ * admin (a peer note, an EM's self-assessment).
  */
-export type CycleEvent = Spec<
-  'CycleEvent',
-  {
-    /** the audit-log sequence number, a decimal string */
-    id: string;
-    type: CycleEventType;
-    cycle_id: string;
-    em_id: string | null;
-    /** the actor when they are an owner of the cycle or an admin; else null (a peer note, an EM's self-assessment) */
-    actor_id: string | null;
-    at: string;
-  }
->;
+export type CycleEvent = Schemas['CycleEvent'];
 
 export const ACTIVITY_KINDS = ['rating', 'decision', 'discussed', 'meeting_note', 'participant'] as const;
 export type ActivityKind = Schemas['ActivityKind'];
