@@ -167,6 +167,10 @@ export function useCycleFramework(cycleId: string | undefined) {
 }
 
 // ----------------------------------------------------------------- writes
+// The writes of the meeting (assessments, decisions, the meeting state)
+// answer as soon as the server does: what shows them elsewhere refetches
+// behind, not awaited, since the board waits its turn (lib/pace.ts) and a
+// form must not stay "Saving…" for it.
 function useInvalidate() {
   const qc = useQueryClient();
   return (...keys: string[]) => Promise.all(keys.map((k) => qc.invalidateQueries({ queryKey: [k] })));
@@ -222,7 +226,7 @@ export function useSaveAssessment(cycleId: string, emId: string) {
   const inv = useInvalidate();
   return useMutation({
     mutationFn: (b: AssessmentWrite) => api.putAssessment(cycleId, emId, b),
-    onSuccess: () => inv('assessment', 'board', 'agenda', 'activity'),
+    onSuccess: () => void inv('assessment', 'board', 'agenda', 'activity'),
   });
 }
 
@@ -230,7 +234,7 @@ export function useSaveDecision(cycleId: string, emId: string) {
   const inv = useInvalidate();
   return useMutation({
     mutationFn: (b: DecisionWrite) => api.putDecision(cycleId, emId, b),
-    onSuccess: () => inv('decision', 'board', 'agenda', 'activity'),
+    onSuccess: () => void inv('decision', 'board', 'agenda', 'activity'),
   });
 }
 
@@ -241,7 +245,7 @@ export function useSaveMeeting(cycleId: string, emId: string) {
     mutationFn: (b: MeetingStateWrite) => api.putMeeting(cycleId, emId, b),
     onSuccess: (m) => {
       qc.setQueryData(['meeting', cycleId, emId], m);
-      return inv('board', 'activity');
+      void inv('board', 'activity');
     },
   });
 }

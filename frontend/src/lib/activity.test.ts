@@ -25,6 +25,9 @@ describe('activitySentence', () => {
     expect(activitySentence(item({ kind: 'decision', before: null, after: 'ready_now', reason: ' ' }), titles)).toBe(
       'Omar Haddad decided Ready now for Finn Gallagher',
     );
+    expect(activitySentence(item({ kind: 'decision', before: 'not_yet', after: 'not_yet', reason: 'two criteria below' }), titles)).toBe(
+      'Omar Haddad kept Finn Gallagher at Not yet with a new rationale: two criteria below',
+    );
   });
 
   it('ratings by criterion title in the framework’s order, an unrated score in words', () => {

@@ -34,6 +34,7 @@ export function activitySentence(item: ActivityItem, titles: Record<string, stri
       const after = item.after as Readiness | null;
       if (!after) text = `${who} withdrew the decision for ${em} (was ${readinessLabel(before)})`;
       else if (!before) text = `${who} decided ${readinessLabel(after)} for ${em}`;
+      else if (before === after) text = `${who} kept ${em} at ${readinessLabel(after)} with a new rationale`;
       else text = `${who} moved ${em} from ${readinessLabel(before)} to ${readinessLabel(after)}`;
       break;
     }

@@ -12,7 +12,8 @@ export function ActivityPanel({ cycleId, titles, headingRef }: { cycleId: string
   const activity = useActivity(cycleId);
   const items = activity.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <aside className="activity" aria-labelledby="activity-h">
+    // Focusable: on a wide screen it scrolls on its own, and keyboard users scroll it too.
+    <aside className="activity" aria-labelledby="activity-h" tabIndex={0}>
       <h2 id="activity-h" ref={headingRef} tabIndex={-1}>
         Activity
       </h2>

@@ -4,7 +4,7 @@
 // through the cycle's events and show here as they happen; a form the user
 // has not touched follows them, one being edited keeps its text and meets
 // the change as a stale version when it saves.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError } from '../../api/client';
 import { useAssessment, useDecision, useSaveDecision, useSelfAssessmentOf } from '../../api/queries';
 import { READINESS, type Board, type Cycle, type CycleNote, type Decision, type Readiness } from '../../api/types';
@@ -29,6 +29,7 @@ export function EmPanel({
   position,
   changedBy,
   focusOnOpen,
+  decisionWanted,
   onPrev,
   onNext,
 }: {
@@ -42,6 +43,8 @@ export function EmPanel({
   changedBy?: string;
   /** the user moved here from another EM */
   focusOnOpen?: boolean;
+  /** set when the user asked for the decision (`d`) before it had loaded: it takes the focus once it is there */
+  decisionWanted?: RefObject<boolean>;
   onPrev?: () => void;
   onNext?: () => void;
 }) {
@@ -188,7 +191,13 @@ export function EmPanel({
           ))}
         </ul>
       )}
-      <DecisionBlock cycle={cycle} emId={emId} directorId={row.em.director_id} suggested={row.readiness.suggested} />
+      <DecisionBlock
+        cycle={cycle}
+        emId={emId}
+        directorId={row.em.director_id}
+        suggested={row.readiness.suggested}
+        decisionWanted={decisionWanted}
+      />
       <MeetingStateBlock cycle={cycle} emId={emId} emName={row.em.name} />
     </section>
   );
@@ -199,16 +208,18 @@ function DecisionBlock({
   emId,
   directorId,
   suggested,
+  decisionWanted,
 }: {
   cycle: Cycle;
   emId: string;
   directorId: string;
   suggested: Readiness | null;
+  decisionWanted?: RefObject<boolean>;
 }) {
   const decision = useDecision(cycle.id, emId);
   return (
     <QueryState query={decision} what="Loading the decision">
-      {(d) => <DecisionForm cycle={cycle} emId={emId} directorId={directorId} suggested={suggested} initial={d} reload={async () => (await decision.refetch()).data} />}
+      {(d) => <DecisionForm cycle={cycle} emId={emId} directorId={directorId} suggested={suggested} decisionWanted={decisionWanted} initial={d} reload={async () => (await decision.refetch()).data} />}
     </QueryState>
   );
 }
@@ -218,6 +229,7 @@ function DecisionForm({
   emId,
   directorId,
   suggested,
+  decisionWanted,
   initial,
   reload,
 }: {
@@ -225,6 +237,7 @@ function DecisionForm({
   emId: string;
   directorId: string;
   suggested: Readiness | null;
+  decisionWanted?: RefObject<boolean>;
   initial: Decision;
   reload: () => Promise<Decision | undefined>;
 }) {
@@ -238,6 +251,11 @@ function DecisionForm({
   const [saved, setSaved] = useState('');
   const writable = directorId === me.id && cycle.state === 'calibrating';
   const director = cycle.owners.find((o) => o.id === directorId);
+  useEffect(() => {
+    if (!decisionWanted?.current) return;
+    decisionWanted.current = false;
+    focusDecision();
+  }, [decisionWanted]);
 
   // A newer decision read from the server (a co-owner's, or this user's
   // from another tab) replaces what the form shows while the form still

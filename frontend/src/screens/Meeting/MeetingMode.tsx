@@ -62,9 +62,13 @@ export default function MeetingMode() {
   const current = Math.max(0, items.findIndex((i) => i.em.id === params.get('em')));
   const item = items[current];
   const [moved, setMoved] = useState(false);
+  // `d` pressed while the decision loads: it takes the focus once loaded,
+  // unless the user moved on to another EM meanwhile.
+  const decisionWanted = useRef(false);
   const go = (i: number) => {
     const target = items[i];
     if (!target) return;
+    decisionWanted.current = false;
     setMoved(true);
     setParams({ em: target.em.id }, { replace: true });
   };
@@ -99,7 +103,9 @@ export default function MeetingMode() {
     next: () => (current < items.length - 1 ? go(current + 1) : setSaid(`${item?.em.name ?? 'This'} is the last EM on the agenda.`)),
     previous: () => (current > 0 ? go(current - 1) : setSaid(`${item?.em.name ?? 'This'} is the first EM on the agenda.`)),
     decision: () => {
-      if (!focusDecision()) setSaid('The decision is still loading.');
+      if (focusDecision()) return;
+      decisionWanted.current = true;
+      setSaid('Loading the decision…');
     },
     discussed: () => {
       const box = document.getElementById(DISCUSSED_ID);
@@ -211,6 +217,7 @@ export default function MeetingMode() {
               position={`${current + 1} of ${items.length}`}
               changedBy={live.byEm[item.em.id]?.short}
               focusOnOpen={moved}
+              decisionWanted={decisionWanted}
               onPrev={current > 0 ? () => go(current - 1) : undefined}
               onNext={current < items.length - 1 ? () => go(current + 1) : undefined}
             />
