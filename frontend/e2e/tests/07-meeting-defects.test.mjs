@@ -92,9 +92,13 @@ test('meeting mode: the agenda marks who is decided, the header shows the decisi
   const { page } = dana;
   await openBoard(page);
   dana.consoleErrors.length = 0;
-  // The API requests in flight, to read the console once they are all answered.
+  // The API requests in flight, to read the console once they are all
+  // answered; the cycle's event stream stays open as long as the screen.
   const inFlight = new Set();
-  const track = (req) => new URL(req.url()).pathname.startsWith('/api/') && inFlight.add(req);
+  const track = (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path.startsWith('/api/') && !path.endsWith('/events')) inFlight.add(req);
+  };
   const done = (req) => inFlight.delete(req);
   page.on('request', track);
   page.on('requestfinished', done);

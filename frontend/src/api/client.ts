@@ -5,6 +5,7 @@
 // which scripts never see. On load, and on any 401, it trades the cookie for
 // a new access token once and retries; concurrent 401s share one refresh.
 import type {
+  ActivityPage,
   Agenda,
   Assessment,
   AssessmentWrite,
@@ -24,6 +25,8 @@ import type {
   Hint,
   History,
   Me,
+  MeetingState,
+  MeetingStateWrite,
   NoteWrite,
   OwnNote,
   Page,
@@ -87,6 +90,9 @@ interface RequestOptions {
   retry?: boolean;
   /** the Idempotency-Key of a create: the same for every retry of one submission */
   key?: string;
+  /** more request headers (they override the defaults, e.g. Accept) */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 export interface Download {
@@ -171,12 +177,15 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     if (opts.key) headers['Idempotency-Key'] = opts.key;
+    Object.assign(headers, opts.headers);
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body);
     }
-    return fetchImpl(BASE + withQuery(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+    const init: RequestInit = { method, headers, body, credentials: 'same-origin' };
+    if (opts.signal) init.signal = opts.signal;
+    return fetchImpl(BASE + withQuery(path, opts.query), init);
   }
 
   // One refresh at a time: callers that hit a 401 while one is running
@@ -320,6 +329,28 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     },
     putPreread: (cycleId: string, emId: string, body: PrereadWrite) =>
       json<Preread>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/preread`, { body }),
+
+    // ------------------------------------------------ live meeting
+    /**
+     * Opens the cycle's event stream (text/event-stream) and answers the
+     * response, whose body the caller reads (api/events.ts). Like every
+     * call it carries the access token, refreshed once on a 401; a resumed
+     * stream names the last event it saw in Last-Event-ID.
+     */
+    cycleEvents: (cycleId: string, opts: { lastEventId?: string; signal?: AbortSignal } = {}) =>
+      call('GET', `/cycles/${e(cycleId)}/events`, {
+        headers: {
+          Accept: 'text/event-stream',
+          ...(opts.lastEventId ? { 'Last-Event-ID': opts.lastEventId } : {}),
+        },
+        signal: opts.signal,
+      }),
+    /** One page of the cycle's activity since calibration began, newest first. */
+    activity: (cycleId: string, q: { limit?: number; cursor?: string | null } = {}) =>
+      get<ActivityPage>(`/cycles/${e(cycleId)}/activity`, q),
+    meeting: (cycleId: string, emId: string) => get<MeetingState>(`/cycles/${e(cycleId)}/ems/${e(emId)}/meeting`),
+    putMeeting: (cycleId: string, emId: string, body: MeetingStateWrite) =>
+      json<MeetingState>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/meeting`, { body }),
 
     // --------------------------------------------------- peer input
     createPeerRequest: (cycleId: string, body: { em_id: string; peer_id: string; message?: string }, key?: string) =>

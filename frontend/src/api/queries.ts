@@ -2,7 +2,7 @@
 // write API data. Query keys start with the resource so a write can
 // invalidate everything that shows it.
 import { useEffect, useRef, useState } from 'react';
-import { QueryClient, useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
+import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
 import { api, ApiError, newIdempotencyKey } from './client';
 import { paceBoard } from '../lib/pace';
 import type {
@@ -13,6 +13,7 @@ import type {
   CreateUserRequest,
   CycleState,
   DecisionWrite,
+  MeetingStateWrite,
   NoteWrite,
   PatchUserRequest,
   PlanItemWrite,
@@ -115,6 +116,23 @@ export const useMyFeedback = () => useQuery({ queryKey: ['feedback'], queryFn: (
 export const usePreread = (cycleId: string, emId: string, enabled = true) =>
   useQuery({ queryKey: ['preread', cycleId, emId], queryFn: () => api.preread(cycleId, emId), enabled });
 
+/** How many changes of the activity one page brings. */
+export const ACTIVITY_PAGE = 30;
+
+/** The cycle's activity since calibration began, newest first, a page at a time. */
+export const useActivity = (cycleId: string, enabled = true) =>
+  useInfiniteQuery({
+    queryKey: ['activity', cycleId],
+    queryFn: ({ pageParam }) => api.activity(cycleId, { limit: ACTIVITY_PAGE, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    enabled,
+  });
+
+/** The owners' meeting state of one EM (discussed, the shared note). */
+export const useMeetingState = (cycleId: string, emId: string) =>
+  useQuery({ queryKey: ['meeting', cycleId, emId], queryFn: () => api.meeting(cycleId, emId) });
+
 /** How long typing pauses before its text is sent for language hints. */
 export const HINTS_DELAY_MS = 400;
 
@@ -149,6 +167,10 @@ export function useCycleFramework(cycleId: string | undefined) {
 }
 
 // ----------------------------------------------------------------- writes
+// The writes of the meeting (assessments, decisions, the meeting state)
+// answer as soon as the server does: what shows them elsewhere refetches
+// behind, not awaited, since the board waits its turn (lib/pace.ts) and a
+// form must not stay "Saving…" for it.
 function useInvalidate() {
   const qc = useQueryClient();
   return (...keys: string[]) => Promise.all(keys.map((k) => qc.invalidateQueries({ queryKey: [k] })));
@@ -196,7 +218,7 @@ export function useTransition(cycleId: string) {
   const inv = useInvalidate();
   return useMutation({
     mutationFn: (to: CycleState) => api.transition(cycleId, to),
-    onSuccess: () => inv('cycles', 'cycle', 'board', 'agenda', 'peer-requests', 'history'),
+    onSuccess: () => inv('cycles', 'cycle', 'board', 'agenda', 'peer-requests', 'history', 'activity', 'meeting'),
   });
 }
 
@@ -204,7 +226,7 @@ export function useSaveAssessment(cycleId: string, emId: string) {
   const inv = useInvalidate();
   return useMutation({
     mutationFn: (b: AssessmentWrite) => api.putAssessment(cycleId, emId, b),
-    onSuccess: () => inv('assessment', 'board', 'agenda'),
+    onSuccess: () => void inv('assessment', 'board', 'agenda', 'activity'),
   });
 }
 
@@ -212,7 +234,19 @@ export function useSaveDecision(cycleId: string, emId: string) {
   const inv = useInvalidate();
   return useMutation({
     mutationFn: (b: DecisionWrite) => api.putDecision(cycleId, emId, b),
-    onSuccess: () => inv('decision', 'board', 'agenda'),
+    onSuccess: () => void inv('decision', 'board', 'agenda', 'activity'),
+  });
+}
+
+export function useSaveMeeting(cycleId: string, emId: string) {
+  const qc = useQueryClient();
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (b: MeetingStateWrite) => api.putMeeting(cycleId, emId, b),
+    onSuccess: (m) => {
+      qc.setQueryData(['meeting', cycleId, emId], m);
+      void inv('board', 'activity');
+    },
   });
 }
 

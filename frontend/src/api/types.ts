@@ -78,6 +78,8 @@ export type VocabularyAgrees = [
   Agrees<Same<FlagCode, Spec<'FlagCode', FlagCode>>>,
   Agrees<Same<PlanStatus, Spec<'PlanStatus', PlanStatus>>>,
   Agrees<Same<Stance, Spec<'Stance', Stance>>>,
+  Agrees<Same<(typeof ACTIVITY_KINDS)[number], Schemas['ActivityKind']>>,
+  Agrees<Same<(typeof CYCLE_EVENT_TYPES)[number], Schemas['CycleEventType']>>,
 ];
 
 export interface Ref {
@@ -134,7 +136,11 @@ export type Assessment = Spec<
   }
 >;
 
-export type AssessmentWrite = Spec<'AssessmentRequest', { ratings: Rating[]; private_note?: string | null; version: number }>;
+/**
+ * A director's assessment as written. `change_reason` (1–500 characters)
+ * is required once the cycle is calibrating and the assessment exists.
+ */
+export type AssessmentWrite = Schemas['AssessmentRequest'];
 
 export type SelfAssessment = Spec<
   'SelfAssessment',
@@ -336,3 +342,39 @@ interface InterimFeedbackCycle {
 export type Feedback = Spec<'Feedback', { cycles: InterimFeedbackCycle[] }>;
 export type FeedbackCycle = Feedback['cycles'][number];
 export type FeedbackNote = FeedbackCycle['notes'][number];
+
+// ---------------------------------------------------------- live meeting
+// The cycle's event stream, its activity (the meeting record) and the
+// per-EM meeting state.
+
+/** The types of the cycle's events; a client refetches what each concerns. */
+export const CYCLE_EVENT_TYPES = [
+  'assessment.changed',
+  'decision.changed',
+  'preread.changed',
+  'note.changed',
+  'request.changed',
+  'meeting.changed',
+  'cycle.changed',
+] as const;
+export type CycleEventType = Schemas['CycleEventType'];
+/**
+ * One event of GET /cycles/{id}/events: what changed, never the private
+ * text. `actor_id` is null unless the actor is an owner of the cycle or an
+ * admin (a peer note, an EM's self-assessment).
+ */
+export type CycleEvent = Schemas['CycleEvent'];
+
+export const ACTIVITY_KINDS = ['rating', 'decision', 'discussed', 'meeting_note', 'participant'] as const;
+export type ActivityKind = Schemas['ActivityKind'];
+/**
+ * One change of the meeting record. `before` and `after` by kind: rating,
+ * the changed criteria's scores ({key: score or null}); decision, a
+ * readiness or null; discussed, a boolean; meeting_note, the note or null;
+ * participant, "included" or "removed".
+ */
+export type ActivityItem = Schemas['ActivityItem'];
+export type ActivityPage = Schemas['ActivityPage'];
+/** The owners' meeting state of one EM; never released to the EM. `version` 0: not written yet. */
+export type MeetingState = Schemas['MeetingState'];
+export type MeetingStateWrite = Schemas['MeetingStateRequest'];

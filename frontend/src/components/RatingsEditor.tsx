@@ -4,13 +4,17 @@
 // stale_version shows what someone else changed and lets the user reload.
 // The evidence and the private note underline language hints as the user
 // types; a save lists the hints of what it saved and is never blocked.
+// While the cycle is calibrating, a change to an existing director's
+// assessment goes on the meeting record and needs a reason (1–500
+// characters): the server says when it is missing (422 reason_required),
+// and the message shows at the reason's field.
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import type { FieldHint, Framework, Rating } from '../api/types';
 import { diffRatings, draftsOf, EVIDENCE_MIN, ratingFieldErrors, ratingsOf, type Drafts } from '../lib/ratings';
 import { HintedTextarea, SavedHints } from './HintedTextarea';
 import { ScoreChoice } from './ScoreChoice';
-import { ErrorNote, FieldError } from './Status';
+import { ErrorNote, FieldError, messageOf } from './Status';
 
 export interface Versioned {
   ratings: Rating[];
@@ -24,7 +28,11 @@ export interface SaveBody {
   ratings: Rating[];
   private_note?: string | null;
   version: number;
+  change_reason?: string;
 }
+
+/** The longest reason for a change the API takes. */
+export const REASON_MAX = 500;
 
 export function RatingsEditor({
   framework,
@@ -36,6 +44,7 @@ export function RatingsEditor({
   beside,
   besideLabel,
   what,
+  changeReason,
 }: {
   framework: Framework;
   initial: Versioned;
@@ -48,6 +57,8 @@ export function RatingsEditor({
   besideLabel?: string;
   /** "assessment" or "self-assessment", for the messages */
   what: string;
+  /** the cycle is calibrating: a change to a written assessment needs a reason */
+  changeReason?: boolean;
 }) {
   const id = useId();
   const criteria = framework.criteria;
@@ -60,6 +71,11 @@ export function RatingsEditor({
   const [conflict, setConflict] = useState<{ latest: Versioned; changes: string[] } | null>(null);
   const [saved, setSaved] = useState<string>('');
   const [savedHints, setSavedHints] = useState<FieldHint[]>([]);
+  const [reason, setReason] = useState('');
+  // The server asked for a reason the form did not expect (the cycle moved
+  // to calibrating, or the assessment was first written elsewhere).
+  const [reasonAsked, setReasonAsked] = useState(false);
+  const needReason = (!!changeReason && base.version > 0) || reasonAsked;
 
   const set = (key: string, patch: Partial<Drafts[string]>) =>
     setDrafts((d) => ({ ...d, [key]: { score: null, evidence: '', ...d[key], ...patch } }));
@@ -68,6 +84,7 @@ export function RatingsEditor({
     const { ratings, keys } = ratingsOf(criteria, drafts);
     const body: SaveBody = { ratings, version };
     if (withPrivateNote) body.private_note = note.trim() ? note : null;
+    if (needReason && reason.trim()) body.change_reason = reason.trim();
     setBusy(true);
     setError(null);
     setFieldErrors({});
@@ -79,6 +96,8 @@ export function RatingsEditor({
       setConflict(null);
       setSaved(`Saved (version ${res.version}).`);
       setSavedHints(res.hints ?? []);
+      setReason(''); // each change gives its own reason
+      setReasonAsked(false);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'stale_version') {
         const latest = await loadLatest().catch(() => undefined);
@@ -88,6 +107,13 @@ export function RatingsEditor({
           setConflict({ latest, changes });
         }
         setError(err);
+      } else if (err instanceof ApiError && (err.code === 'reason_required' || err.fields.change_reason)) {
+        setReasonAsked(true);
+        // A field message is a predicate ("is required: …"): it reads after the field's name.
+        const m = err.fields.change_reason;
+        setFieldErrors({ change_reason: m ? (/^[a-z]/.test(m) ? `Reason for the change ${m}` : m) : messageOf(err) });
+        // The field may only appear now: focus it once it is there.
+        requestAnimationFrame(() => document.getElementById(`${id}-reason`)?.focus());
       } else {
         setError(err);
         if (err instanceof ApiError) setFieldErrors(ratingFieldErrors(err.fields, keys));
@@ -111,6 +137,7 @@ export function RatingsEditor({
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     void submit(base.version);
   };
 
@@ -216,6 +243,25 @@ export function RatingsEditor({
           <FieldError id={`${id}-note-err`} message={fieldErrors['private_note']} />
         </div>
       )}
+      {needReason && !readOnly && (
+        <div className="field reason-field">
+          <label htmlFor={`${id}-reason`}>Reason for the change</label>
+          <textarea
+            id={`${id}-reason`}
+            rows={2}
+            maxLength={REASON_MAX}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            aria-required="true"
+            aria-invalid={fieldErrors['change_reason'] ? true : undefined}
+            aria-describedby={`${id}-reason-hint${fieldErrors['change_reason'] ? ` ${id}-reason-err` : ''}`}
+          />
+          <p className="hint" id={`${id}-reason-hint`}>
+            Required while the cycle is calibrating: the meeting record shows it beside the change. Up to {REASON_MAX} characters.
+          </p>
+          <FieldError id={`${id}-reason-err`} message={fieldErrors['change_reason']} />
+        </div>
+      )}
       <ErrorNote error={error} />
       <SavedHints
         hints={savedHints}
@@ -225,7 +271,8 @@ export function RatingsEditor({
       />
       {!readOnly && (
         <div className="form-actions sticky-actions">
-          <button type="submit" className="primary" disabled={busy}>
+          {/* Not disabled while saving, so that it keeps the focus; a second press meanwhile does nothing. */}
+          <button type="submit" className="primary" aria-disabled={busy || undefined}>
             {busy ? 'Saving…' : 'Save'}
           </button>
           <span role="status" className="saved">

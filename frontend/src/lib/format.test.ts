@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dueLabel,
+  formatWhen,
   formatSignedComposite,
   inputDueText,
   ratedNote,
@@ -138,5 +139,16 @@ describe('note attribution', () => {
     expect(functionPartner('engineering')).toBe('an engineering partner');
     expect(functionPartner('design')).toBe('a design partner');
     expect(functionPartner('other')).toBe('a partner from another function');
+  });
+});
+
+describe('formatWhen', () => {
+  it('the time for today, the day and time before', () => {
+    const now = new Date(2026, 11, 6, 16, 0);
+    expect(formatWhen(new Date(2026, 11, 6, 10, 42).toISOString(), now)).toBe('10:42');
+    const before = formatWhen(new Date(2026, 11, 5, 9, 5).toISOString(), now);
+    expect(before).toContain('5 Dec');
+    expect(before).toContain('09:05');
+    expect(formatWhen('not a time', now)).toBe('not a time');
   });
 });

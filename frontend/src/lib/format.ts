@@ -262,3 +262,13 @@ export function dueLabel(date: string | null | undefined, now: Date = new Date()
   if (d > 1) return `due in ${d} days`;
   return d === -1 ? '1 day overdue' : `${-d} days overdue`;
 }
+
+const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const dayTimeFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** When something happened, in the reader's time zone: "10:42" today, "5 Dec, 10:42" before. */
+export function formatWhen(value: string, now: Date = new Date()): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return d.toDateString() === now.toDateString() ? timeFmt.format(d) : dayTimeFmt.format(d);
+}

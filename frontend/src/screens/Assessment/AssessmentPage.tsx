@@ -1,9 +1,12 @@
 // A director's assessment of one EM in a cycle. The EM's director in the
 // cycle writes it while input is open or calibrating; other owners and
-// admins read it.
+// admins read it, following its changes as they happen. While calibrating,
+// a change to a written assessment needs a reason (RatingsEditor).
 import { Link, useParams } from 'react-router-dom';
+import { useCycleEvents } from '../../api/live';
 import { useAssessment, useCycleFramework, useSaveAssessment, useSelfAssessmentOf } from '../../api/queries';
 import { useMe } from '../../auth/session';
+import { LiveChanges } from '../../components/LiveChanges';
 import { Page } from '../../components/Page';
 import { RatingsEditor } from '../../components/RatingsEditor';
 import { ErrorNote, Loading } from '../../components/Status';
@@ -16,6 +19,7 @@ export default function AssessmentPage() {
   const assessment = useAssessment(cycleId, emId);
   const self = useSelfAssessmentOf(cycleId, emId);
   const save = useSaveAssessment(cycleId, emId);
+  const live = useCycleEvents(cycleId);
 
   const error = cycle.error ?? framework.error ?? assessment.error;
   if (error) return <ErrorNote error={error} />;
@@ -48,13 +52,16 @@ export default function AssessmentPage() {
         </Link>
       }
     >
+      <LiveChanges live={live} />
       <RatingsEditor
-        key={emId}
+        // A reader's copy follows every new version; a writer's keeps their edits.
+        key={writable ? emId : `${emId}@${assessment.data.version}`}
         what="assessment"
         framework={framework.data}
         initial={assessment.data}
         withPrivateNote
         readOnly={!writable}
+        changeReason={c.state === 'calibrating'}
         beside={self.data?.ratings}
         besideLabel="Self-assessment"
         save={(body) => save.mutateAsync(body)}

@@ -2,14 +2,17 @@
 // flag and readiness parameters) and sort (client-side), the readiness
 // distribution, the rater statistics, and the CSV export. While the cycle
 // is calibrating, its owners write their pre-reads from each row. Admins'
-// changes to the cycle's people show above the heatmap.
+// changes to the cycle's people show above the heatmap. Co-owners' changes
+// show as they happen (the cycle's events), with who made them.
 import { useId, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { useCycleEvents } from '../../api/live';
 import { useBoard, useCycle, useDownload } from '../../api/queries';
 import { FLAG_CODES, READINESS, type BoardQuery, type BoardRow } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { AdminNotices } from '../../components/AdminNotices';
 import { Dialog } from '../../components/Dialog';
+import { LiveChanges } from '../../components/LiveChanges';
 import { Page } from '../../components/Page';
 import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
 import { Empty, ErrorNote, QueryState } from '../../components/Status';
@@ -52,6 +55,7 @@ export default function BoardPage() {
   const download = useDownload();
   const me = useMe();
   const cycle = useCycle(cycleId);
+  const live = useCycleEvents(cycleId);
   const [prereadOf, setPrereadOf] = useState<string | null>(null);
   const owner = !!cycle.data?.owners.some((o) => o.id === me.id);
   const prereading = owner && board.data?.cycle.state === 'calibrating';
@@ -110,6 +114,7 @@ export default function BoardPage() {
       }
     >
       <ErrorNote error={download.error} />
+      <LiveChanges live={live} />
       <div className="toolbar" role="group" aria-label="Board options">
         <fieldset className="segmented">
           <legend>Show</legend>
@@ -176,6 +181,7 @@ export default function BoardPage() {
                 dir={dir}
                 onSort={onSort}
                 onPreread={prereading ? (r) => setPrereadOf(r.em.id) : undefined}
+                changes={live.byEm}
               />
             )}
             <p className="muted small-text" role="status">

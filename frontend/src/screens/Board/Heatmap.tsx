@@ -3,6 +3,7 @@
 // value as text; the colour only repeats it.
 import { Link } from 'react-router-dom';
 import type { Board, BoardRow } from '../../api/types';
+import type { ChangeNotice } from '../../lib/live';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { PrereadCounts } from '../../components/Preread';
 import { cellView, type HeatView } from '../../lib/heatmap';
@@ -35,6 +36,7 @@ export function Heatmap({
   dir,
   onSort,
   onPreread,
+  changes,
 }: {
   board: Board;
   rows: BoardRow[];
@@ -44,6 +46,8 @@ export function Heatmap({
   onSort: (key: SortKey) => void;
   /** for an owner while the cycle is calibrating: opens their pre-read of the row */
   onPreread?: (row: BoardRow) => void;
+  /** co-owners' latest change of each EM while the board is open, by EM id */
+  changes?: Record<string, ChangeNotice>;
 }) {
   const titles = Object.fromEntries(board.criteria.map((c) => [c.key, c.title]));
   const ariaSort = (k: SortKey) => (sort === k ? (dir === 'asc' ? 'ascending' : 'descending') : undefined);
@@ -98,6 +102,12 @@ export function Heatmap({
             <tr key={r.em.id}>
               <th scope="row">
                 <Link to={`/ems/${r.em.id}?cycle=${board.cycle.id}`}>{r.em.name}</Link>
+                {r.meeting.discussed && (
+                  <div>
+                    <span className="chip discussed-chip">Discussed</span>
+                  </div>
+                )}
+                {changes?.[r.em.id] && <div className="muted small-text row-change">{changes[r.em.id]!.short}</div>}
               </th>
               {board.criteria.map((c) => {
                 const v = cellView(r.scores[c.key], view, board.scale);

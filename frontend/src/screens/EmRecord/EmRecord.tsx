@@ -4,12 +4,15 @@
 // cycle (?cycle=…, adding that cycle's current scores); an EM sees their
 // own released history. The projection of cycles to the bar is labelled
 // as what it is: a projection, not a promise. The charts load lazily.
+// Opened from a cycle, the cycle's changes show as they happen.
 import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { useCycleEvents } from '../../api/live';
 import { useBoard, useCycleFramework, useDownload, useHistory, usePlan } from '../../api/queries';
 import type { Framework, History } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { ReadinessBadge } from '../../components/Chips';
+import { LiveChanges } from '../../components/LiveChanges';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, Loading, QueryState } from '../../components/Status';
 import { saveBlob, slug } from '../../lib/download';
@@ -34,6 +37,7 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
   const board = useBoard(cycleId);
   const plan = usePlan(emId);
   const download = useDownload();
+  const live = useCycleEvents(cycleId);
 
   if (history.error) return <ErrorNote error={history.error} />;
   if (!history.data) return <Loading what="Loading the record" />;
@@ -78,6 +82,7 @@ export function EmRecord({ emId, own }: { emId: string; own?: boolean }) {
       }
     >
       <ErrorNote error={download.error} />
+      <LiveChanges live={live} />
       {h.cycles.length === 0 && !row ? (
         <Empty>{own ? 'No released cycle yet: your history starts when your first cycle is released.' : 'No finalized cycle yet.'}</Empty>
       ) : (
