@@ -211,6 +211,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		DBDeadline:     cfg.DBAcquireTimeout + cfg.DBStatementTimeout,
 		Web:            frontend.Dist(),
 		Events:         bus,
+		MaxStreams:     cfg.MaxStreams,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

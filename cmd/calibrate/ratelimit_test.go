@@ -49,9 +49,12 @@ func TestRateLimitAcrossTwoProcesses(t *testing.T) {
 	if ok := byCode[http.StatusOK]; ok < 6 || ok > most || byCode[http.StatusOK]+byCode[http.StatusTooManyRequests] != 12 {
 		t.Fatalf("12 calls over two servers: %v, want 6 (at most %d) × 200 and the rest 429", byCode, most)
 	}
+	// The next call is due within a second; the wait is measured from when
+	// each process read its clock, before it waited its turn on the shared
+	// count, so rounded up it may read 2.
 	for _, r := range retries {
-		if r != "1" {
-			t.Errorf("Retry-After %q, want 1", r)
+		if r != "1" && r != "2" {
+			t.Errorf("Retry-After %q, want 1 (or 2)", r)
 		}
 	}
 }

@@ -60,6 +60,13 @@ const (
 	MaxRateLimit     = 100000
 )
 
+// DefaultMaxStreams is how many event streams one process serves at once.
+// A stream costs a goroutine and a few KiB, and no database connection; the
+// cap keeps a flood of streams (a reconnect storm, a script) from taking a
+// process's memory, and makes its excess a clear 503 that a client retries,
+// on this process or another.
+const DefaultMaxStreams = 2000
+
 type Config struct {
 	DatabaseURL string
 	Dialect     Dialect
@@ -88,6 +95,10 @@ type Config struct {
 	// the route table marks limited; 0 turns those limits off (a load test
 	// of the board). The login throttle is not affected.
 	RateLimit int
+	// MaxStreams is how many event streams this process serves at once;
+	// past it a new stream answers 503. Counted per process, not per user:
+	// a room may follow a meeting on one shared account in many tabs.
+	MaxStreams int
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -156,6 +167,9 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 	if c.RateLimit, err = rateLimit(getenv("CALIBRATE_RATE_LIMIT")); err != nil {
+		return nil, err
+	}
+	if c.MaxStreams, err = maxStreams(getenv("CALIBRATE_MAX_STREAMS")); err != nil {
 		return nil, err
 	}
 
@@ -277,6 +291,20 @@ func rateLimit(v string) (int, error) {
 	}
 	if n > MaxRateLimit {
 		return 0, fmt.Errorf("CALIBRATE_RATE_LIMIT: %d is more than %d; 0 turns the limits off", n, MaxRateLimit)
+	}
+	return n, nil
+}
+
+// maxStreams reads a whole number of streams, at least 1: a process that
+// refused every stream would look like a broken one, not a bounded one.
+func maxStreams(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return DefaultMaxStreams, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("CALIBRATE_MAX_STREAMS: %q is not a whole number of event streams of at least 1", v)
 	}
 	return n, nil
 }

@@ -59,6 +59,23 @@ func TestDefaults(t *testing.T) {
 	if c.RateLimit != DefaultRateLimit || DefaultRateLimit != 900 {
 		t.Errorf("rate limit %d, want the documented 900", c.RateLimit)
 	}
+	if c.MaxStreams != DefaultMaxStreams || DefaultMaxStreams != 2000 {
+		t.Errorf("max streams %d, want the documented 2000", c.MaxStreams)
+	}
+}
+
+// CALIBRATE_MAX_STREAMS is a number of streams per process, at least 1.
+func TestMaxStreams(t *testing.T) {
+	for in, want := range map[string]int{"": DefaultMaxStreams, "1": 1, " 500 ": 500, "100000": 100000} {
+		c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_MAX_STREAMS": in}))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.MaxStreams != want {
+			t.Errorf("%q: %d, want %d", in, c.MaxStreams, want)
+		}
+	}
 }
 
 // CALIBRATE_RATE_LIMIT is calls per minute; 0 turns the limits off.
@@ -165,6 +182,9 @@ func TestRefused(t *testing.T) {
 		{"drain as a duration", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "5s"}, `CALIBRATE_DRAIN_SECONDS: "5s" is not a whole number of seconds`},
 		{"drain negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "-1"}, `CALIBRATE_DRAIN_SECONDS: "-1" is not a whole number`},
 		{"drain too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_DRAIN_SECONDS": "3600"}, "CALIBRATE_DRAIN_SECONDS: 3600 is more than 600"},
+		{"max streams zero", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_MAX_STREAMS": "0"}, `CALIBRATE_MAX_STREAMS: "0" is not a whole number of event streams of at least 1`},
+		{"max streams negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_MAX_STREAMS": "-5"}, `CALIBRATE_MAX_STREAMS: "-5" is not a whole number`},
+		{"max streams fractional", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_MAX_STREAMS": "1.5"}, `CALIBRATE_MAX_STREAMS: "1.5" is not a whole number`},
 		{"rate limit negative", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "-1"}, `CALIBRATE_RATE_LIMIT: "-1" is not a whole number of calls per minute`},
 		{"rate limit as a rate", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "900/m"}, `CALIBRATE_RATE_LIMIT: "900/m" is not a whole number`},
 		{"rate limit fractional", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "1.5"}, `CALIBRATE_RATE_LIMIT: "1.5" is not a whole number`},

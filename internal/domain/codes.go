@@ -73,7 +73,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},
 	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},
-	{Code: CodeUnavailable, Status: 503, Meaning: "The database is unreachable or too slow to answer, or the server is already hashing as many passwords as it queues (a login, a password change or a new user); try again after the Retry-After seconds.", Header: "Retry-After"},
+	{Code: CodeUnavailable, Status: 503, Meaning: "The database is unreachable or too slow to answer, the server is already hashing as many passwords as it queues (a login, a password change or a new user), or it already holds as many event streams as it may; try again after the Retry-After seconds.", Header: "Retry-After"},
 }
 
 // CodeOf returns the catalogue entry of code.

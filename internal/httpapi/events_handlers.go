@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"calibrate/internal/auth"
+	"calibrate/internal/config"
 	"calibrate/internal/domain"
 	"calibrate/internal/events"
 )
@@ -54,6 +55,11 @@ func (s *Server) cycleEvents(c *gin.Context) {
 		fail(c, domain.Unavailable(time.Second))
 		return
 	}
+	if !s.takeStream() {
+		fail(c, errStreamsFull)
+		return
+	}
+	defer s.openStreams.Add(-1)
 	sub, err := s.Events.Subscribe(c.Request.Context(), ref.OrgID, ref.CycleID)
 	if errors.Is(err, events.ErrClosed) {
 		err = domain.Unavailable(time.Second)
@@ -217,6 +223,33 @@ func streamContext(c *gin.Context) context.Context {
 	}
 	return c.Request.Context()
 }
+
+// streamsFullRetry is the Retry-After of a stream refused at the cap: long
+// enough that a room's tabs do not retry in lockstep against a full process,
+// short enough that a load balancer's next pick (another process, or this
+// one after streams ended) follows the meeting again soon.
+const streamsFullRetry = 5 * time.Second
+
+var errStreamsFull = &domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeUnavailable,
+	Message: "this server follows as many event streams as it may; try again shortly", RetryAfter: streamsFullRetry}
+
+// takeStream counts a new stream in, unless the process already holds
+// MaxStreams. The cap is the process's, not a user's: a room may follow a
+// meeting on one shared account in many tabs.
+func (s *Server) takeStream() bool {
+	limit := int64(s.MaxStreams)
+	if limit <= 0 {
+		limit = config.DefaultMaxStreams
+	}
+	if s.openStreams.Add(1) > limit {
+		s.openStreams.Add(-1)
+		return false
+	}
+	return true
+}
+
+// OpenStreams is how many event streams are open now.
+func (s *Server) OpenStreams() int { return int(s.openStreams.Load()) }
 
 // CloseStreams ends every open event stream and refuses new ones (503): a
 // graceful stop calls it when draining ends, so that waiting for the

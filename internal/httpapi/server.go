@@ -62,6 +62,9 @@ type Deps struct {
 	// Heartbeat is how often an idle event stream sends a comment and
 	// checks its session (DefaultHeartbeat when zero).
 	Heartbeat time.Duration
+	// MaxStreams is how many event streams this server holds open at once
+	// (config.DefaultMaxStreams when zero); past it a new one answers 503.
+	MaxStreams int
 }
 
 // Server is the HTTP handler plus the draining switch of a graceful stop.
@@ -72,6 +75,8 @@ type Server struct {
 	// endStreams is closed by CloseStreams.
 	endStreams chan struct{}
 	endOnce    sync.Once
+	// openStreams counts the event streams open now, against MaxStreams.
+	openStreams atomic.Int64
 }
 
 func New(d Deps) *Server {

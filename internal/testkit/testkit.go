@@ -118,7 +118,7 @@ func NewConfig(t testing.TB) *config.Config {
 func newConfig(t testing.TB, migrated bool) *config.Config {
 	t.Helper()
 	cfg := &config.Config{JWTKey: JWTKey, AuditKey: AuditKey, Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn,
-		RateLimit: config.DefaultRateLimit}
+		RateLimit: config.DefaultRateLimit, MaxStreams: config.DefaultMaxStreams}
 	if Dialect() == config.Postgres {
 		cfg.Dialect = config.Postgres
 		cfg.DatabaseURL = freshPostgres(t, migrated)
@@ -233,6 +233,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 	return httpapi.Deps{
 		Events:         bus,
 		Heartbeat:      Heartbeat,
+		MaxStreams:     cfg.MaxStreams,
 		Log:            log,
 		Clock:          clock,
 		Auth:           auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log),

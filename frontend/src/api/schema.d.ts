@@ -1193,6 +1193,12 @@ export interface paths {
          *     heartbeat), and when the server stops: reconnect with a fresh token
          *     and `Last-Event-ID`. The stream holds no database connection; the
          *     changes reach every server process on the same database.
+         *
+         *     Each server process holds at most `CALIBRATE_MAX_STREAMS` streams
+         *     at once (2000 by default), counted for the process and not per user:
+         *     many tabs on one shared account are fine. Past the cap a new stream
+         *     answers 503 `unavailable` with `Retry-After`; retry then (behind a
+         *     load balancer the retry may reach another process).
          */
         get: operations["cycleEvents"];
         put?: never;
@@ -6121,7 +6127,17 @@ export interface operations {
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
+            /** @description `unavailable`: this server process already holds `CALIBRATE_MAX_STREAMS` event streams, the server is stopping, or the database is unreachable or did not answer in time; try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
         };
     };
     history: {
