@@ -122,7 +122,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$addr" ] || { echo "bench: the server did not start" >&2; exit 1; }
 # shellcheck disable=SC2086
-"$out/load" -url "$addr" -pid "$server" -orgs bench30,bench300 "${load_pprof[@]}" ${LOAD_FLAGS:-} | tee "$out/load.txt"
+"$out/load" -url "$addr" -pid "$server" -db "$url" -orgs bench30,bench300 "${load_pprof[@]}" ${LOAD_FLAGS:-} | tee "$out/load.txt"
 
 echo
 echo "== web app: initial JavaScript, gzipped"
