@@ -160,8 +160,8 @@ func run(o options) error {
 		for _, r := range rs {
 			results = append(results, r)
 			line := fmt.Sprintf("  %-44s n=%-6d p50=%7s ms  p99=%7s ms  %7.1f req/s", r.name, r.requests, msf(r.p50), msf(r.p99), r.rate)
-			if r.shed > 0 {
-				line += fmt.Sprintf("  (%d refused busy, 503, in the rate)", r.shed)
+			if r.excused > 0 {
+				line += fmt.Sprintf("  (%d %s, in the rate)", r.excused, r.excuse)
 			}
 			if r.measured && r.cpu > 0 && !r.sharesCPU {
 				line += fmt.Sprintf("  server CPU %s ms/req", msf(perReq(r.cpu, r)))
