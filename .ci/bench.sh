@@ -5,17 +5,21 @@
 #      criteria × 9 cycles through the service, GORM beside a hand-written
 #      pgx baseline of the same reads; GET /board through the router with its
 #      database round trips; an assessment write; a login.
-#   2. A load run (internal/bench/load) against bin/calibrate serving on
-#      loopback, on a database seeded with `calibrate seed`: the board one at
-#      a time and with 8 clients, assessment writes at 100/s, a login flood,
-#      the server's peak memory.
+#   2. A load run (internal/bench/load, vegeta as a library) against
+#      bin/calibrate serving on loopback, on a database seeded with
+#      `calibrate seed`: 500 event streams and one change, the board one at
+#      a time and with 8 clients, assessment writes at 100/s alone and
+#      beside the 8 readers, a login flood, the server's peak memory; each
+#      phase with the server's and PostgreSQL's CPU per request (/proc of
+#      the server and of its database's backends: PostgreSQL must be local).
 #   3. The web app's initial JavaScript, gzipped (when frontend/dist is built).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (trust, user postgres), or
 # BENCH_PG=postgres://… naming another server; creates and drops its own
 # databases. Takes about five minutes. Knobs: BENCHTIME (default 3s),
 # BENCHCOUNT (1), LOAD_FLAGS (extra flags for the load run, e.g. "-only
-# serial,flood"), PPROF=1 (save a CPU profile of the server during the
+# serial,flood"; phases serial, concurrent, write, mixed, flood, streams),
+# PPROF=1 (save a CPU profile of the server during the
 # 8-client phase in test-artifacts/bench/), GO_BENCH=0 (skip the Go
 # benchmarks), CALIBRATE_BIN=path (load-test that binary instead of building
 # bin/calibrate, e.g. an older release for a before/after).
@@ -122,7 +126,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$addr" ] || { echo "bench: the server did not start" >&2; exit 1; }
 # shellcheck disable=SC2086
-"$out/load" -url "$addr" -pid "$server" -orgs bench30,bench300 "${load_pprof[@]}" ${LOAD_FLAGS:-} | tee "$out/load.txt"
+"$out/load" -url "$addr" -pid "$server" -db "$url" -orgs bench30,bench300 "${load_pprof[@]}" ${LOAD_FLAGS:-} | tee "$out/load.txt"
 
 echo
 echo "== web app: initial JavaScript, gzipped"

@@ -213,7 +213,8 @@ func assessmentBody(i, version int) string {
 		rs = append(rs, fmt.Sprintf(`{"criterion":%q,"score":%d,"evidence":"Led the %s work on project %c; the quarter's review shows it (v%d)."}`,
 			c.Key, 1+(i+j)%4, strings.ReplaceAll(c.Key, "_", " "), 'A'+rune(j), i))
 	}
-	return fmt.Sprintf(`{"ratings":[%s],"private_note":"Discuss the promotion timeline.","version":%d}`, strings.Join(rs, ","), version)
+	// The cycle is calibrating: a change to a written assessment says why.
+	return fmt.Sprintf(`{"ratings":[%s],"private_note":"Discuss the promotion timeline.","version":%d,"change_reason":"Re-read the peer notes in the meeting."}`, strings.Join(rs, ","), version)
 }
 
 // BenchmarkLogin is one POST /auth/login with the server's argon2id cost.
