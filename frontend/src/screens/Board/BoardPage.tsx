@@ -4,7 +4,7 @@
 // is calibrating, its owners write their pre-reads from each row. Admins'
 // changes to the cycle's people show above the heatmap. Co-owners' changes
 // show as they happen (the cycle's events), with who made them.
-import { useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useCycleEvents } from '../../api/live';
 import { useBoard, useCycle, useDownload } from '../../api/queries';
@@ -59,6 +59,8 @@ export default function BoardPage() {
   const [prereadOf, setPrereadOf] = useState<string | null>(null);
   const owner = !!cycle.data?.owners.some((o) => o.id === me.id);
   const prereading = owner && board.data?.cycle.state === 'calibrating';
+  // Stable, so that the board's memoised rows do not all render again with each change of the page.
+  const openPreread = useCallback((r: BoardRow) => setPrereadOf(r.em.id), []);
 
   const set = (patch: Record<string, string | null>) =>
     setParams(
@@ -180,7 +182,7 @@ export default function BoardPage() {
                 sort={sort}
                 dir={dir}
                 onSort={onSort}
-                onPreread={prereading ? (r) => setPrereadOf(r.em.id) : undefined}
+                onPreread={prereading ? openPreread : undefined}
                 changes={live.byEm}
               />
             )}
