@@ -21,7 +21,7 @@ import { saveBlob } from '../../lib/download';
 import { flagLabel, readinessLabel, stateLabel } from '../../lib/format';
 import type { HeatView } from '../../lib/heatmap';
 import { Distribution, Raters } from './Distribution';
-import { Heatmap } from './Heatmap';
+import { Heatmap, WINDOW_ABOVE } from './Heatmap';
 
 const VIEWS: { v: HeatView; label: string }[] = [
   { v: 'director', label: 'Director' },
@@ -74,10 +74,17 @@ export default function BoardPage() {
 
   const onSort = (k: SortKey) => set({ sort: k, dir: k === sort ? (dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIR[k] });
   // The composite column sorts by the composite the view shows.
-  const rows = useMemo(() => {
+  const sorted = useMemo(() => {
     const b = board.data;
     return b ? sortRows(b.rows, sort, dir, (r) => viewComposite(r, b.criteria, view).value) : [];
   }, [board.data, sort, dir, view]);
+  // A long board renders only the rows in sight, which the browser's own
+  // search cannot find; finding an EM by name stands in for it.
+  const findable = (board.data?.rows.length ?? 0) > WINDOW_ABOVE;
+  const [find, setFind] = useState('');
+  const needle = findable ? find.trim().toLocaleLowerCase() : '';
+  const rows = useMemo(() => (needle ? sorted.filter((r) => r.em.name.toLocaleLowerCase().includes(needle)) : sorted), [sorted, needle]);
+  const filtered = !!(flag || readiness || needle);
 
   function exportCsv() {
     const apiSort: BoardQuery['sort'] =
@@ -127,6 +134,12 @@ export default function BoardPage() {
             </label>
           ))}
         </fieldset>
+        {findable && (
+          <div className="field compact-field">
+            <label htmlFor={`${id}-find`}>Find an EM</label>
+            <input id={`${id}-find`} type="search" value={find} onChange={(e) => setFind(e.target.value)} autoComplete="off" />
+          </div>
+        )}
         <div className="field compact-field">
           <label htmlFor={`${id}-sort`}>Sort by</label>
           <select id={`${id}-sort`} value={sort} onChange={(e) => set({ sort: e.target.value, dir: DEFAULT_DIR[e.target.value as SortKey] })}>
@@ -173,7 +186,7 @@ export default function BoardPage() {
           <>
             <AdminNotices notices={b.notices} />
             {rows.length === 0 ? (
-              <Empty>{flag || readiness ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
+              <Empty>{filtered ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
             ) : (
               <Heatmap
                 board={b}
@@ -187,7 +200,7 @@ export default function BoardPage() {
               />
             )}
             <p className="muted small-text" role="status">
-              {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{flag || readiness ? ' (filtered)' : ''}, sorted by{' '}
+              {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{filtered ? ' (filtered)' : ''}, sorted by{' '}
               {SORT_LABELS[sort].toLowerCase()}, {dir === 'asc' ? 'ascending' : 'descending'}.
             </p>
             <div className="board-side">
