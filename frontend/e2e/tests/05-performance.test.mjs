@@ -3,8 +3,9 @@
 // Chromium performance trace (the renderer's main-thread tasks, and those
 // over 50 ms: long tasks) and from performance.now() in the page. Reported
 // (stdout and test-artifacts/perf.json), never asserted as durations: a
-// shared 2-core machine makes any time threshold flaky. Only a board that
-// does not hold its 300 EMs fails.
+// shared 2-core machine makes any time threshold flaky. It fails when the
+// board does not hold its 300 EMs, or when most sorts or view changes take
+// a long task (all 300 rows redrawn).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -187,7 +188,7 @@ test(`board of ${EMS} EMs: sorting and re-colouring, measured`, { timeout: 180_0
       },
       note:
         'sort_ms/recolour_ms: in-page performance.now() around a click until the DOM shows the result and the next frame is rendered; ' +
-        "trace: the renderer main thread's tasks in a Chromium trace (busy_ms summed over all actions); headless Chromium, not asserted",
+        "trace: the renderer main thread's tasks in a Chromium trace (busy_ms summed over all actions); headless Chromium; durations not asserted, long-task counts loosely",
     };
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'perf.json'), JSON.stringify(result, null, 2) + '\n');
@@ -197,6 +198,15 @@ test(`board of ${EMS} EMs: sorting and re-colouring, measured`, { timeout: 180_0
         `recolour ${result.recolour_ms.min}–${result.recolour_ms.max} ms; opening the board ${openMs} ms) → test-artifacts/perf.json`,
     );
     console.log(`board ${EMS} EMs, trace: ${JSON.stringify(result.trace)}; ${measured.rows} rows rendered`);
+    // Counted, not timed: with rows memoised and windowed, most sorts and
+    // view changes fit in one task under 50 ms even on a loaded 2-core
+    // machine (0–3 long tasks of 7 actions were seen at load 6–9), while
+    // redrawing all 300 rows gave at least one long task per action (8–22).
+    assert.ok(sorting.long_tasks < measured.sorts.length, `most sorts without a long task (${sorting.long_tasks} long tasks in ${measured.sorts.length} sorts)`);
+    assert.ok(
+      recolouring.long_tasks < measured.recolours.length,
+      `most view changes without a long task (${recolouring.long_tasks} long tasks in ${measured.recolours.length} changes)`,
+    );
     director.assertClean();
   } finally {
     await director.close();
