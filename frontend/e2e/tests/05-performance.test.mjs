@@ -166,6 +166,11 @@ test(`board of ${EMS} EMs: sorting and re-colouring, measured`, { timeout: 180_0
       await table.getByRole('rowheader', { name: last }).first().waitFor();
       await page.getByLabel('Find an EM').fill('');
       await page.getByRole('status').filter({ hasText: `${EMS} EMs shown, sorted` }).waitFor();
+      // Keyboard users tab past the rows first rendered: the window follows the focus as it scrolls into view.
+      await table.getByRole('rowheader').first().getByRole('link').focus();
+      for (let i = 0; i < 60; i++) await page.keyboard.press('Tab');
+      const focusedRow = await page.evaluate(() => Number(document.activeElement?.closest('table.heatmap tr')?.getAttribute('aria-rowindex') ?? 0));
+      assert.ok(focusedRow > 20, `Tab moves on through the board's rows (focus in row ${focusedRow})`);
       // The windowed table (spacers, row indices) is as accessible as the plain one of test 02.
       const serious = await axe(page, 'board-300-windowed');
       assert.deepEqual(serious, [], 'board of 300 EMs: serious or critical axe violations (test-artifacts/axe/board-300-windowed.json)');
