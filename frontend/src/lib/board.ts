@@ -75,6 +75,9 @@ function value(r: BoardRow, key: SortKey, composite: (r: BoardRow) => number | n
   }
 }
 
+// The default locale's collation, as localeCompare would use, made once.
+const names = new Intl.Collator();
+
 /**
  * Rows sorted by key in dir; rows without a value (no composite, no
  * readiness, no coverage) go last in either direction, and ties keep name
@@ -88,15 +91,19 @@ export function sortRows(
   composite: (r: BoardRow) => number | null = (r) => r.composite,
 ): BoardRow[] {
   const sign = dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const va = value(a, key, composite);
-    const vb = value(b, key, composite);
+  // Each row's value once, not once per comparison: a board of hundreds of
+  // rows is compared thousands of times, and a view's composite is a mean.
+  const keyed = rows.map((row) => ({ row, v: value(row, key, composite) }));
+  keyed.sort((a, b) => {
+    const va = a.v;
+    const vb = b.v;
     if (va !== vb) {
       if (va === null) return 1;
       if (vb === null) return -1;
       if (va < vb) return -sign;
       if (va > vb) return sign;
     }
-    return a.em.name.localeCompare(b.em.name);
+    return names.compare(a.row.em.name, b.row.em.name);
   });
+  return keyed.map((k) => k.row);
 }

@@ -4,7 +4,7 @@
 // is calibrating, its owners write their pre-reads from each row. Admins'
 // changes to the cycle's people show above the heatmap. Co-owners' changes
 // show as they happen (the cycle's events), with who made them.
-import { useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useCycleEvents } from '../../api/live';
 import { useBoard, useCycle, useDownload } from '../../api/queries';
@@ -21,7 +21,7 @@ import { saveBlob } from '../../lib/download';
 import { flagLabel, readinessLabel, stateLabel } from '../../lib/format';
 import type { HeatView } from '../../lib/heatmap';
 import { Distribution, Raters } from './Distribution';
-import { Heatmap } from './Heatmap';
+import { Heatmap, WINDOW_ABOVE } from './Heatmap';
 
 const VIEWS: { v: HeatView; label: string }[] = [
   { v: 'director', label: 'Director' },
@@ -59,6 +59,8 @@ export default function BoardPage() {
   const [prereadOf, setPrereadOf] = useState<string | null>(null);
   const owner = !!cycle.data?.owners.some((o) => o.id === me.id);
   const prereading = owner && board.data?.cycle.state === 'calibrating';
+  // Stable, so that the board's memoised rows do not all render again with each change of the page.
+  const openPreread = useCallback((r: BoardRow) => setPrereadOf(r.em.id), []);
 
   const set = (patch: Record<string, string | null>) =>
     setParams(
@@ -72,10 +74,17 @@ export default function BoardPage() {
 
   const onSort = (k: SortKey) => set({ sort: k, dir: k === sort ? (dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIR[k] });
   // The composite column sorts by the composite the view shows.
-  const rows = useMemo(() => {
+  const sorted = useMemo(() => {
     const b = board.data;
     return b ? sortRows(b.rows, sort, dir, (r) => viewComposite(r, b.criteria, view).value) : [];
   }, [board.data, sort, dir, view]);
+  // A long board renders only the rows in sight, which the browser's own
+  // search cannot find; finding an EM by name stands in for it.
+  const findable = (board.data?.rows.length ?? 0) > WINDOW_ABOVE;
+  const [find, setFind] = useState('');
+  const needle = findable ? find.trim().toLocaleLowerCase() : '';
+  const rows = useMemo(() => (needle ? sorted.filter((r) => r.em.name.toLocaleLowerCase().includes(needle)) : sorted), [sorted, needle]);
+  const filtered = !!(flag || readiness || needle);
 
   function exportCsv() {
     const apiSort: BoardQuery['sort'] =
@@ -125,6 +134,12 @@ export default function BoardPage() {
             </label>
           ))}
         </fieldset>
+        {findable && (
+          <div className="field compact-field">
+            <label htmlFor={`${id}-find`}>Find an EM</label>
+            <input id={`${id}-find`} type="search" value={find} onChange={(e) => setFind(e.target.value)} autoComplete="off" />
+          </div>
+        )}
         <div className="field compact-field">
           <label htmlFor={`${id}-sort`}>Sort by</label>
           <select id={`${id}-sort`} value={sort} onChange={(e) => set({ sort: e.target.value, dir: DEFAULT_DIR[e.target.value as SortKey] })}>
@@ -171,7 +186,7 @@ export default function BoardPage() {
           <>
             <AdminNotices notices={b.notices} />
             {rows.length === 0 ? (
-              <Empty>{flag || readiness ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
+              <Empty>{filtered ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
             ) : (
               <Heatmap
                 board={b}
@@ -180,12 +195,12 @@ export default function BoardPage() {
                 sort={sort}
                 dir={dir}
                 onSort={onSort}
-                onPreread={prereading ? (r) => setPrereadOf(r.em.id) : undefined}
+                onPreread={prereading ? openPreread : undefined}
                 changes={live.byEm}
               />
             )}
             <p className="muted small-text" role="status">
-              {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{flag || readiness ? ' (filtered)' : ''}, sorted by{' '}
+              {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{filtered ? ' (filtered)' : ''}, sorted by{' '}
               {SORT_LABELS[sort].toLowerCase()}, {dir === 'asc' ? 'ascending' : 'descending'}.
             </p>
             <div className="board-side">
