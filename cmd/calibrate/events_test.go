@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,9 +165,6 @@ func (s *sse) want(t *testing.T, typ, cycleID string) {
 // A graceful stop closes open event streams when draining ends, and the
 // process exits without waiting for them to finish on their own.
 func TestGracefulStopClosesEventStreams(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no SIGTERM on Windows")
-	}
 	env := map[string]string{
 		"DATABASE_URL":            "sqlite:" + filepath.Join(t.TempDir(), "calibrate.db"),
 		"CALIBRATE_DRAIN_SECONDS": "1",
