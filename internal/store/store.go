@@ -146,16 +146,21 @@ func (c microClock) Now() time.Time { return c.Clock.Now().UTC().Truncate(time.M
 //   - busy_timeout: a second process (the CLI beside a server) waits for the
 //     lock instead of failing at once; for the statement timeout when one is
 //     set (a statement still waiting then is an outage, 503), else 10 s;
-//   - synchronous(NORMAL): durable at each checkpoint and safe with WAL;
-//   - _txlock=immediate: a transaction takes the write lock when it begins,
-//     so it can never fail half-way on an upgrade from reader to writer.
+//   - synchronous(NORMAL): durable at each checkpoint and safe with WAL.
+//
+// Transactions begin deferred: the driver has no setting for BEGIN
+// IMMEDIATE. Within a process the single connection serialises them; a
+// second process writing at the same moment (the CLI beside a server) waits
+// out busy_timeout, and a transaction that must upgrade from reader to
+// writer while the other holds the lock fails as busy (503 unavailable)
+// instead of waiting.
 func sqliteDSN(path string, statementTimeout time.Duration) string {
 	busy := int64(10000)
 	if statementTimeout > 0 {
 		busy = max(statementTimeout.Milliseconds(), 1)
 	}
 	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-		"&_pragma=busy_timeout(" + strconv.FormatInt(busy, 10) + ")&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=busy_timeout(" + strconv.FormatInt(busy, 10) + ")&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 }
 
 func (s *Store) Dialect() config.Dialect { return s.dialect }
