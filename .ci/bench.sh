@@ -82,8 +82,8 @@ END {
 	if (ns["ems=30"] > 0) {
 		r = ns["ems=300"] / ns["ems=30"]
 		printf "  %-34s %-26s %-34s %s\n", "GET /board time 30 → 300 EMs", "≤ 12×", sprintf("%.1f×", r), (r <= 12 ? "met" : "MISSED")
-		ok = rt["ems=30"] == rt["ems=300"] && rt["ems=300"] <= 10 && rt["ems=300"] > 0
-		printf "  %-34s %-26s %-34s %s\n", "GET /board round trips 30 / 300", "equal, ≤ 10", rt["ems=30"] " / " rt["ems=300"], (ok ? "met" : "MISSED")
+		ok = rt["ems=30"] == rt["ems=300"] && rt["ems=300"] <= 3 && rt["ems=300"] > 0
+		printf "  %-34s %-26s %-34s %s\n", "GET /board (kept) round trips 30 / 300", "equal, ≤ 3", rt["ems=30"] " / " rt["ems=300"], (ok ? "met" : "MISSED")
 	}
 }' "$out/go-bench.txt" | tee "$out/go-targets.txt"
 fi

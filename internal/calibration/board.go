@@ -23,6 +23,9 @@ type BoardStore interface {
 	RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error)
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
 	MemberChanges(ctx context.Context, orgID, cycleID string, limit int) ([]domain.MemberChange, error)
+	// OrgHead is the seq of the organisation's latest audit entry: it moves
+	// with every write (see boardcache.go).
+	OrgHead(ctx context.Context, orgID string) (int64, error)
 }
 
 // Board is the calibration board of a cycle.
@@ -83,34 +86,45 @@ type BoardQuery struct {
 var boardSorts = []string{"", "name", "composite", "-composite", "flags", "readiness"}
 
 // Board builds the board for the cycle's owners and the organisation's
-// admins.
+// admins. A board already built at the organisation's current audit head,
+// today, is answered again without being rebuilt (see boardcache.go).
 func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, q BoardQuery) (Board, error) {
 	if err := q.validate(); err != nil {
 		return Board{}, err
 	}
-	// One query gives the cycle, its members, decisions and meeting marks:
-	// the board costs the same few round trips whatever the number of
-	// participants.
-	c, people, decisions, discussed, err := s.board.CycleSnapshot(ctx, p.OrgID, cycleID)
+	head, err := s.board.OrgHead(ctx, p.OrgID)
 	if err != nil {
 		return Board{}, err
 	}
-	if p.Role == domain.RoleEM || !canSee(p, c) {
-		return Board{}, domain.NotFound("cycle")
+	today := boardDay(s.clock.Now())
+	key, day := boardKey{org: p.OrgID, cycle: cycleID}, today.Format(time.DateOnly)
+	b, ok := s.boards.get(key, head, day)
+	if ok {
+		if p.Role == domain.RoleEM || !canSee(p, b.Cycle) {
+			return Board{}, domain.NotFound("cycle")
+		}
+	} else {
+		// One query gives the cycle, its members, decisions and meeting
+		// marks: the board costs the same few round trips whatever the
+		// number of participants. Who may see it is checked before any
+		// more is read.
+		c, people, decisions, discussed, err := s.board.CycleSnapshot(ctx, p.OrgID, cycleID)
+		if err != nil {
+			return Board{}, err
+		}
+		if p.Role == domain.RoleEM || !canSee(p, c) {
+			return Board{}, domain.NotFound("cycle")
+		}
+		// The build is shared with the readers who miss at the same
+		// moment: one of them leaving does not cancel it for the others.
+		shared := context.WithoutCancel(ctx)
+		b, err = s.boards.build(key, head, day, func() (Board, error) {
+			return s.buildBoard(shared, c, people, decisions, discussed, today)
+		})
+		if err != nil {
+			return Board{}, err
+		}
 	}
-	b, err := s.buildBoard(ctx, c, people, decisions)
-	if err != nil {
-		return Board{}, err
-	}
-	for i := range b.Rows {
-		b.Rows[i].Discussed = discussed[b.Rows[i].EM.ID]
-	}
-	// One more statement, whatever the size of the cycle.
-	changes, err := s.board.MemberChanges(ctx, c.OrgID, c.ID, maxNotices)
-	if err != nil {
-		return Board{}, err
-	}
-	b.Notices = noticesOf(changes)
 	b.Rows = q.apply(b.Rows)
 	return b, nil
 }
@@ -142,7 +156,9 @@ func knownFlag(code string) bool {
 	return false
 }
 
-func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[string]domain.User, decisions []domain.Decision) (Board, error) {
+// buildBoard derives the board from the cycle's rows as of the day `now`.
+func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[string]domain.User, decisions []domain.Decision,
+	discussed map[string]bool, now time.Time) (Board, error) {
 	fw, err := s.store.Framework(ctx, c.OrgID, c.FrameworkID)
 	if err != nil {
 		return Board{}, err
@@ -168,7 +184,6 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 	if err != nil {
 		return Board{}, err
 	}
-	now := s.clock.Now()
 	orgMean, err := s.board.DirectorMeanSince(ctx, c.OrgID, now.AddDate(-1, 0, 0))
 	if err != nil {
 		return Board{}, err
@@ -263,11 +278,18 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 		} else {
 			b.Distribution["undecided"]++
 		}
+		row.Discussed = discussed[pt.EMID]
 		b.Rows = append(b.Rows, row)
 	}
 	for _, o := range c.Owners {
 		b.Raters = append(b.Raters, raterStats(domain.Ref{ID: o, Name: people[o].Name}, byDirector[o]))
 	}
+	// One more statement, whatever the size of the cycle.
+	changes, err := s.board.MemberChanges(ctx, c.OrgID, c.ID, maxNotices)
+	if err != nil {
+		return Board{}, err
+	}
+	b.Notices = noticesOf(changes)
 	return b, nil
 }
 

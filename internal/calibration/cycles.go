@@ -58,6 +58,7 @@ type Cycles struct {
 	meeting  MeetingStore
 	activity ActivityStore
 	clock    domain.Clock
+	boards   *boardCache
 }
 
 // CyclesStore is the whole of what Cycles needs: the store implements it.
@@ -71,7 +72,8 @@ type CyclesStore interface {
 }
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
-	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock}
+	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock,
+		boards: newBoardCache()}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds

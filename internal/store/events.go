@@ -26,6 +26,18 @@ func (s *Store) CycleHead(ctx context.Context, orgID, cycleID string) (int64, er
 	return head, translate(err)
 }
 
+// OrgHead is the seq of the organisation's latest audit entry (0 when it
+// has none). Every write to the organisation's data appends an entry in
+// its own transaction, and appends are serialised per organisation, so an
+// unchanged head means no write has committed since: what a cache of
+// derived views (the board) keys on.
+func (s *Store) OrgHead(ctx context.Context, orgID string) (int64, error) {
+	var head int64
+	err := s.conn(ctx).Model(&auditRow{}).Select("COALESCE(MAX(seq), 0)").
+		Where("org_id = ?", orgID).Scan(&head).Error
+	return head, translate(err)
+}
+
 type cycleEntryRow struct {
 	Seq          int64
 	Action       string

@@ -911,6 +911,11 @@ export interface paths {
          *     cycle (null with none); `org_mean` is the mean director score of the
          *     organisation's cycles of the last twelve months.
          *
+         *     The board counts time in whole days (UTC): tenure and the twelve
+         *     months are measured from the start of today. A board is rebuilt
+         *     when anything in the organisation is written; between writes, the
+         *     board already built is answered again.
+         *
          *     `notices` tells the owners what admins changed under the cycle: a
          *     change of role, reporting line (manager) or active flag, through
          *     `PATCH /users/{id}`, of an owner or participant of the cycle, or of
