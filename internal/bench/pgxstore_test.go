@@ -189,7 +189,7 @@ ORDER BY k.position`, orgID, id)
 	return fw, nil
 }
 
-func (s *pgxStore) CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error) {
+func (s *pgxStore) CycleRatings(ctx context.Context, orgID, cycleID string) ([]domain.RatingRow, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT a.em_id, a.kind, r.criterion, r.score, CASE WHEN a.kind = 'director' THEN r.evidence ELSE '' END
 FROM assessments a JOIN ratings r ON r.assessment_id = a.id
@@ -208,7 +208,7 @@ WHERE a.cycle_id = $1`, cycleID)
 	return out, err
 }
 
-func (s *pgxStore) NotesOf(ctx context.Context, cycleIDs []string) ([]domain.PeerNote, error) {
+func (s *pgxStore) NotesOf(ctx context.Context, orgID string, cycleIDs []string) ([]domain.PeerNote, error) {
 	if len(cycleIDs) == 0 {
 		return nil, nil
 	}
@@ -236,7 +236,7 @@ FROM peer_notes WHERE cycle_id = ANY($1) ORDER BY created_at, request_id`, cycle
 	return out, err
 }
 
-func (s *pgxStore) PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error) {
+func (s *pgxStore) PastCycles(ctx context.Context, orgID string, emIDs []string, except string) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
@@ -247,7 +247,7 @@ func (s *pgxStore) PastCycles(ctx context.Context, emIDs []string, except string
 	return scanPast(rows)
 }
 
-func (s *pgxStore) RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
+func (s *pgxStore) RecentPastCycles(ctx context.Context, orgID string, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
@@ -290,7 +290,7 @@ func scanPast(rows pgx.Rows) ([]domain.PastCycle, error) {
 	return out, err
 }
 
-func (s *pgxStore) Prereads(ctx context.Context, cycleID string) ([]domain.Preread, error) {
+func (s *pgxStore) Prereads(ctx context.Context, orgID, cycleID string) ([]domain.Preread, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT cycle_id, em_id, owner_id, stance, comment, updated_at FROM prereads WHERE cycle_id = $1 ORDER BY em_id, owner_id`, cycleID)
 	if err != nil {
