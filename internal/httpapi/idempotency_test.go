@@ -29,7 +29,7 @@ func keyed(e *testkit.Env, token, path, key string, body any) *testkit.Response 
 func rows(t *testing.T, e *testkit.Env, table string) int64 {
 	t.Helper()
 	var n int64
-	if err := e.Store.Gorm().Table(table).Count(&n).Error; err != nil {
+	if err := testkit.Inspect(e).Table(table).Count(&n).Error; err != nil {
 		t.Fatalf("counting %s: %v", table, err)
 	}
 	return n

@@ -1,8 +1,11 @@
 package testkit
 
 import (
+	"context"
 	"sync/atomic"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"calibrate/internal/store"
 )
@@ -26,4 +29,11 @@ func CheckTenancy(t testing.TB, st *store.Store) {
 	if err != nil {
 		t.Fatalf("watching tenancy: %v", err)
 	}
+}
+
+// Inspect is the database handle of a test that looks at, or tampers
+// with, the whole database itself rather than through the store: its
+// statements are the named exception "test inspection".
+func Inspect(e *Env) *gorm.DB {
+	return e.Store.Gorm().WithContext(store.Unscoped(context.Background(), store.ExceptTestInspection))
 }
