@@ -136,3 +136,58 @@ func TestEveryTableHasOrgID(t *testing.T) {
 		}
 	}
 }
+
+// Migration 14 goes down and up again on both databases, keeping the rows
+// and filling org_id from their parents.
+func TestOrgIDMigrationDownAndUp(t *testing.T) {
+	st := openStoreUnwatched(t, testConfig(t))
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org, err := st.CreateOrg(ctx, "Downco") // with its default framework's criteria
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func() (n int64) {
+		t.Helper()
+		if err := st.db.Raw("SELECT COUNT(*) FROM criteria").Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	if before == 0 {
+		t.Fatal("no criteria to carry")
+	}
+	db, done := st.schemaDB()
+	defer done()
+	p, err := st.provider(db, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 13); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if st.db.Migrator().HasColumn("criteria", "org_id") {
+		t.Fatal("criteria keeps org_id after going down")
+	}
+	if got := count(); got != before {
+		t.Fatalf("%d criteria after going down, had %d", got, before)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	var wrong int64
+	if err := st.db.Raw("SELECT COUNT(*) FROM criteria WHERE org_id <> ?", org.ID).Scan(&wrong).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != before || wrong != 0 {
+		t.Fatalf("%d criteria after going up (had %d), %d of another organisation", got, before, wrong)
+	}
+	// SQLite's foreign keys are back on after the rebuild.
+	if err := st.db.Exec("INSERT INTO criteria (org_id, framework_id, position, key, title, description, weight) VALUES (?, ?, 0, 'k', 't', 'd', 1)",
+		"no-such-org", "no-such-framework").Error; err == nil {
+		t.Fatal("a criterion of no framework and no organisation was accepted")
+	}
+}
