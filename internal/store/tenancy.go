@@ -70,7 +70,7 @@ const (
 
 // exceptions are the allowed names, each with why the statement cannot
 // name an organisation.
-var exceptions = map[Exception]string{
+var exceptions = map[Exception]string{ //nolint:gosec // G101: reasons in words, no credential
 	ExceptSignInByEmail:  "a sign-in carries an e-mail, not an organisation: the account found names it",
 	ExceptSession:        "each request's session is read by its id to learn whose it is",
 	ExceptRefreshToken:   "a refresh token is all its bearer presents: the token's row names the session and organisation",
