@@ -13,7 +13,8 @@
 -- tables are swapped (children keep naming the parent, which is replaced
 -- under the same name), which SQLite allows only outside a transaction:
 -- hence NO TRANSACTION here and an explicit one around the rebuild, so a
--- failure leaves the database as it was. A key whose user is gone (none
+-- failure leaves the database as it was. The store holds one SQLite
+-- connection, so the pragmas and the transaction share it. A key whose user is gone (none
 -- should be) is only a cached answer and is not copied.
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
