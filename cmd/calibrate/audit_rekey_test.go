@@ -106,7 +106,7 @@ func TestAuditRekeyAtUpgrade(t *testing.T) {
 	e := testkit.New(t)
 	env := auditEnv(e.Cfg)
 	env["CALIBRATE_LOG_LEVEL"] = "info"
-	db := e.Store.Gorm()
+	db := testkit.Inspect(e)
 	counts := olderDatabase(t, e.Cfg.Dialect, db)
 	total := 0
 	for _, n := range counts {
@@ -154,7 +154,7 @@ func TestAuditRekeyAtUpgrade(t *testing.T) {
 func TestAuditRekeyRefusesABrokenChain(t *testing.T) {
 	e := testkit.New(t)
 	env := auditEnv(e.Cfg)
-	db := e.Store.Gorm()
+	db := testkit.Inspect(e)
 	olderDatabase(t, e.Cfg.Dialect, db)
 	liftAppendOnly(t, e.Cfg.Dialect, db)
 	var org string

@@ -199,7 +199,7 @@ type breakAt struct {
 func TestAuditVerifyCommand(t *testing.T) {
 	e := testkit.New(t) // the demo organisations, with their history
 	env := auditEnv(e.Cfg)
-	db := e.Store.Gorm()
+	db := testkit.Inspect(e)
 	var total int64
 	if err := db.Table("audit_log").Count(&total).Error; err != nil {
 		t.Fatal(err)

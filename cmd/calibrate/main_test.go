@@ -80,6 +80,7 @@ func openStore(t *testing.T, cfg *config.Config) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	testkit.CheckTenancy(t, st)
 	return st
 }
 

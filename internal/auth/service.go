@@ -34,10 +34,10 @@ type Store interface {
 	Org(ctx context.Context, id string) (domain.Organization, error)
 	SetPassword(ctx context.Context, orgID, id, hash string) error
 	SessionUser(ctx context.Context, sessionID, userID string) (domain.User, domain.Session, error)
-	CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time, attempt string) (string, error)
+	CreateSession(ctx context.Context, orgID, userID, tokenHash string, expires time.Time, attempt string) (string, error)
 	RotateRefresh(ctx context.Context, oldHash, newHash string) (domain.Session, domain.RefreshOutcome, error)
-	RevokeSession(ctx context.Context, id string) error
-	RevokeUserSessions(ctx context.Context, userID, keep string) error
+	RevokeSession(ctx context.Context, orgID, id string) error
+	RevokeUserSessions(ctx context.Context, orgID, userID, keep string) error
 	ReserveLoginAttempt(ctx context.Context, email, ip string, since time.Time, perAccount, perClient int) (id string, oldest time.Time, err error)
 	ReleaseLoginAttempt(ctx context.Context, id string) error
 	User(ctx context.Context, orgID, id string) (domain.User, error)
@@ -89,7 +89,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 		return Grant{}, errInvalidCredentials // the reservation stays: a failure
 	}
 	refresh, hash := newRefreshToken()
-	sid, err := s.store.CreateSession(ctx, u.ID, hash, now.Add(SessionTTL), attempt)
+	sid, err := s.store.CreateSession(ctx, u.OrgID, u.ID, hash, now.Add(SessionTTL), attempt)
 	if err != nil {
 		return Grant{}, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 
 // Logout revokes the caller's session.
 func (s *Service) Logout(ctx context.Context, p domain.Principal) error {
-	return s.store.RevokeSession(ctx, p.SessionID)
+	return s.store.RevokeSession(ctx, p.OrgID, p.SessionID)
 }
 
 // LogoutRefresh revokes the session of a refresh token, for a sign-out
@@ -194,7 +194,7 @@ func (s *Service) LogoutRefresh(ctx context.Context, token string) {
 	// Spending the token and revoking: a rotation we then revoke at once.
 	sess, outcome, err := s.store.RotateRefresh(ctx, hashToken(token), hashToken(token+".logout"))
 	if err == nil && outcome == domain.RefreshRotated {
-		_ = s.store.RevokeSession(ctx, sess.ID)
+		_ = s.store.RevokeSession(ctx, sess.OrgID, sess.ID)
 	}
 }
 
@@ -259,7 +259,7 @@ func (s *Service) ChangePassword(ctx context.Context, p domain.Principal, curren
 		if err := s.store.SetPassword(ctx, u.OrgID, u.ID, hash); err != nil {
 			return err
 		}
-		if err := s.store.RevokeUserSessions(ctx, u.ID, p.SessionID); err != nil {
+		if err := s.store.RevokeUserSessions(ctx, u.OrgID, u.ID, p.SessionID); err != nil {
 			return err
 		}
 		actor := p.UserID

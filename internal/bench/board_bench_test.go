@@ -195,7 +195,7 @@ func BenchmarkAssessmentWrite(b *testing.B) {
 	ctx := context.Background()
 	versions := map[string]int{}
 	for _, em := range o.ownEMs {
-		a, err := w.st.Assessment(ctx, o.cycleID, em, domain.KindDirectorAssessment)
+		a, err := w.st.Assessment(ctx, o.id, o.cycleID, em, domain.KindDirectorAssessment)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -62,13 +62,13 @@ SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, 
   d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at, ms.discussed
 FROM cycles c
 LEFT JOIN (
-  SELECT cycle_id, 'owner' AS kind, user_id, '' AS director_id FROM cycle_owners WHERE cycle_id = $2
+  SELECT cycle_id, 'owner' AS kind, user_id, '' AS director_id FROM cycle_owners WHERE org_id = $1 AND cycle_id = $2
   UNION ALL
-  SELECT cycle_id, 'participant' AS kind, em_id AS user_id, director_id FROM cycle_participants WHERE cycle_id = $2
+  SELECT cycle_id, 'participant' AS kind, em_id AS user_id, director_id FROM cycle_participants WHERE org_id = $1 AND cycle_id = $2
 ) m ON m.cycle_id = c.id
-LEFT JOIN users u ON u.id = m.user_id
-LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
-LEFT JOIN meeting_states ms ON ms.cycle_id = c.id AND ms.em_id = m.user_id AND m.kind = 'participant'
+LEFT JOIN users u ON u.org_id = c.org_id AND u.id = m.user_id
+LEFT JOIN decisions d ON d.org_id = c.org_id AND d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
+LEFT JOIN meeting_states ms ON ms.org_id = c.org_id AND ms.cycle_id = c.id AND ms.em_id = m.user_id AND m.kind = 'participant'
 WHERE c.org_id = $1 AND c.id = $2
 ORDER BY m.kind, m.user_id`, orgID, id)
 	if err != nil {
@@ -141,9 +141,9 @@ ORDER BY m.kind, m.user_id`, orgID, id)
 func (s *pgxStore) Framework(ctx context.Context, orgID, id string) (domain.Framework, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT f.id, f.org_id, f.name, f.version, f.based_on, f.scale_min, f.scale_max, f.bar, f.labels, f.created_at,
-  EXISTS (SELECT 1 FROM cycles WHERE cycles.framework_id = f.id) AS in_use,
+  EXISTS (SELECT 1 FROM cycles WHERE cycles.org_id = f.org_id AND cycles.framework_id = f.id) AS in_use,
   k.key, k.title, k.description, k.weight
-FROM frameworks f LEFT JOIN criteria k ON k.framework_id = f.id
+FROM frameworks f LEFT JOIN criteria k ON k.org_id = f.org_id AND k.framework_id = f.id
 WHERE f.org_id = $1 AND f.id = $2
 ORDER BY k.position`, orgID, id)
 	if err != nil {
@@ -189,11 +189,11 @@ ORDER BY k.position`, orgID, id)
 	return fw, nil
 }
 
-func (s *pgxStore) CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error) {
+func (s *pgxStore) CycleRatings(ctx context.Context, orgID, cycleID string) ([]domain.RatingRow, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT a.em_id, a.kind, r.criterion, r.score, CASE WHEN a.kind = 'director' THEN r.evidence ELSE '' END
-FROM assessments a JOIN ratings r ON r.assessment_id = a.id
-WHERE a.cycle_id = $1`, cycleID)
+FROM assessments a JOIN ratings r ON r.org_id = a.org_id AND r.assessment_id = a.id
+WHERE a.org_id = $1 AND a.cycle_id = $2`, orgID, cycleID)
 	if err != nil {
 		return nil, err
 	}
@@ -208,13 +208,13 @@ WHERE a.cycle_id = $1`, cycleID)
 	return out, err
 }
 
-func (s *pgxStore) NotesOf(ctx context.Context, cycleIDs []string) ([]domain.PeerNote, error) {
+func (s *pgxStore) NotesOf(ctx context.Context, orgID string, cycleIDs []string) ([]domain.PeerNote, error) {
 	if len(cycleIDs) == 0 {
 		return nil, nil
 	}
 	rows, err := s.pool.Query(ctx, `
 SELECT request_id, cycle_id, em_id, author_id, advocacy, criteria, body, created_at, updated_at
-FROM peer_notes WHERE cycle_id = ANY($1) ORDER BY created_at, request_id`, cycleIDs)
+FROM peer_notes WHERE org_id = $1 AND cycle_id = ANY($2) ORDER BY created_at, request_id`, orgID, cycleIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -236,22 +236,22 @@ FROM peer_notes WHERE cycle_id = ANY($1) ORDER BY created_at, request_id`, cycle
 	return out, err
 }
 
-func (s *pgxStore) PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error) {
+func (s *pgxStore) PastCycles(ctx context.Context, orgID string, emIDs []string, except string) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, pastCyclesSQL, emIDs, except)
+	rows, err := s.pool.Query(ctx, pastCyclesSQL, emIDs, except, orgID)
 	if err != nil {
 		return nil, err
 	}
 	return scanPast(rows)
 }
 
-func (s *pgxStore) RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
+func (s *pgxStore) RecentPastCycles(ctx context.Context, orgID string, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, recentPastCyclesSQL, emIDs, except, last)
+	rows, err := s.pool.Query(ctx, recentPastCyclesSQL, emIDs, except, last, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -290,9 +290,9 @@ func scanPast(rows pgx.Rows) ([]domain.PastCycle, error) {
 	return out, err
 }
 
-func (s *pgxStore) Prereads(ctx context.Context, cycleID string) ([]domain.Preread, error) {
+func (s *pgxStore) Prereads(ctx context.Context, orgID, cycleID string) ([]domain.Preread, error) {
 	rows, err := s.pool.Query(ctx, `
-SELECT cycle_id, em_id, owner_id, stance, comment, updated_at FROM prereads WHERE cycle_id = $1 ORDER BY em_id, owner_id`, cycleID)
+SELECT cycle_id, em_id, owner_id, stance, comment, updated_at FROM prereads WHERE org_id = $1 AND cycle_id = $2 ORDER BY em_id, owner_id`, orgID, cycleID)
 	if err != nil {
 		return nil, err
 	}
@@ -318,13 +318,13 @@ func (s *pgxStore) DirectorMeanSince(ctx context.Context, orgID string, since ti
 	err := s.pool.QueryRow(ctx, `
 SELECT COALESCE(SUM(t.total), 0)::bigint, COALESCE(SUM(t.n), 0)::bigint FROM (
   SELECT s.score_sum AS total, s.rated AS n FROM cycle_summaries s
-  JOIN cycles c ON c.id = s.cycle_id
+  JOIN cycles c ON c.org_id = s.org_id AND c.id = s.cycle_id
   WHERE s.org_id = $1 AND c.state IN ('finalized', 'released') AND COALESCE(c.finalized_at, c.created_at) >= $2
   UNION ALL
   SELECT r.score, 1 FROM ratings r
-  JOIN assessments a ON a.id = r.assessment_id
-  JOIN cycles c ON c.id = a.cycle_id
-  WHERE c.org_id = $1 AND a.kind = 'director' AND c.state NOT IN ('finalized', 'released') AND c.created_at >= $2) t`,
+  JOIN assessments a ON a.org_id = r.org_id AND a.id = r.assessment_id
+  JOIN cycles c ON c.org_id = r.org_id AND c.id = a.cycle_id
+  WHERE r.org_id = $1 AND a.kind = 'director' AND c.state NOT IN ('finalized', 'released') AND c.created_at >= $2) t`,
 		orgID, since).Scan(&sum, &n)
 	if err != nil || n == 0 {
 		return nil, err
@@ -336,9 +336,9 @@ SELECT COALESCE(SUM(t.total), 0)::bigint, COALESCE(SUM(t.n), 0)::bigint FROM (
 const pastCyclesSQL = `
 SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below
 FROM cycle_summaries s
-JOIN cycles c ON c.id = s.cycle_id
-WHERE s.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
-  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = $2 AND x.finalized_at IS NOT NULL
+JOIN cycles c ON c.org_id = s.org_id AND c.id = s.cycle_id
+WHERE s.org_id = $3 AND s.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
+  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.org_id = s.org_id AND x.id = $2 AND x.finalized_at IS NOT NULL
     AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))`
 
 const recentPastCyclesSQL = `
@@ -349,8 +349,8 @@ SELECT em_id, id, name, state, finalized_at, released_at, readiness, rated, belo
     ROW_NUMBER() OVER (PARTITION BY s.em_id, CASE WHEN s.rated > 0 AND s.below = 0 THEN 1 ELSE 0 END
       ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS alike
   FROM cycle_summaries s
-  JOIN cycles c ON c.id = s.cycle_id
-  WHERE s.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
-    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = $2 AND x.finalized_at IS NOT NULL
+  JOIN cycles c ON c.org_id = s.org_id AND c.id = s.cycle_id
+  WHERE s.org_id = $4 AND s.em_id = ANY($1) AND c.state IN ('finalized', 'released') AND c.id <> $2
+    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.org_id = s.org_id AND x.id = $2 AND x.finalized_at IS NOT NULL
       AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))) p
 WHERE recent <= $3 OR (rated > 0 AND below = 0 AND alike = 1)`

@@ -59,6 +59,7 @@ func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	testkit.CheckTenancy(t, st)
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

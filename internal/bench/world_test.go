@@ -255,7 +255,7 @@ func addPrereads(ctx context.Context, st *store.Store, c domain.Cycle) error {
 				v := "The delivery evidence reads thin next to the peer notes; worth two minutes."
 				comment = &v
 			}
-			if err := st.SavePreread(ctx, &domain.Preread{CycleID: c.ID, EMID: p.EMID, OwnerID: owner, Stance: s, Comment: comment}); err != nil {
+			if err := st.SavePreread(ctx, &domain.Preread{OrgID: c.OrgID, CycleID: c.ID, EMID: p.EMID, OwnerID: owner, Stance: s, Comment: comment}); err != nil {
 				return err
 			}
 		}

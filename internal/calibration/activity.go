@@ -100,7 +100,7 @@ func (s *Cycles) wholeCycleReader(ctx context.Context, p domain.Principal, id st
 	if _, ok := c.Participant(p.UserID); ok {
 		return domain.Cycle{}, refuse
 	}
-	requests, err := s.store.PeerRequestsOf(ctx, []string{c.ID})
+	requests, err := s.store.PeerRequestsOf(ctx, c.OrgID, []string{c.ID})
 	if err != nil {
 		return domain.Cycle{}, err
 	}

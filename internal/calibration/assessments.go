@@ -59,7 +59,7 @@ func (s *Cycles) Assessment(ctx context.Context, p domain.Principal, cycleID, em
 	if _, _, err := s.participantOf(ctx, p, cycleID, emID); err != nil {
 		return domain.Assessment{}, err
 	}
-	return s.store.Assessment(ctx, cycleID, emID, domain.KindDirectorAssessment)
+	return s.store.Assessment(ctx, p.OrgID, cycleID, emID, domain.KindDirectorAssessment)
 }
 
 // SaveAssessment writes the director's assessment of emID while input is
@@ -77,7 +77,7 @@ func (s *Cycles) SaveAssessment(ctx context.Context, p domain.Principal, cycleID
 		if in.PrivateNote != nil && utf8.RuneCountInString(*in.PrivateNote) > maxEvidenceLen {
 			return domain.Invalid("private_note", "must have at most 5000 characters")
 		}
-		a = domain.Assessment{CycleID: cycleID, EMID: emID, Kind: domain.KindDirectorAssessment, AuthorID: p.UserID, PrivateNote: in.PrivateNote}
+		a = domain.Assessment{OrgID: p.OrgID, CycleID: cycleID, EMID: emID, Kind: domain.KindDirectorAssessment, AuthorID: p.UserID, PrivateNote: in.PrivateNote}
 		return s.saveRatings(ctx, p, c, &a, in)
 	})
 	return a, err
@@ -91,7 +91,7 @@ func (s *Cycles) SelfAssessment(ctx context.Context, p domain.Principal, cycleID
 		}
 		return domain.Assessment{}, err
 	}
-	return s.store.Assessment(ctx, cycleID, p.UserID, domain.KindSelfAssessment)
+	return s.store.Assessment(ctx, p.OrgID, cycleID, p.UserID, domain.KindSelfAssessment)
 }
 
 // SelfAssessmentOf returns an EM's self-assessment to the owners and admins.
@@ -99,7 +99,7 @@ func (s *Cycles) SelfAssessmentOf(ctx context.Context, p domain.Principal, cycle
 	if _, _, err := s.participantOf(ctx, p, cycleID, emID); err != nil {
 		return domain.Assessment{}, err
 	}
-	return s.store.Assessment(ctx, cycleID, emID, domain.KindSelfAssessment)
+	return s.store.Assessment(ctx, p.OrgID, cycleID, emID, domain.KindSelfAssessment)
 }
 
 // SaveSelfAssessment writes the caller's self-assessment while input is open.
@@ -113,7 +113,7 @@ func (s *Cycles) SaveSelfAssessment(ctx context.Context, p domain.Principal, cyc
 		if c.State != domain.StateInputOpen {
 			return domain.Conflict(domain.CodeCycleLocked, fmt.Sprintf("self-assessments can be written only while input is open; the cycle is %s", c.State))
 		}
-		a = domain.Assessment{CycleID: cycleID, EMID: p.UserID, Kind: domain.KindSelfAssessment, AuthorID: p.UserID}
+		a = domain.Assessment{OrgID: p.OrgID, CycleID: cycleID, EMID: p.UserID, Kind: domain.KindSelfAssessment, AuthorID: p.UserID}
 		return s.saveRatings(ctx, p, c, &a, in)
 	})
 	return a, err
@@ -143,7 +143,7 @@ func (s *Cycles) saveRatings(ctx context.Context, p domain.Principal, c domain.C
 	if err := f.Err(); err != nil {
 		return err
 	}
-	before, err := s.store.Assessment(ctx, c.ID, a.EMID, a.Kind)
+	before, err := s.store.Assessment(ctx, c.OrgID, c.ID, a.EMID, a.Kind)
 	if err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func (s *Cycles) Decision(ctx context.Context, p domain.Principal, cycleID, emID
 	if _, _, err := s.participantOf(ctx, p, cycleID, emID); err != nil {
 		return domain.Decision{}, err
 	}
-	return s.store.Decision(ctx, cycleID, emID)
+	return s.store.Decision(ctx, p.OrgID, cycleID, emID)
 }
 
 // SaveDecision records the EM's director's readiness decision while the
@@ -251,11 +251,11 @@ func (s *Cycles) SaveDecision(ctx context.Context, p domain.Principal, cycleID, 
 		if err := f.Err(); err != nil {
 			return err
 		}
-		before, err := s.store.Decision(ctx, cycleID, emID)
+		before, err := s.store.Decision(ctx, p.OrgID, cycleID, emID)
 		if err != nil {
 			return err
 		}
-		d = domain.Decision{CycleID: cycleID, EMID: emID, DirectorID: p.UserID, Readiness: in.Readiness, Rationale: rationale}
+		d = domain.Decision{OrgID: p.OrgID, CycleID: cycleID, EMID: emID, DirectorID: p.UserID, Readiness: in.Readiness, Rationale: rationale}
 		if err := s.store.SaveDecision(ctx, &d, *in.Version); err != nil {
 			return err
 		}

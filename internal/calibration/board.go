@@ -16,11 +16,11 @@ import (
 // whatever the number of participants.
 type BoardStore interface {
 	CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error)
-	CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error)
-	PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error)
+	CycleRatings(ctx context.Context, orgID, cycleID string) ([]domain.RatingRow, error)
+	PastCycles(ctx context.Context, orgID string, emIDs []string, except string) ([]domain.PastCycle, error)
 	// RecentPastCycles may leave out any past cycle but the last `last`
 	// and the latest clean one: all that the readiness rules read.
-	RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error)
+	RecentPastCycles(ctx context.Context, orgID string, emIDs []string, except string, last int) ([]domain.PastCycle, error)
 	DirectorMeanSince(ctx context.Context, orgID string, since time.Time) (*float64, error)
 	MemberChanges(ctx context.Context, orgID, cycleID string, limit int) ([]domain.MemberChange, error)
 	// OrgHead is the seq of the organisation's latest audit entry: it moves
@@ -167,20 +167,20 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 	for _, pt := range c.Participants {
 		emIDs = append(emIDs, pt.EMID)
 	}
-	ratings, err := s.board.CycleRatings(ctx, c.ID)
+	ratings, err := s.board.CycleRatings(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return Board{}, err
 	}
-	notes, err := s.store.NotesOf(ctx, []string{c.ID})
+	notes, err := s.store.NotesOf(ctx, c.OrgID, []string{c.ID})
 	if err != nil {
 		return Board{}, err
 	}
 	// Only the recent past: a long history costs the board nothing more.
-	past, err := s.board.RecentPastCycles(ctx, emIDs, c.ID, stalledCycles-1)
+	past, err := s.board.RecentPastCycles(ctx, c.OrgID, emIDs, c.ID, stalledCycles-1)
 	if err != nil {
 		return Board{}, err
 	}
-	prereads, err := s.prereads.Prereads(ctx, c.ID)
+	prereads, err := s.prereads.Prereads(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return Board{}, err
 	}

@@ -24,27 +24,27 @@ type CycleStore interface {
 	MoveCycle(ctx context.Context, c *domain.Cycle, from domain.State) error
 	Cycle(ctx context.Context, orgID, id string) (domain.Cycle, error)
 	ListCycles(ctx context.Context, f domain.CycleFilter, page domain.Page) (domain.List[domain.Cycle], error)
-	OpenCycleOf(ctx context.Context, emIDs []string, except string) (map[string]string, error)
+	OpenCycleOf(ctx context.Context, orgID string, emIDs []string, except string) (map[string]string, error)
 
-	Assessment(ctx context.Context, cycleID, emID string, kind domain.AssessmentKind) (domain.Assessment, error)
-	Assessments(ctx context.Context, cycleIDs []string) ([]domain.Assessment, error)
+	Assessment(ctx context.Context, orgID, cycleID, emID string, kind domain.AssessmentKind) (domain.Assessment, error)
+	Assessments(ctx context.Context, orgID string, cycleIDs []string) ([]domain.Assessment, error)
 	SaveAssessment(ctx context.Context, a *domain.Assessment, expect int) error
-	Decision(ctx context.Context, cycleID, emID string) (domain.Decision, error)
-	Decisions(ctx context.Context, cycleIDs []string) ([]domain.Decision, error)
+	Decision(ctx context.Context, orgID, cycleID, emID string) (domain.Decision, error)
+	Decisions(ctx context.Context, orgID string, cycleIDs []string) ([]domain.Decision, error)
 	SaveDecision(ctx context.Context, d *domain.Decision, expect int) error
 
 	CreatePeerRequest(ctx context.Context, r *domain.PeerRequest) error
-	CountPeerRequests(ctx context.Context, cycleID, emID string) (int64, error)
+	CountPeerRequests(ctx context.Context, orgID, cycleID, emID string) (int64, error)
 	PeerRequest(ctx context.Context, orgID, id string) (domain.PeerRequest, error)
-	SetRequestStatus(ctx context.Context, id string, st domain.RequestStatus) error
-	DeleteRequestsAbout(ctx context.Context, cycleID string, emIDs []string) error
+	SetRequestStatus(ctx context.Context, orgID, id string, st domain.RequestStatus) error
+	DeleteRequestsAbout(ctx context.Context, orgID, cycleID string, emIDs []string) error
 	ListPeerRequests(ctx context.Context, f domain.RequestFilter, page domain.Page) (domain.List[domain.PeerRequest], error)
 	PeerRequestsBy(ctx context.Context, orgID, userID string) ([]domain.PeerRequest, error)
-	PeerRequestsOf(ctx context.Context, cycleIDs []string) ([]domain.PeerRequest, error)
-	Note(ctx context.Context, requestID string) (domain.PeerNote, error)
-	NotesByRequest(ctx context.Context, requestIDs []string) (map[string]domain.PeerNote, error)
+	PeerRequestsOf(ctx context.Context, orgID string, cycleIDs []string) ([]domain.PeerRequest, error)
+	Note(ctx context.Context, orgID, requestID string) (domain.PeerNote, error)
+	NotesByRequest(ctx context.Context, orgID string, requestIDs []string) (map[string]domain.PeerNote, error)
 	SaveNote(ctx context.Context, n *domain.PeerNote) error
-	NotesOf(ctx context.Context, cycleIDs []string) ([]domain.PeerNote, error)
+	NotesOf(ctx context.Context, orgID string, cycleIDs []string) ([]domain.PeerNote, error)
 	FinishedCyclesOf(ctx context.Context, orgID, emID string) ([]domain.Cycle, error)
 }
 
@@ -236,7 +236,7 @@ func (s *Cycles) setMembers(ctx context.Context, c *domain.Cycle, coOwners, emID
 	for i, pt := range c.Participants {
 		ids[i] = pt.EMID
 	}
-	busy, err := s.store.OpenCycleOf(ctx, ids, c.ID)
+	busy, err := s.store.OpenCycleOf(ctx, c.OrgID, ids, c.ID)
 	if err != nil {
 		return err
 	}
@@ -419,7 +419,7 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 			return err
 		}
 		if c.PeerAttribution != promised {
-			if err := s.noNotesYet(ctx, c.ID); err != nil {
+			if err := s.noNotesYet(ctx, c.OrgID, c.ID); err != nil {
 				return err
 			}
 		}
@@ -438,7 +438,7 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 		if err := s.setMembers(ctx, &c, coOwners, emIDs); err != nil {
 			return err
 		}
-		if err := s.store.DeleteRequestsAbout(ctx, c.ID, removed(oldEMs, emIDs)); err != nil {
+		if err := s.store.DeleteRequestsAbout(ctx, c.OrgID, c.ID, removed(oldEMs, emIDs)); err != nil {
 			return err
 		}
 		if err := s.store.UpdateCycle(ctx, &c); err != nil {
@@ -456,8 +456,8 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 // each was written under the attribution the peers were promised. Notes
 // wait for input to open, when the attribution is fixed anyway; this holds
 // the promise also for notes written in a draft before that rule.
-func (s *Cycles) noNotesYet(ctx context.Context, cycleID string) error {
-	notes, err := s.store.NotesOf(ctx, []string{cycleID})
+func (s *Cycles) noNotesYet(ctx context.Context, orgID, cycleID string) error {
+	notes, err := s.store.NotesOf(ctx, orgID, []string{cycleID})
 	if err != nil {
 		return err
 	}
@@ -520,7 +520,7 @@ func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, 
 }
 
 func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {
-	ds, err := s.store.Decisions(ctx, []string{c.ID})
+	ds, err := s.store.Decisions(ctx, c.OrgID, []string{c.ID})
 	if err != nil {
 		return err
 	}

@@ -59,15 +59,15 @@ func (s *Cycles) MyFeedback(ctx context.Context, p domain.Principal) ([]Feedback
 	if len(released) == 0 {
 		return out, nil
 	}
-	assessments, err := s.store.Assessments(ctx, ids)
+	assessments, err := s.store.Assessments(ctx, p.OrgID, ids)
 	if err != nil {
 		return nil, err
 	}
-	decisions, err := s.store.Decisions(ctx, ids)
+	decisions, err := s.store.Decisions(ctx, p.OrgID, ids)
 	if err != nil {
 		return nil, err
 	}
-	notes, err := s.store.NotesOf(ctx, ids)
+	notes, err := s.store.NotesOf(ctx, p.OrgID, ids)
 	if err != nil {
 		return nil, err
 	}

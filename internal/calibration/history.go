@@ -84,7 +84,7 @@ func (s *Cycles) History(ctx context.Context, p domain.Principal, emID string) (
 	if err != nil {
 		return History{}, err
 	}
-	past, err := s.board.PastCycles(ctx, []string{emID}, "")
+	past, err := s.board.PastCycles(ctx, p.OrgID, []string{emID}, "")
 	if err != nil {
 		return History{}, err
 	}
@@ -98,11 +98,11 @@ func (s *Cycles) History(ctx context.Context, p domain.Principal, emID string) (
 	if len(ids) == 0 {
 		return h, nil
 	}
-	assessments, err := s.store.Assessments(ctx, ids)
+	assessments, err := s.store.Assessments(ctx, p.OrgID, ids)
 	if err != nil {
 		return History{}, err
 	}
-	decisions, err := s.store.Decisions(ctx, ids)
+	decisions, err := s.store.Decisions(ctx, p.OrgID, ids)
 	if err != nil {
 		return History{}, err
 	}

@@ -19,7 +19,7 @@ const maxMeetingNoteLen = 5000
 
 // MeetingStore is what the meeting state needs of the database.
 type MeetingStore interface {
-	MeetingState(ctx context.Context, cycleID, emID string) (domain.MeetingState, error)
+	MeetingState(ctx context.Context, orgID, cycleID, emID string) (domain.MeetingState, error)
 	SaveMeetingState(ctx context.Context, m *domain.MeetingState, expect int) error
 }
 
@@ -43,7 +43,7 @@ func (s *Cycles) Meeting(ctx context.Context, p domain.Principal, cycleID, emID 
 	if _, _, err := s.participantOf(ctx, p, cycleID, emID); err != nil {
 		return MeetingView{}, err
 	}
-	m, err := s.meeting.MeetingState(ctx, cycleID, emID)
+	m, err := s.meeting.MeetingState(ctx, p.OrgID, cycleID, emID)
 	if err != nil {
 		return MeetingView{}, err
 	}
@@ -81,12 +81,12 @@ func (s *Cycles) SaveMeeting(ctx context.Context, p domain.Principal, cycleID, e
 		if err := f.Err(); err != nil {
 			return err
 		}
-		before, err := s.meeting.MeetingState(ctx, cycleID, emID)
+		before, err := s.meeting.MeetingState(ctx, p.OrgID, cycleID, emID)
 		if err != nil {
 			return err
 		}
 		by := p.UserID
-		m = domain.MeetingState{CycleID: cycleID, EMID: emID, Discussed: *in.Discussed, Note: note, UpdatedBy: &by}
+		m = domain.MeetingState{OrgID: p.OrgID, CycleID: cycleID, EMID: emID, Discussed: *in.Discussed, Note: note, UpdatedBy: &by}
 		if err := s.meeting.SaveMeetingState(ctx, &m, *in.Version); err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ func (s *Cycles) draftCycle(ctx context.Context, p domain.Principal, emID string
 	if p.Role != domain.RoleDirector {
 		return nil, nil
 	}
-	open, err := s.store.OpenCycleOf(ctx, []string{emID}, "")
+	open, err := s.store.OpenCycleOf(ctx, p.OrgID, []string{emID}, "")
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Cycles) draftCycle(ctx context.Context, p domain.Principal, emID string
 			d.Composite, d.Suggested, d.Decision, d.Flags = r.Composite, r.Suggested, r.Decision, r.Flags
 		}
 	}
-	assessments, err := s.store.Assessments(ctx, []string{id})
+	assessments, err := s.store.Assessments(ctx, p.OrgID, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (s *Cycles) draftCycle(ctx context.Context, p domain.Principal, emID string
 			d.Ratings = a.Ratings
 		}
 	}
-	decisions, err := s.store.Decisions(ctx, []string{id})
+	decisions, err := s.store.Decisions(ctx, p.OrgID, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *Cycles) draftCycle(ctx context.Context, p domain.Principal, emID string
 // notesAbout returns the notes about the EM in a cycle, attributed as the
 // cycle says.
 func (s *Cycles) notesAbout(ctx context.Context, p domain.Principal, emID, cycleID string, mode domain.Attribution) ([]AttributedNote, error) {
-	notes, err := s.store.NotesOf(ctx, []string{cycleID})
+	notes, err := s.store.NotesOf(ctx, p.OrgID, []string{cycleID})
 	if err != nil {
 		return nil, err
 	}

@@ -101,14 +101,14 @@ func (s *Cycles) RequestPeer(ctx context.Context, p domain.Principal, cycleID st
 		if err := f.Err(); err != nil {
 			return err
 		}
-		n, err := s.store.CountPeerRequests(ctx, cycleID, in.EMID)
+		n, err := s.store.CountPeerRequests(ctx, p.OrgID, cycleID, in.EMID)
 		if err != nil {
 			return err
 		}
 		if n >= maxRequestsPerEM {
 			return domain.Conflict("request_limit", fmt.Sprintf("an EM can have at most %d peer requests in a cycle", maxRequestsPerEM))
 		}
-		r = domain.PeerRequest{CycleID: cycleID, EMID: in.EMID, PeerID: in.PeerID, RequestedBy: p.UserID, Message: in.Message}
+		r = domain.PeerRequest{OrgID: p.OrgID, CycleID: cycleID, EMID: in.EMID, PeerID: in.PeerID, RequestedBy: p.UserID, Message: in.Message}
 		if err := s.store.CreatePeerRequest(ctx, &r); err != nil {
 			return err
 		}
@@ -206,7 +206,7 @@ func (s *Cycles) requestViews(ctx context.Context, p domain.Principal, rs []doma
 	if err != nil {
 		return nil, err
 	}
-	notes, err := s.store.NotesByRequest(ctx, mine)
+	notes, err := s.store.NotesByRequest(ctx, p.OrgID, mine)
 	if err != nil {
 		return nil, err
 	}
@@ -305,11 +305,11 @@ func (s *Cycles) WriteNote(ctx context.Context, p domain.Principal, id string, i
 		if err := f.Err(); err != nil {
 			return err
 		}
-		before, err := s.store.Note(ctx, r.ID)
+		before, err := s.store.Note(ctx, p.OrgID, r.ID)
 		if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 			return err
 		}
-		n = domain.PeerNote{RequestID: r.ID, CycleID: r.CycleID, EMID: r.EMID, AuthorID: p.UserID,
+		n = domain.PeerNote{OrgID: p.OrgID, RequestID: r.ID, CycleID: r.CycleID, EMID: r.EMID, AuthorID: p.UserID,
 			Advocacy: in.Advocacy, Criteria: in.Criteria, Body: body, CreatedAt: before.CreatedAt}
 		if err := s.store.SaveNote(ctx, &n); err != nil {
 			return err
@@ -349,7 +349,7 @@ func (s *Cycles) Decline(ctx context.Context, p domain.Principal, id string) (Re
 		if r.Status == domain.RequestDeclined {
 			return nil
 		}
-		if err := s.store.SetRequestStatus(ctx, r.ID, domain.RequestDeclined); err != nil {
+		if err := s.store.SetRequestStatus(ctx, p.OrgID, r.ID, domain.RequestDeclined); err != nil {
 			return err
 		}
 		r.Status = domain.RequestDeclined
@@ -407,7 +407,7 @@ func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (Req
 		case r.Status == domain.RequestDeclined && !owner:
 			return domain.Forbidden(domain.CodeForbidden, "the peer declined; only the cycle's owners can open the request again")
 		case r.Status == domain.RequestDeclined:
-			if err := s.store.SetRequestStatus(ctx, r.ID, domain.RequestOpen); err != nil {
+			if err := s.store.SetRequestStatus(ctx, p.OrgID, r.ID, domain.RequestOpen); err != nil {
 				return err
 			}
 			r.Status = domain.RequestOpen
@@ -438,7 +438,7 @@ func (s *Cycles) Notes(ctx context.Context, p domain.Principal, cycleID string) 
 	if err != nil {
 		return nil, err
 	}
-	notes, err := s.store.NotesOf(ctx, []string{c.ID})
+	notes, err := s.store.NotesOf(ctx, c.OrgID, []string{c.ID})
 	if err != nil {
 		return nil, err
 	}

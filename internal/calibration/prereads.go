@@ -11,8 +11,8 @@ import (
 // PrereadStore is what pre-reads need of the database.
 type PrereadStore interface {
 	SavePreread(ctx context.Context, p *domain.Preread) error
-	Preread(ctx context.Context, cycleID, emID, ownerID string) (domain.Preread, error)
-	Prereads(ctx context.Context, cycleID string) ([]domain.Preread, error)
+	Preread(ctx context.Context, orgID, cycleID, emID, ownerID string) (domain.Preread, error)
+	Prereads(ctx context.Context, orgID, cycleID string) ([]domain.Preread, error)
 }
 
 const maxCommentLen = 2000
@@ -42,7 +42,7 @@ func (s *Cycles) Preread(ctx context.Context, p domain.Principal, cycleID, emID 
 	if _, err := s.ownerOf(ctx, p, cycleID, emID); err != nil {
 		return domain.Preread{}, err
 	}
-	return s.prereads.Preread(ctx, cycleID, emID, p.UserID)
+	return s.prereads.Preread(ctx, p.OrgID, cycleID, emID, p.UserID)
 }
 
 // SavePreread records the caller's stance on a participant's director
@@ -75,11 +75,11 @@ func (s *Cycles) SavePreread(ctx context.Context, p domain.Principal, cycleID, e
 		if err := f.Err(); err != nil {
 			return err
 		}
-		before, err := s.prereads.Preread(ctx, cycleID, emID, p.UserID)
+		before, err := s.prereads.Preread(ctx, p.OrgID, cycleID, emID, p.UserID)
 		if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 			return err
 		}
-		pr = domain.Preread{CycleID: cycleID, EMID: emID, OwnerID: p.UserID, Stance: in.Stance, Comment: in.Comment}
+		pr = domain.Preread{OrgID: p.OrgID, CycleID: cycleID, EMID: emID, OwnerID: p.UserID, Stance: in.Stance, Comment: in.Comment}
 		if err := s.prereads.SavePreread(ctx, &pr); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ type UserStore interface {
 	UsersByID(ctx context.Context, orgID string, ids []string) (map[string]domain.User, error)
 	UnfinishedCyclesTouching(ctx context.Context, orgID string, ownerIDs, participantIDs []string) ([]string, error)
 	ListUsers(ctx context.Context, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error)
-	RevokeUserSessions(ctx context.Context, userID, keep string) error
+	RevokeUserSessions(ctx context.Context, orgID, userID, keep string) error
 }
 
 // PasswordHasher hashes new passwords (argon2id, in auth).
@@ -300,7 +300,7 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 			return err
 		}
 		if before.Role != string(u.Role) || (before.Active && !u.Active) {
-			if err := s.store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
+			if err := s.store.RevokeUserSessions(ctx, u.OrgID, u.ID, ""); err != nil {
 				return err
 			}
 		}

@@ -165,6 +165,9 @@ type Rating struct {
 // Assessment is a director's or an EM's own ratings of one EM in one cycle.
 // Version 0 means nothing was written yet.
 type Assessment struct {
+	// OrgID is the organisation the row belongs to; the store writes it
+	// and filters by it, and it is never shown.
+	OrgID       string `json:"-"`
 	ID          string
 	CycleID     string
 	EMID        string
@@ -178,6 +181,9 @@ type Assessment struct {
 
 // Decision is the director's readiness call for an EM in a cycle.
 type Decision struct {
+	// OrgID is the organisation the row belongs to; the store writes it
+	// and filters by it, and it is never shown.
+	OrgID      string `json:"-"`
 	ID         string
 	CycleID    string
 	EMID       string `json:"em_id"`
@@ -199,6 +205,9 @@ const (
 
 // PeerRequest asks a peer for input about an EM in a cycle.
 type PeerRequest struct {
+	// OrgID is the organisation the row belongs to; the store writes it
+	// and filters by it, and it is never shown.
+	OrgID       string `json:"-"`
 	ID          string
 	CycleID     string
 	EMID        string
@@ -212,6 +221,9 @@ type PeerRequest struct {
 
 // PeerNote answers a peer request.
 type PeerNote struct {
+	// OrgID is the organisation the row belongs to; the store writes it
+	// and filters by it, and it is never shown.
+	OrgID     string `json:"-"`
 	RequestID string
 	CycleID   string
 	EMID      string
@@ -317,6 +329,9 @@ func (s Stance) Valid() bool { return s == StanceAgree || s == StanceQuestion ||
 
 // Preread is one owner's stance on one participant's director assessment.
 type Preread struct {
+	// OrgID is the organisation the row belongs to; the store writes it
+	// and filters by it, and it is never shown.
+	OrgID     string    `json:"-"`
 	CycleID   string    `json:"cycle_id"`
 	EMID      string    `json:"em_id"`
 	OwnerID   string    `json:"owner_id"`
@@ -329,6 +344,9 @@ type Preread struct {
 // calibration meeting: whether they discussed them and a shared note. It is
 // the owners' working record and is never released to the EM.
 type MeetingState struct {
+	// OrgID is the organisation the row belongs to; the store writes it
+	// and filters by it, and it is never shown.
+	OrgID     string `json:"-"`
 	CycleID   string
 	EMID      string
 	Discussed bool

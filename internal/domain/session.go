@@ -5,6 +5,7 @@ import "time"
 // Session is one sign-in: the family of refresh tokens rotated from it.
 type Session struct {
 	ID        string
+	OrgID     string
 	UserID    string
 	ExpiresAt time.Time
 	RevokedAt *time.Time

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+
+	"calibrate/internal/testkit"
 )
 
 // wantAudit is one expected entry: its action, its actor, whether it has a
@@ -175,7 +177,7 @@ func TestAuditEntriesCannotBeAltered(t *testing.T) {
 	if len(before) == 0 {
 		t.Fatal("no entries to tamper with")
 	}
-	db := e.Store.Gorm()
+	db := testkit.Inspect(e.Env)
 	for _, c := range []struct {
 		sql  string
 		args []any

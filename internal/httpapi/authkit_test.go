@@ -269,7 +269,7 @@ func unchanged(t testing.TB, e *testkit.Env, adminTok string) func() {
 func rowCount(t testing.TB, e *testkit.Env, table string) int64 {
 	t.Helper()
 	var n int64
-	if err := e.Store.Gorm().Table(table).Count(&n).Error; err != nil {
+	if err := testkit.Inspect(e).Table(table).Count(&n).Error; err != nil {
 		t.Fatalf("counting %s: %v", table, err)
 	}
 	return n

@@ -48,7 +48,7 @@ func fillLists(t testing.TB, w *world) {
 		if err := st.CreateCycle(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
-		r := domain.PeerRequest{CycleID: calib, EMID: casey, PeerID: userID(t, w.Env, fmt.Sprintf("bulk%03d@acme.test", i)), RequestedBy: dana}
+		r := domain.PeerRequest{OrgID: org.ID, CycleID: calib, EMID: casey, PeerID: userID(t, w.Env, fmt.Sprintf("bulk%03d@acme.test", i)), RequestedBy: dana}
 		if err := st.CreatePeerRequest(ctx, &r); err != nil {
 			t.Fatal(err)
 		}

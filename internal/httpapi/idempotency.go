@@ -33,8 +33,8 @@ func (s *Server) idempotent() gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
-		userID := auth.PrincipalOf(c).UserID
-		claim, err := s.Idempotency.Begin(c.Request.Context(), userID, key,
+		p := auth.PrincipalOf(c)
+		claim, err := s.Idempotency.Begin(c.Request.Context(), p.OrgID, p.UserID, key,
 			idempotency.Fingerprint(c.Request.Method, c.Request.URL.Path, body))
 		if err != nil {
 			fail(c, err)

@@ -29,7 +29,7 @@ func keyed(e *testkit.Env, token, path, key string, body any) *testkit.Response 
 func rows(t *testing.T, e *testkit.Env, table string) int64 {
 	t.Helper()
 	var n int64
-	if err := e.Store.Gorm().Table(table).Count(&n).Error; err != nil {
+	if err := testkit.Inspect(e).Table(table).Count(&n).Error; err != nil {
 		t.Fatalf("counting %s: %v", table, err)
 	}
 	return n
@@ -211,7 +211,11 @@ func TestIdempotencyKeyRules(t *testing.T) {
 		body, _ := json.Marshal(item)
 		fp := idempotency.Fingerprint(http.MethodPost, path, body)
 		now := e.Clock.Now().UnixMicro()
-		claimed, _, err := e.Store.ClaimIdempotencyKey(context.Background(), e.ID("alex@acme.test"), "k3", fp, now, 0, 0)
+		u, err := e.Store.UserByEmail(context.Background(), "alex@acme.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed, _, err := e.Store.ClaimIdempotencyKey(context.Background(), u.OrgID, u.ID, "k3", fp, now, 0, 0)
 		if err != nil || !claimed {
 			t.Fatalf("claiming k3: %v %v", claimed, err)
 		}

@@ -378,7 +378,11 @@ func TestAttributionOfADraftWithNotesStays(t *testing.T) {
 	e := newCycleEnv(t)
 	f := e.newCycle(omarDir, []string{erinEM}, map[string]any{"peer_attribution": "anonymous"})
 	id := f.request(omarDir, erinEM, "pat@acme.test")
-	if err := e.Store.SaveNote(t.Context(), &domain.PeerNote{RequestID: id, CycleID: f.id, EMID: e.ID(erinEM),
+	acme, err := e.Store.OrgByName(t.Context(), "Acme Robotics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.SaveNote(t.Context(), &domain.PeerNote{OrgID: acme.ID, RequestID: id, CycleID: f.id, EMID: e.ID(erinEM),
 		AuthorID: e.ID("pat@acme.test"), Advocacy: domain.AdvocacyConcern, Criteria: []string{},
 		Body: "Written in the draft on the promise that it stays anonymous."}); err != nil {
 		t.Fatal(err)

@@ -258,7 +258,7 @@ func TestConcurrentSignInsKeepTwentySessions(t *testing.T) {
 		wantStatus(t, r, http.StatusOK)
 	}
 	var live int
-	if err := e.Store.Gorm().Table("sessions").Select("count(*)").
+	if err := testkit.Inspect(e).Table("sessions").Select("count(*)").
 		Where("user_id = ? AND revoked_at IS NULL", e.ID("casey@acme.test")).Scan(&live).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -55,12 +55,12 @@ type Store interface {
 	// holds it, or when the row it finds is older than stale (microseconds)
 	// and still the one it read. It answers whether it claimed the key and
 	// otherwise the row that holds it.
-	ClaimIdempotencyKey(ctx context.Context, userID, key, fingerprint string, now, staleDone, staleOpen int64) (bool, Record, error)
+	ClaimIdempotencyKey(ctx context.Context, orgID, userID, key, fingerprint string, now, staleDone, staleOpen int64) (bool, Record, error)
 	// FinishIdempotencyKey stores the answer of the claim made at createdAt.
-	FinishIdempotencyKey(ctx context.Context, userID, key string, createdAt int64, status int, body []byte) error
+	FinishIdempotencyKey(ctx context.Context, orgID, userID, key string, createdAt int64, status int, body []byte) error
 	// ReleaseIdempotencyKey forgets the claim made at createdAt if it is
 	// not finished.
-	ReleaseIdempotencyKey(ctx context.Context, userID, key string, createdAt int64) error
+	ReleaseIdempotencyKey(ctx context.Context, orgID, userID, key string, createdAt int64) error
 	// DeleteIdempotencyKeysBefore deletes every key created before cutoff.
 	DeleteIdempotencyKeysBefore(ctx context.Context, cutoff int64) error
 }
@@ -86,6 +86,7 @@ func Fingerprint(method, path string, body []byte) string {
 // or the caller now holds the key and must Finish or Release it.
 type Claim struct {
 	Replay *Record
+	orgID  string
 	userID string
 	key    string
 	at     int64
@@ -94,16 +95,16 @@ type Claim struct {
 // Begin claims key for userID's request of fingerprint, or answers the first
 // answer again, or refuses with idempotency_in_progress or
 // idempotency_key_reused.
-func (k *Keeper) Begin(ctx context.Context, userID, key, fingerprint string) (*Claim, error) {
+func (k *Keeper) Begin(ctx context.Context, orgID, userID, key, fingerprint string) (*Claim, error) {
 	now := k.clock.Now().UnixMicro()
 	k.sweep(ctx, now)
-	claimed, rec, err := k.store.ClaimIdempotencyKey(ctx, userID, key, fingerprint, now,
+	claimed, rec, err := k.store.ClaimIdempotencyKey(ctx, orgID, userID, key, fingerprint, now,
 		now-TTL.Microseconds(), now-Lease.Microseconds())
 	switch {
 	case err != nil:
 		return nil, err
 	case claimed:
-		return &Claim{userID: userID, key: key, at: now}, nil
+		return &Claim{orgID: orgID, userID: userID, key: key, at: now}, nil
 	case rec.Fingerprint != fingerprint:
 		return nil, &domain.Error{Kind: domain.KindValidation, Code: domain.CodeIdempotencyKeyReused,
 			Message: "this Idempotency-Key was sent before with another request; use a new key for a new request",
@@ -121,9 +122,9 @@ func (k *Keeper) Begin(ctx context.Context, userID, key, fingerprint string) (*C
 // lease.
 func (k *Keeper) Finish(ctx context.Context, c *Claim, status int, body []byte) error {
 	if status >= 200 && status < 300 {
-		return k.store.FinishIdempotencyKey(ctx, c.userID, c.key, c.at, status, body)
+		return k.store.FinishIdempotencyKey(ctx, c.orgID, c.userID, c.key, c.at, status, body)
 	}
-	return k.store.ReleaseIdempotencyKey(ctx, c.userID, c.key, c.at)
+	return k.store.ReleaseIdempotencyKey(ctx, c.orgID, c.userID, c.key, c.at)
 }
 
 // sweep deletes the expired keys of every user, at most once per sweepEvery

@@ -88,7 +88,7 @@ func (s *Store) rekeyChain(tx *gorm.DB, org string) (int, error) {
 	n, brk, err := walkChain(tx, org, plainLink, func(r auditRow) *AuditBreak {
 		r.PrevHash = head.Hash
 		r.Hash = s.link(r)
-		if err := tx.Model(&auditRow{}).Where("id = ?", r.ID).
+		if err := tx.Model(&auditRow{}).Where("org_id = ? AND id = ?", org, r.ID).
 			Updates(map[string]any{"prev_hash": r.PrevHash, "hash": r.Hash}).Error; err != nil {
 			return &AuditBreak{org, r.Seq, r.ID, "re-keying it failed: " + err.Error()}
 		}

@@ -54,7 +54,7 @@ func TestConcurrentRekey(t *testing.T) {
 		for _, r := range rows {
 			r.PrevHash = prev
 			r.Hash = plainLink(r)
-			if err := st.db.Model(&auditRow{}).Where("id = ?", r.ID).Updates(map[string]any{"prev_hash": r.PrevHash, "hash": r.Hash}).Error; err != nil {
+			if err := st.db.Model(&auditRow{}).Where("org_id = ? AND id = ?", r.OrgID, r.ID).Updates(map[string]any{"prev_hash": r.PrevHash, "hash": r.Hash}).Error; err != nil {
 				t.Fatal(err)
 			}
 			prev = r.Hash

@@ -67,7 +67,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, cp *AuditCheckpoint) (Aud
 			heads[h.OrgID] = h
 		}
 	}
-	db := s.conn(ctx)
+	db := s.conn(Unscoped(ctx, ExceptAuditVerify))
 	if err := s.refuseUnkeyed(db); err != nil {
 		return rep, err
 	}

@@ -68,7 +68,7 @@ func TestVerifyAuditPagesBySeq(t *testing.T) {
 	if err := st.db.Model(&auditRow{}).Where("org_id = ? AND seq = ?", org.ID, target).Pluck("id", &id).Error; err != nil || id == "" {
 		t.Fatalf("entry %d: %q %v", target, id, err)
 	}
-	if err := st.db.Model(&auditRow{}).Where("id = ?", id).Update("after_json", `{"i":-1}`).Error; err != nil {
+	if err := st.db.Model(&auditRow{}).Where("org_id = ? AND id = ?", org.ID, id).Update("after_json", `{"i":-1}`).Error; err != nil {
 		t.Fatal(err)
 	}
 	broken, checked, err = st.VerifyAudit(ctx)

@@ -26,6 +26,7 @@ func openMigrated(t *testing.T, cfg *config.Config) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	testkit.CheckTenancy(t, st)
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}

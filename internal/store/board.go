@@ -20,11 +20,11 @@ import (
 // rows by text costs the database more than it costs the caller, which keys
 // them by EM and criterion). Only what the board reads is loaded: a self
 // rating's evidence comes back empty, and AuthorID is not set.
-func (s *Store) CycleRatings(ctx context.Context, cycleID string) ([]domain.RatingRow, error) {
+func (s *Store) CycleRatings(ctx context.Context, orgID, cycleID string) ([]domain.RatingRow, error) {
 	rows, err := s.conn(ctx).Raw(`
 SELECT a.em_id, a.kind, r.criterion, r.score, CASE WHEN a.kind = 'director' THEN r.evidence ELSE '' END
-FROM assessments a JOIN ratings r ON r.assessment_id = a.id
-WHERE a.cycle_id = ?`, cycleID).Rows()
+FROM assessments a JOIN ratings r ON r.org_id = a.org_id AND r.assessment_id = a.id
+WHERE a.org_id = ? AND a.cycle_id = ?`, orgID, cycleID).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -48,12 +48,12 @@ WHERE a.cycle_id = ?`, cycleID).Rows()
 // the bar — in one query, from the cycles' summaries (what was true at
 // finalization, and stays true). "Before" matters when except is itself
 // finished: the board of an old cycle must not take a later cycle for the
-// previous one. An empty except means all.
-func (s *Store) PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error) {
+// previous one. An empty except means all. emIDs are of orgID.
+func (s *Store) PastCycles(ctx context.Context, orgID string, emIDs []string, except string) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.conn(ctx).Raw(pastCyclesSQL, emIDs, except, except).Rows()
+	rows, err := s.conn(ctx).Raw(pastCyclesSQL, orgID, emIDs, except, except).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +112,11 @@ func scanPastCycles(rows *sql.Rows) ([]domain.PastCycle, error) {
 // except and the latest clean one (rated, nothing below the bar) if it is
 // older — so that a board costs the same after twenty cycles as after two.
 // The cut is made in the database; the rows come as PastCycles sorts them.
-func (s *Store) RecentPastCycles(ctx context.Context, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
+func (s *Store) RecentPastCycles(ctx context.Context, orgID string, emIDs []string, except string, last int) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.conn(ctx).Raw(recentPastCyclesSQL, emIDs, except, except, last).Rows()
+	rows, err := s.conn(ctx).Raw(recentPastCyclesSQL, orgID, emIDs, except, except, last).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -135,9 +135,9 @@ SELECT em_id, id, name, state, finalized_at, released_at, readiness, rated, belo
     ROW_NUMBER() OVER (PARTITION BY s.em_id, CASE WHEN s.rated > 0 AND s.below = 0 THEN 1 ELSE 0 END
       ORDER BY CASE WHEN c.finalized_at IS NULL THEN 0 ELSE 1 END, c.finalized_at DESC, c.id DESC) AS alike
   FROM cycle_summaries s
-  JOIN cycles c ON c.id = s.cycle_id
-  WHERE s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
-    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
+  JOIN cycles c ON c.org_id = s.org_id AND c.id = s.cycle_id
+  WHERE s.org_id = ? AND s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
+    AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.org_id = s.org_id AND x.id = ? AND x.finalized_at IS NOT NULL
       AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))) p
 WHERE recent <= ? OR (rated > 0 AND below = 0 AND alike = 1)`
 
@@ -159,9 +159,9 @@ func compareFinalized(a, b *time.Time) int {
 const pastCyclesSQL = `
 SELECT s.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, s.readiness, s.rated, s.below
 FROM cycle_summaries s
-JOIN cycles c ON c.id = s.cycle_id
-WHERE s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
-  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
+JOIN cycles c ON c.org_id = s.org_id AND c.id = s.cycle_id
+WHERE s.org_id = ? AND s.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
+  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.org_id = s.org_id AND x.id = ? AND x.finalized_at IS NOT NULL
     AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))`
 
 func utcOf(t sql.NullTime) *time.Time {
@@ -182,13 +182,13 @@ func (s *Store) DirectorMeanSince(ctx context.Context, orgID string, since time.
 	err := s.conn(ctx).Raw(`
 SELECT CAST(COALESCE(SUM(t.total), 0) AS BIGINT), CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM (
   SELECT s.score_sum AS total, s.rated AS n FROM cycle_summaries s
-  JOIN cycles c ON c.id = s.cycle_id
+  JOIN cycles c ON c.org_id = s.org_id AND c.id = s.cycle_id
   WHERE s.org_id = ? AND c.state IN ('finalized', 'released') AND COALESCE(c.finalized_at, c.created_at) >= ?
   UNION ALL
   SELECT r.score, 1 FROM ratings r
-  JOIN assessments a ON a.id = r.assessment_id
-  JOIN cycles c ON c.id = a.cycle_id
-  WHERE c.org_id = ? AND a.kind = 'director' AND c.state NOT IN ('finalized', 'released') AND c.created_at >= ?) t`,
+  JOIN assessments a ON a.org_id = r.org_id AND a.id = r.assessment_id
+  JOIN cycles c ON c.org_id = r.org_id AND c.id = a.cycle_id
+  WHERE r.org_id = ? AND a.kind = 'director' AND c.state NOT IN ('finalized', 'released') AND c.created_at >= ?) t`,
 		orgID, since, orgID, since).Row().Scan(&sum, &n)
 	if err != nil || n == 0 {
 		return nil, err

@@ -27,6 +27,7 @@ func (cycleRow) TableName() string { return "cycles" }
 
 type ownerRow struct {
 	CycleID string
+	OrgID   string
 	UserID  string
 	IsLead  bool
 }
@@ -35,6 +36,7 @@ func (ownerRow) TableName() string { return "cycle_owners" }
 
 type participantRow struct {
 	CycleID    string
+	OrgID      string
 	EMID       string `gorm:"column:em_id"`
 	DirectorID string
 	Open       bool
@@ -78,7 +80,7 @@ func (s *Store) CreateCycle(ctx context.Context, c *domain.Cycle) error {
 func (s *Store) insertMembers(ctx context.Context, c *domain.Cycle) error {
 	owners := make([]ownerRow, len(c.Owners))
 	for i, o := range c.Owners {
-		owners[i] = ownerRow{CycleID: c.ID, UserID: o, IsLead: o == c.LeadID}
+		owners[i] = ownerRow{CycleID: c.ID, OrgID: c.OrgID, UserID: o, IsLead: o == c.LeadID}
 	}
 	if err := s.conn(ctx).Create(&owners).Error; err != nil {
 		return translate(err)
@@ -88,7 +90,7 @@ func (s *Store) insertMembers(ctx context.Context, c *domain.Cycle) error {
 	}
 	parts := make([]participantRow, len(c.Participants))
 	for i, p := range c.Participants {
-		parts[i] = participantRow{CycleID: c.ID, EMID: p.EMID, DirectorID: p.DirectorID, Open: !c.State.Done()}
+		parts[i] = participantRow{CycleID: c.ID, OrgID: c.OrgID, EMID: p.EMID, DirectorID: p.DirectorID, Open: !c.State.Done()}
 	}
 	if err := s.conn(ctx).Create(&parts).Error; err != nil {
 		// Participants are distinct (the service checked), so the one key
@@ -108,14 +110,14 @@ func (s *Store) UpdateCycle(ctx context.Context, c *domain.Cycle) error {
 	return s.Tx(ctx, func(ctx context.Context) error {
 		db := s.conn(ctx)
 		row := cycleRowOf(c)
-		if err := db.Model(&cycleRow{}).Where("id = ?", c.ID).
+		if err := db.Model(&cycleRow{}).Where("org_id = ? AND id = ?", c.OrgID, c.ID).
 			Select("name", "input_due", "peer_attribution", "updated_at").Updates(&row).Error; err != nil {
 			return err
 		}
-		if err := db.Where("cycle_id = ?", c.ID).Delete(&ownerRow{}).Error; err != nil {
+		if err := db.Where("org_id = ? AND cycle_id = ?", c.OrgID, c.ID).Delete(&ownerRow{}).Error; err != nil {
 			return err
 		}
-		if err := db.Where("cycle_id = ?", c.ID).Delete(&participantRow{}).Error; err != nil {
+		if err := db.Where("org_id = ? AND cycle_id = ?", c.OrgID, c.ID).Delete(&participantRow{}).Error; err != nil {
 			return err
 		}
 		return s.insertMembers(ctx, c)
@@ -139,7 +141,7 @@ func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.Stat
 		updates["released_at"] = now
 	}
 	return s.Tx(ctx, func(ctx context.Context) error {
-		res := s.conn(ctx).Model(&cycleRow{}).Where("id = ? AND state = ?", c.ID, string(from)).Updates(updates)
+		res := s.conn(ctx).Model(&cycleRow{}).Where("org_id = ? AND id = ? AND state = ?", c.OrgID, c.ID, string(from)).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -147,10 +149,10 @@ func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.Stat
 			return domain.Conflict(domain.CodeIllegalTrans, "the cycle moved on in the meantime; reload it")
 		}
 		if c.State == domain.StateFinalized {
-			if err := s.conn(ctx).Model(&participantRow{}).Where("cycle_id = ?", c.ID).Update("open", false).Error; err != nil {
+			if err := s.conn(ctx).Model(&participantRow{}).Where("org_id = ? AND cycle_id = ?", c.OrgID, c.ID).Update("open", false).Error; err != nil {
 				return err
 			}
-			return s.summarizeCycle(ctx, c.ID)
+			return s.summarizeCycle(ctx, c.OrgID, c.ID)
 		}
 		return nil
 	})
@@ -170,11 +172,12 @@ func (s *Store) Cycle(ctx context.Context, orgID, id string) (domain.Cycle, erro
 }
 
 // membersSQL selects the owners (the lead included) and participants of
-// the cycles in ?, as one list: kind, user_id, director_id.
+// the cycles in ? of the organisation ?, as one list: kind, user_id,
+// director_id.
 const membersSQL = `
-SELECT cycle_id, 'owner' AS kind, user_id, '' AS director_id FROM cycle_owners WHERE cycle_id IN ?
+SELECT cycle_id, 'owner' AS kind, user_id, '' AS director_id FROM cycle_owners WHERE org_id = ? AND cycle_id IN ?
 UNION ALL
-SELECT cycle_id, 'participant' AS kind, em_id AS user_id, director_id FROM cycle_participants WHERE cycle_id IN ?`
+SELECT cycle_id, 'participant' AS kind, em_id AS user_id, director_id FROM cycle_participants WHERE org_id = ? AND cycle_id IN ?`
 
 type memberRow struct {
 	CycleID    string
@@ -200,7 +203,9 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 	}
 	// A cycle has hundreds of members, and every write to it loads them:
 	// scanned without GORM's reflection.
-	members, err := s.conn(ctx).Raw(membersSQL+" ORDER BY cycle_id, kind, user_id", ids, ids).Rows()
+	// Every row is of one organisation (the callers read one's cycles).
+	org := rows[0].OrgID
+	members, err := s.conn(ctx).Raw(membersSQL+" ORDER BY cycle_id, kind, user_id", org, ids, org, ids).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -234,11 +239,11 @@ SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, 
   d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at, ms.discussed
 FROM cycles c
 LEFT JOIN (`+membersSQL+`) m ON m.cycle_id = c.id
-LEFT JOIN users u ON u.id = m.user_id
-LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
-LEFT JOIN meeting_states ms ON ms.cycle_id = c.id AND ms.em_id = m.user_id AND m.kind = 'participant'
+LEFT JOIN users u ON u.org_id = c.org_id AND u.id = m.user_id
+LEFT JOIN decisions d ON d.org_id = c.org_id AND d.cycle_id = c.id AND d.em_id = m.user_id AND m.kind = 'participant'
+LEFT JOIN meeting_states ms ON ms.org_id = c.org_id AND ms.cycle_id = c.id AND ms.em_id = m.user_id AND m.kind = 'participant'
 WHERE c.org_id = ? AND c.id = ?
-ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
+ORDER BY m.kind, m.user_id`, orgID, []string{id}, orgID, []string{id}, orgID, id).Rows()
 	if err != nil {
 		return domain.Cycle{}, nil, nil, nil, err
 	}
@@ -292,7 +297,7 @@ ORDER BY m.kind, m.user_id`, []string{id}, []string{id}, orgID, id).Rows()
 				t := dUpdated.Time.UTC()
 				updated = &t
 			}
-			decisions = append(decisions, domain.Decision{ID: dID.String, CycleID: c.ID, EMID: u.ID, DirectorID: dDirector.String,
+			decisions = append(decisions, domain.Decision{ID: dID.String, OrgID: orgID, CycleID: c.ID, EMID: u.ID, DirectorID: dDirector.String,
 				Readiness: domain.Readiness(dReadiness.String), Rationale: dRationale.String, Version: int(dVersion.Int64),
 				UpdatedAt: updated})
 		}
@@ -320,11 +325,11 @@ func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domai
 	q := db.Model(&cycleRow{}).Where("org_id = ?", f.OrgID)
 	switch {
 	case f.OwnerID != "":
-		q = q.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("user_id = ?", f.OwnerID))
+		q = q.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID))
 	case f.ParticipantID != "":
-		q = q.Where("id IN (?)", db.Model(&participantRow{}).Select("cycle_id").Where("em_id = ?", f.ParticipantID))
+		q = q.Where("id IN (?)", db.Model(&participantRow{}).Select("cycle_id").Where("org_id = ? AND em_id = ?", f.OrgID, f.ParticipantID))
 	case f.PeerID != "":
-		q = q.Where("id IN (?)", db.Model(&requestRow{}).Select("cycle_id").Where("peer_id = ?", f.PeerID))
+		q = q.Where("id IN (?)", db.Model(&requestRow{}).Select("cycle_id").Where("org_id = ? AND peer_id = ?", f.OrgID, f.PeerID))
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", string(f.State))
@@ -334,15 +339,15 @@ func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domai
 	})
 }
 
-// OpenCycleOf returns, for each of emIDs that is a participant of an
-// unfinished cycle other than except, that cycle's id.
-func (s *Store) OpenCycleOf(ctx context.Context, emIDs []string, except string) (map[string]string, error) {
+// OpenCycleOf returns, for each of emIDs (of orgID) that is a participant
+// of an unfinished cycle other than except, that cycle's id.
+func (s *Store) OpenCycleOf(ctx context.Context, orgID string, emIDs []string, except string) (map[string]string, error) {
 	out := map[string]string{}
 	if len(emIDs) == 0 {
 		return out, nil
 	}
 	var rows []participantRow
-	if err := s.conn(ctx).Where("em_id IN ? AND open = ? AND cycle_id <> ?", emIDs, true, except).Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("org_id = ? AND em_id IN ? AND open = ? AND cycle_id <> ?", orgID, emIDs, true, except).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -355,8 +360,8 @@ func (s *Store) OpenCycleOf(ctx context.Context, emIDs []string, except string) 
 func (s *Store) OwnedCycleIDs(ctx context.Context, orgID, directorID string) ([]string, error) {
 	ids := []string{}
 	err := s.conn(ctx).Model(&ownerRow{}).
-		Joins("JOIN cycles ON cycles.id = cycle_owners.cycle_id").
-		Where("cycles.org_id = ? AND cycle_owners.user_id = ?", orgID, directorID).
+		Joins("JOIN cycles ON cycles.org_id = cycle_owners.org_id AND cycles.id = cycle_owners.cycle_id").
+		Where("cycle_owners.org_id = ? AND cycle_owners.user_id = ?", orgID, directorID).
 		Pluck("cycle_owners.cycle_id", &ids).Error
 	return ids, err
 }
@@ -367,7 +372,7 @@ func (s *Store) FinishedCyclesOf(ctx context.Context, orgID, emID string) ([]dom
 	var rows []cycleRow
 	err := s.conn(ctx).Where("org_id = ? AND state IN ? AND id IN (?)", orgID,
 		[]string{string(domain.StateFinalized), string(domain.StateReleased)},
-		s.conn(ctx).Model(&participantRow{}).Select("cycle_id").Where("em_id = ?", emID)).
+		s.conn(ctx).Model(&participantRow{}).Select("cycle_id").Where("org_id = ? AND em_id = ?", orgID, emID)).
 		Order("finalized_at, id").Find(&rows).Error
 	if err != nil {
 		return nil, err

@@ -57,7 +57,7 @@ func (s *Store) CycleEntries(ctx context.Context, orgID, cycleID string, after, 
 		Select(`a.seq, a.action, a.cycle_id, a.em_id, a.actor_id, a.at,
 			CASE WHEN u.role = 'admin' OR o.user_id IS NOT NULL THEN 1 ELSE 0 END AS actor_is_owner`).
 		Joins("LEFT JOIN users u ON u.id = a.actor_id AND u.org_id = a.org_id").
-		Joins("LEFT JOIN cycle_owners o ON o.cycle_id = a.cycle_id AND o.user_id = a.actor_id").
+		Joins("LEFT JOIN cycle_owners o ON o.org_id = a.org_id AND o.cycle_id = a.cycle_id AND o.user_id = a.actor_id").
 		Where("a.org_id = ? AND a.cycle_id = ? AND a.seq > ?", orgID, cycleID, after)
 	if upTo > 0 {
 		q = q.Where("a.seq <= ?", upTo)

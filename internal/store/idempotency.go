@@ -11,6 +11,7 @@ import (
 
 type idempotencyRow struct {
 	UserID         string `gorm:"primaryKey"`
+	OrgID          string
 	Key            string `gorm:"primaryKey"`
 	Fingerprint    string
 	Done           bool
@@ -26,14 +27,14 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 // insert and the other read the winner's row. A row past its time is taken
 // over by an update that matches the created_at it was read with, so of two
 // requests taking it over only one does.
-func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID, key, fingerprint string, now, staleDone, staleOpen int64) (bool, idempotency.Record, error) {
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, orgID, userID, key, fingerprint string, now, staleDone, staleOpen int64) (bool, idempotency.Record, error) {
 	db := s.conn(ctx)
 	// A row may vanish between the statements (released, swept): then the
 	// insert is tried again. Three rounds are plenty; each loss means
 	// another request made progress.
 	for range 3 {
-		res := db.Exec(`INSERT INTO idempotency_keys (user_id, key, fingerprint, done, response_status, response_body, created_at)
-VALUES (?, ?, ?, ?, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING`, userID, key, fingerprint, false, now)
+		res := db.Exec(`INSERT INTO idempotency_keys (org_id, user_id, key, fingerprint, done, response_status, response_body, created_at)
+VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING`, orgID, userID, key, fingerprint, false, now)
 		if res.Error != nil {
 			return false, idempotency.Record{}, res.Error
 		}
@@ -41,7 +42,7 @@ VALUES (?, ?, ?, ?, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING`, userID, ke
 			return true, idempotency.Record{}, nil
 		}
 		var row idempotencyRow
-		err := db.Where("user_id = ? AND key = ?", userID, key).Take(&row).Error
+		err := db.Where("org_id = ? AND user_id = ? AND key = ?", orgID, userID, key).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			continue
 		}
@@ -55,7 +56,7 @@ VALUES (?, ?, ?, ?, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING`, userID, ke
 			return false, rec, nil
 		}
 		res = db.Exec(`UPDATE idempotency_keys SET fingerprint = ?, done = ?, response_status = 0, response_body = '', created_at = ?
-WHERE user_id = ? AND key = ? AND created_at = ?`, fingerprint, false, now, userID, key, row.CreatedAt)
+WHERE org_id = ? AND user_id = ? AND key = ? AND created_at = ?`, fingerprint, false, now, orgID, userID, key, row.CreatedAt)
 		if res.Error != nil {
 			return false, idempotency.Record{}, res.Error
 		}
@@ -68,18 +69,19 @@ WHERE user_id = ? AND key = ? AND created_at = ?`, fingerprint, false, now, user
 }
 
 // FinishIdempotencyKey implements idempotency.Store.
-func (s *Store) FinishIdempotencyKey(ctx context.Context, userID, key string, createdAt int64, status int, body []byte) error {
+func (s *Store) FinishIdempotencyKey(ctx context.Context, orgID, userID, key string, createdAt int64, status int, body []byte) error {
 	return s.conn(ctx).Exec(`UPDATE idempotency_keys SET done = ?, response_status = ?, response_body = ?
-WHERE user_id = ? AND key = ? AND created_at = ? AND done = ?`, true, status, string(body), userID, key, createdAt, false).Error
+WHERE org_id = ? AND user_id = ? AND key = ? AND created_at = ? AND done = ?`, true, status, string(body), orgID, userID, key, createdAt, false).Error
 }
 
 // ReleaseIdempotencyKey implements idempotency.Store.
-func (s *Store) ReleaseIdempotencyKey(ctx context.Context, userID, key string, createdAt int64) error {
-	return s.conn(ctx).Exec(`DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_at = ? AND done = ?`,
-		userID, key, createdAt, false).Error
+func (s *Store) ReleaseIdempotencyKey(ctx context.Context, orgID, userID, key string, createdAt int64) error {
+	return s.conn(ctx).Exec(`DELETE FROM idempotency_keys WHERE org_id = ? AND user_id = ? AND key = ? AND created_at = ? AND done = ?`,
+		orgID, userID, key, createdAt, false).Error
 }
 
-// DeleteIdempotencyKeysBefore implements idempotency.Store.
+// DeleteIdempotencyKeysBefore implements idempotency.Store: every
+// organisation's expired keys at once, off any one organisation's data.
 func (s *Store) DeleteIdempotencyKeysBefore(ctx context.Context, cutoff int64) error {
-	return s.conn(ctx).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff).Error
+	return s.conn(Unscoped(ctx, ExceptPrune)).Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff).Error
 }

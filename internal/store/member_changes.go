@@ -29,9 +29,9 @@ func (s *Store) UnfinishedCyclesTouching(ctx context.Context, orgID string, owne
 	err := s.conn(ctx).Raw(`
 SELECT c.id FROM cycles c
 WHERE c.org_id = ? AND c.state NOT IN ('finalized', 'released')
-  AND (c.id IN (SELECT cycle_id FROM cycle_owners WHERE user_id IN ?)
-    OR c.id IN (SELECT cycle_id FROM cycle_participants WHERE em_id IN ?))
-ORDER BY c.id`, orgID, ownerIDs, participantIDs).Scan(&ids).Error
+  AND (c.id IN (SELECT cycle_id FROM cycle_owners WHERE org_id = ? AND user_id IN ?)
+    OR c.id IN (SELECT cycle_id FROM cycle_participants WHERE org_id = ? AND em_id IN ?))
+ORDER BY c.id`, orgID, orgID, ownerIDs, orgID, participantIDs).Scan(&ids).Error
 	return ids, err
 }
 
@@ -41,7 +41,7 @@ ORDER BY c.id`, orgID, ownerIDs, participantIDs).Scan(&ids).Error
 func (s *Store) MemberChanges(ctx context.Context, orgID, cycleID string, limit int) ([]domain.MemberChange, error) {
 	rows, err := s.conn(ctx).Raw(`
 SELECT a.at, a.actor_id, u.name, a.object_id, a.before_json, a.after_json
-FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+FROM audit_log a LEFT JOIN users u ON u.org_id = a.org_id AND u.id = a.actor_id
 WHERE a.org_id = ? AND a.cycle_id = ? AND a.action = ?
 ORDER BY a.seq DESC LIMIT ?`, orgID, cycleID, domain.ActionMemberChange, limit).Rows()
 	if err != nil {

@@ -64,6 +64,7 @@ func (s *Store) schemaDB() (db *sql.DB, done func()) {
 // A database migrated by newer code than this binary is refused: running
 // old code on it could corrupt it.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	ctx = Unscoped(ctx, ExceptMigration)
 	db, done := s.schemaDB()
 	defer done()
 	p, err := s.provider(db, true)

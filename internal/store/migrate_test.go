@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,6 +75,23 @@ func testConfig(t *testing.T) *config.Config {
 }
 
 func openStore(t *testing.T, cfg *config.Config) *Store {
+	t.Helper()
+	st := openStoreUnwatched(t, cfg)
+	// Every statement of these tests is checked too (see tenancy.go).
+	var over atomic.Bool
+	t.Cleanup(func() { over.Store(true) })
+	if err := st.WatchTenancy(func(sql string, err error) {
+		if !over.Load() {
+			t.Errorf("%v\n    in: %s", err, sql)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// openStoreUnwatched opens a store whose statements are not checked.
+func openStoreUnwatched(t *testing.T, cfg *config.Config) *Store {
 	t.Helper()
 	st, err := Open(cfg, domain.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -290,7 +308,8 @@ var rowTypes = []any{
 // the field can hold it, and no NOT NULL column without a default that the
 // model would leave out of an insert.
 func TestSchemaMatchesModels(t *testing.T) {
-	st := openStore(t, testConfig(t))
+	// Reading the schema is not a query of the store: unwatched.
+	st := openStoreUnwatched(t, testConfig(t))
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}

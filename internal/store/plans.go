@@ -58,15 +58,14 @@ func (s *Store) SavePlanItem(ctx context.Context, p *domain.PlanItem) error {
 		return translate(s.conn(ctx).Create(&row).Error)
 	}
 	row := planRowOf(*p)
-	return s.conn(ctx).Model(&planRow{}).Where("id = ?", p.ID).
+	return s.conn(ctx).Model(&planRow{}).Where("org_id = ? AND id = ?", p.OrgID, p.ID).
 		Select("criterion", "action", "revisit_on", "status", "updated_at").Updates(&row).Error
 }
 
 // CriterionKeys lists every criterion key of the organisation's frameworks.
 func (s *Store) CriterionKeys(ctx context.Context, orgID string) ([]string, error) {
 	var keys []string
-	err := s.conn(ctx).Model(&criterionRow{}).
-		Where("framework_id IN (?)", s.conn(ctx).Model(&frameworkRow{}).Select("id").Where("org_id = ?", orgID)).
+	err := s.conn(ctx).Model(&criterionRow{}).Where("org_id = ?", orgID).
 		Distinct("key").Pluck("key", &keys).Error
 	return keys, err
 }

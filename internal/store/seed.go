@@ -7,7 +7,8 @@ import (
 	"calibrate/internal/domain"
 )
 
-// SeedData is a whole synthetic organisation's history, written in bulk.
+// SeedData is a whole synthetic organisation's history, written in bulk;
+// every row is of OrgID.
 type SeedData struct {
 	OrgID       string
 	Users       []domain.User
@@ -40,10 +41,10 @@ func (s *Store) InsertSeed(ctx context.Context, d SeedData) error {
 			c := &d.Cycles[i]
 			cycles = append(cycles, cycleRowOf(c))
 			for _, o := range c.Owners {
-				owners = append(owners, ownerRow{CycleID: c.ID, UserID: o, IsLead: o == c.LeadID})
+				owners = append(owners, ownerRow{CycleID: c.ID, OrgID: d.OrgID, UserID: o, IsLead: o == c.LeadID})
 			}
 			for _, p := range c.Participants {
-				parts = append(parts, participantRow{CycleID: c.ID, EMID: p.EMID, DirectorID: p.DirectorID, Open: !c.State.Done()})
+				parts = append(parts, participantRow{CycleID: c.ID, OrgID: d.OrgID, EMID: p.EMID, DirectorID: p.DirectorID, Open: !c.State.Done()})
 			}
 		}
 		if err := db.CreateInBatches(cycles, seedBatch).Error; err != nil {
@@ -58,10 +59,10 @@ func (s *Store) InsertSeed(ctx context.Context, d SeedData) error {
 		var assessments []assessmentRow
 		var ratings []ratingRow
 		for _, a := range d.Assessments {
-			assessments = append(assessments, assessmentRow{ID: a.ID, CycleID: a.CycleID, EMID: a.EMID, Kind: string(a.Kind),
+			assessments = append(assessments, assessmentRow{ID: a.ID, OrgID: d.OrgID, CycleID: a.CycleID, EMID: a.EMID, Kind: string(a.Kind),
 				AuthorID: a.AuthorID, PrivateNote: a.PrivateNote, Version: a.Version, CreatedAt: *a.UpdatedAt, UpdatedAt: *a.UpdatedAt})
 			for _, r := range a.Ratings {
-				ratings = append(ratings, ratingRow{AssessmentID: a.ID, Criterion: r.Criterion, Score: r.Score, Evidence: r.Evidence})
+				ratings = append(ratings, ratingRow{AssessmentID: a.ID, OrgID: d.OrgID, Criterion: r.Criterion, Score: r.Score, Evidence: r.Evidence})
 			}
 		}
 		if err := db.CreateInBatches(assessments, seedBatch).Error; err != nil {
@@ -72,7 +73,7 @@ func (s *Store) InsertSeed(ctx context.Context, d SeedData) error {
 		}
 		decisions := make([]decisionRow, len(d.Decisions))
 		for i, x := range d.Decisions {
-			decisions[i] = decisionRow{ID: x.ID, CycleID: x.CycleID, EMID: x.EMID, DirectorID: x.DirectorID,
+			decisions[i] = decisionRow{ID: x.ID, OrgID: d.OrgID, CycleID: x.CycleID, EMID: x.EMID, DirectorID: x.DirectorID,
 				Readiness: string(x.Readiness), Rationale: x.Rationale, Version: x.Version, CreatedAt: *x.UpdatedAt, UpdatedAt: *x.UpdatedAt}
 		}
 		if err := db.CreateInBatches(decisions, seedBatch).Error; err != nil {
@@ -80,7 +81,7 @@ func (s *Store) InsertSeed(ctx context.Context, d SeedData) error {
 		}
 		requests := make([]requestRow, len(d.Requests))
 		for i, r := range d.Requests {
-			requests[i] = requestRow{ID: r.ID, CycleID: r.CycleID, EMID: r.EMID, PeerID: r.PeerID, RequestedBy: r.RequestedBy,
+			requests[i] = requestRow{ID: r.ID, OrgID: d.OrgID, CycleID: r.CycleID, EMID: r.EMID, PeerID: r.PeerID, RequestedBy: r.RequestedBy,
 				Message: r.Message, Status: string(r.Status), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 		}
 		if err := db.CreateInBatches(requests, seedBatch).Error; err != nil {
@@ -92,7 +93,7 @@ func (s *Store) InsertSeed(ctx context.Context, d SeedData) error {
 			if err != nil {
 				return err
 			}
-			notes[i] = noteRow{RequestID: n.RequestID, CycleID: n.CycleID, EMID: n.EMID, AuthorID: n.AuthorID,
+			notes[i] = noteRow{RequestID: n.RequestID, OrgID: d.OrgID, CycleID: n.CycleID, EMID: n.EMID, AuthorID: n.AuthorID,
 				Advocacy: string(n.Advocacy), Criteria: string(crit), Body: n.Body, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
 		}
 		if err := db.CreateInBatches(notes, seedBatch).Error; err != nil {

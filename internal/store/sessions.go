@@ -12,6 +12,7 @@ import (
 
 type sessionRow struct {
 	ID        string
+	OrgID     string
 	UserID    string
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -22,6 +23,7 @@ func (sessionRow) TableName() string { return "sessions" }
 
 type refreshRow struct {
 	TokenHash string `gorm:"primaryKey"`
+	OrgID     string
 	SessionID string
 	CreatedAt time.Time
 	UsedAt    *time.Time
@@ -39,7 +41,7 @@ const MaxSessions = 20
 // transaction, so a login that succeeded never counts against the
 // throttle. Past MaxSessions live sessions, the oldest are revoked in the
 // same transaction.
-func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, expires time.Time, attempt string) (string, error) {
+func (s *Store) CreateSession(ctx context.Context, orgID, userID, tokenHash string, expires time.Time, attempt string) (string, error) {
 	id := domain.NewID()
 	now := s.clock.Now()
 	err := s.Tx(ctx, func(ctx context.Context) error {
@@ -55,23 +57,23 @@ func (s *Store) CreateSession(ctx context.Context, userID, tokenHash string, exp
 		if err := s.lockKeys(db, "sessions:"+userID); err != nil {
 			return err
 		}
-		if err := db.Create(&sessionRow{ID: id, UserID: userID, CreatedAt: now, ExpiresAt: expires}).Error; err != nil {
+		if err := db.Create(&sessionRow{ID: id, OrgID: orgID, UserID: userID, CreatedAt: now, ExpiresAt: expires}).Error; err != nil {
 			return err
 		}
-		if err := db.Create(&refreshRow{TokenHash: tokenHash, SessionID: id, CreatedAt: now}).Error; err != nil {
+		if err := db.Create(&refreshRow{TokenHash: tokenHash, OrgID: orgID, SessionID: id, CreatedAt: now}).Error; err != nil {
 			return err
 		}
 		var live []string
 		// Ids are time-ordered, so they break ties between sessions made
 		// in the same instant.
-		if err := db.Model(&sessionRow{}).Where("user_id = ? AND revoked_at IS NULL AND expires_at > ?", userID, now).
+		if err := db.Model(&sessionRow{}).Where("org_id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?", orgID, userID, now).
 			Order("created_at DESC, id DESC").Pluck("id", &live).Error; err != nil {
 			return err
 		}
 		if len(live) <= MaxSessions {
 			return nil
 		}
-		return db.Model(&sessionRow{}).Where("id IN ?", live[MaxSessions:]).Update("revoked_at", now).Error
+		return db.Model(&sessionRow{}).Where("org_id = ? AND id IN ?", orgID, live[MaxSessions:]).Update("revoked_at", now).Error
 	})
 	return id, err
 }
@@ -90,26 +92,28 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string) (dom
 	now := s.clock.Now()
 	err := s.Tx(ctx, func(ctx context.Context) error {
 		db := s.conn(ctx)
+		// The token is all the caller has: it names the organisation.
+		lookup := s.conn(Unscoped(ctx, ExceptRefreshToken))
 		var tok refreshRow
-		if err := db.Where("token_hash = ?", oldHash).Take(&tok).Error; err != nil {
+		if err := lookup.Where("token_hash = ?", oldHash).Take(&tok).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return nil
 			}
 			return err
 		}
 		var row sessionRow
-		if err := db.Where("id = ?", tok.SessionID).Take(&row).Error; err != nil {
+		if err := db.Where("org_id = ? AND id = ?", tok.OrgID, tok.SessionID).Take(&row).Error; err != nil {
 			return err
 		}
-		sess = domain.Session{ID: row.ID, UserID: row.UserID, ExpiresAt: row.ExpiresAt, RevokedAt: row.RevokedAt}
+		sess = domain.Session{ID: row.ID, OrgID: row.OrgID, UserID: row.UserID, ExpiresAt: row.ExpiresAt, RevokedAt: row.RevokedAt}
 		if row.RevokedAt != nil || !now.Before(row.ExpiresAt) {
 			return nil
 		}
 		if tok.UsedAt != nil {
 			outcome = domain.RefreshReplayed
-			return db.Model(&sessionRow{}).Where("id = ? AND revoked_at IS NULL", row.ID).Update("revoked_at", now).Error
+			return db.Model(&sessionRow{}).Where("org_id = ? AND id = ? AND revoked_at IS NULL", row.OrgID, row.ID).Update("revoked_at", now).Error
 		}
-		res := db.Model(&refreshRow{}).Where("token_hash = ? AND used_at IS NULL", oldHash).Update("used_at", now)
+		res := db.Model(&refreshRow{}).Where("org_id = ? AND token_hash = ? AND used_at IS NULL", row.OrgID, oldHash).Update("used_at", now)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -118,7 +122,7 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string) (dom
 			return nil
 		}
 		outcome = domain.RefreshRotated
-		return db.Create(&refreshRow{TokenHash: newHash, SessionID: row.ID, CreatedAt: now}).Error
+		return db.Create(&refreshRow{TokenHash: newHash, OrgID: row.OrgID, SessionID: row.ID, CreatedAt: now}).Error
 	})
 	if err != nil {
 		return domain.Session{}, domain.RefreshUnknown, err
@@ -126,18 +130,20 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string) (dom
 	return sess, outcome, nil
 }
 
-// Session returns the session id.
-func (s *Store) Session(ctx context.Context, id string) (domain.Session, error) {
+// Session returns the session id of orgID.
+func (s *Store) Session(ctx context.Context, orgID, id string) (domain.Session, error) {
 	var row sessionRow
-	if err := s.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&row).Error; err != nil {
 		return domain.Session{}, notFound(err, "session")
 	}
-	return domain.Session{ID: row.ID, UserID: row.UserID, ExpiresAt: row.ExpiresAt, RevokedAt: row.RevokedAt}, nil
+	return domain.Session{ID: row.ID, OrgID: row.OrgID, UserID: row.UserID, ExpiresAt: row.ExpiresAt, RevokedAt: row.RevokedAt}, nil
 }
 
 // SessionUser loads, in one query, what each authenticated request checks: the
-// user of the session, whether both are still live.
+// user of the session, whether both are still live. The session is what
+// names the organisation, so this is a named exception to filtering by it.
 func (s *Store) SessionUser(ctx context.Context, sessionID, userID string) (domain.User, domain.Session, error) {
+	ctx = Unscoped(ctx, ExceptSession)
 	var row struct {
 		User             userRow `gorm:"embedded"`
 		SessionExpiresAt time.Time
@@ -150,16 +156,17 @@ func (s *Store) SessionUser(ctx context.Context, sessionID, userID string) (doma
 	if err != nil {
 		return domain.User{}, domain.Session{}, notFound(err, "session")
 	}
-	return row.User.domain(), domain.Session{ID: sessionID, UserID: userID, ExpiresAt: row.SessionExpiresAt, RevokedAt: row.SessionRevokedAt}, nil
+	return row.User.domain(), domain.Session{ID: sessionID, OrgID: row.User.OrgID, UserID: userID, ExpiresAt: row.SessionExpiresAt, RevokedAt: row.SessionRevokedAt}, nil
 }
 
-// RevokeSession ends one session.
-func (s *Store) RevokeSession(ctx context.Context, id string) error {
-	return s.conn(ctx).Model(&sessionRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.clock.Now()).Error
+// RevokeSession ends session id of orgID.
+func (s *Store) RevokeSession(ctx context.Context, orgID, id string) error {
+	return s.conn(ctx).Model(&sessionRow{}).Where("org_id = ? AND id = ? AND revoked_at IS NULL", orgID, id).Update("revoked_at", s.clock.Now()).Error
 }
 
-// RevokeUserSessions ends every session of userID but keep (may be "").
-func (s *Store) RevokeUserSessions(ctx context.Context, userID, keep string) error {
-	return s.conn(ctx).Model(&sessionRow{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keep).
+// RevokeUserSessions ends every session of userID of orgID but keep (may
+// be "").
+func (s *Store) RevokeUserSessions(ctx context.Context, orgID, userID, keep string) error {
+	return s.conn(ctx).Model(&sessionRow{}).Where("org_id = ? AND user_id = ? AND id <> ? AND revoked_at IS NULL", orgID, userID, keep).
 		Update("revoked_at", s.clock.Now()).Error
 }

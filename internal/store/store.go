@@ -194,10 +194,12 @@ type txState struct {
 	audit []pendingAudit
 }
 
-// conn returns the transaction of ctx, or the pool.
+// conn returns the transaction of ctx, or the pool. Statements run with
+// ctx itself, so what it carries (a tenancy exception, see Unscoped)
+// reaches them inside a transaction too.
 func (s *Store) conn(ctx context.Context) *gorm.DB {
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
-		return st.db
+		return st.db.WithContext(ctx)
 	}
 	return s.db.WithContext(ctx)
 }

@@ -31,34 +31,36 @@ func (summaryRow) TableName() string { return "cycle_summaries" }
 // the one statement behind both finalization and the backfill, so the rule
 // is written once. It fills only missing rows, so running it again is
 // harmless, and replicas running it together do not collide. cycleFilter
-// narrows it to one cycle ("AND c.id = ?") or is empty for every cycle.
+// narrows it to one organisation's cycle ("AND c.org_id = ? AND c.id =
+// ?"), to one organisation, or is empty for every cycle (the backfill).
+// Every join stays within the organisation of the participant row.
 func summarizeSQL(cycleFilter string) string {
 	return `
 INSERT INTO cycle_summaries (cycle_id, em_id, org_id, readiness, rated, below, score_sum)
 SELECT cp.cycle_id, cp.em_id, c.org_id, d.readiness, COUNT(r.score),
   COALESCE(SUM(CASE WHEN r.score < f.bar THEN 1 ELSE 0 END), 0), COALESCE(SUM(r.score), 0)
 FROM cycle_participants cp
-JOIN cycles c ON c.id = cp.cycle_id
-JOIN frameworks f ON f.id = c.framework_id
-LEFT JOIN decisions d ON d.cycle_id = cp.cycle_id AND d.em_id = cp.em_id
-LEFT JOIN assessments a ON a.cycle_id = cp.cycle_id AND a.em_id = cp.em_id AND a.kind = 'director'
-LEFT JOIN ratings r ON r.assessment_id = a.id
+JOIN cycles c ON c.org_id = cp.org_id AND c.id = cp.cycle_id
+JOIN frameworks f ON f.org_id = cp.org_id AND f.id = c.framework_id
+LEFT JOIN decisions d ON d.org_id = cp.org_id AND d.cycle_id = cp.cycle_id AND d.em_id = cp.em_id
+LEFT JOIN assessments a ON a.org_id = cp.org_id AND a.cycle_id = cp.cycle_id AND a.em_id = cp.em_id AND a.kind = 'director'
+LEFT JOIN ratings r ON r.org_id = cp.org_id AND r.assessment_id = a.id
 WHERE c.state IN ('finalized', 'released') ` + cycleFilter + `
-  AND NOT EXISTS (SELECT 1 FROM cycle_summaries s WHERE s.cycle_id = cp.cycle_id AND s.em_id = cp.em_id)
+  AND NOT EXISTS (SELECT 1 FROM cycle_summaries s WHERE s.org_id = cp.org_id AND s.cycle_id = cp.cycle_id AND s.em_id = cp.em_id)
 GROUP BY cp.cycle_id, cp.em_id, c.org_id, d.readiness
 ON CONFLICT (cycle_id, em_id) DO NOTHING`
 }
 
 // summarizeCycle writes, in the transaction of ctx, the summaries of cycle
-// id, which must be finished.
-func (s *Store) summarizeCycle(ctx context.Context, id string) error {
-	return s.conn(ctx).Exec(summarizeSQL("AND c.id = ?"), id).Error
+// id of orgID, which must be finished.
+func (s *Store) summarizeCycle(ctx context.Context, orgID, id string) error {
+	return s.conn(ctx).Exec(summarizeSQL("AND cp.org_id = ? AND c.id = ?"), orgID, id).Error
 }
 
 // summarizeOrg writes, in the transaction of ctx, the summaries the
 // organisation's finished cycles lack.
 func (s *Store) summarizeOrg(ctx context.Context, orgID string) error {
-	return s.conn(ctx).Exec(summarizeSQL("AND c.org_id = ?"), orgID).Error
+	return s.conn(ctx).Exec(summarizeSQL("AND cp.org_id = ?"), orgID).Error
 }
 
 // summarizeFinished writes the summaries every finished cycle lacks: the

@@ -96,7 +96,7 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User) error {
 // no organisation), with the organisation's name.
 func (s *Store) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	var r userRow
-	if err := s.conn(ctx).Where("email = ?", strings.ToLower(email)).Take(&r).Error; err != nil {
+	if err := s.conn(Unscoped(ctx, ExceptSignInByEmail)).Where("email = ?", strings.ToLower(email)).Take(&r).Error; err != nil {
 		return domain.User{}, notFound(err, "user")
 	}
 	return r.domain(), nil
@@ -172,18 +172,19 @@ func (s *Store) SetPassword(ctx context.Context, orgID, id, hash string) error {
 	return nil
 }
 
-// treeCTE selects the ids of everyone below the manager ? in org ?. UNION
-// (not UNION ALL) makes it stop even on a malformed loop.
+// treeCTE selects the ids of everyone below the manager ? in org ?, each
+// step within org ? again. UNION (not UNION ALL) makes it stop even on a
+// malformed loop.
 const treeCTE = `WITH RECURSIVE tree(id) AS (
 	SELECT id FROM users WHERE manager_id = ? AND org_id = ?
 	UNION
-	SELECT u.id FROM users u JOIN tree t ON u.manager_id = t.id
+	SELECT u.id FROM users u JOIN tree t ON u.manager_id = t.id WHERE u.org_id = ?
 )`
 
 // Reports returns the ids of every direct and indirect report of managerID.
 func (s *Store) Reports(ctx context.Context, orgID, managerID string) ([]string, error) {
 	var ids []string
-	err := s.conn(ctx).Raw(treeCTE+" SELECT id FROM tree", managerID, orgID).Scan(&ids).Error
+	err := s.conn(ctx).Raw(treeCTE+" SELECT id FROM tree", managerID, orgID, orgID).Scan(&ids).Error
 	return ids, err
 }
 
@@ -197,8 +198,8 @@ func (s *Store) Managers(ctx context.Context, orgID, userID string) ([]string, e
 		SELECT manager_id, 1 FROM users WHERE id = ? AND org_id = ? AND manager_id IS NOT NULL
 		UNION
 		SELECT u.manager_id, up.depth + 1 FROM users u JOIN up ON u.id = up.id
-		WHERE u.manager_id IS NOT NULL AND up.depth < 64
-	) SELECT id, depth FROM up ORDER BY depth`, userID, orgID).Scan(&rows).Error
+		WHERE u.org_id = ? AND u.manager_id IS NOT NULL AND up.depth < 64
+	) SELECT id, depth FROM up ORDER BY depth`, userID, orgID, orgID).Scan(&rows).Error
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -210,7 +211,7 @@ func (s *Store) Managers(ctx context.Context, orgID, userID string) ([]string, e
 func (s *Store) ListUsers(ctx context.Context, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error) {
 	q := s.conn(ctx).Model(&userRow{}).Where("org_id = ?", f.OrgID)
 	if f.Under != "" {
-		q = q.Where("id IN (?)", s.conn(ctx).Raw(treeCTE+" SELECT id FROM tree", f.Under, f.OrgID))
+		q = q.Where("id IN (?)", s.conn(ctx).Raw(treeCTE+" SELECT id FROM tree", f.Under, f.OrgID, f.OrgID))
 	}
 	if f.Role != "" {
 		q = q.Where("role = ?", string(f.Role))
@@ -261,6 +262,7 @@ func (frameworkRow) TableName() string { return "frameworks" }
 
 type criterionRow struct {
 	FrameworkID string
+	OrgID       string
 	Position    int
 	Key         string
 	Title       string
@@ -285,7 +287,7 @@ func (s *Store) CreateFramework(ctx context.Context, fw domain.Framework) (domai
 		}
 		crit := make([]criterionRow, len(fw.Criteria))
 		for i, c := range fw.Criteria {
-			crit[i] = criterionRow{FrameworkID: fw.ID, Position: i, Key: c.Key, Title: c.Title, Description: c.Description, Weight: c.Weight}
+			crit[i] = criterionRow{FrameworkID: fw.ID, OrgID: fw.OrgID, Position: i, Key: c.Key, Title: c.Title, Description: c.Description, Weight: c.Weight}
 		}
 		return s.conn(ctx).Create(&crit).Error
 	})
@@ -304,9 +306,9 @@ func (s *Store) Framework(ctx context.Context, orgID, id string) (domain.Framewo
 		KWeight      *float64
 	}
 	err := s.conn(ctx).Raw(`
-SELECT f.*, EXISTS (SELECT 1 FROM cycles WHERE cycles.framework_id = f.id) AS in_use,
+SELECT f.*, EXISTS (SELECT 1 FROM cycles WHERE cycles.org_id = f.org_id AND cycles.framework_id = f.id) AS in_use,
   k.position AS k_position, k.key AS k_key, k.title AS k_title, k.description AS k_description, k.weight AS k_weight
-FROM frameworks f LEFT JOIN criteria k ON k.framework_id = f.id
+FROM frameworks f LEFT JOIN criteria k ON k.org_id = f.org_id AND k.framework_id = f.id
 WHERE f.org_id = ? AND f.id = ?
 ORDER BY k.position`, orgID, id).Scan(&rows).Error
 	if err != nil {
@@ -360,7 +362,8 @@ func (s *Store) ListFrameworks(ctx context.Context, orgID string, page domain.Pa
 	})
 }
 
-// withCriteria loads the criteria of every row in one query.
+// withCriteria loads the criteria of every row (all of one organisation)
+// in one query.
 func (s *Store) withCriteria(ctx context.Context, rows []frameworkRow) ([]domain.Framework, error) {
 	out := make([]domain.Framework, 0, len(rows))
 	if len(rows) == 0 {
@@ -370,15 +373,16 @@ func (s *Store) withCriteria(ctx context.Context, rows []frameworkRow) ([]domain
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
+	org := rows[0].OrgID
 	var crit []criterionRow
-	if err := s.conn(ctx).Where("framework_id IN ?", ids).Order("framework_id, position").Find(&crit).Error; err != nil {
+	if err := s.conn(ctx).Where("org_id = ? AND framework_id IN ?", org, ids).Order("framework_id, position").Find(&crit).Error; err != nil {
 		return nil, err
 	}
 	byFw := map[string][]domain.Criterion{}
 	for _, c := range crit {
 		byFw[c.FrameworkID] = append(byFw[c.FrameworkID], domain.Criterion{Key: c.Key, Title: c.Title, Description: c.Description, Weight: c.Weight})
 	}
-	inUse, err := s.frameworksInUse(ctx, ids)
+	inUse, err := s.frameworksInUse(ctx, org, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -396,11 +400,11 @@ func (s *Store) withCriteria(ctx context.Context, rows []frameworkRow) ([]domain
 	return out, nil
 }
 
-// frameworksInUse reports which of ids some cycle uses.
-func (s *Store) frameworksInUse(ctx context.Context, ids []string) (map[string]bool, error) {
+// frameworksInUse reports which of ids (of orgID) some cycle uses.
+func (s *Store) frameworksInUse(ctx context.Context, orgID string, ids []string) (map[string]bool, error) {
 	used := map[string]bool{}
 	var got []string
-	if err := s.conn(ctx).Model(&cycleRow{}).Where("framework_id IN ?", ids).Distinct("framework_id").Pluck("framework_id", &got).Error; err != nil {
+	if err := s.conn(ctx).Model(&cycleRow{}).Where("org_id = ? AND framework_id IN ?", orgID, ids).Distinct("framework_id").Pluck("framework_id", &got).Error; err != nil {
 		return nil, err
 	}
 	for _, id := range got {

@@ -106,7 +106,7 @@ func TestLockUserHoldsTheRow(t *testing.T) {
 			return nil
 		}
 		other := e.Store.Gorm().WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
-			return tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE NOWAIT", u.ID).Error
+			return tx.Exec("SELECT id FROM users WHERE org_id = ? AND id = ? FOR UPDATE NOWAIT", u.OrgID, u.ID).Error
 		})
 		if other == nil || !strings.Contains(other.Error(), "55P03") {
 			t.Fatalf("another transaction took the locked row: %v", other)

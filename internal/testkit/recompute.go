@@ -21,7 +21,7 @@ type Recomputed struct {
 
 // PastCycles derives each EM's finished cycles before except from their
 // raw rows.
-func (r Recomputed) PastCycles(ctx context.Context, emIDs []string, except string) ([]domain.PastCycle, error) {
+func (r Recomputed) PastCycles(ctx context.Context, orgID string, emIDs []string, except string) ([]domain.PastCycle, error) {
 	if len(emIDs) == 0 {
 		return nil, nil
 	}
@@ -29,15 +29,15 @@ func (r Recomputed) PastCycles(ctx context.Context, emIDs []string, except strin
 SELECT cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness,
   COUNT(r.score), COALESCE(SUM(CASE WHEN r.score < f.bar THEN 1 ELSE 0 END), 0)
 FROM cycle_participants cp
-JOIN cycles c ON c.id = cp.cycle_id
-JOIN frameworks f ON f.id = c.framework_id
-LEFT JOIN decisions d ON d.cycle_id = c.id AND d.em_id = cp.em_id
-LEFT JOIN assessments a ON a.cycle_id = c.id AND a.em_id = cp.em_id AND a.kind = 'director'
-LEFT JOIN ratings r ON r.assessment_id = a.id
-WHERE cp.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
-  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.id = ? AND x.finalized_at IS NOT NULL
+JOIN cycles c ON c.org_id = cp.org_id AND c.id = cp.cycle_id
+JOIN frameworks f ON f.org_id = cp.org_id AND f.id = c.framework_id
+LEFT JOIN decisions d ON d.org_id = cp.org_id AND d.cycle_id = c.id AND d.em_id = cp.em_id
+LEFT JOIN assessments a ON a.org_id = cp.org_id AND a.cycle_id = c.id AND a.em_id = cp.em_id AND a.kind = 'director'
+LEFT JOIN ratings r ON r.org_id = cp.org_id AND r.assessment_id = a.id
+WHERE cp.org_id = ? AND cp.em_id IN ? AND c.state IN ('finalized', 'released') AND c.id <> ?
+  AND NOT EXISTS (SELECT 1 FROM cycles x WHERE x.org_id = cp.org_id AND x.id = ? AND x.finalized_at IS NOT NULL
     AND (c.finalized_at > x.finalized_at OR (c.finalized_at = x.finalized_at AND c.id > x.id)))
-GROUP BY cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness`, emIDs, except, except).Rows()
+GROUP BY cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readiness`, orgID, emIDs, except, except).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +83,8 @@ GROUP BY cp.em_id, c.id, c.name, c.state, c.finalized_at, c.released_at, d.readi
 
 // RecentPastCycles is every past cycle, recomputed: the rules must read
 // the same of it as of the recent ones.
-func (r Recomputed) RecentPastCycles(ctx context.Context, emIDs []string, except string, _ int) ([]domain.PastCycle, error) {
-	return r.PastCycles(ctx, emIDs, except)
+func (r Recomputed) RecentPastCycles(ctx context.Context, orgID string, emIDs []string, except string, _ int) ([]domain.PastCycle, error) {
+	return r.PastCycles(ctx, orgID, emIDs, except)
 }
 
 // DirectorMeanSince averages every director rating of the organisation's
@@ -93,9 +93,9 @@ func (r Recomputed) DirectorMeanSince(ctx context.Context, orgID string, since t
 	var row struct{ Mean *float64 }
 	err := r.Gorm().WithContext(ctx).Raw(`
 SELECT AVG(CAST(r.score AS REAL)) AS mean FROM ratings r
-JOIN assessments a ON a.id = r.assessment_id
-JOIN cycles c ON c.id = a.cycle_id
-WHERE c.org_id = ? AND a.kind = 'director' AND COALESCE(c.finalized_at, c.created_at) >= ?`, orgID, since).Scan(&row).Error
+JOIN assessments a ON a.org_id = r.org_id AND a.id = r.assessment_id
+JOIN cycles c ON c.org_id = r.org_id AND c.id = a.cycle_id
+WHERE r.org_id = ? AND a.kind = 'director' AND COALESCE(c.finalized_at, c.created_at) >= ?`, orgID, since).Scan(&row).Error
 	return row.Mean, err
 }
 

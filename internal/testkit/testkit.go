@@ -182,6 +182,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		t.Fatalf("opening the store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
+	CheckTenancy(t, st)
 	// A no-op on a copy of the template, which proves the copy current.
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrating: %v", err)
@@ -213,6 +214,7 @@ func (e *Env) Replica() *Env {
 		e.T.Fatalf("opening the replica's store: %v", err)
 	}
 	e.T.Cleanup(func() { st.Close() })
+	CheckTenancy(e.T, st)
 	other := *e
 	other.Store, other.Hasher, other.http = st, auth.NewHasher(FastArgon2), &httpServer{}
 	other.Server = httpapi.New(Deps(e.Cfg, st, e.Clock, other.Hasher, e.Log))
