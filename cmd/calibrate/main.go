@@ -203,6 +203,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),
 		Cycles:         calibration.NewCycles(st, clock),
+		Provisioning:   calibration.NewProvisioning(st, calibration.NewUsers(st, hasher, auth.ValidatePassword, clock), clock),
 		Health:         st,
 		Limits:         ratelimit.New(st, cfg.RateLimit),
 		Idempotency:    idempotency.New(st, clock),

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/gin-gonic/gin"
 
 	"calibrate/internal/domain"
@@ -141,6 +142,10 @@ func (s *Server) routes() []route {
 // noRoute answers unknown API paths with the JSON 404 and everything else
 // with the web app.
 func (s *Server) noRoute(c *gin.Context) {
+	if isSCIM(c.Request.URL.Path) {
+		writeSCIMError(c.Writer, s.Log, scimerrors.ScimErrorResourceNotFound(c.Request.URL.Path))
+		return
+	}
 	if isAPI(c.Request.URL.Path) {
 		writeError(c, s.Log, domain.NotFound("route"))
 		return

@@ -38,7 +38,10 @@ type Deps struct {
 	Frameworks *calibration.Frameworks
 	Audit      *calibration.AuditLog
 	Cycles     *calibration.Cycles
-	Health     Health
+	// Provisioning serves SCIM (/scim/v2) and the admins' SCIM tokens; nil
+	// leaves /scim/v2 unrouted.
+	Provisioning *calibration.Provisioning
+	Health       Health
 	// Limits paces each user on the routes the route table marks limited;
 	// nil lets every call through.
 	Limits *ratelimit.Limiter
@@ -123,6 +126,7 @@ func New(d Deps) *Server {
 		}
 		e.Handle(r.method, r.path, append(chain, r.handle)...)
 	}
+	s.mountSCIM(e)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
