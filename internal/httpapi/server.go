@@ -193,6 +193,17 @@ func (s *Server) Routes() []RouteInfo {
 	return out
 }
 
+// Mounted lists every "METHOD path" the router serves: the route table's
+// routes plus the SCIM service under SCIMPrefix, which is outside the
+// route table and the OpenAPI document (for the contract test).
+func (s *Server) Mounted() []string {
+	var out []string
+	for _, r := range s.engine.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
 // RouteInfo describes one route and who may call it.
 type RouteInfo struct {
 	Method string
