@@ -87,6 +87,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, v1 + "/users", only(admin).idempotent(), s.createUser},
 		{http.MethodPatch, v1 + "/users/:id", only(admin), s.patchUser},
 
+		// The bearer tokens of the SCIM service (/scim/v2, outside this
+		// table: see mountSCIM).
+		{http.MethodGet, v1 + "/scim-tokens", only(admin), s.listScimTokens},
+		{http.MethodPost, v1 + "/scim-tokens", only(admin), s.createScimToken},
+		{http.MethodDelete, v1 + "/scim-tokens/:id", only(admin), s.revokeScimToken},
+
 		{http.MethodGet, v1 + "/frameworks", signedIn, s.listFrameworks},
 		{http.MethodPost, v1 + "/frameworks", only(admin).idempotent(), s.createFramework},
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},

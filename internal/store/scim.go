@@ -53,10 +53,11 @@ func (s *Store) ScimTokenByHash(ctx context.Context, hash string) (domain.ScimTo
 	return r.domain(), nil
 }
 
-// ScimTokens lists the tokens of orgID, newest first, revoked ones too.
+// ScimTokens lists the tokens of orgID, newest first, revoked ones too:
+// at most the 1000 newest.
 func (s *Store) ScimTokens(ctx context.Context, orgID string) ([]domain.ScimToken, error) {
 	var rows []scimTokenRow
-	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id").Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id").Limit(1000).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]domain.ScimToken, 0, len(rows))
