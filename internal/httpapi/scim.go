@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -92,6 +94,12 @@ func (s *Server) mountSCIM(e *gin.Engine) {
 			writeSCIMError(c.Writer, s.Log, toSCIMError(s.Log, err))
 			return
 		}
+		if c.Request.Method == http.MethodPatch {
+			if err := entraManagerShim(c.Request); err != nil {
+				writeSCIMError(c.Writer, s.Log, scimerrors.ScimErrorInvalidSyntax)
+				return
+			}
+		}
 		// The library routes on the path after "/scim" ("/v2/Users/…").
 		http.StripPrefix("/scim", srv).ServeHTTP(c.Writer, c.Request)
 	}
@@ -112,6 +120,53 @@ func scimBaseURL(c *gin.Context, trustForwarded bool) string {
 		scheme = p
 	}
 	return scheme + "://" + c.Request.Host + SCIMPrefix
+}
+
+// entraManagerShim rewrites what Entra ID sends to set a manager, a PATCH
+// operation whose value is the bare id ("value": "<id>"), into the complex
+// value the enterprise schema defines ("value": {"value": "<id>"}), which
+// is what the library validates. Any other body passes unchanged; a body
+// that is not JSON is left for the library to refuse.
+func entraManagerShim(r *http.Request) error {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	var body map[string]any
+	if json.Unmarshal(raw, &body) != nil {
+		return nil
+	}
+	changed := false
+	for k, v := range body {
+		if !strings.EqualFold(k, "Operations") {
+			continue
+		}
+		ops, _ := v.([]any)
+		for _, o := range ops {
+			op, _ := o.(map[string]any)
+			for pk, pv := range op {
+				path, _ := pv.(string)
+				if !strings.EqualFold(pk, "path") || !strings.EqualFold(path, enterpriseURN+":manager") {
+					continue
+				}
+				for vk, vv := range op {
+					if id, ok := vv.(string); ok && strings.EqualFold(vk, "value") {
+						op[vk] = map[string]any{"value": id}
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	if changed {
+		if raw, err = json.Marshal(body); err != nil {
+			return err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		r.ContentLength = int64(len(raw))
+	}
+	return nil
 }
 
 func isSCIM(path string) bool {

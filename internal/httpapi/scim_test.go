@@ -223,6 +223,14 @@ func TestSCIMUserLifecycle(t *testing.T) {
 	}}
 	wantSCIMError(t, scimDo(t, e.Env, tok, http.MethodPatch, "/scim/v2/Users/"+dana, loop), http.StatusBadRequest, "invalidValue")
 
+	// Entra ID's shape: the bare id, and a boolean as a string.
+	entra := map[string]any{"schemas": []string{scimPatchOp}, "Operations": []any{
+		map[string]any{"op": "Replace", "path": scimEnterprise + ":manager", "value": e.ID(demoOmar)},
+		map[string]any{"op": "Replace", "path": "active", "value": "True"},
+	}}
+	if p = scimUser(t, scimDo(t, e.Env, tok, http.MethodPatch, "/scim/v2/Users/"+q.ID, entra), http.StatusOK); p.Enterprise.Manager.Value != e.ID(demoOmar) || !p.Active {
+		t.Fatalf("patched the Entra ID way %+v", p)
+	}
 	deact := map[string]any{"schemas": []string{scimPatchOp}, "Operations": []any{
 		map[string]any{"op": "Replace", "value": map[string]any{"active": false}},
 	}}
@@ -251,6 +259,10 @@ func TestSCIMUserLifecycle(t *testing.T) {
 	}
 	if seen < 4 {
 		t.Errorf("%d audit entries about the SCIM user, want at least 4", seen)
+	}
+	// They sit in the keyed chain like any other entry.
+	if broken, checked, err := e.Store.VerifyAudit(context.Background()); err != nil || broken != "" {
+		t.Fatalf("VerifyAudit: broken at %q after %d entries (%v)", broken, checked, err)
 	}
 }
 
@@ -336,6 +348,9 @@ func TestSCIMDiscovery(t *testing.T) {
 	res.Decode(t, &spc)
 	if !spc.Patch.Supported || !spc.Filter.Supported {
 		t.Errorf("ServiceProviderConfig %s", res.Body)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control %q on a SCIM answer", cc)
 	}
 	res = scimDo(t, e, tok, http.MethodGet, "/scim/v2/Schemas", nil)
 	wantStatus(t, res, http.StatusOK)
