@@ -325,7 +325,7 @@ func scimResource(u domain.User, managers map[string]domain.User) scim.Resource 
 }
 
 func (h *scimUsers) Create(r *http.Request, attrs scim.ResourceAttributes) (scim.Resource, error) {
-	ch, err := readAttributes(attrs, true)
+	ch, err := readAttributes(attrs)
 	if err != nil {
 		return scim.Resource{}, err
 	}
@@ -453,7 +453,7 @@ func (h *scimUsers) filtered(r *http.Request, params scim.ListRequestParams) ([]
 // that does not send roles never demotes anyone), except the manager when
 // the enterprise extension is sent without one: that clears it.
 func (h *scimUsers) Replace(r *http.Request, id string, attrs scim.ResourceAttributes) (scim.Resource, error) {
-	ch, err := readAttributes(attrs, true)
+	ch, err := readAttributes(attrs)
 	if err != nil {
 		return scim.Resource{}, err
 	}
@@ -520,7 +520,7 @@ type change struct {
 }
 
 // readAttributes reads a whole SCIM User (create, replace).
-func readAttributes(attrs scim.ResourceAttributes, whole bool) (change, error) {
+func readAttributes(attrs scim.ResourceAttributes) (change, error) {
 	ch := change{}
 	for k, v := range attrs {
 		if err := ch.set(k, "", v, false); err != nil {
@@ -536,12 +536,12 @@ func readAttributes(attrs scim.ResourceAttributes, whole bool) (change, error) {
 			}
 		}
 	}
-	if whole && ch.email == nil {
+	if ch.email == nil {
 		if e := primaryEmail(attrs["emails"]); e != "" {
 			ch.email = &e
 		}
 	}
-	if whole && ch.name == nil && ch.email != nil {
+	if ch.name == nil && ch.email != nil {
 		ch.name = ch.email
 	}
 	return ch, nil
