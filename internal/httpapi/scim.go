@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -134,8 +135,8 @@ func entraManagerShim(r *http.Request) error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(raw))
 	var body map[string]any
-	if json.Unmarshal(raw, &body) != nil {
-		return nil
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil //nolint:nilerr // not JSON: the library refuses it with its own SCIM error
 	}
 	changed := false
 	for k, v := range body {
@@ -208,7 +209,8 @@ func writeSCIMError(w http.ResponseWriter, log *slog.Logger, e scimerrors.ScimEr
 
 // toSCIMError maps a domain error onto a SCIM error (RFC 7644 §3.12).
 func toSCIMError(log *slog.Logger, err error) scimerrors.ScimError {
-	if se, ok := err.(scimerrors.ScimError); ok {
+	var se scimerrors.ScimError
+	if errors.As(err, &se) {
 		return se
 	}
 	de, ok := domain.AsError(err)
@@ -371,15 +373,16 @@ func (h *scimUsers) Get(r *http.Request, id string) (scim.Resource, error) {
 func (h *scimUsers) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Page, error) {
 	ctx, tok := r.Context(), tokenOf(r)
 	offset := params.StartIndex - 1
-	var users []domain.User
-	total := 0
-	switch {
-	case params.FilterValidator == nil:
+	var (
+		users []domain.User
+		total int
+	)
+	if params.FilterValidator == nil {
 		var err error
 		if users, total, err = h.p.Users(ctx, tok, offset, params.Count); err != nil {
 			return scim.Page{}, h.mapErr(err)
 		}
-	default:
+	} else {
 		all, err := h.filtered(r, params)
 		if err != nil {
 			return scim.Page{}, err
