@@ -2338,14 +2338,15 @@ export interface components {
             notices: components["schemas"]["BoardNotice"][];
         };
         /**
-         * @description An admin's change to the role, reporting line or active flag of an
-         *     owner or participant of the cycle (or of someone above a
-         *     participant), made while the cycle was not yet finalized.
+         * @description An admin's (or the identity provider's, over SCIM) change to the
+         *     role, reporting line or active flag of an owner or participant of
+         *     the cycle (or of someone above a participant), made while the cycle
+         *     was not yet finalized.
          */
         BoardNotice: {
             kind: components["schemas"]["NoticeKind"];
             subject: components["schemas"]["Ref"];
-            /** @description the admin who made the change; null when no signed-in user did */
+            /** @description the admin who made the change; null when no signed-in user did (the message then names the SCIM token, "changed by SCIM token 'Okta'") */
             actor: components["schemas"]["Ref"] | null;
             /** Format: date-time */
             at: string;
