@@ -367,3 +367,48 @@ func TestSCIMDiscovery(t *testing.T) {
 	// Groups are not served; an unknown path is a SCIM 404.
 	wantStatus(t, scimDo(t, e, tok, http.MethodGet, "/scim/v2/Groups", nil), http.StatusNotFound)
 }
+
+func TestSCIMTokensOverTheAPIAreAudited(t *testing.T) {
+	e := testkit.New(t)
+	admin := e.Token("admin@acme.test")
+	var made struct {
+		ID    string `json:"id"`
+		Token string `json:"token"`
+	}
+	e.Post(admin, "/api/v1/scim-tokens", map[string]any{"name": "Entra ID"}).Decode(t, &made)
+	if made.Token == "" {
+		t.Fatal("no token answered")
+	}
+	// The token works at once, and a replace without roles demotes no one.
+	dana := e.ID(demoDana)
+	put := newSCIMUser(demoDana, "Dana Whitfield", "em", "engineering", "")
+	delete(put, "roles")
+	if u := scimUser(t, scimDo(t, e, made.Token, http.MethodPut, "/scim/v2/Users/"+dana, put), http.StatusOK); u.Roles[0].Value != "director" {
+		t.Errorf("a PUT without roles changed the role to %v", u.Roles)
+	}
+	wantStatus(t, e.Delete(admin, "/api/v1/scim-tokens/"+made.ID), http.StatusNoContent)
+	wantSCIMError(t, scimDo(t, e, made.Token, http.MethodGet, "/scim/v2/Users/"+dana, nil), http.StatusUnauthorized, "")
+	// Another organisation's admin cannot revoke it (it is not theirs).
+	wantStatus(t, e.Delete(e.Token("admin@globex.test"), "/api/v1/scim-tokens/"+made.ID), http.StatusNotFound)
+
+	var audit struct {
+		Items []auditDoc `json:"items"`
+	}
+	e.Get(admin, "/api/v1/audit?limit=100").Decode(t, &audit)
+	var actions []string
+	for _, a := range audit.Items {
+		if a.ObjectType == "scim_token" && a.ObjectID == made.ID {
+			actions = append(actions, a.Action)
+			if a.ActorID == nil || *a.ActorID != e.ID("admin@acme.test") {
+				t.Errorf("%s by %v", a.Action, a.ActorID)
+			}
+			if strings.Contains(string(a.After), made.Token) {
+				t.Errorf("the audit keeps the token's secret")
+			}
+		}
+	}
+	slices.Sort(actions)
+	if !slices.Equal(actions, []string{"scim_token.create", "scim_token.revoke"}) {
+		t.Errorf("audited %v", actions)
+	}
+}
