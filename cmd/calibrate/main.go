@@ -48,6 +48,9 @@ commands:
   migrate [up|status]                 apply or list database migrations
   user create --org NAME --email E --name N --role R [--function F] [--manager EMAIL] [--em-since YYYY-MM-DD]
                                       add a user (password on stdin); creates the organisation
+  scim token --org ORG_ID [--name NAME]
+                                      make a SCIM token for an identity provider (Okta,
+                                      Entra ID); prints only the token, once
   backup --out FILE                   write a portable backup (works across SQLite and PostgreSQL)
   restore --in FILE                   load a backup into an empty database
   audit verify [--checkpoint FILE]    check the audit log's keyed chains (and that they
@@ -90,6 +93,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv config
 		err = seedCmd(args[1:], stdout, stderr, getenv)
 	case "user":
 		err = userCmd(args[1:], stdin, stdout, stderr, getenv)
+	case "scim":
+		err = scimCmd(args[1:], stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "calibrate", version)
 	case "help", "-h", "--help":
@@ -203,6 +208,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),
 		Cycles:         calibration.NewCycles(st, clock),
+		Provisioning:   calibration.NewProvisioning(st, calibration.NewUsers(st, hasher, auth.ValidatePassword, clock), clock),
 		Health:         st,
 		Limits:         ratelimit.New(st, cfg.RateLimit),
 		Idempotency:    idempotency.New(st, clock),
@@ -369,6 +375,45 @@ func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv co
 	}
 	log.Debug("user created", "id", u.ID)
 	fmt.Fprintf(stdout, "created %s (%s) in %s: id %s\n", u.Email, u.Role, *org, u.ID)
+	return nil
+}
+
+// scimCmd makes a SCIM bearer token for an organisation and prints only
+// the token, on one line, so that it can be piped into a secret store. It
+// is shown this once: only its hash is kept.
+func scimCmd(args []string, stdout, stderr io.Writer, getenv config.Getenv) error {
+	if len(args) == 0 || args[0] != "token" {
+		return fmt.Errorf("usage: calibrate scim token --org ORG_ID [--name NAME]")
+	}
+	fs := flag.NewFlagSet("scim token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	org := fs.String("org", "", "the organisation's id")
+	name := fs.String("name", calibration.DefaultScimTokenName, "what the token is for, e.g. Okta")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *org == "" {
+		return usageError{errors.New("scim token: --org ORG_ID is required")}
+	}
+	_, st, _, err := open(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	clock := domain.SystemClock{}
+	users := calibration.NewUsers(st, auth.NewHasher(auth.DefaultArgon2), auth.ValidatePassword, clock)
+	_, secret, err := calibration.NewProvisioning(st, users, clock).CreateToken(ctx, *org, nil, *name)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return fmt.Errorf("no organisation has the id %q", *org)
+	}
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, secret)
 	return nil
 }
 

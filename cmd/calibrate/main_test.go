@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"calibrate/internal/auth"
+	"calibrate/internal/calibration"
 	"calibrate/internal/config"
 	"calibrate/internal/domain"
 	"calibrate/internal/store"
@@ -680,5 +681,44 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "Calibrate is listening on http://"+addr) {
 		t.Errorf("stdout: %q", stdout.String())
+	}
+}
+
+func TestSCIMTokenCommand(t *testing.T) {
+	ctx := context.Background()
+	env, cfg := dbEnv(t)
+	if r := calibrate(env, "a long enough password\n", "user", "create", "--org", "Initech",
+		"--email", "ada@initech.test", "--name", "Ada Lovelace", "--role", "admin"); r.code != 0 {
+		t.Fatalf("user create: %+v", r)
+	}
+	st := openStore(t, cfg)
+	org, err := st.OrgByName(ctx, "Initech")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := calibrate(env, "", "scim", "token", "--org", org.ID, "--name", "Okta")
+	if r.code != 0 || r.stderr != "" || strings.Count(r.stdout, "\n") != 1 || !strings.HasSuffix(r.stdout, "\n") {
+		t.Fatalf("scim token: %+v", r)
+	}
+	secret := strings.TrimSuffix(r.stdout, "\n")
+	if !strings.HasPrefix(secret, "calscim_") || len(secret) < 40 || strings.ContainsAny(secret, " \t") {
+		t.Fatalf("the token %q", secret)
+	}
+	// Only the hash is kept, and it names the organisation.
+	tok, err := st.ScimTokenByHash(ctx, calibration.HashScimToken(secret))
+	if err != nil || tok.OrgID != org.ID || tok.Name != "Okta" {
+		t.Fatalf("stored %+v %v", tok, err)
+	}
+	// A second token is another one.
+	if r2 := calibrate(env, "", "scim", "token", "--org", org.ID); r2.code != 0 || r2.stdout == r.stdout {
+		t.Fatalf("second token: %+v", r2)
+	}
+	// An unknown organisation, no --org: refused, nothing printed.
+	if r := calibrate(env, "", "scim", "token", "--org", "no-such-org"); r.code != 1 || r.stdout != "" ||
+		!strings.Contains(r.stderr, "no organisation has the id") {
+		t.Errorf("unknown org: %+v", r)
+	}
+	if r := calibrate(env, "", "scim", "token"); r.code != 2 || r.stdout != "" {
+		t.Errorf("no --org: %+v", r)
 	}
 }

@@ -42,7 +42,7 @@ type Notice struct {
 // reporting line moves, a cycle in which anyone below them takes part
 // (their line moves too). Name, function and em_since changes touch no
 // cycle.
-func (s *Users) recordMemberChange(ctx context.Context, p domain.Principal, was, now domain.User) error {
+func (s *Users) recordMemberChange(ctx context.Context, a actor, was, now domain.User) error {
 	moved := deref(was.ManagerID) != deref(now.ManagerID)
 	if was.Role == now.Role && was.Active == now.Active && !moved {
 		return nil
@@ -70,10 +70,10 @@ func (s *Users) recordMemberChange(ctx context.Context, p domain.Principal, was,
 		return err
 	}
 	before, after := memberState(was, managers), memberState(now, managers)
-	actor := p.UserID
+	after.Via = a.via
 	for _, id := range cycles {
 		cycleID := id
-		if err := s.store.Audit(ctx, domain.AuditEntry{OrgID: now.OrgID, ActorID: &actor, Action: domain.ActionMemberChange,
+		if err := s.store.Audit(ctx, domain.AuditEntry{OrgID: now.OrgID, ActorID: a.user, Action: domain.ActionMemberChange,
 			ObjectType: "user", ObjectID: now.ID, CycleID: &cycleID, Before: before, After: after}); err != nil {
 			return err
 		}
@@ -101,7 +101,10 @@ func noticesOf(changes []domain.MemberChange) []Notice {
 			}
 		}
 		by := "an admin"
-		if c.Actor != nil && c.Actor.Name != "" {
+		switch {
+		case c.After.Via != nil && c.After.Via.Kind == domain.ViaSCIM:
+			by = fmt.Sprintf("SCIM token '%s'", c.After.Via.TokenName)
+		case c.Actor != nil && c.Actor.Name != "":
 			by = "admin " + c.Actor.Name
 		}
 		on := c.At.UTC().Format("2 Jan 2006")

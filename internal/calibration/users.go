@@ -63,7 +63,9 @@ type NewUser struct {
 
 // UserPatch is a partial update; only the fields that are Set change.
 type UserPatch struct {
-	Name      domain.Optional[string]
+	Name domain.Optional[string]
+	// Email changes the login; only provisioning (SCIM userName) sets it.
+	Email     domain.Optional[string]
 	Role      domain.Optional[domain.Role]
 	Function  domain.Optional[domain.Function]
 	ManagerID domain.Optional[string]
@@ -102,7 +104,7 @@ func (s *Users) RenameMe(ctx context.Context, p domain.Principal, name string) (
 		if err := s.store.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
-		return s.audit(ctx, p, "user.update", u.ID, map[string]any{"name": before}, map[string]any{"name": name})
+		return s.audit(ctx, actorOf(p), "user.update", u.ID, map[string]any{"name": before}, map[string]any{"name": name})
 	})
 	return u, err
 }
@@ -151,8 +153,7 @@ func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.R
 
 // Create adds a user to the admin's organisation.
 func (s *Users) Create(ctx context.Context, p domain.Principal, in NewUser) (domain.User, error) {
-	actor := p.UserID
-	return s.create(ctx, p.OrgID, &actor, in)
+	return s.create(ctx, actorOf(p), in)
 }
 
 // Bootstrap adds a user from the command line, with no signed-in actor:
@@ -181,13 +182,14 @@ func (s *Users) Bootstrap(ctx context.Context, orgName, managerEmail string, in 
 			}
 			in.ManagerID = &m.ID
 		}
-		u, err = s.create(ctx, org.ID, nil, in)
+		u, err = s.create(ctx, actor{orgID: org.ID}, in)
 		return err
 	})
 	return u, err
 }
 
-func (s *Users) create(ctx context.Context, orgID string, actor *string, in NewUser) (domain.User, error) {
+func (s *Users) create(ctx context.Context, a actor, in NewUser) (domain.User, error) {
+	orgID := a.orgID
 	f := domain.Fields{}
 	u := domain.User{OrgID: orgID, Active: true}
 	u.Name = checkName(f, "name", in.Name)
@@ -230,8 +232,10 @@ func (s *Users) create(ctx context.Context, orgID string, actor *string, in NewU
 			}
 			return err
 		}
-		return s.store.Audit(ctx, domain.AuditEntry{OrgID: orgID, ActorID: actor, Action: "user.create",
-			ObjectType: "user", ObjectID: u.ID, After: auditUser(u)})
+		after := auditUser(u)
+		after.Via = a.via
+		return s.store.Audit(ctx, domain.AuditEntry{OrgID: orgID, ActorID: a.user, Action: "user.create",
+			ObjectType: "user", ObjectID: u.ID, After: after})
 	})
 	return u, err
 }
@@ -241,18 +245,38 @@ func (s *Users) create(ctx context.Context, orgID string, actor *string, in NewU
 // reporting line or active flag of someone in an unfinished cycle is also
 // recorded against that cycle, for its owners to see.
 func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch UserPatch) (domain.User, error) {
+	return s.update(ctx, actorOf(p), id, patch)
+}
+
+// actor is who makes a change to people: a signed-in admin (user set), or
+// an identity provider over SCIM (via set, no user).
+type actor struct {
+	orgID string
+	user  *string
+	via   *domain.Via
+}
+
+func actorOf(p domain.Principal) actor {
+	id := p.UserID
+	return actor{orgID: p.OrgID, user: &id}
+}
+
+func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch) (domain.User, error) {
 	var u domain.User
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
 		var err error
 		// Locked: UpdateUser writes the whole record back, which must not
 		// undo a concurrent change (a rename racing a deactivation).
-		if u, err = s.store.LockUser(ctx, p.OrgID, id); err != nil {
+		if u, err = s.store.LockUser(ctx, a.orgID, id); err != nil {
 			return err
 		}
 		was, before := u, auditUser(u)
 		f := domain.Fields{}
 		if patch.Name.Set {
 			u.Name = checkName(f, "name", deref(patch.Name.Value))
+		}
+		if patch.Email.Set {
+			u.Email = checkEmail(f, "email", deref(patch.Email.Value))
 		}
 		if patch.Role.Set {
 			if patch.Role.Value == nil || !patch.Role.Value.Valid() {
@@ -293,10 +317,13 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 		if reflect.DeepEqual(before, auditUser(u)) {
 			return nil // nothing changed: no write, no audit entry
 		}
-		if u.ID == p.UserID && (!u.Active || u.Role != domain.RoleAdmin) {
+		if a.user != nil && u.ID == *a.user && (!u.Active || u.Role != domain.RoleAdmin) {
 			return domain.Conflict("self_lockout", "you cannot deactivate or demote yourself; ask another admin")
 		}
 		if err := s.store.UpdateUser(ctx, &u); err != nil {
+			if domain.IsKind(err, domain.KindConflict) {
+				return domain.Duplicate("a user with this e-mail already exists")
+			}
 			return err
 		}
 		if before.Role != string(u.Role) || (before.Active && !u.Active) {
@@ -304,10 +331,12 @@ func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch
 				return err
 			}
 		}
-		if err := s.audit(ctx, p, "user.update", u.ID, before, auditUser(u)); err != nil {
+		after := auditUser(u)
+		after.Via = a.via
+		if err := s.audit(ctx, a, "user.update", u.ID, before, after); err != nil {
 			return err
 		}
-		return s.recordMemberChange(ctx, p, was, u)
+		return s.recordMemberChange(ctx, a, was, u)
 	})
 	return u, err
 }
@@ -341,9 +370,8 @@ func (s *Users) checkManager(ctx context.Context, f domain.Fields, u domain.User
 	return nil
 }
 
-func (s *Users) audit(ctx context.Context, p domain.Principal, action, id string, before, after any) error {
-	actor := p.UserID
-	return s.store.Audit(ctx, domain.AuditEntry{OrgID: p.OrgID, ActorID: &actor, Action: action,
+func (s *Users) audit(ctx context.Context, a actor, action, id string, before, after any) error {
+	return s.store.Audit(ctx, domain.AuditEntry{OrgID: a.orgID, ActorID: a.user, Action: action,
 		ObjectType: "user", ObjectID: id, Before: before, After: after})
 }
 
@@ -356,10 +384,13 @@ type auditUserView struct {
 	ManagerID *string `json:"manager_id"`
 	EMSince   *string `json:"em_since"`
 	Active    bool    `json:"active"`
+	// Via names the SCIM token of a change an identity provider made.
+	Via *domain.Via `json:"via,omitempty"`
 }
 
 func auditUser(u domain.User) auditUserView {
-	return auditUserView{u.Name, u.Email, string(u.Role), string(u.Function), u.ManagerID, u.EMSince, u.Active}
+	return auditUserView{Name: u.Name, Email: u.Email, Role: string(u.Role), Function: string(u.Function),
+		ManagerID: u.ManagerID, EMSince: u.EMSince, Active: u.Active}
 }
 
 func defaultFunction(r domain.Role) domain.Function {

@@ -110,6 +110,9 @@ type MemberState struct {
 	Role    Role   `json:"role"`
 	Manager *Ref   `json:"manager"`
 	Active  bool   `json:"active"`
+	// Via is set on the after state of a change no signed-in user made
+	// (an identity provider over SCIM).
+	Via *Via `json:"via,omitempty"`
 }
 
 // MemberChange is one member-change entry as a cycle's board reads it;
@@ -232,3 +235,32 @@ type CycleEntry struct {
 	ActorIsOwner bool
 	At           time.Time
 }
+
+// ScimToken is a bearer token an identity provider presents on the SCIM
+// routes: it acts for one organisation. The token itself is never kept,
+// only its SHA-256.
+type ScimToken struct {
+	ID         string
+	OrgID      string
+	Name       string
+	CreatedBy  *string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// Via names what made a change no signed-in user made: an audit entry
+// whose actor is null carries it in its after state, so that the chain of
+// entries (and its keyed hashes) keeps one shape while the entry still
+// says who acted.
+type Via struct {
+	Kind      string `json:"kind"` // "scim"
+	TokenID   string `json:"token_id"`
+	TokenName string `json:"token_name"`
+}
+
+// ViaSCIM is the Via kind of a change an identity provider made over SCIM.
+const ViaSCIM = "scim"
+
+// Some is an Optional set to v.
+func Some[T any](v T) Optional[T] { return Optional[T]{Set: true, Value: &v} }

@@ -356,6 +356,7 @@ var longFields = []longField{
 	{"POST /api/v1/language-hints", "text", 20000, false}, // analysed, not stored
 	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "comment", 2000, true},
 	{"PUT /api/v1/cycles/:id/ems/:em_id/meeting", "note", 5000, true},
+	{"POST /api/v1/scim-tokens", "name", 200, true},
 	// Kept in the audit entry, not in the answer: tested past the limit only.
 	{"PUT /api/v1/cycles/:id/ems/:em_id/assessment", "change_reason", 500, false},
 	// Ids, dates and enumerations are bounded in the contract too (the

@@ -153,6 +153,12 @@ var matrix = map[string]matrixEntry{
 			return map[string]any{"name": fmt.Sprintf("%s Probe%d", s.name, n), "email": fmt.Sprintf("probe%d@%s.test", n, strings.ToLower(s.name)),
 				"role": "em", "manager_id": w.ID(s.email("director")), "password": "long-enough-password"}
 		})},
+	"GET /api/v1/scim-tokens":  {want: "admin 200", own: at("/api/v1/scim-tokens")},
+	"POST /api/v1/scim-tokens": {want: "admin 201", own: sent("/api/v1/scim-tokens", map[string]string{"name": "Matrix probe"})},
+	"DELETE /api/v1/scim-tokens/:id": {want: "admin 204/-/404",
+		own: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/scim-tokens/" + s.id("scimToken")}
+		}},
 	"PATCH /api/v1/users/:id": {want: "admin 200/-/404",
 		own: func(w *world, s *side, _ string) target {
 			return target{path: "/api/v1/users/" + w.ID(s.email("peer2")), body: map[string]string{"name": w.nameOf(s.email("peer2"))}}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/gin-gonic/gin"
 
 	"calibrate/internal/auth"
@@ -78,7 +79,7 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if isAPI(c.Request.URL.Path) {
+		if isAPI(c.Request.URL.Path) || isSCIM(c.Request.URL.Path) {
 			h.Set("Cache-Control", "no-store")
 		}
 		c.Next()
@@ -118,6 +119,12 @@ func cors(allowed []string) gin.HandlerFunc {
 func limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > MaxBodyBytes {
+			if isSCIM(c.Request.URL.Path) {
+				writeSCIMError(c.Writer, nil, scimerrors.ScimError{Status: http.StatusRequestEntityTooLarge,
+					Detail: "the request body is larger than 1 MiB"})
+				c.Abort()
+				return
+			}
 			fail(c, domain.TooLarge("the request body is larger than 1 MiB"))
 			return
 		}

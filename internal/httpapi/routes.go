@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/gin-gonic/gin"
 
 	"calibrate/internal/domain"
@@ -86,6 +87,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, v1 + "/users", only(admin).idempotent(), s.createUser},
 		{http.MethodPatch, v1 + "/users/:id", only(admin), s.patchUser},
 
+		// The bearer tokens of the SCIM service (/scim/v2, outside this
+		// table: see mountSCIM).
+		{http.MethodGet, v1 + "/scim-tokens", only(admin), s.listScimTokens},
+		{http.MethodPost, v1 + "/scim-tokens", only(admin), s.createScimToken},
+		{http.MethodDelete, v1 + "/scim-tokens/:id", only(admin), s.revokeScimToken},
+
 		{http.MethodGet, v1 + "/frameworks", signedIn, s.listFrameworks},
 		{http.MethodPost, v1 + "/frameworks", only(admin).idempotent(), s.createFramework},
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
@@ -141,6 +148,10 @@ func (s *Server) routes() []route {
 // noRoute answers unknown API paths with the JSON 404 and everything else
 // with the web app.
 func (s *Server) noRoute(c *gin.Context) {
+	if isSCIM(c.Request.URL.Path) {
+		writeSCIMError(c.Writer, s.Log, scimerrors.ScimErrorResourceNotFound(c.Request.URL.Path))
+		return
+	}
 	if isAPI(c.Request.URL.Path) {
 		writeError(c, s.Log, domain.NotFound("route"))
 		return

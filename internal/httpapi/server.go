@@ -38,7 +38,10 @@ type Deps struct {
 	Frameworks *calibration.Frameworks
 	Audit      *calibration.AuditLog
 	Cycles     *calibration.Cycles
-	Health     Health
+	// Provisioning serves SCIM (/scim/v2) and the admins' SCIM tokens; nil
+	// leaves /scim/v2 unrouted.
+	Provisioning *calibration.Provisioning
+	Health       Health
 	// Limits paces each user on the routes the route table marks limited;
 	// nil lets every call through.
 	Limits *ratelimit.Limiter
@@ -123,6 +126,7 @@ func New(d Deps) *Server {
 		}
 		e.Handle(r.method, r.path, append(chain, r.handle)...)
 	}
+	s.mountSCIM(e)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
@@ -185,6 +189,17 @@ func (s *Server) Routes() []RouteInfo {
 	for _, r := range s.routes() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Public: r.access.public, Roles: r.access.roles,
 			Limited: r.access.rateLimited, Idempotent: r.access.idempotency})
+	}
+	return out
+}
+
+// Mounted lists every "METHOD path" the router serves: the route table's
+// routes plus the SCIM service under SCIMPrefix, which is outside the
+// route table and the OpenAPI document (for the contract test).
+func (s *Server) Mounted() []string {
+	var out []string
+	for _, r := range s.engine.Routes() {
+		out = append(out, r.Method+" "+r.Path)
 	}
 	return out
 }

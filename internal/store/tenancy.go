@@ -38,6 +38,7 @@ var OrgTables = []string{
 	"assessments", "ratings", "decisions",
 	"peer_requests", "peer_notes", "plan_items", "prereads", "meeting_states",
 	"cycle_summaries", "audit_log", "audit_rekey_pending",
+	"scim_tokens",
 }
 
 // GlobalTables are the tables without org_id, each with the reason it

@@ -243,6 +243,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),
 		Cycles:         calibration.NewCycles(st, clock),
+		Provisioning:   calibration.NewProvisioning(st, calibration.NewUsers(st, hasher, auth.ValidatePassword, clock), clock),
 		Health:         st,
 		Limits:         ratelimit.New(st, cfg.RateLimit),
 		Idempotency:    idempotency.New(st, clock),

@@ -220,3 +220,30 @@ describe('idempotency keys', () => {
     }
   });
 });
+
+describe('SCIM tokens', () => {
+  it('lists tokens, makes one with its name and revokes one answered 204 without a body', async () => {
+    const sent: { method: string; url: string; body: unknown }[] = [];
+    const tok = { id: 's1', name: 'Okta', created_by: 'u1', created_at: '2026-12-01T09:00:00Z', last_used_at: null, revoked_at: null };
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      const method = init?.method ?? 'GET';
+      sent.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      if (url.endsWith('/auth/login')) return json(200, token('t0'));
+      if (method === 'DELETE') return new Response(null, { status: 204 });
+      if (method === 'POST') return json(201, { ...tok, token: 'calscim_secret' });
+      return json(200, { items: [tok] });
+    }) as unknown as typeof globalThis.fetch;
+    const api = createApiClient(fetch);
+    await api.login('admin@acme.test', 'pw');
+    expect(await api.scimTokens()).toEqual([tok]);
+    expect((await api.createScimToken('Okta')).token).toBe('calscim_secret');
+    await expect(api.revokeScimToken('s1')).resolves.toBeUndefined();
+    expect(sent.slice(1).map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /api/v1/scim-tokens',
+      'POST /api/v1/scim-tokens',
+      'DELETE /api/v1/scim-tokens/s1',
+    ]);
+    expect(sent[2]?.body).toEqual({ name: 'Okta' });
+  });
+});

@@ -14,6 +14,7 @@ import type {
   CreateCycleRequest,
   CreateFrameworkRequest,
   CreateUserRequest,
+  CreatedScimToken,
   Cycle,
   CycleNote,
   CycleState,
@@ -40,6 +41,7 @@ import type {
   Preread,
   PrereadWrite,
   Role,
+  ScimToken,
   SelfAssessment,
   TokenResponse,
   User,
@@ -283,6 +285,14 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
 
     /** Language hints of a text (offsets in code points), for live hints while typing. */
     languageHints: (text: string) => json<{ hints: Hint[] }>('POST', '/language-hints', { body: { text } }),
+
+    // ------------------------------------------------- SCIM tokens
+    scimTokens: () => get<{ items: ScimToken[] }>('/scim-tokens').then((l) => l.items),
+    /** Answers the token's secret this once. */
+    createScimToken: (name: string) => json<CreatedScimToken>('POST', '/scim-tokens', { body: { name } }),
+    revokeScimToken: async (id: string): Promise<void> => {
+      await call('DELETE', `/scim-tokens/${e(id)}`);
+    },
 
     // --------------------------------------------------- frameworks
     frameworks: () => allPages<Framework>('/frameworks'),

@@ -346,3 +346,17 @@ export function useFrameworksById() {
   const byId = new Map((q.data ?? []).map((f) => [f.id, f]));
   return { ...q, byId };
 }
+
+// ------------------------------------------------------ SCIM tokens
+
+export const useScimTokens = () => useQuery({ queryKey: ['scim-tokens'], queryFn: () => api.scimTokens() });
+
+export function useCreateScimToken() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (name: string) => api.createScimToken(name), onSuccess: () => void inv('scim-tokens') });
+}
+
+export function useRevokeScimToken() {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (id: string) => api.revokeScimToken(id), onSuccess: () => void inv('scim-tokens') });
+}

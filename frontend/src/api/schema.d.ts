@@ -1383,6 +1383,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scim-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's SCIM tokens
+         * @description The bearer tokens identity providers (Okta, Entra ID) present on the
+         *     SCIM service at `/scim/v2` (see docs/scim.md), newest first, revoked
+         *     ones too. Never the token itself: only its hash is kept.
+         */
+        get: operations["listScimTokens"];
+        put?: never;
+        /**
+         * Make a SCIM token
+         * @description Makes a bearer token for the organisation's identity provider and
+         *     answers it this once, in `token`: it is never shown again (only its
+         *     SHA-256 is kept). Paste it with the SCIM base URL
+         *     (`https://<server>/scim/v2`) into Okta or Entra ID. Audited as
+         *     `scim_token.create`.
+         */
+        post: operations["createScimToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scim-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a SCIM token
+         * @description The token stops working at once: the identity provider's next request
+         *     answers 401. The token stays listed, with `revoked_at`, so the audit
+         *     entries that name it keep their meaning; revoking it again changes
+         *     nothing. Audited as `scim_token.revoke`. A token of another
+         *     organisation answers 404.
+         */
+        delete: operations["revokeScimToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1666,9 +1723,50 @@ export interface components {
             scale: components["schemas"]["Scale"];
             criteria: components["schemas"]["CriterionInput"][];
         };
+        /** @description a bearer token of the SCIM service, without its secret */
+        ScimToken: {
+            id: string;
+            /** @description what the token is for, e.g. the identity provider */
+            name: string;
+            /** @description the admin who made it; null when made on the command line */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description when an identity provider last presented it (to the minute), or null
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description when it was revoked, or null while it works
+             */
+            revoked_at: string | null;
+        };
+        ScimTokenList: {
+            /** @description newest first, at most the 1000 newest */
+            items: components["schemas"]["ScimToken"][];
+        };
+        CreateScimTokenRequest: {
+            name: string;
+        };
+        /** @description a token just made, with its secret, shown this once */
+        CreatedScimToken: {
+            id: string;
+            name: string;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description the bearer token; it is never shown again */
+            token: string;
+        };
         AuditEntry: {
             id: string;
-            /** @description who wrote; null for the system (command line, demo loader) */
+            /** @description who wrote; null for the system (command line, demo loader) and for an identity provider over SCIM, whose entries name the token in `after.via` (`kind` scim, `token_id`, `token_name`) */
             actor_id: string | null;
             /** @description e.g. `user.create`, `user.update`, `framework.create`, `cycle.member_change` (an admin's change to a person of the cycle, see `PATCH /users/{id}`) */
             action: string;
@@ -2245,14 +2343,15 @@ export interface components {
             notices: components["schemas"]["BoardNotice"][];
         };
         /**
-         * @description An admin's change to the role, reporting line or active flag of an
-         *     owner or participant of the cycle (or of someone above a
-         *     participant), made while the cycle was not yet finalized.
+         * @description An admin's (or the identity provider's, over SCIM) change to the
+         *     role, reporting line or active flag of an owner or participant of
+         *     the cycle (or of someone above a participant), made while the cycle
+         *     was not yet finalized.
          */
         BoardNotice: {
             kind: components["schemas"]["NoticeKind"];
             subject: components["schemas"]["Ref"];
-            /** @description the admin who made the change; null when no signed-in user did */
+            /** @description the admin who made the change; null when no signed-in user did (the message then names the SCIM token, "changed by SCIM token 'Okta'") */
             actor: components["schemas"]["Ref"] | null;
             /** Format: date-time */
             at: string;
@@ -6495,6 +6594,124 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listScimTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tokens */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *           "name": "Okta",
+                     *           "created_by": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *           "created_at": "2026-11-02T09:00:00Z",
+                     *           "last_used_at": "2026-11-03T07:12:00Z",
+                     *           "revoked_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScimTokenList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createScimToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Okta"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateScimTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description the token made, with its secret (shown once) */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *       "name": "Okta",
+                     *       "created_by": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "last_used_at": null,
+                     *       "revoked_at": null,
+                     *       "token": "calscim_3q2-7wXlGZk0i9dOQ1N0vQm6Xr3W2b5sT8yUa4cE1fH"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedScimToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokeScimToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description revoked */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -92,7 +92,7 @@ export default function People() {
                       <td>{roleLabel(u.role)}</td>
                       <td>{functionLabel(u.function)}</td>
                       <td>{u.manager_id ? (byId.get(u.manager_id)?.name ?? 'Unknown') : '–'}</td>
-                      <td>{formatDate(u.em_since)}</td>
+                      <td>{u.role === 'em' && !u.em_since ? <span className="muted">Unknown</span> : formatDate(u.em_since)}</td>
                       <td>{u.active ? 'Active' : 'Deactivated'}</td>
                       <td>
                         <div className="row-actions">
