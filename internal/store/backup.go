@@ -42,6 +42,7 @@ var backupTables = []struct {
 	{"login_failures", failureRow{}, "id"},
 	{"rate_limits", rateRow{}, "user_id, route"},
 	{"idempotency_keys", idempotencyRow{}, "user_id, key"},
+	{"oidc_logins", oidcLoginRow{}, "state_hash"},
 	{"frameworks", frameworkRow{}, "id"},
 	{"criteria", criterionRow{}, "framework_id, position"},
 	{"cycles", cycleRow{}, "id"},
