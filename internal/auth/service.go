@@ -107,7 +107,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 }
 
 var errPasswordLoginDisabled = domain.Forbidden(domain.CodePasswordLoginDisabled,
-	"your organisation signs in with single sign-on; use the sign-in provider's button")
+	"your organisation signs in with single sign-on, use the sign-in provider's button")
 
 // StartSession signs u in without a password, after single sign-on: the
 // same session, cap and tokens as a password login.

@@ -98,6 +98,24 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		if r.Limited && o.op.Responses.Status(http.StatusTooManyRequests) == nil {
 			t.Errorf("%s is rate-limited in the route table but documents no 429", key)
 		}
+		// A page a browser navigates to answers redirects and HTML, not the
+		// API's JSON, and the gate lets it be: the route table and the
+		// document say so together, and the document says what it answers.
+		page, _ := o.op.Extensions["x-browser-navigation"].(bool)
+		if page != r.Page {
+			t.Errorf("%s: the route table says browser page %v, the document's x-browser-navigation %v", key, r.Page, page)
+		}
+		if page {
+			ok := o.op.Responses.Status(http.StatusFound) != nil && o.op.Responses.Status(http.StatusFound).Value.Headers["Location"] != nil
+			for st, ref := range o.op.Responses.Map() {
+				if n, _ := strconv.Atoi(st); n >= 400 && ref.Value.Content.Get("text/html") == nil {
+					ok = false
+				}
+			}
+			if !ok {
+				t.Errorf("%s is a browser page: it must document a 302 with Location and its refusals as text/html", key)
+			}
+		}
 	}
 	for key := range ops {
 		if !routed[key] {
