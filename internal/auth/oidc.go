@@ -150,7 +150,7 @@ func (o *OIDC) Begin(ctx context.Context) (authURL, browser string, err error) {
 
 // Callback is what the provider's redirect carries back.
 type Callback struct {
-	State, Code            string
+	State, Code             string
 	Error, ErrorDescription string
 	// Browser is the value of the binding cookie the browser sent.
 	Browser string
