@@ -29,6 +29,7 @@ const Inbox = lazy(() => import('./screens/Inbox/Inbox'));
 const NoteEditor = lazy(() => import('./screens/NoteEditor/NoteEditor'));
 const People = lazy(() => import('./screens/People/People'));
 const Frameworks = lazy(() => import('./screens/Frameworks/Frameworks'));
+const Organisation = lazy(() => import('./screens/Organisation/Organisation'));
 const NotFound = lazy(() => import('./screens/NotFound/NotFound'));
 
 function roleRoutes(user: Me) {
@@ -53,6 +54,7 @@ function roleRoutes(user: Me) {
         home,
         <Route key="p" path="/people" element={<People />} />,
         <Route key="f" path="/frameworks" element={<Frameworks />} />,
+        <Route key="o" path="/organisation" element={<Organisation />} />,
         ...cycles,
       ];
     case 'em':

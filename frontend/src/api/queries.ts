@@ -16,6 +16,7 @@ import type {
   MeetingStateWrite,
   NoteWrite,
   PatchUserRequest,
+  PatchOrgRequest,
   PlanItemWrite,
   NewPlanItem,
   Hint,
@@ -345,4 +346,18 @@ export function useFrameworksById() {
   const q = useFrameworks();
   const byId = new Map((q.data ?? []).map((f) => [f.id, f]));
   return { ...q, byId };
+}
+
+/** The sign-in page's providers; a failure leaves the password form alone. */
+export const useProviders = () =>
+  useQuery({ queryKey: ['auth-providers'], queryFn: () => api.providers(), staleTime: 5 * 60_000, retry: false });
+
+export const useOrg = () => useQuery({ queryKey: ['org'], queryFn: () => api.org() });
+
+export function usePatchOrg() {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (body: PatchOrgRequest) => api.patchOrg(body),
+    onSuccess: () => inv('org'),
+  });
 }

@@ -23,6 +23,7 @@ const NAV: Record<Me['role'], { to: string; label: string; end?: boolean }[]> = 
     { to: '/people', label: 'People' },
     { to: '/frameworks', label: 'Frameworks' },
     { to: '/cycles', label: 'Cycles' },
+    { to: '/organisation', label: 'Organisation' },
   ],
 };
 
