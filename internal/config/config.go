@@ -361,10 +361,10 @@ func loadOIDC(getenv Getenv) (*OIDC, error) {
 		ClientSecret: vals["CALIBRATE_OIDC_CLIENT_SECRET"], PublicURL: strings.TrimRight(vals["CALIBRATE_PUBLIC_URL"], "/")}
 	issuer, err := absoluteURL(o.Issuer)
 	if err != nil {
-		return nil, fmt.Errorf("CALIBRATE_OIDC_ISSUER: %q %v, such as https://login.example.com", o.Issuer, err)
+		return nil, fmt.Errorf("CALIBRATE_OIDC_ISSUER: %q %w, such as https://login.example.com", o.Issuer, err)
 	}
 	if _, err := absoluteURL(o.PublicURL); err != nil {
-		return nil, fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %v, such as https://calibrate.example.com", o.PublicURL, err)
+		return nil, fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %w, such as https://calibrate.example.com", o.PublicURL, err)
 	}
 	o.Name = strings.TrimSpace(getenv("CALIBRATE_OIDC_NAME"))
 	if o.Name == "" {

@@ -133,7 +133,7 @@ var matrix = map[string]matrixEntry{
 	// The refresh cookie is the credential; the anonymous caller has none.
 	"POST /api/v1/auth/refresh": {want: "anonymous 401 admin 200 director 200 em 200 peer 200",
 		own: func(*world, *side, string) target { return target{path: "/api/v1/auth/refresh", cookie: true} }},
-	"POST /api/v1/auth/logout": {want: "admin 204 director 204 em 204 peer 204", own: at("/api/v1/auth/logout"), fresh: true},
+	"POST /api/v1/auth/logout":   {want: "admin 204 director 204 em 204 peer 204", own: at("/api/v1/auth/logout"), fresh: true},
 	"GET /api/v1/auth/providers": {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: at("/api/v1/auth/providers")},
 	// Pages a browser navigates to; this world has no single sign-on set
 	// up, so each answers its HTML page saying so, to anyone.

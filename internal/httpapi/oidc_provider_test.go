@@ -144,7 +144,7 @@ func newTestProvider(t testing.TB) *testProvider {
 	}
 	st := &providerStorage{Storage: storage.NewStorageWithClients(users, clients), users: users,
 		foreign: storage.NewStorageWithClients(users, clients)}
-	var handler http.Handler = http.NotFoundHandler()
+	var handler http.Handler // set below, before any request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
 
