@@ -200,10 +200,17 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	defer stopCheckpoints()
 	bus := newEventBus(cfg, st, clock, log)
 	defer bus.Close()
+	authn := auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log)
+	sso := httpapi.SingleSignOn(cfg, authn, st)
+	if sso != nil {
+		log.Info("single sign-on set up", "issuer", cfg.OIDC.Issuer, "redirect_uri", cfg.OIDC.PublicURL+auth.OIDCCallbackPath)
+	}
 	srv := httpapi.New(httpapi.Deps{
 		Log:            log,
 		Clock:          clock,
-		Auth:           auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log),
+		Auth:           authn,
+		OIDC:           sso,
+		Orgs:           calibration.NewOrgs(st, sso != nil),
 		Users:          calibration.NewUsers(st, hasher, auth.ValidatePassword, clock),
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),

@@ -140,6 +140,8 @@ func TestBadConfiguration(t *testing.T) {
 		{"postgres without an audit key", map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:1/x", "CALIBRATE_JWT_KEY": string(testkit.JWTKey)},
 			"CALIBRATE_AUDIT_KEY (or CALIBRATE_AUDIT_KEY_FILE) is required with PostgreSQL"},
 		{"bad log level", map[string]string{"DATABASE_URL": sqlite, "CALIBRATE_LOG_LEVEL": "chatty"}, `CALIBRATE_LOG_LEVEL: "chatty" is not one of debug, info, warn, error`},
+		{"half of single sign-on", map[string]string{"DATABASE_URL": sqlite, "CALIBRATE_OIDC_ISSUER": "https://login.example.com", "CALIBRATE_OIDC_CLIENT_ID": "calibrate"},
+			"CALIBRATE_OIDC_CLIENT_SECRET, CALIBRATE_PUBLIC_URL missing"},
 		{"no event streams", map[string]string{"DATABASE_URL": sqlite, "CALIBRATE_MAX_STREAMS": "0"}, `CALIBRATE_MAX_STREAMS: "0" is not a whole number of event streams of at least 1`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

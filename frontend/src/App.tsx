@@ -30,6 +30,8 @@ const NoteEditor = lazy(() => import('./screens/NoteEditor/NoteEditor'));
 const People = lazy(() => import('./screens/People/People'));
 const Frameworks = lazy(() => import('./screens/Frameworks/Frameworks'));
 const Provisioning = lazy(() => import('./screens/Provisioning/Provisioning'));
+
+const Organisation = lazy(() => import('./screens/Organisation/Organisation'));
 const NotFound = lazy(() => import('./screens/NotFound/NotFound'));
 
 function roleRoutes(user: Me) {
@@ -55,6 +57,8 @@ function roleRoutes(user: Me) {
         <Route key="p" path="/people" element={<People />} />,
         <Route key="f" path="/frameworks" element={<Frameworks />} />,
         <Route key="sc" path="/provisioning" element={<Provisioning />} />,
+
+        <Route key="o" path="/organisation" element={<Organisation />} />,
         ...cycles,
       ];
     case 'em':

@@ -88,6 +88,34 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if !ok || !u.Active || lookupErr != nil {
 		return Grant{}, errInvalidCredentials // the reservation stays: a failure
 	}
+	// Only a caller who knows the password learns that password sign-in
+	// is off, so the answer tells nobody else that the account exists.
+	// The organisation's admins keep their password: the way back in when
+	// the provider fails.
+	org, err := s.store.Org(ctx, u.OrgID)
+	if err != nil {
+		return Grant{}, err
+	}
+	if !org.PasswordLogin && u.Role != domain.RoleAdmin {
+		// The password was right: not a guess to count against the account.
+		if err := s.store.ReleaseLoginAttempt(ctx, attempt); err != nil {
+			return Grant{}, err
+		}
+		return Grant{}, errPasswordLoginDisabled
+	}
+	return s.startSession(ctx, u, now, attempt)
+}
+
+var errPasswordLoginDisabled = domain.Forbidden(domain.CodePasswordLoginDisabled,
+	"your organisation signs in with single sign-on, use the sign-in provider's button")
+
+// StartSession signs u in without a password, after single sign-on: the
+// same session, cap and tokens as a password login.
+func (s *Service) StartSession(ctx context.Context, u domain.User) (Grant, error) {
+	return s.startSession(ctx, u, s.clock.Now(), "")
+}
+
+func (s *Service) startSession(ctx context.Context, u domain.User, now time.Time, attempt string) (Grant, error) {
 	refresh, hash := newRefreshToken()
 	sid, err := s.store.CreateSession(ctx, u.OrgID, u.ID, hash, now.Add(SessionTTL), attempt)
 	if err != nil {

@@ -137,7 +137,7 @@ func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 		var got costs
 		got.build = board()
 		got.cached = board()
-				measured[n] = got
+		measured[n] = got
 		t.Logf("%d EMs: seeded and measured in %s", n, time.Since(t0).Round(time.Millisecond))
 	}
 	for _, n := range []int{small, large} {

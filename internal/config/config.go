@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -99,6 +100,22 @@ type Config struct {
 	// past it a new stream answers 503. Counted per process, not per user:
 	// a room may follow a meeting on one shared account in many tabs.
 	MaxStreams int
+	// OIDC is single sign-on with an OpenID Connect provider; nil when it
+	// is not set up.
+	OIDC *OIDC
+}
+
+// OIDC configures single sign-on: the provider (its issuer URL), the
+// client registered there, and the public URL of Calibrate, under which
+// the provider sends people back.
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	PublicURL    string // absolute http(s) URL, without a trailing slash
+	// Name is what the sign-in page calls the provider
+	// (CALIBRATE_OIDC_NAME, else the issuer's host).
+	Name string
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -170,6 +187,10 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 	if c.MaxStreams, err = maxStreams(getenv("CALIBRATE_MAX_STREAMS")); err != nil {
+		return nil, err
+	}
+
+	if c.OIDC, err = loadOIDC(getenv); err != nil {
 		return nil, err
 	}
 
@@ -307,6 +328,66 @@ func maxStreams(v string) (int, error) {
 		return 0, fmt.Errorf("CALIBRATE_MAX_STREAMS: %q is not a whole number of event streams of at least 1", v)
 	}
 	return n, nil
+}
+
+// MaxOIDCNameLength bounds the provider's display name.
+const MaxOIDCNameLength = 60
+
+// loadOIDC reads single sign-on's settings: the issuer, client id, client
+// secret and public URL all together, or none of them.
+func loadOIDC(getenv Getenv) (*OIDC, error) {
+	names := []string{"CALIBRATE_OIDC_ISSUER", "CALIBRATE_OIDC_CLIENT_ID", "CALIBRATE_OIDC_CLIENT_SECRET", "CALIBRATE_PUBLIC_URL"}
+	var set, missing []string
+	vals := map[string]string{}
+	for _, n := range names {
+		vals[n] = strings.TrimSpace(getenv(n))
+		if vals[n] != "" {
+			set = append(set, n)
+		} else {
+			missing = append(missing, n)
+		}
+	}
+	if len(set) == 0 {
+		if strings.TrimSpace(getenv("CALIBRATE_OIDC_NAME")) != "" {
+			return nil, errors.New("CALIBRATE_OIDC_NAME: names a provider, but single sign-on is not set up (CALIBRATE_OIDC_ISSUER and the others)")
+		}
+		return nil, nil
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("single sign-on needs %s together: %s set, %s missing",
+			strings.Join(names, ", "), strings.Join(set, ", "), strings.Join(missing, ", "))
+	}
+	o := &OIDC{Issuer: vals["CALIBRATE_OIDC_ISSUER"], ClientID: vals["CALIBRATE_OIDC_CLIENT_ID"],
+		ClientSecret: vals["CALIBRATE_OIDC_CLIENT_SECRET"], PublicURL: strings.TrimRight(vals["CALIBRATE_PUBLIC_URL"], "/")}
+	issuer, err := absoluteURL(o.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("CALIBRATE_OIDC_ISSUER: %q %w, such as https://login.example.com", o.Issuer, err)
+	}
+	if _, err := absoluteURL(o.PublicURL); err != nil {
+		return nil, fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %w, such as https://calibrate.example.com", o.PublicURL, err)
+	}
+	o.Name = strings.TrimSpace(getenv("CALIBRATE_OIDC_NAME"))
+	if o.Name == "" {
+		o.Name = issuer.Hostname()
+	}
+	if n := len([]rune(o.Name)); n > MaxOIDCNameLength {
+		return nil, fmt.Errorf("CALIBRATE_OIDC_NAME: %d characters is more than %d", n, MaxOIDCNameLength)
+	}
+	return o, nil
+}
+
+// absoluteURL parses an absolute http(s) URL without query or fragment.
+func absoluteURL(v string) (*url.URL, error) {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return nil, errors.New("is not a URL")
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return nil, errors.New("is not an absolute http(s) URL")
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return nil, errors.New("must not have a query, a fragment or a user")
+	}
+	return u, nil
 }
 
 func splitList(s string) []string {

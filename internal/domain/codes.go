@@ -23,6 +23,8 @@ const (
 	CodeIdempotencyInProgress = "idempotency_in_progress"
 	CodeIdempotencyKeyReused  = "idempotency_key_reused"
 	CodeReasonRequired        = "reason_required"
+	CodePasswordLoginDisabled = "password_login_disabled"
+	CodeSSONotConfigured      = "sso_not_configured"
 	CodeInternal              = "internal"
 	CodeUnavailable           = "unavailable"
 )
@@ -54,6 +56,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeForbidden, Status: 403, Meaning: "The caller's role may never use this route, or the caller can see the object but may not do this to it."},
 	{Code: CodeNotLead, Status: 403, Meaning: "Only the lead of the cycle changes the cycle itself; the caller is a co-owner."},
 	{Code: CodeNotYourEM, Status: 403, Meaning: "Only the EM's director in the cycle rates and decides for them; the caller is another owner."},
+	{Code: CodePasswordLoginDisabled, Status: 403, Meaning: "The organisation has turned password sign-in off: sign in with single sign-on. Its admins may still use their password."},
 	{Code: CodeNotFound, Status: 404, Meaning: "It does not exist, or the caller may not see it (never 403, so existence does not leak); also any unknown path."},
 	{Code: CodeMethodNotAllowed, Status: 405, Meaning: "The path exists but not with this method; the Allow header lists the methods it has.", Header: "Allow", OutsideOperations: true},
 	{Code: CodeCycleLocked, Status: 409, Meaning: "The cycle's state does not allow this write now (for example ratings after finalizing)."},
@@ -66,6 +69,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeRequestLimit, Status: 409, Meaning: "The EM already has the most peer requests a cycle allows (8)."},
 	{Code: CodeAlreadyAnswered, Status: 409, Meaning: "The peer has written a note for this request; edit the note instead."},
 	{Code: CodeIdempotencyInProgress, Status: 409, Meaning: "A request with the same Idempotency-Key is still being answered; nothing was done, wait for the first answer."},
+	{Code: CodeSSONotConfigured, Status: 409, Meaning: "Password sign-in cannot be turned off while single sign-on is not set up on the server: nobody but the admins could sign in."},
 	{Code: CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
 	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (send Content-Type: application/json)."},
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},

@@ -11,6 +11,9 @@ import (
 type Organization struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// PasswordLogin says whether its people may sign in with a password;
+	// when false only single sign-on works, except for its admins.
+	PasswordLogin bool `json:"password_login"`
 }
 
 // User is a person of one organisation. EMSince is a calendar date
@@ -264,3 +267,15 @@ const ViaSCIM = "scim"
 
 // Some is an Optional set to v.
 func Some[T any](v T) Optional[T] { return Optional[T]{Set: true, Value: &v} }
+
+// OIDCLogin is a single sign-on attempt under way, between the redirect to
+// the provider and its callback. It belongs to no organisation: who signs
+// in, and so which organisation, is known only at the callback.
+type OIDCLogin struct {
+	StateHash   string // the hash of the state sent to the provider
+	BrowserHash string // the hash of the value of the browser's binding cookie
+	Nonce       string // what the ID token's nonce claim must be
+	Verifier    string // the PKCE code verifier
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}

@@ -99,6 +99,24 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		if r.Limited && o.op.Responses.Status(http.StatusTooManyRequests) == nil {
 			t.Errorf("%s is rate-limited in the route table but documents no 429", key)
 		}
+		// A page a browser navigates to answers redirects and HTML, not the
+		// API's JSON, and the gate lets it be: the route table and the
+		// document say so together, and the document says what it answers.
+		page, _ := o.op.Extensions["x-browser-navigation"].(bool)
+		if page != r.Page {
+			t.Errorf("%s: the route table says browser page %v, the document's x-browser-navigation %v", key, r.Page, page)
+		}
+		if page {
+			ok := o.op.Responses.Status(http.StatusFound) != nil && o.op.Responses.Status(http.StatusFound).Value.Headers["Location"] != nil
+			for st, ref := range o.op.Responses.Map() {
+				if n, _ := strconv.Atoi(st); n >= 400 && ref.Value.Content.Get("text/html") == nil {
+					ok = false
+				}
+			}
+			if !ok {
+				t.Errorf("%s is a browser page: it must document a 302 with Location and its refusals as text/html", key)
+			}
+		}
 	}
 	for key := range ops {
 		if !routed[key] {
@@ -277,9 +295,29 @@ func TestContractWalkthrough(t *testing.T) {
 	// An unknown API route is the router's 404, which the contract accepts.
 	want(e.Get(admin, "/api/v1/no-such-route"), 404, "an unknown route")
 
+	// The organisation's settings, and single sign-on, which a server
+	// without it set up refuses with its page; then a sign-in through a
+	// real provider (its success is the redirect back to the web app).
+	admin = e.Token("admin@acme.test")
+	want(e.Get("", "/api/v1/auth/providers"), 200, "the sign-in providers")
+	want(e.Get(admin, "/api/v1/org"), 200, "the organisation, as an admin")
+	want(e.Patch(admin, "/api/v1/org", map[string]any{"password_login": true}), 200, "password sign-in on, as an admin")
+	want(e.Patch(admin, "/api/v1/org", map[string]any{"password_login": false}), 409, "password sign-in off without single sign-on")
+	want(e.Get("", "/api/v1/auth/oidc/login"), 404, "single sign-on without a provider")
+	sso, provider := ssoEnv(t)
+	provider.addUser("alex@acme.test", true)
+	provider.signInAs("alex@acme.test", behaves)
+	a := startSSO(t, sso)
+	want(finish(sso, a, a.cookie), 302, "single sign-on's callback")
+
 	covered := testkit.Covered(t)
-	for key := range contractOperations(testkit.OpenAPI(t)) {
-		if !slices.ContainsFunc(covered[key], func(s int) bool { return s >= 200 && s < 300 }) {
+	doc := testkit.OpenAPI(t)
+	for key, o := range contractOperations(doc) {
+		success := func(s int) bool { return s >= 200 && s < 300 }
+		if page, _ := o.op.Extensions["x-browser-navigation"].(bool); page {
+			success = func(s int) bool { return s == http.StatusFound } // a page's success is its redirect
+		}
+		if !slices.ContainsFunc(covered[key], success) {
 			t.Errorf("%s was never answered with a success here; add a call to this walkthrough so its success shape is checked", key)
 		}
 	}

@@ -133,7 +133,15 @@ var matrix = map[string]matrixEntry{
 	// The refresh cookie is the credential; the anonymous caller has none.
 	"POST /api/v1/auth/refresh": {want: "anonymous 401 admin 200 director 200 em 200 peer 200",
 		own: func(*world, *side, string) target { return target{path: "/api/v1/auth/refresh", cookie: true} }},
-	"POST /api/v1/auth/logout": {want: "admin 204 director 204 em 204 peer 204", own: at("/api/v1/auth/logout"), fresh: true},
+	"POST /api/v1/auth/logout":   {want: "admin 204 director 204 em 204 peer 204", own: at("/api/v1/auth/logout"), fresh: true},
+	"GET /api/v1/auth/providers": {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: at("/api/v1/auth/providers")},
+	// Pages a browser navigates to; this world has no single sign-on set
+	// up, so each answers its HTML page saying so, to anyone.
+	"GET /api/v1/auth/oidc/login":    {want: "anonymous 404 admin 404 director 404 em 404 peer 404", own: at("/api/v1/auth/oidc/login")},
+	"GET /api/v1/auth/oidc/callback": {want: "anonymous 404 admin 404 director 404 em 404 peer 404", own: at("/api/v1/auth/oidc/callback?state=s&code=c")},
+	"GET /api/v1/org":                {want: "admin 200", own: at("/api/v1/org")},
+	// Without single sign-on, on is the only value the setting takes.
+	"PATCH /api/v1/org": {want: "admin 200", own: sent("/api/v1/org", map[string]any{"password_login": true})},
 
 	"GET /api/v1/me": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/me")},
 	"PATCH /api/v1/me": {want: "admin 200 director 200 em 200 peer 200",
@@ -502,6 +510,13 @@ func (c matrixCall) run(label string, from *side, slot string, tg target, want i
 	}
 	if got := w.auditRows(t); got != audit {
 		t.Errorf("%s: a refused request wrote %d audit entries", what, got-audit)
+	}
+	if c.route.Page {
+		// A page's refusal is HTML for a person, not the API's error.
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("%s: a page answered %d as %q, not HTML", what, res.Status, ct)
+		}
+		return
 	}
 	switch want {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:

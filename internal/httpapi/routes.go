@@ -21,6 +21,7 @@ type access struct {
 	rateLimited bool
 	idempotency bool
 	stream      bool
+	page        bool
 }
 
 var (
@@ -51,6 +52,15 @@ const (
 	peer     = domain.RolePeer
 )
 
+// browserPage marks a route a browser navigates to, not one a client
+// calls: it answers redirects and, on refusal, an HTML page, and its
+// parameters come from another site (a sign-in provider's redirect), so
+// the request gate lets it be (the spec marks it x-browser-navigation).
+func (a access) browserPage() access {
+	a.page = true
+	return a
+}
+
 // streaming marks a route that answers a stream open for minutes: it is
 // not bound by the deadline of ordinary requests (see deadline).
 func (a access) streaming() access {
@@ -76,6 +86,12 @@ func (s *Server) routes() []route {
 		{http.MethodPost, v1 + "/auth/login", public, s.login},
 		{http.MethodPost, v1 + "/auth/refresh", public, s.refresh}, // the refresh cookie is the credential
 		{http.MethodPost, v1 + "/auth/logout", signedIn, s.logout},
+		{http.MethodGet, v1 + "/auth/providers", public, s.providers},
+		{http.MethodGet, v1 + "/auth/oidc/login", public.browserPage(), s.oidcLogin},
+		{http.MethodGet, v1 + "/auth/oidc/callback", public.browserPage(), s.oidcCallback},
+
+		{http.MethodGet, v1 + "/org", only(admin), s.getOrg},
+		{http.MethodPatch, v1 + "/org", only(admin), s.patchOrg},
 
 		{http.MethodGet, v1 + "/me", signedIn, s.getMe},
 		{http.MethodPatch, v1 + "/me", signedIn, s.patchMe},

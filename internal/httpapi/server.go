@@ -41,7 +41,10 @@ type Deps struct {
 	// Provisioning serves SCIM (/scim/v2) and the admins' SCIM tokens; nil
 	// leaves /scim/v2 unrouted.
 	Provisioning *calibration.Provisioning
-	Health       Health
+	Orgs         *calibration.Orgs
+	// OIDC is single sign-on; nil when it is not set up.
+	OIDC   *auth.OIDC
+	Health Health
 	// Limits paces each user on the routes the route table marks limited;
 	// nil lets every call through.
 	Limits *ratelimit.Limiter
@@ -117,7 +120,11 @@ func New(d Deps) *Server {
 		default:
 			chain = append(chain, authn, auth.RequireRole(r.access.roles...))
 		}
-		chain = append(chain, gate(r.method, r.path))
+		if !r.access.page {
+			chain = append(chain, gate(r.method, r.path))
+		} else {
+			mustBePage(r.method, r.path)
+		}
 		if r.access.rateLimited && !r.access.public && s.Limits != nil {
 			chain = append(chain, s.limit(r.method+" "+r.path))
 		}
@@ -188,7 +195,7 @@ func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range s.routes() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Public: r.access.public, Roles: r.access.roles,
-			Limited: r.access.rateLimited, Idempotent: r.access.idempotency})
+			Limited: r.access.rateLimited, Idempotent: r.access.idempotency, Page: r.access.page})
 	}
 	return out
 }
@@ -216,6 +223,9 @@ type RouteInfo struct {
 	// Idempotent: it takes an Idempotency-Key, and a repeat with the key
 	// gets the first answer again.
 	Idempotent bool
+	// Page: a browser navigates to it; it answers redirects and HTML pages,
+	// and the request gate does not check it.
+	Page bool
 }
 
 func (s *Server) healthz(c *gin.Context) {

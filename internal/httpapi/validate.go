@@ -84,6 +84,9 @@ func gate(method, ginPath string) gin.HandlerFunc {
 		panic(fmt.Sprintf("route %s %s is not in api/openapi.yaml", method, oasPath))
 	}
 	op := item.GetOperation(method)
+	if v, _ := op.Extensions[browserNavigation].(bool); v {
+		panic(fmt.Sprintf("route %s %s is marked %s in api/openapi.yaml, but the route table gates it", method, oasPath, browserNavigation))
+	}
 	route := &routers.Route{Spec: doc, Path: oasPath, PathItem: item, Method: method, Operation: op}
 	scalarQuery := map[string]bool{}
 	for _, p := range append(item.Parameters, op.Parameters...) {
@@ -97,6 +100,29 @@ func gate(method, ginPath string) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+	}
+}
+
+// browserNavigation is the spec's mark of an operation a browser navigates
+// to (a sign-in redirect and the provider's way back): it answers
+// redirects and HTML pages, not the API's JSON, and takes what another site
+// sends, so the gate does not check it; its handler reads only what it
+// needs and refuses the rest with a page.
+const browserNavigation = "x-browser-navigation"
+
+// mustBePage checks that the spec marks a route the route table lets past
+// the gate: the two say the same, or the build cannot start.
+func mustBePage(method, ginPath string) {
+	doc, err := spec()
+	if err != nil {
+		panic(err)
+	}
+	item := doc.Paths.Value(specPath(ginPath))
+	if item == nil || item.GetOperation(method) == nil {
+		panic(fmt.Sprintf("route %s %s is not in api/openapi.yaml", method, specPath(ginPath)))
+	}
+	if v, _ := item.GetOperation(method).Extensions[browserNavigation].(bool); !v {
+		panic(fmt.Sprintf("route %s %s skips the request gate, but api/openapi.yaml does not mark it %s", method, specPath(ginPath), browserNavigation))
 	}
 }
 

@@ -244,6 +244,9 @@ func foreignCursors(t *testing.T, w *world) map[string]string {
 // violations lists every forbidden request of the operation.
 func (vo validOp) violations(t *testing.T, cursors map[string]string) []violation {
 	t.Helper()
+	if vo.page() {
+		return vo.pageCases()
+	}
 	var vs []violation
 	if s := bodySchema(vo.op); s != nil {
 		vs = append(vs, vo.bodyViolations(t, s)...)
@@ -267,6 +270,43 @@ func (vo validOp) violations(t *testing.T, cursors map[string]string) []violatio
 			t.Fatalf("%s: two cases named %q", vo.id, v.name)
 		}
 		names[v.name] = true
+	}
+	return vs
+}
+
+// page: the operation is a page a browser navigates to
+// (x-browser-navigation), which the gate lets be.
+func (vo validOp) page() bool {
+	v, _ := vo.op.Extensions["x-browser-navigation"].(bool)
+	return v
+}
+
+// pageCases are requests the gate would refuse, sent to a page it lets
+// be: each reaches the handler, which answers as it answers the valid
+// request (an HTML page or a redirect), never with the gate's JSON.
+func (vo validOp) pageCases() []violation {
+	withQuery := func(name, value string) func(testing.TB, *testkit.Request) {
+		return func(t testing.TB, r *testkit.Request) {
+			u, err := url.Parse(r.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := u.Query()
+			q.Add(name, value)
+			u.RawQuery = q.Encode()
+			r.Path = u.String()
+		}
+	}
+	vs := []violation{
+		{name: "a JSON body", edit: func(_ testing.TB, r *testkit.Request) { r.Body = "{}" }},
+		{name: "an unknown query parameter", edit: withQuery("unexpected", "1")},
+	}
+	for _, p := range vo.params {
+		if p.Value.In != openapi3.ParameterInQuery || p.Value.Schema == nil || p.Value.Schema.Value.MaxLength == nil {
+			continue
+		}
+		vs = append(vs, violation{name: "query " + p.Value.Name + " too long and repeated",
+			edit: withQuery(p.Value.Name, strings.Repeat("x", count(*p.Value.Schema.Value.MaxLength)+1))})
 	}
 	return vs
 }
@@ -765,6 +805,17 @@ func (w *world) sendViolation(t *testing.T, vo validOp, c violation) {
 	env := *w.Env
 	env.T = t
 	res := env.Do(req)
+	if vo.page() {
+		valid := env.Do(vo.req)
+		if res.Status != valid.Status || res.Header.Get("Content-Type") != valid.Header.Get("Content-Type") {
+			t.Fatalf("%s %s: %d %q, but the valid request answers %d %q: the gate did not let the page be; answer %s",
+				vo.key, c.name, res.Status, res.Header.Get("Content-Type"), valid.Status, valid.Header.Get("Content-Type"), snip(res.Body))
+		}
+		if ct := res.Header.Get("Content-Type"); res.Status != http.StatusFound && !strings.HasPrefix(ct, "text/html") {
+			t.Fatalf("%s %s: a page answered %d as %q", vo.key, c.name, res.Status, ct)
+		}
+		return
+	}
 	if res.Status != c.status {
 		t.Fatalf("%s %s: status %d, want %d %s; sent %s; answer %s", vo.key, c.name, res.Status, c.status, c.code,
 			snip(mustJSONOrNil(t, req.Body)), snip(res.Body))

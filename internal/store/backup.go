@@ -43,6 +43,8 @@ var backupTables = []struct {
 	{"rate_limits", rateRow{}, "user_id, route"},
 	{"idempotency_keys", idempotencyRow{}, "user_id, key"},
 	{"scim_tokens", scimTokenRow{}, "id"},
+
+	{"oidc_logins", oidcLoginRow{}, "state_hash"},
 	{"frameworks", frameworkRow{}, "id"},
 	{"criteria", criterionRow{}, "framework_id, position"},
 	{"cycles", cycleRow{}, "id"},

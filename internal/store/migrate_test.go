@@ -296,7 +296,7 @@ func TestSchemaCurrentDoesNotWaitForTheMigrationLock(t *testing.T) {
 // checks each against the migrated database; TestRowTypesAreListed makes
 // sure a new one is not forgotten here.
 var rowTypes = []any{
-	orgRow{}, userRow{}, sessionRow{}, refreshRow{}, failureRow{}, rateRow{}, idempotencyRow{}, scimTokenRow{},
+	orgRow{}, userRow{}, sessionRow{}, refreshRow{}, failureRow{}, rateRow{}, idempotencyRow{}, scimTokenRow{}, oidcLoginRow{},
 	frameworkRow{}, criterionRow{}, auditRow{}, rekeyPendingRow{},
 	cycleRow{}, ownerRow{}, participantRow{},
 	assessmentRow{}, ratingRow{}, decisionRow{},

@@ -48,6 +48,7 @@ var GlobalTables = map[string]string{
 	"goose_db_version": "the schema version of the whole database",
 	"login_failures":   "the sign-in throttle, keyed by e-mail and client address before any organisation is known",
 	"rate_limits":      "a counter of one user's calls per route: no content of the organisation, read only by its own key",
+	"oidc_logins":      "a single sign-on attempt under way: whose it is, and so the organisation, is known only at its callback",
 }
 
 // Exception names a statement allowed to touch organisation data without

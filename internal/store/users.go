@@ -15,6 +15,13 @@ type orgRow struct {
 	ID        string
 	Name      string
 	CreatedAt time.Time
+	// PasswordLogin: whether the organisation's people may sign in with a
+	// password (its admins always may).
+	PasswordLogin bool
+}
+
+func (r orgRow) domain() domain.Organization {
+	return domain.Organization{ID: r.ID, Name: r.Name, PasswordLogin: r.PasswordLogin}
 }
 
 func (orgRow) TableName() string { return "organizations" }
@@ -55,7 +62,7 @@ func (s *Store) OrgByName(ctx context.Context, name string) (domain.Organization
 	if err := s.conn(ctx).Where("name = ?", name).Take(&r).Error; err != nil {
 		return domain.Organization{}, notFound(err, "organisation")
 	}
-	return domain.Organization{ID: r.ID, Name: r.Name}, nil
+	return r.domain(), nil
 }
 
 func (s *Store) Org(ctx context.Context, id string) (domain.Organization, error) {
@@ -63,14 +70,15 @@ func (s *Store) Org(ctx context.Context, id string) (domain.Organization, error)
 	if err := s.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
 		return domain.Organization{}, notFound(err, "organisation")
 	}
-	return domain.Organization{ID: r.ID, Name: r.Name}, nil
+	return r.domain(), nil
 }
 
 // CreateOrg inserts an organisation with its default framework.
 func (s *Store) CreateOrg(ctx context.Context, name string) (domain.Organization, error) {
-	org := domain.Organization{ID: domain.NewID(), Name: name}
+	org := domain.Organization{ID: domain.NewID(), Name: name, PasswordLogin: true}
 	err := s.Tx(ctx, func(ctx context.Context) error {
-		if err := s.conn(ctx).Create(&orgRow{ID: org.ID, Name: name, CreatedAt: s.clock.Now()}).Error; err != nil {
+		row := orgRow{ID: org.ID, Name: name, CreatedAt: s.clock.Now(), PasswordLogin: true}
+		if err := s.conn(ctx).Create(&row).Error; err != nil {
 			return err
 		}
 		fw := domain.DefaultFramework()

@@ -232,13 +232,17 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 	}
 	bus := events.New(st, opts)
 	st.OnCommit(bus.Publish)
+	authn := auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log)
+	sso := httpapi.SingleSignOn(cfg, authn, st)
 	return httpapi.Deps{
+		OIDC:           sso,
+		Orgs:           calibration.NewOrgs(st, sso != nil),
 		Events:         bus,
 		Heartbeat:      Heartbeat,
 		MaxStreams:     cfg.MaxStreams,
 		Log:            log,
 		Clock:          clock,
-		Auth:           auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log),
+		Auth:           authn,
 		Users:          calibration.NewUsers(st, hasher, auth.ValidatePassword, clock),
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),

@@ -32,6 +32,9 @@ import type {
   OwnNote,
   Page,
   PatchUserRequest,
+  AuthProviders,
+  OrgSettings,
+  PatchOrgRequest,
   PeerRequest,
   PeerRequestPage,
   Person,
@@ -265,6 +268,8 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
       signedIn(t);
       return t.user;
     },
+    /** The ways to sign in besides the password (public: asked before signing in). */
+    providers: () => json<AuthProviders>('GET', '/auth/providers', { retry: false }),
     async logout(): Promise<void> {
       try {
         if (token) await call('POST', '/auth/logout');
@@ -282,6 +287,8 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     users: (q: { role?: Role; q?: string } = {}) => allPages<User>('/users', q),
     createUser: (body: CreateUserRequest, key?: string) => json<User>('POST', '/users', { body, key }),
     patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
+    org: () => get<OrgSettings>('/org'),
+    patchOrg: (body: PatchOrgRequest) => json<OrgSettings>('PATCH', '/org', { body }),
 
     /** Language hints of a text (offsets in code points), for live hints while typing. */
     languageHints: (text: string) => json<{ hints: Hint[] }>('POST', '/language-hints', { body: { text } }),

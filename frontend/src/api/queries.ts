@@ -16,6 +16,7 @@ import type {
   MeetingStateWrite,
   NoteWrite,
   PatchUserRequest,
+  PatchOrgRequest,
   PlanItemWrite,
   NewPlanItem,
   Hint,
@@ -359,4 +360,18 @@ export function useCreateScimToken() {
 export function useRevokeScimToken() {
   const inv = useInvalidate();
   return useMutation({ mutationFn: (id: string) => api.revokeScimToken(id), onSuccess: () => void inv('scim-tokens') });
+}
+
+/** The sign-in page's providers; a failure leaves the password form alone. */
+export const useProviders = () =>
+  useQuery({ queryKey: ['auth-providers'], queryFn: () => api.providers(), staleTime: 5 * 60_000, retry: false });
+
+export const useOrg = () => useQuery({ queryKey: ['org'], queryFn: () => api.org() });
+
+export function usePatchOrg() {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (body: PatchOrgRequest) => api.patchOrg(body),
+    onSuccess: () => inv('org'),
+  });
 }

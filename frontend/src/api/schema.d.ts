@@ -80,6 +80,11 @@ export interface paths {
          *
          *     A user keeps at most 20 sessions: a new sign-in past them revokes the
          *     oldest (its refresh cookie and access token stop working).
+         *
+         *     When the organisation has turned password sign-in off
+         *     (`PATCH /org`), a right password of anyone but an admin answers 403
+         *     `password_login_disabled`; they sign in with single sign-on
+         *     (`GET /auth/oidc/login`).
          */
         post: operations["login"];
         delete?: never;
@@ -128,6 +133,106 @@ export interface paths {
          *     Other sessions of the same user are untouched.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ways to sign in besides the password
+         * @description What the sign-in page offers: single sign-on with the server's
+         *     OpenID Connect provider when one is set up (`oidc` with the name to
+         *     show and the URL to send the browser to), else `oidc: null`. Public:
+         *     the sign-in page asks before anyone is signed in.
+         */
+        get: operations["authProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing in with single sign-on
+         * @description A page a browser navigates to, not a call a client makes: it
+         *     answers a redirect (302) to the OpenID Connect provider's
+         *     authorization endpoint, with the authorization code flow, PKCE
+         *     (S256), a `state` and a `nonce`, and sets the cookie
+         *     `calibrate_oidc` (HttpOnly, `SameSite=Lax`, `Path=/api/v1/auth/oidc`,
+         *     10 minutes, `Secure` over TLS) that binds the attempt to this
+         *     browser. The attempt must come back within 10 minutes. Without single
+         *     sign-on set up, or when the provider cannot be reached, it answers an
+         *     HTML page saying so, with a link back to the sign-in page.
+         *
+         *     `x-browser-navigation`: the request gate does not check this
+         *     operation, and its answers are redirects and HTML, not JSON.
+         */
+        get: operations["oidcLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the single sign-on provider sends the browser back
+         * @description The redirect URI registered at the provider
+         *     (`{CALIBRATE_PUBLIC_URL}/api/v1/auth/oidc/callback`), a page a
+         *     browser navigates to. The `state` must be one this server handed out
+         *     less than 10 minutes ago, unused (a state is good once), to the
+         *     browser that sends the `calibrate_oidc` cookie; the code is exchanged
+         *     with the PKCE verifier; the ID token's signature (by a key the
+         *     provider publishes), issuer, audience, expiry and nonce are checked;
+         *     `email_verified` must be true and the e-mail that of an **existing,
+         *     active** user: signing in never creates an account. Then a session
+         *     starts exactly as a password login starts one (the refresh cookie
+         *     `calibrate_refresh`, the 20-session cap) and the answer redirects to
+         *     `/`, where the web app picks the session up with
+         *     `POST /auth/refresh`. Single sign-on works whether or not the
+         *     organisation allows password sign-in.
+         *
+         *     A refusal answers an HTML page with a link back to the sign-in page
+         *     and nothing of the token: 400 for a missing, unknown, used, expired
+         *     state or one from another browser; 403 when the provider refused,
+         *     the e-mail is not verified, or no active account has it ("ask your
+         *     admin"); 502 when the provider cannot be reached or its answer does
+         *     not verify (a bad signature, another audience, no or another nonce);
+         *     404 when single sign-on is not set up. The cookie `calibrate_oidc`
+         *     is cleared either way.
+         *
+         *     `x-browser-navigation`: the request gate does not check this
+         *     operation (its parameters come from the provider), and its answers
+         *     are redirects and HTML, not JSON.
+         */
+        get: operations["oidcCallback"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -186,6 +291,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The admin's organisation and its settings
+         * @description The caller's organisation: its name and whether its people may sign in with a password.
+         */
+        get: operations["getOrg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn password sign-in on or off
+         * @description `password_login: false` leaves single sign-on as the only way in for
+         *     everyone of the organisation but its admins: their password logins
+         *     answer 403 `password_login_disabled` (only after the password was
+         *     right, so the answer tells nobody else that an account exists).
+         *     Admins keep their password, the way back in when the provider
+         *     fails. Sessions already open go on. Turning it off while single
+         *     sign-on is not set up on the server answers 409
+         *     `sso_not_configured`. A change is audited as `org.settings` with the
+         *     value before and after; setting the value it has changes nothing.
+         */
+        patch: operations["patchOrg"];
         trace?: never;
     };
     "/api/v1/language-hints": {
@@ -1474,6 +1611,64 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description the ways to sign in besides the password */
+        AuthProviders: {
+            /** @description single sign-on with the server's OpenID Connect provider; null when it is not set up */
+            oidc: components["schemas"]["OIDCProvider"] | null;
+        };
+        /** @description an OpenID Connect provider to sign in with */
+        OIDCProvider: {
+            /** @description what to call it ("Sign in with {name}") */
+            name: string;
+            /** @description where to send the browser to sign in (a navigation, not a call) */
+            login_url: string;
+        };
+        /** @description an organisation and its settings */
+        OrgSettings: {
+            id: components["schemas"]["ObjectID"];
+            name: string;
+            /** @description whether its people may sign in with a password; when false only single sign-on works, except for its admins */
+            password_login: boolean;
+        };
+        /** @description the settings to change */
+        PatchOrgRequest: {
+            /** @description false to make single sign-on the only way in for everyone but the admins */
+            password_login: boolean;
+        };
+        /** @description a small HTML page */
+        SignInRefusedPage: string;
+        /**
+         * @description a password login the organisation does not allow
+         * @example {
+         *       "error": {
+         *         "code": "password_login_disabled",
+         *         "message": "your organisation signs in with single sign-on, use the sign-in provider's button"
+         *       }
+         *     }
+         */
+        PasswordLoginDisabledError: {
+            error: {
+                /** @enum {string} */
+                code: "password_login_disabled";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description password sign-in cannot be turned off here
+         * @example {
+         *       "error": {
+         *         "code": "sso_not_configured",
+         *         "message": "password sign-in cannot be turned off: single sign-on is not set up on this server"
+         *       }
+         *     }
+         */
+        SSONotConfiguredError: {
+            error: {
+                /** @enum {string} */
+                code: "sso_not_configured";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
         /** @enum {string} */
         Role: "admin" | "director" | "em" | "peer";
         /**
@@ -2564,7 +2759,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -3015,6 +3210,41 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description A single sign-on that did not happen, as a small HTML page for the
+         *     person: what went wrong in plain words and a link back to the
+         *     sign-in page (never a token or the provider's words).
+         */
+        SignInRefused: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in refused — Calibrate</title></head>
+                 *     <body><main><h1>You are not signed in</h1><p>There is no active Calibrate account for this e-mail
+                 *     address. Please ask your admin to add you.</p><p><a href="/sign-in">Back to the sign-in page</a></p></main></body></html>
+                 */
+                "text/html": components["schemas"]["SignInRefusedPage"];
+            };
+        };
+        /** @description the database is unreachable or did not answer in time, as an HTML page; try again after `Retry-After` seconds */
+        SignInUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in refused — Calibrate</title></head>
+                 *     <body><main><h1>You are not signed in</h1><p>Calibrate is busy or its database is unreachable. Please try
+                 *     again in a moment.</p><p><a href="/sign-in">Back to the sign-in page</a></p></main></body></html>
+                 */
+                "text/html": components["schemas"]["SignInRefusedPage"];
+            };
+        };
         /** @description `duplicate`: it exists already; `idempotency_in_progress`: a request with the same `Idempotency-Key` is still being answered, and nothing was done */
         CreateConflict: {
             headers: {
@@ -3239,6 +3469,19 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description where the browser goes next */
+        Location: string;
+        /**
+         * @description `calibrate_oidc=<opaque value>; Path=/api/v1/auth/oidc; Max-Age=600;
+         *     HttpOnly; SameSite=Lax` (plus `Secure` over TLS): binds the sign-in
+         *     to this browser.
+         */
+        SetOIDCCookie: string;
+        /**
+         * @description Two cookies: `calibrate_oidc` cleared (`Max-Age=0`) and the refresh
+         *     cookie `calibrate_refresh` set as a password login sets it.
+         */
+        SetSignInCookies: string;
         /**
          * @description `calibrate_refresh=<opaque token>; Path=/api/v1/auth; Max-Age=2592000;
          *     HttpOnly; SameSite=Strict` (plus `Secure` over TLS).
@@ -3391,6 +3634,16 @@ export interface operations {
                     "application/json": components["schemas"]["LoginError"];
                 };
             };
+            /** @description `password_login_disabled`: the password was right, but the organisation signs in with single sign-on (its admins excepted) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordLoginDisabledError"];
+                };
+            };
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
@@ -3483,6 +3736,101 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    authProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the providers set up on this server */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "oidc": {
+                     *         "name": "Okta",
+                     *         "login_url": "/api/v1/auth/oidc/login"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthProviders"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    oidcLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the provider */
+            302: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Set-Cookie": components["headers"]["SetOIDCCookie"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["SignInRefused"];
+            403: components["responses"]["SignInRefused"];
+            404: components["responses"]["SignInRefused"];
+            500: components["responses"]["SignInRefused"];
+            502: components["responses"]["SignInRefused"];
+            503: components["responses"]["SignInUnavailable"];
+        };
+    };
+    oidcCallback: {
+        parameters: {
+            query?: {
+                /** @description the state this server sent to the provider */
+                state?: string;
+                /** @description the authorization code */
+                code?: string;
+                /** @description the provider's error, when it did not sign the person in */
+                error?: string;
+                /** @description the provider's words about its error (logged, never shown) */
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed in; to the web app */
+            302: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Set-Cookie": components["headers"]["SetSignInCookies"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["SignInRefused"];
+            403: components["responses"]["SignInRefused"];
+            404: components["responses"]["SignInRefused"];
+            500: components["responses"]["SignInRefused"];
+            502: components["responses"]["SignInRefused"];
+            503: components["responses"]["SignInUnavailable"];
         };
     };
     getMe: {
@@ -3627,6 +3975,94 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOrg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the organisation */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Acme",
+                     *       "password_login": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OrgSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchOrg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password_login": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["PatchOrgRequest"];
+            };
+        };
+        responses: {
+            /** @description the organisation as changed */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a6d",
+                     *       "name": "Acme",
+                     *       "password_login": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OrgSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `sso_not_configured`: single sign-on is not set up, so password sign-in stays on */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SSONotConfiguredError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -6712,6 +7148,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -24,6 +24,8 @@ const NAV: Record<Me['role'], { to: string; label: string; end?: boolean }[]> = 
     { to: '/frameworks', label: 'Frameworks' },
     { to: '/cycles', label: 'Cycles' },
     { to: '/provisioning', label: 'Provisioning' },
+
+    { to: '/organisation', label: 'Organisation' },
   ],
 };
 

@@ -4,6 +4,8 @@ import { api } from '../../api/client';
 import { homeOf } from '../../auth/session';
 import { ErrorNote, fieldError, FieldError } from '../../components/Status';
 import { useEffect } from 'react';
+import { useProviders } from '../../api/queries';
+import { ssoLink } from '../../lib/sso';
 
 export default function SignIn() {
   const id = useId();
@@ -14,6 +16,7 @@ export default function SignIn() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const sso = ssoLink(useProviders().data);
 
   useEffect(() => {
     document.title = 'Sign in · Calibrate';
@@ -39,6 +42,15 @@ export default function SignIn() {
       <div className="sign-in-card">
         <h1>Calibrate</h1>
         <p className="lead">Sign in to calibrate engineering managers against the senior bar.</p>
+        {sso && (
+          <>
+            {/* A navigation, not a call: the provider's pages take over the tab. */}
+            <a className="button primary wide" href={sso.href}>
+              {sso.label}
+            </a>
+            <p className="muted sign-in-or">or with your e-mail and password</p>
+          </>
+        )}
         <form onSubmit={submit} noValidate>
           <div className="field">
             <label htmlFor={`${id}-email`}>Email</label>
