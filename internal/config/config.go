@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -99,6 +100,9 @@ type Config struct {
 	// past it a new stream answers 503. Counted per process, not per user:
 	// a room may follow a meeting on one shared account in many tabs.
 	MaxStreams int
+	// MetricsAddr, when set, is the host:port of a listener of its own
+	// that serves Prometheus metrics at /metrics; empty serves none.
+	MetricsAddr string
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -170,6 +174,10 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 	if c.MaxStreams, err = maxStreams(getenv("CALIBRATE_MAX_STREAMS")); err != nil {
+		return nil, err
+	}
+
+	if c.MetricsAddr, err = metricsAddr(getenv("CALIBRATE_METRICS_ADDR"), c.Addr); err != nil {
 		return nil, err
 	}
 
@@ -307,6 +315,30 @@ func maxStreams(v string) (int, error) {
 		return 0, fmt.Errorf("CALIBRATE_MAX_STREAMS: %q is not a whole number of event streams of at least 1", v)
 	}
 	return n, nil
+}
+
+// metricsAddr reads the metrics listener's host:port. It must differ from
+// the API's address: the metrics are not part of the API and are never
+// served on its port.
+func metricsAddr(v, apiAddr string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q is not a host:port like 127.0.0.1:9090 or :9090", v)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q has no port number from 0 to 65535", v)
+	}
+	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q names no IP address (or localhost) to listen on", v)
+	}
+	if port != "0" && v == apiAddr {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q is the API's address (CALIBRATE_ADDR); the metrics need a port of their own", v)
+	}
+	return v, nil
 }
 
 func splitList(s string) []string {
