@@ -269,7 +269,9 @@ func (s *Users) plan(ctx context.Context, p domain.Principal, rows []*importRow,
 		emailOf[users[i].ID] = users[i].Email
 	}
 	errs := &res.Errors
-	add := func(line int, field, msg string) { *errs = append(*errs, ImportError{Line: line, Field: field, Message: msg}) }
+	add := func(line int, field, msg string) {
+		*errs = append(*errs, ImportError{Line: line, Field: field, Message: msg})
+	}
 	fieldErrs := func(line int, f domain.Fields) {
 		keys := make([]string, 0, len(f))
 		for k := range f {

@@ -223,7 +223,9 @@ type fakeQueue struct {
 	err            error
 }
 
-func (q fakeQueue) QueueStats(context.Context) (int64, int64, error) { return q.queued, q.failed, q.err }
+func (q fakeQueue) QueueStats(context.Context) (int64, int64, error) {
+	return q.queued, q.failed, q.err
+}
 
 func TestOnlyMetricsIsServed(t *testing.T) {
 	_, _, base := withMetrics(t)
