@@ -41,8 +41,10 @@ import (
 //     until someone moves them.
 
 // MaxImportRows bounds the rows of one import (the body is also bounded,
-// at 1 MiB): more is refused as a whole, so split the file.
-const MaxImportRows = 5000
+// at 1 MiB): more is refused as a whole, so split the file. Each row of an
+// apply costs a few statements in one transaction; 2000 rows stay well
+// within a request's database deadline (10 s by default) on PostgreSQL.
+const MaxImportRows = 2000
 
 // ImportColumns are the columns an import file may have, in the order the
 // documentation lists them; importRequired are the ones it must have.

@@ -225,6 +225,7 @@ func TestImportBadFileChangesNothing(t *testing.T) {
 		{"a missing column", "email,name\nalex@acme.test,Alex\n", []string{"lines[1].role"}},
 		{"a short row", good + "kai@acme.test,Kai\n", []string{"lines[3]"}},
 		{"an empty file", "\n", []string{"lines[1]"}},
+		{"too many rows", "email,name,role\n" + strings.Repeat("kai@acme.test,Kai,em\n", 2001), []string{"lines[2002]"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -284,7 +284,7 @@ export interface paths {
         /**
          * The org chart from a spreadsheet
          * @description An admin sends the organisation's people as CSV (`text/csv`, UTF-8,
-         *     at most 1 MiB and 5000 rows). With `dry_run=true` the answer says
+         *     at most 1 MiB and 2000 rows). With `dry_run=true` the answer says
          *     what the file would do and changes nothing; without it, the whole
          *     file is applied in one transaction, or nothing is: a file with any
          *     error answers 422 `validation_failed` with `fields` naming each
