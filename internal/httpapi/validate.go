@@ -191,9 +191,11 @@ func checkText(body []byte, mt *openapi3.MediaType) error {
 	if !utf8.Valid(body) {
 		return domain.Invalid("body", "must be UTF-8 text")
 	}
-	if mt != nil && mt.Schema != nil && mt.Schema.Value.MaxLength != nil &&
-		uint64(utf8.RuneCount(body)) > *mt.Schema.Value.MaxLength {
-		return domain.Invalid("body", fmt.Sprintf("must be at most %d characters", *mt.Schema.Value.MaxLength))
+	if mt != nil && mt.Schema != nil && mt.Schema.Value.MaxLength != nil {
+		// A count of characters is never negative.
+		if n := utf8.RuneCount(body); n >= 0 && uint64(n) > *mt.Schema.Value.MaxLength {
+			return domain.Invalid("body", fmt.Sprintf("must be at most %d characters", *mt.Schema.Value.MaxLength))
+		}
 	}
 	return nil
 }
