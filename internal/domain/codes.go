@@ -67,7 +67,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeAlreadyAnswered, Status: 409, Meaning: "The peer has written a note for this request; edit the note instead."},
 	{Code: CodeIdempotencyInProgress, Status: 409, Meaning: "A request with the same Idempotency-Key is still being answered; nothing was done, wait for the first answer."},
 	{Code: CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
-	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (send Content-Type: application/json)."},
+	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (application/json; text/csv for the people import)."},
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
 	{Code: CodeReasonRequired, Status: 422, Meaning: "Once a cycle is calibrating, changing a director assessment that was already written needs a change_reason (1 to 500 characters): the meeting's record says why each rating moved."},
 	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},

@@ -3127,7 +3127,7 @@ export interface components {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (`application/json`, or `text/csv` for the people import, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
