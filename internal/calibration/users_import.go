@@ -191,15 +191,15 @@ func parseImport(file io.Reader) ([]*importRow, []ImportError) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			errs = append(errs, csvError(err, line))
+			errs = append(errs, csvError(err, 0))
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
 				continue // the reader goes on with the next row
 			}
 			return nil, errs
 		}
+		line, _ := r.FieldPos(0)
 		row := &importRow{line: line, cells: map[string]string{}}
 		blank := true
 		for i, c := range cols {
@@ -251,7 +251,7 @@ func csvError(err error, line int) ImportError {
 		}
 		return ImportError{Line: pe.StartLine, Message: "is not valid CSV: " + pe.Err.Error()}
 	}
-	return ImportError{Line: line, Message: "could not be read"}
+	return ImportError{Line: max(line, 1), Message: "could not be read"}
 }
 
 func truncate(s string, n int) string {

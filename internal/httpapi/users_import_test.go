@@ -224,6 +224,9 @@ func TestImportBadFileChangesNothing(t *testing.T) {
 		{"an unknown column", "email,name,role,salary\n", []string{"lines[1].salary"}},
 		{"a missing column", "email,name\nalex@acme.test,Alex\n", []string{"lines[1].role"}},
 		{"a short row", good + "kai@acme.test,Kai\n", []string{"lines[3]"}},
+		{"two short rows", good + "kai@acme.test,Kai\nlou@acme.test\n", []string{"lines[3]", "lines[4]"}},
+		{"a stray quote", good + "kai@acme.test,Kai \"K\" Lee,em,\n", []string{"lines[3]"}},
+		{"an unclosed quote", good + "kai@acme.test,\"Kai,em,\n", []string{"lines[3]"}},
 		{"an empty file", "\n", []string{"lines[1]"}},
 		{"too many rows", "email,name,role\n" + strings.Repeat("kai@acme.test,Kai,em\n", 2001), []string{"lines[2002]"}},
 	}
