@@ -317,3 +317,27 @@ func remarshal(t *testing.T, from any, to any) {
 		t.Fatal(err)
 	}
 }
+
+// A file may turn a reporting line around: applied row by row in file
+// order it would meet a loop half-way (dana under alex while alex is still
+// under dana); the import applies managers before their reports, as the
+// file leaves the line, and a new manager before the people under them.
+func TestImportReordersTheReportingLine(t *testing.T) {
+	e := testkit.New(t)
+	admin := e.Token(acmeAdmin)
+	csv := "email,name,role,manager_email\n" +
+		"dana@acme.test,,,alex@acme.test\n" +
+		"blair@acme.test,,,kim@acme.test\n" +
+		"alex@acme.test,,director,kim@acme.test\n" +
+		"kim@acme.test,Kim Lee,director,omar@acme.test\n"
+	res := importCSV(e, admin, csv, false)
+	wantStatus(t, res, http.StatusOK)
+	us := usersByEmail(t, e, admin)
+	want := map[string]string{"dana@acme.test": "alex@acme.test", "alex@acme.test": "kim@acme.test",
+		"blair@acme.test": "kim@acme.test", "kim@acme.test": "omar@acme.test"}
+	for who, manager := range want {
+		if u := us[who]; u.ManagerID == nil || *u.ManagerID != us[manager].ID {
+			t.Errorf("%s reports to %v, want %s", who, u.ManagerID, manager)
+		}
+	}
+}
