@@ -28,6 +28,7 @@ import (
 	"calibrate/internal/events"
 	"calibrate/internal/httpapi"
 	"calibrate/internal/idempotency"
+	"calibrate/internal/metrics"
 	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
@@ -205,6 +206,11 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	if sso != nil {
 		log.Info("single sign-on set up", "issuer", cfg.OIDC.Issuer, "redirect_uri", cfg.OIDC.PublicURL+auth.OIDCCallbackPath)
 	}
+	var mx *metrics.Metrics
+	if cfg.MetricsAddr != "" {
+		mx = metrics.New(log)
+		mx.SetDBStats(st.DBStats)
+	}
 	srv := httpapi.New(httpapi.Deps{
 		Log:            log,
 		Clock:          clock,
@@ -225,7 +231,19 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Web:            frontend.Dist(),
 		Events:         bus,
 		MaxStreams:     cfg.MaxStreams,
+		Metrics:        mx,
 	})
+	if mx != nil {
+		mx.SetOpenStreams(srv.OpenStreams, cfg.MaxStreams)
+		maddr, stopMetrics, err := mx.Listen(cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("CALIBRATE_METRICS_ADDR: %w", err)
+		}
+		// Deferred, so it closes after the API's listener: the last
+		// requests are still counted while the API drains.
+		defer stopMetrics()
+		log.Info("metrics listening", "addr", maddr.String(), "path", "/metrics")
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -26,6 +27,7 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, u *domain.User) error
 	Reports(ctx context.Context, orgID, managerID string) ([]string, error)
 	UsersByID(ctx context.Context, orgID string, ids []string) (map[string]domain.User, error)
+	OrgUsers(ctx context.Context, orgID string) ([]domain.User, error)
 	UnfinishedCyclesTouching(ctx context.Context, orgID string, ownerIDs, participantIDs []string) ([]string, error)
 	ListUsers(ctx context.Context, f domain.UserFilter, page domain.Page) (domain.List[domain.User], error)
 	RevokeUserSessions(ctx context.Context, orgID, userID, keep string) error
@@ -123,7 +125,37 @@ func (s *Users) List(ctx context.Context, p domain.Principal, f domain.UserFilte
 	default:
 		return domain.List[domain.User]{}, domain.Forbidden(domain.CodeForbidden, "your role may not list users")
 	}
-	return s.store.ListUsers(ctx, f, page)
+	l, err := s.store.ListUsers(ctx, f, page)
+	if err != nil {
+		return l, err
+	}
+	return l, s.markInactiveManagers(ctx, p.OrgID, l.Items)
+}
+
+// markInactiveManagers sets ManagerInactive on each user whose manager is
+// deactivated: a deactivation never moves the reports, so they keep their
+// manager until an admin or the identity provider moves them.
+func (s *Users) markInactiveManagers(ctx context.Context, orgID string, users []domain.User) error {
+	var ids []string
+	for _, u := range users {
+		if u.ManagerID != nil && !slices.Contains(ids, *u.ManagerID) {
+			ids = append(ids, *u.ManagerID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	managers, err := s.store.UsersByID(ctx, orgID, ids)
+	if err != nil {
+		return err
+	}
+	for i, u := range users {
+		if u.ManagerID != nil {
+			m, ok := managers[*u.ManagerID]
+			users[i].ManagerInactive = ok && !m.Active
+		}
+	}
+	return nil
 }
 
 func checkUserFilter(role domain.Role, fn domain.Function, q string) error {
@@ -191,6 +223,30 @@ func (s *Users) Bootstrap(ctx context.Context, orgName, managerEmail string, in 
 func (s *Users) create(ctx context.Context, a actor, in NewUser) (domain.User, error) {
 	orgID := a.orgID
 	f := domain.Fields{}
+	u := newUserRecord(f, orgID, in)
+	if err := s.policy("password", in.Password); err != nil {
+		return domain.User{}, mergeFields(f, err)
+	}
+	if err := f.Err(); err != nil {
+		return domain.User{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return domain.User{}, err
+	}
+	u.PasswordHash = hash
+	err = s.store.Tx(ctx, func(ctx context.Context) error { return s.insert(ctx, &u, a, in.ManagerID) })
+	if err != nil {
+		return u, err
+	}
+	one := []domain.User{u}
+	err = s.markInactiveManagers(ctx, orgID, one)
+	return one[0], err
+}
+
+// newUserRecord checks a new user's fields (all but the password) into f
+// and returns the record they make, active.
+func newUserRecord(f domain.Fields, orgID string, in NewUser) domain.User {
 	u := domain.User{OrgID: orgID, Active: true}
 	u.Name = checkName(f, "name", in.Name)
 	u.Email = checkEmail(f, "email", in.Email)
@@ -208,36 +264,28 @@ func (s *Users) create(ctx context.Context, a actor, in NewUser) (domain.User, e
 		f.Add("em_since", "must be a date like 2023-04-01")
 	}
 	u.EMSince = in.EMSince
-	if err := s.policy("password", in.Password); err != nil {
-		return domain.User{}, mergeFields(f, err)
-	}
-	if err := f.Err(); err != nil {
-		return domain.User{}, err
-	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
-	if err != nil {
-		return domain.User{}, err
-	}
-	u.PasswordHash = hash
-	err = s.store.Tx(ctx, func(ctx context.Context) error {
-		if in.ManagerID != nil {
-			if _, err := s.store.User(ctx, orgID, *in.ManagerID); err != nil {
-				return domain.Invalid("manager_id", "is not a user of your organisation")
-			}
-			u.ManagerID = in.ManagerID
+	return u
+}
+
+// insert writes a checked new user with their manager (a user of the
+// organisation) and the audit entry, in the caller's transaction.
+func (s *Users) insert(ctx context.Context, u *domain.User, a actor, managerID *string) error {
+	if managerID != nil {
+		if _, err := s.store.User(ctx, u.OrgID, *managerID); err != nil {
+			return domain.Invalid("manager_id", "is not a user of your organisation")
 		}
-		if err := s.store.CreateUser(ctx, &u); err != nil {
-			if domain.IsKind(err, domain.KindConflict) {
-				return domain.Duplicate("a user with this e-mail already exists")
-			}
-			return err
+		u.ManagerID = managerID
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if domain.IsKind(err, domain.KindConflict) {
+			return domain.Duplicate("a user with this e-mail already exists")
 		}
-		after := auditUser(u)
-		after.Via = a.via
-		return s.store.Audit(ctx, domain.AuditEntry{OrgID: orgID, ActorID: a.user, Action: "user.create",
-			ObjectType: "user", ObjectID: u.ID, After: after})
-	})
-	return u, err
+		return err
+	}
+	after := auditUser(*u)
+	after.Via = a.via
+	return s.store.Audit(ctx, domain.AuditEntry{OrgID: u.OrgID, ActorID: a.user, Action: "user.create",
+		ObjectType: "user", ObjectID: u.ID, After: after})
 }
 
 // Update changes a user of the admin's organisation. A role change or a
@@ -338,7 +386,12 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 		}
 		return s.recordMemberChange(ctx, a, was, u)
 	})
-	return u, err
+	if err != nil {
+		return u, err
+	}
+	one := []domain.User{u}
+	err = s.markInactiveManagers(ctx, a.orgID, one)
+	return one[0], err
 }
 
 // checkManager refuses a manager outside the organisation, the user

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -103,6 +104,9 @@ type Config struct {
 	// OIDC is single sign-on with an OpenID Connect provider; nil when it
 	// is not set up.
 	OIDC *OIDC
+	// MetricsAddr, when set, is the host:port of a listener of its own
+	// that serves Prometheus metrics at /metrics; empty serves none.
+	MetricsAddr string
 }
 
 // OIDC configures single sign-on: the provider (its issuer URL), the
@@ -191,6 +195,9 @@ func Load(getenv Getenv) (*Config, error) {
 	}
 
 	if c.OIDC, err = loadOIDC(getenv); err != nil {
+		return nil, err
+	}
+	if c.MetricsAddr, err = metricsAddr(getenv("CALIBRATE_METRICS_ADDR"), c.Addr); err != nil {
 		return nil, err
 	}
 
@@ -388,6 +395,30 @@ func absoluteURL(v string) (*url.URL, error) {
 		return nil, errors.New("must not have a query, a fragment or a user")
 	}
 	return u, nil
+}
+
+// metricsAddr reads the metrics listener's host:port. It must differ from
+// the API's address: the metrics are not part of the API and are never
+// served on its port.
+func metricsAddr(v, apiAddr string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q is not a host:port like 127.0.0.1:9090 or :9090", v)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q has no port number from 0 to 65535", v)
+	}
+	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q names no IP address (or localhost) to listen on", v)
+	}
+	if port != "0" && v == apiAddr {
+		return "", fmt.Errorf("CALIBRATE_METRICS_ADDR: %q is the API's address (CALIBRATE_ADDR); the metrics need a port of their own", v)
+	}
+	return v, nil
 }
 
 func splitList(s string) []string {

@@ -78,6 +78,21 @@ func TestMaxStreams(t *testing.T) {
 	}
 }
 
+// CALIBRATE_METRICS_ADDR is a host:port of its own; unset serves no metrics.
+func TestMetricsAddr(t *testing.T) {
+	for in, want := range map[string]string{"": "", "127.0.0.1:9090": "127.0.0.1:9090", " :9090 ": ":9090",
+		"0.0.0.0:9091": "0.0.0.0:9091", "[::1]:9090": "[::1]:9090", "localhost:9090": "localhost:9090"} {
+		c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_METRICS_ADDR": in}))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.MetricsAddr != want {
+			t.Errorf("%q: %q, want %q", in, c.MetricsAddr, want)
+		}
+	}
+}
+
 // CALIBRATE_RATE_LIMIT is calls per minute; 0 turns the limits off.
 func TestRateLimit(t *testing.T) {
 	for in, want := range map[string]int{"": DefaultRateLimit, "0": 0, " 60 ": 60, "1": 1, "100000": MaxRateLimit} {
@@ -190,6 +205,12 @@ func TestRefused(t *testing.T) {
 		{"rate limit fractional", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "1.5"}, `CALIBRATE_RATE_LIMIT: "1.5" is not a whole number`},
 		{"rate limit off by word", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "off"}, `CALIBRATE_RATE_LIMIT: "off" is not a whole number`},
 		{"rate limit too high", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_RATE_LIMIT": "100001"}, "CALIBRATE_RATE_LIMIT: 100001 is more than 100000"},
+		{"metrics without a port", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_METRICS_ADDR": "127.0.0.1"}, `CALIBRATE_METRICS_ADDR: "127.0.0.1" is not a host:port`},
+		{"metrics as a URL", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_METRICS_ADDR": "http://127.0.0.1:9090/metrics"}, `CALIBRATE_METRICS_ADDR: "http://127.0.0.1:9090/metrics" is not a host:port`},
+		{"metrics port out of range", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_METRICS_ADDR": ":70000"}, "has no port number from 0 to 65535"},
+		{"metrics port by name", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_METRICS_ADDR": ":prometheus"}, "has no port number"},
+		{"metrics host name", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_METRICS_ADDR": "metrics.internal:9090"}, "names no IP address"},
+		{"metrics on the API's port", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ADDR": "0.0.0.0:8080", "CALIBRATE_METRICS_ADDR": "0.0.0.0:8080"}, "is the API's address"},
 		{"bad origin", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "calibrate.example.com"}, "CALIBRATE_ALLOWED_ORIGINS:"},
 		{"origin too long", map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_ALLOWED_ORIGINS": "https://" + strings.Repeat("a", MaxOriginLength)}, "is longer than 2048"},
 	} {

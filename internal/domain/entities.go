@@ -32,6 +32,10 @@ type User struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// ManagerInactive is not stored: the user service sets it when the
+	// user's manager is deactivated, so admins see who reports to an
+	// inactive manager until someone moves them.
+	ManagerInactive bool
 }
 
 // DateLayout is how calendar dates (em_since, due dates) travel and are stored.

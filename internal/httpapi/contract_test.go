@@ -241,6 +241,11 @@ func TestContractWalkthrough(t *testing.T) {
 	want(e.Patch(admin, "/api/v1/users/"+jo, map[string]any{"active": false}), 200, "deactivate a user")
 	want(e.Patch(admin, "/api/v1/users/"+e.ID("hank@globex.test"), map[string]any{"name": "Hank"}), 404, "a user of another organisation")
 	want(e.Patch(admin, "/api/v1/users/"+e.ID("admin@acme.test"), map[string]any{"active": false}), 409, "deactivating oneself")
+	csv := http.Header{"Content-Type": {"text/csv"}}
+	people := "email,name,role,manager_email\nkim@acme.test,Kim Newcomer,em,dana@acme.test\n"
+	want(e.Do(testkit.Request{Method: http.MethodPost, Path: "/api/v1/users/import?dry_run=true", Token: admin, Body: people, Header: csv}), 200, "import, dry run")
+	want(e.Do(testkit.Request{Method: http.MethodPost, Path: "/api/v1/users/import", Token: admin, Body: people, Header: csv}), 200, "import")
+	want(e.Do(testkit.Request{Method: http.MethodPost, Path: "/api/v1/users/import", Token: admin, Body: "email,boss\n", Header: csv}), 422, "import of a bad file")
 
 	// Frameworks.
 	res = want(e.Post(admin, "/api/v1/scim-tokens", map[string]any{"name": "Okta"}), 201, "a SCIM token")
@@ -572,7 +577,7 @@ func (r *contractRecorder) Errorf(format string, args ...any) {
 // never give and makes sure each is reported.
 func TestContractCheckCatchesDrift(t *testing.T) {
 	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
-	user := `{"id":"u1","name":"N","email":"n@acme.test","role":"em","function":"engineering","manager_id":null,` +
+	user := `{"id":"u1","name":"N","email":"n@acme.test","role":"em","function":"engineering","manager_id":null,"manager_inactive":false,` +
 		`"em_since":"2024-01-15","active":true,"created_at":"2026-11-02T09:00:00Z","updated_at":"2026-11-02T09:00:00Z"}`
 	feedback := `{"cycles":[{"cycle":{"id":"c1","name":"2026 H1","released_at":"2026-06-01T09:00:00Z"},` +
 		`"ratings":[{"criterion":"autonomy","title":"Autonomy in ambiguity","score":3,"evidence":"Decided the scope cut alone."}],` +

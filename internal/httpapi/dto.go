@@ -30,21 +30,25 @@ func meOf(u domain.User, org domain.Organization) meDTO {
 
 // userDTO is the full record admins manage.
 type userDTO struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	Role      string    `json:"role"`
-	Function  string    `json:"function"`
-	ManagerID *string   `json:"manager_id"`
-	EMSince   *string   `json:"em_since"`
-	Active    bool      `json:"active"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Email     string  `json:"email"`
+	Role      string  `json:"role"`
+	Function  string  `json:"function"`
+	ManagerID *string `json:"manager_id"`
+	// ManagerInactive: the manager is deactivated and the user still
+	// reports to them ("reports to an inactive manager").
+	ManagerInactive bool      `json:"manager_inactive"`
+	EMSince         *string   `json:"em_since"`
+	Active          bool      `json:"active"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 func userOf(u domain.User) userDTO {
 	return userDTO{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), Function: string(u.Function),
-		ManagerID: u.ManagerID, EMSince: u.EMSince, Active: u.Active, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		ManagerID: u.ManagerID, ManagerInactive: u.ManagerInactive, EMSince: u.EMSince, Active: u.Active,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 // personDTO is what the directory shows of anyone.

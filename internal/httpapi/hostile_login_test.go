@@ -49,8 +49,10 @@ func median(ds []time.Duration) time.Duration {
 // same status and the same bytes, and take the same time: each costs one
 // argon2 verification (the real hasher, with the suite's FastArgon2
 // parameters, which keep each try short enough for a loaded machine's
-// noise to stay out of the medians). The medians of 15 tries of each,
-// interleaved, are within a factor of two of each other. This is the
+// noise small). The fastest of 25 tries of each, interleaved, are within a
+// factor of two of each other: the fastest try is what the path costs,
+// the rest is the machine's noise, which a median of a loaded machine
+// still carries. This is the
 // suite's one timing comparison. (With these parameters the hash is about
 // half of a request: a path that skipped it shows as about twice as
 // fast, at the very bound, so this guards the answers' likeness more than
@@ -63,7 +65,7 @@ func TestLoginFailuresTakeTheSameTime(t *testing.T) {
 		{"wrong password", "dana@acme.test", "not-the-password"},
 		{"deactivated account", "finn@acme.test", demoPassword},
 	}
-	const rounds = 15
+	const rounds = 25
 	took := make([][]time.Duration, len(kinds))
 	var first []byte
 	for round := range rounds + 1 { // round 0 warms caches and connections up
@@ -86,15 +88,15 @@ func TestLoginFailuresTakeTheSameTime(t *testing.T) {
 		// One failure per account and round: the throttle never starts.
 		e.Clock.Advance(auth.ThrottleWindow + time.Minute)
 	}
-	var medians []time.Duration
+	var fastest []time.Duration
 	for i, k := range kinds {
-		m := median(took[i])
-		medians = append(medians, m)
-		t.Logf("%s: median %v over %d tries", k.name, m, len(took[i]))
+		m := slices.Min(took[i])
+		fastest = append(fastest, m)
+		t.Logf("%s: fastest %v, median %v over %d tries", k.name, m, median(took[i]), len(took[i]))
 	}
-	lo, hi := slices.Min(medians), slices.Max(medians)
+	lo, hi := slices.Min(fastest), slices.Max(fastest)
 	if hi > 2*lo {
-		t.Fatalf("login failures can be told apart by time: medians %v (slowest %.1f× the fastest)", medians, float64(hi)/float64(lo))
+		t.Fatalf("login failures can be told apart by time: fastest tries %v (slowest %.1f× the fastest)", fastest, float64(hi)/float64(lo))
 	}
 }
 

@@ -29,6 +29,9 @@ type target struct {
 	path   string
 	body   any
 	cookie bool // send the caller's refresh cookie
+	// contentType, when set, is the body's media type (a string body sent
+	// as is); JSON otherwise.
+	contentType string
 }
 
 // build makes the request a role sends about an object of side s.
@@ -170,6 +173,15 @@ var matrix = map[string]matrixEntry{
 	"PATCH /api/v1/users/:id": {want: "admin 200/-/404",
 		own: func(w *world, s *side, _ string) target {
 			return target{path: "/api/v1/users/" + w.ID(s.email("peer2")), body: map[string]string{"name": w.nameOf(s.email("peer2"))}}
+		}},
+
+	// The admin's own row as it is: applied, it changes nothing, so the
+	// matrix can send it again and again.
+	"POST /api/v1/users/import": {want: "admin 200",
+		own: func(w *world, s *side, _ string) target {
+			admin := s.email("admin")
+			return target{path: "/api/v1/users/import", contentType: "text/csv",
+				body: "email,name,role\n" + admin + "," + w.nameOf(admin) + ",admin\n"}
 		}},
 
 	"GET /api/v1/frameworks": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/frameworks?limit=100")},
@@ -541,6 +553,9 @@ func (c matrixCall) run(label string, from *side, slot string, tg target, want i
 func (w *world) prepare(t testing.TB, method string, from *side, slot string, tg target, fresh bool) (testkit.Request, string) {
 	t.Helper()
 	req := testkit.Request{Method: method, Path: tg.path, Body: tg.body}
+	if tg.contentType != "" {
+		req.Header = http.Header{"Content-Type": {tg.contentType}}
+	}
 	if slot == "" {
 		return req, ""
 	}

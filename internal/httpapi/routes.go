@@ -102,6 +102,10 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/users", only(admin, director), s.listUsers},
 		{http.MethodPost, v1 + "/users", only(admin).idempotent(), s.createUser},
 		{http.MethodPatch, v1 + "/users/:id", only(admin), s.patchUser},
+		// A whole file in one transaction: limited like the other heavy
+		// routes. Not idempotent by key: applying a file twice changes
+		// nothing the second time.
+		{http.MethodPost, v1 + "/users/import", only(admin).limited(), s.importUsers},
 
 		// The bearer tokens of the SCIM service (/scim/v2, outside this
 		// table: see mountSCIM).

@@ -20,6 +20,7 @@ import (
 	"calibrate/internal/domain"
 	"calibrate/internal/events"
 	"calibrate/internal/idempotency"
+	"calibrate/internal/metrics"
 	"calibrate/internal/ratelimit"
 )
 
@@ -71,6 +72,10 @@ type Deps struct {
 	// MaxStreams is how many event streams this server holds open at once
 	// (config.DefaultMaxStreams when zero); past it a new one answers 503.
 	MaxStreams int
+	// Metrics, when set, times every request by its route template (see
+	// internal/metrics); the metrics are served on their own listener,
+	// never under /api.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP handler plus the draining switch of a graceful stop.
@@ -103,6 +108,11 @@ func New(d Deps) *Server {
 		if r.access.stream {
 			streams[r.path] = true
 		}
+	}
+	if d.Metrics != nil {
+		// First, so its clock covers every other middleware, and it reads
+		// the status the error renderer finally wrote.
+		e.Use(d.Metrics.Middleware(streams))
 	}
 	e.Use(requestID(), accessLog(d.Log), recovery(d.Log), securityHeaders(), cors(d.AllowedOrigins),
 		renderErrors(d.Log), limitBody(), s.duringDrain(), deadline(d.DBDeadline, streams))

@@ -86,3 +86,80 @@ func convertOpt[S ~string, T ~string](o opt[S]) domain.Optional[T] {
 	}
 	return out
 }
+
+// importUsers reads the people of a CSV file; ?dry_run=true answers what
+// it would change, without it the file is applied whole or not at all.
+func (s *Server) importUsers(c *gin.Context) {
+	dryRun := c.Query("dry_run") == "true" // the gate allows only true or false
+	res, err := s.Users.Import(c.Request.Context(), auth.PrincipalOf(c), c.Request.Body, dryRun)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, importResultOf(res))
+}
+
+type importResultDTO struct {
+	Applied     bool              `json:"applied"`
+	Created     []importedUserDTO `json:"created"`
+	Updated     []importChangeDTO `json:"updated"`
+	Deactivated []importChangeDTO `json:"deactivated"`
+	Unchanged   int               `json:"unchanged"`
+	Errors      []importErrorDTO  `json:"errors"`
+}
+
+type importedUserDTO struct {
+	Line   int    `json:"line"`
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	Role   string `json:"role"`
+	Active bool   `json:"active"`
+}
+
+type importChangeDTO struct {
+	Line    int              `json:"line"`
+	Email   string           `json:"email"`
+	Name    string           `json:"name"`
+	Changes []fieldChangeDTO `json:"changes"`
+}
+
+type fieldChangeDTO struct {
+	Field string  `json:"field"`
+	From  *string `json:"from"`
+	To    *string `json:"to"`
+}
+
+type importErrorDTO struct {
+	Line    int     `json:"line"`
+	Field   *string `json:"field"`
+	Message string  `json:"message"`
+}
+
+func importResultOf(r calibration.ImportResult) importResultDTO {
+	out := importResultDTO{Applied: r.Applied, Unchanged: r.Unchanged, Created: []importedUserDTO{},
+		Updated: changesOf(r.Updated), Deactivated: changesOf(r.Deactivated), Errors: []importErrorDTO{}}
+	for _, u := range r.Created {
+		out.Created = append(out.Created, importedUserDTO{Line: u.Line, Email: u.Email, Name: u.Name, Role: string(u.Role), Active: u.Active})
+	}
+	for _, e := range r.Errors {
+		d := importErrorDTO{Line: e.Line, Message: e.Message}
+		if e.Field != "" {
+			f := e.Field
+			d.Field = &f
+		}
+		out.Errors = append(out.Errors, d)
+	}
+	return out
+}
+
+func changesOf(cs []calibration.ImportChange) []importChangeDTO {
+	out := []importChangeDTO{}
+	for _, c := range cs {
+		d := importChangeDTO{Line: c.Line, Email: c.Email, Name: c.Name, Changes: []fieldChangeDTO{}}
+		for _, f := range c.Changes {
+			d.Changes = append(d.Changes, fieldChangeDTO{Field: f.Field, From: f.From, To: f.To})
+		}
+		out = append(out, d)
+	}
+	return out
+}

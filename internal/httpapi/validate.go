@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -148,19 +149,30 @@ func checkRequest(c *gin.Context, route *routers.Route, scalarQuery map[string]b
 	if err != nil {
 		return err
 	}
+	opts := gateOptions
 	if len(body) > 0 {
-		if err := checkMediaType(r, route.Operation); err != nil {
+		mt, err := checkMediaType(r, route.Operation)
+		if err != nil {
 			return err
 		}
-		if err := checkJSON(body); err != nil {
-			return err
+		if mt == jsonMediaType {
+			if err := checkJSON(body); err != nil {
+				return err
+			}
+		} else {
+			// A text body (text/csv) is checked here as the text it is;
+			// its format is the handler's to read, line by line.
+			if err := checkText(body, route.Operation.RequestBody.Value.Content[mt]); err != nil {
+				return err
+			}
+			opts = textGateOptions
 		}
 	}
 	params := make(map[string]string, len(c.Params))
 	for _, p := range c.Params {
 		params[p.Key] = p.Value
 	}
-	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: gateOptions}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts}
 	err = openapi3filter.ValidateRequest(context.WithoutCancel(r.Context()), in)
 	// The filter has read the body and left a copy in its place; the
 	// handler reads that one.
@@ -189,11 +201,37 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+const jsonMediaType = "application/json"
+
+// textGateOptions are the gate's options for a text body: parameters are
+// validated as for any request, the body by checkText.
+var textGateOptions = func() *openapi3filter.Options {
+	o := *gateOptions
+	o.ExcludeRequestBody = true
+	return &o
+}()
+
+// checkText accepts a text body that is UTF-8 and within the schema's
+// maxLength (in characters).
+func checkText(body []byte, mt *openapi3.MediaType) error {
+	if !utf8.Valid(body) {
+		return domain.Invalid("body", "must be UTF-8 text")
+	}
+	if mt != nil && mt.Schema != nil && mt.Schema.Value.MaxLength != nil {
+		// A count of characters is never negative.
+		if n := utf8.RuneCount(body); n >= 0 && uint64(n) > *mt.Schema.Value.MaxLength {
+			return domain.Invalid("body", fmt.Sprintf("must be at most %d characters", *mt.Schema.Value.MaxLength))
+		}
+	}
+	return nil
+}
+
 // checkMediaType accepts a body only in a media type the operation declares
-// (today application/json everywhere), with at most a UTF-8 charset.
-func checkMediaType(r *http.Request, op *openapi3.Operation) error {
+// (application/json, or text/csv for the people import), with at most a
+// UTF-8 charset, and returns that media type.
+func checkMediaType(r *http.Request, op *openapi3.Operation) (string, error) {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
-		return unsupportedMediaType("this operation takes no request body")
+		return "", unsupportedMediaType("this operation takes no request body")
 	}
 	declared := make([]string, 0, len(op.RequestBody.Value.Content))
 	for mt := range op.RequestBody.Value.Content {
@@ -204,17 +242,17 @@ func checkMediaType(r *http.Request, op *openapi3.Operation) error {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil {
-		return unsupportedMediaType("the request body has no valid Content-Type; " + want)
+		return "", unsupportedMediaType("the request body has no valid Content-Type; " + want)
 	}
 	if op.RequestBody.Value.Content[mt] == nil {
-		return unsupportedMediaType("the request body is " + mt + "; " + want)
+		return "", unsupportedMediaType("the request body is " + mt + "; " + want)
 	}
 	for k, v := range params {
 		if k != "charset" || !strings.EqualFold(v, "utf-8") {
-			return unsupportedMediaType("the only Content-Type parameter accepted is charset=utf-8")
+			return "", unsupportedMediaType("the only Content-Type parameter accepted is charset=utf-8")
 		}
 	}
-	return nil
+	return mt, nil
 }
 
 func unsupportedMediaType(msg string) error {
@@ -276,6 +314,9 @@ func refusal(err error) error {
 	var unknown []string
 	for _, re := range reqErrs {
 		if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
+			if re.RequestBody != nil && re.RequestBody.Content.Get(jsonMediaType) == nil {
+				return domain.BadRequest("the request needs a body")
+			}
 			return domain.BadRequest("the request needs a JSON body")
 		}
 		if strings.HasPrefix(re.Reason, "header Content-Type") {

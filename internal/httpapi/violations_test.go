@@ -250,6 +250,8 @@ func (vo validOp) violations(t *testing.T, cursors map[string]string) []violatio
 	var vs []violation
 	if s := bodySchema(vo.op); s != nil {
 		vs = append(vs, vo.bodyViolations(t, s)...)
+	} else if mt, s := textBody(vo.op); s != nil {
+		vs = append(vs, vo.textViolations(mt, s)...)
 	} else {
 		vs = append(vs, violation{name: "a JSON body", status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
 			edit: func(_ testing.TB, r *testkit.Request) { r.Body = "{}" }})
@@ -307,6 +309,58 @@ func (vo validOp) pageCases() []violation {
 		}
 		vs = append(vs, violation{name: "query " + p.Value.Name + " too long and repeated",
 			edit: withQuery(p.Value.Name, strings.Repeat("x", count(*p.Value.Schema.Value.MaxLength)+1))})
+	}
+	return vs
+}
+
+// textBody is the operation's text request body (text/csv) and its
+// schema, or nil.
+func textBody(op *openapi3.Operation) (string, *openapi3.Schema) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return "", nil
+	}
+	for mt, c := range op.RequestBody.Value.Content {
+		if strings.HasPrefix(mt, "text/") && c.Schema != nil {
+			return mt, c.Schema.Value
+		}
+	}
+	return "", nil
+}
+
+// textViolations: a text body in another media type or charset, without
+// one, too long, not UTF-8, missing; and one the handler reads and
+// refuses (a header naming an unknown column), which must change nothing
+// either.
+func (vo validOp) textViolations(mt string, s *openapi3.Schema) []violation {
+	raw, _ := vo.req.Body.(string)
+	withBody := func(body any, ct ...string) func(testing.TB, *testkit.Request) {
+		return func(_ testing.TB, r *testkit.Request) {
+			r.Body = body
+			r.Header = http.Header{"Content-Type": ct}
+		}
+	}
+	bad := func(name string, status int, code string, edit func(testing.TB, *testkit.Request)) violation {
+		return violation{name: name, status: status, code: code, edit: edit}
+	}
+	vs := []violation{
+		bad("as application/json", http.StatusUnsupportedMediaType, "unsupported_media_type", withBody(raw, "application/json")),
+		bad("as text/plain", http.StatusUnsupportedMediaType, "unsupported_media_type", withBody(raw, "text/plain")),
+		bad("without Content-Type", http.StatusUnsupportedMediaType, "unsupported_media_type", withBody(raw, "")),
+		bad("in another charset", http.StatusUnsupportedMediaType, "unsupported_media_type", withBody(raw, mt+"; charset=iso-8859-1")),
+		{name: "not UTF-8", status: http.StatusUnprocessableEntity, code: "validation_failed", field: "body",
+			edit: withBody(raw+"caf\xe9\n", mt)},
+		{name: "an unknown column", status: http.StatusUnprocessableEntity, code: "validation_failed", field: "lines[1].boss",
+			edit: withBody(strings.Replace(raw, "\n", ",boss\n", 1), mt)},
+	}
+	if s.MaxLength != nil && *s.MaxLength < 1<<30 {
+		// Past the schema's bound the body is past the 1 MiB limit too,
+		// which answers first.
+		n := int(*s.MaxLength)
+		vs = append(vs, bad("too long", http.StatusRequestEntityTooLarge, "too_large",
+			withBody(raw+strings.Repeat("#", n), mt)))
+	}
+	if vo.op.RequestBody.Value.Required {
+		vs = append(vs, bad("no body", http.StatusBadRequest, "bad_request", func(_ testing.TB, r *testkit.Request) { r.Body = nil }))
 	}
 	return vs
 }

@@ -1,6 +1,6 @@
 // Package ratelimit keeps each user's calls to the expensive routes (the
-// board, its CSV, the packet, language hints, the audit list) to a pace a
-// person never reaches and a script soon does. The count lives in the
+// board, its CSV, the packet, language hints, the audit list, the people
+// import) to a pace a person never reaches and a script soon does. The count lives in the
 // database, so every replica on one PostgreSQL shares it.
 //
 // The rule is the generic cell rate algorithm, a token bucket without a

@@ -165,6 +165,9 @@ func sqliteDSN(path string, statementTimeout time.Duration) string {
 
 func (s *Store) Dialect() config.Dialect { return s.dialect }
 
+// DBStats are the connection pool's figures now (for the metrics).
+func (s *Store) DBStats() sql.DBStats { return s.sqlDB.Stats() }
+
 // Gorm exposes the handle for tests that count statements.
 func (s *Store) Gorm() *gorm.DB { return s.db }
 

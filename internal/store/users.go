@@ -135,6 +135,20 @@ func (s *Store) UsersByID(ctx context.Context, orgID string, ids []string) (map[
 	return out, nil
 }
 
+// OrgUsers returns every user of orgID, active or not, in creation order:
+// the whole reporting line, for an import that checks it at once.
+func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]domain.User, error) {
+	var rows []userRow
+	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.User, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
 // LockUser returns the user id of organisation orgID and, on PostgreSQL,
 // locks the row until the transaction of ctx ends, so a read-modify-write
 // of the record (UpdateUser) cannot undo a concurrent one, such as an

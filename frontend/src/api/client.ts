@@ -25,6 +25,7 @@ import type {
   Framework,
   Hint,
   History,
+  ImportResult,
   Me,
   MeetingState,
   MeetingStateWrite,
@@ -95,6 +96,8 @@ interface RequestOptions {
   retry?: boolean;
   /** the Idempotency-Key of a create: the same for every retry of one submission */
   key?: string;
+  /** a body sent as is, in its own media type (the CSV of a people import) */
+  text?: { type: string; body: string };
   /** more request headers (they override the defaults, e.g. Accept) */
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -187,6 +190,9 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body);
+    } else if (opts.text) {
+      headers['Content-Type'] = opts.text.type;
+      body = opts.text.body;
     }
     const init: RequestInit = { method, headers, body, credentials: 'same-origin' };
     if (opts.signal) init.signal = opts.signal;
@@ -289,6 +295,12 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
     org: () => get<OrgSettings>('/org'),
     patchOrg: (body: PatchOrgRequest) => json<OrgSettings>('PATCH', '/org', { body }),
+    /** People from a CSV file: a dry run answers the diff; otherwise the whole file is applied, or nothing. */
+    importUsers: (csv: string, dryRun: boolean) =>
+      json<ImportResult>('POST', '/users/import', {
+        query: { dry_run: dryRun ? 'true' : undefined },
+        text: { type: 'text/csv', body: csv },
+      }),
 
     /** Language hints of a text (offsets in code points), for live hints while typing. */
     languageHints: (text: string) => json<{ hints: Hint[] }>('POST', '/language-hints', { body: { text } }),

@@ -307,6 +307,17 @@ export function usePatchUser() {
   });
 }
 
+/** A people import: a dry run changes nothing; an apply refreshes the people lists. */
+export function useImportUsers() {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: ({ csv, dryRun }: { csv: string; dryRun: boolean }) => api.importUsers(csv, dryRun),
+    onSuccess: (_res, { dryRun }) => {
+      if (!dryRun) inv('users', 'directory');
+    },
+  });
+}
+
 export function useCreateFramework() {
   const inv = useInvalidate();
   return useCreate((b: CreateFrameworkRequest, key) => api.createFramework(b, key), () => inv('frameworks'));

@@ -409,6 +409,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The org chart from a spreadsheet
+         * @description An admin sends the organisation's people as CSV (`text/csv`, UTF-8,
+         *     at most 1 MiB and 2000 rows). With `dry_run=true` the answer says
+         *     what the file would do and changes nothing; without it, the whole
+         *     file is applied in one transaction, or nothing is: a file with any
+         *     error answers 422 `validation_failed` with `fields` naming each
+         *     error as `lines[N].column` (`lines[N]` alone for the whole line;
+         *     `N` is the file's line, the header is line 1). Send a dry run
+         *     first to see every error with the rest of the diff.
+         *
+         *     The first row is a header naming the columns, in any order:
+         *     `email`, `name`, `role` are required; `function`, `manager_email`,
+         *     `em_since` (`YYYY-MM-DD`), `active` (`true`/`false`, also
+         *     `yes`/`no`, `1`/`0`) are optional. An unknown or repeated column is
+         *     an error of line 1. Rows are matched to users of the organisation
+         *     by e-mail (case-insensitive). A new e-mail creates a user, with the
+         *     rules of `POST /users` (`function` defaults by role; the e-mail is
+         *     unique across organisations) but without a password: they sign in
+         *     through the identity provider, or once an admin sets a password. For
+         *     a user who exists, an empty `name`, `role`, `function` or `active`
+         *     cell leaves that field as it is; `manager_email` and `em_since` are
+         *     taken as written, so an empty cell removes the manager or the date;
+         *     a column the header leaves out changes nothing. A manager is named
+         *     by e-mail: a user of the organisation or a row anywhere in the file
+         *     (before or after); a manager that would make a loop in the
+         *     reporting line, as the file leaves it, is an error of each row
+         *     whose manager closes the loop.
+         *
+         *     Only a row saying `active` false deactivates; people missing from
+         *     the file are left as they are. A deactivation revokes the user's
+         *     sessions, like `PATCH /users/{id}`, and never fails on reports: they
+         *     keep their manager, with `manager_inactive: true` in `GET /users`,
+         *     until an admin or the identity provider moves them. An admin cannot
+         *     deactivate or demote themself (an error of that line). Every change
+         *     writes the same audit entries as `POST /users` and
+         *     `PATCH /users/{id}` (`user.create`, `user.update`, and
+         *     `cycle.member_change` for the cycles a change touches), in the
+         *     import's transaction.
+         *
+         *     The answer lists each row once: `created`, `updated`, `deactivated`
+         *     (with its changes, `active` among them) or counted in `unchanged`;
+         *     `errors` (empty unless a dry run found some); `applied` says whether
+         *     the file was applied. Applying the same file again changes nothing.
+         *     Limited per user like the board (`CALIBRATE_RATE_LIMIT`, 429
+         *     `rate_limited` with `Retry-After`).
+         */
+        post: operations["importUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}": {
         parameters: {
             query?: never;
@@ -1803,6 +1866,8 @@ export interface components {
             function: components["schemas"]["Function"];
             /** @description the user's manager, or null */
             manager_id: string | null;
+            /** @description the manager is deactivated and the user still reports to them ("reports to an inactive manager") until an admin or the identity provider moves them */
+            manager_inactive: boolean;
             /**
              * Format: date
              * @description the date they became an EM (`YYYY-MM-DD`), or null
@@ -1815,6 +1880,56 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description what an import of people would do (a dry run) or did; each row of the file is in one list or counted in `unchanged` */
+        ImportResult: {
+            /** @description true when the file was applied; false for a dry run */
+            applied: boolean;
+            created: components["schemas"]["ImportCreated"][];
+            updated: components["schemas"]["ImportChange"][];
+            /** @description users the file deactivates (with every change of their row) */
+            deactivated: components["schemas"]["ImportChange"][];
+            /**
+             * Format: int32
+             * @description rows that change nothing
+             */
+            unchanged: number;
+            /** @description every error of the file, by line; a file with any error is not applied */
+            errors: components["schemas"]["ImportError"][];
+        };
+        ImportCreated: {
+            line: components["schemas"]["ImportLine"];
+            /** Format: email */
+            email: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            active: boolean;
+        };
+        ImportChange: {
+            line: components["schemas"]["ImportLine"];
+            /** Format: email */
+            email: string;
+            /** @description the user's name before the import */
+            name: string;
+            changes: components["schemas"]["ImportFieldChange"][];
+        };
+        /** @description one field a row changes, as the file writes it: the manager by e-mail, `active` as `true`/`false`; null for none */
+        ImportFieldChange: {
+            /** @enum {string} */
+            field: "name" | "role" | "function" | "manager_email" | "em_since" | "active";
+            from: string | null;
+            to: string | null;
+        };
+        ImportError: {
+            line: components["schemas"]["ImportLine"];
+            /** @description the column at fault, or null for the whole line */
+            field: string | null;
+            message: string;
+        };
+        /**
+         * Format: int32
+         * @description a line of the file; the header is line 1
+         */
+        ImportLine: number;
         UserPage: {
             items: components["schemas"]["User"][];
             next_cursor: components["schemas"]["NextCursor"];
@@ -3346,7 +3461,7 @@ export interface components {
                 "application/json": components["schemas"]["TooLargeError"];
             };
         };
-        /** @description `unsupported_media_type`: a body in a media type the operation does not take (every body is `application/json`, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
+        /** @description `unsupported_media_type`: a body in a media type the operation does not take (`application/json`, or `text/csv` for the people import, optionally with `charset=utf-8`), or a body sent to an operation that takes none */
         UnsupportedMediaType: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4226,6 +4341,7 @@ export interface operations {
                      *           "role": "admin",
                      *           "function": "product",
                      *           "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *           "manager_inactive": false,
                      *           "em_since": "2026-11-02",
                      *           "active": true,
                      *           "created_at": "2026-11-02T09:00:00Z",
@@ -4303,6 +4419,7 @@ export interface operations {
                      *       "role": "admin",
                      *       "function": "product",
                      *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "manager_inactive": false,
                      *       "em_since": "2026-11-02",
                      *       "active": true,
                      *       "created_at": "2026-11-02T09:00:00Z",
@@ -4319,6 +4436,96 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["CreateValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: answer what the file would change and change nothing
+                 * @example true
+                 */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example email,name,role,function,manager_email,em_since,active
+                 *     dana@acme.test,Dana Whitfield,director,engineering,,,true
+                 *     gil@acme.test,Gil Moreno,em,engineering,dana@acme.test,2024-03-01,true
+                 *     drew@acme.test,,,,,,false
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description what the file would do (a dry run) or did */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied": false,
+                     *       "created": [
+                     *         {
+                     *           "line": 3,
+                     *           "email": "gil@acme.test",
+                     *           "name": "Gil Moreno",
+                     *           "role": "em",
+                     *           "active": true
+                     *         }
+                     *       ],
+                     *       "updated": [
+                     *         {
+                     *           "line": 2,
+                     *           "email": "dana@acme.test",
+                     *           "name": "Dana Whitfield",
+                     *           "changes": [
+                     *             {
+                     *               "field": "name",
+                     *               "from": "Dana Whitley",
+                     *               "to": "Dana Whitfield"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "deactivated": [
+                     *         {
+                     *           "line": 4,
+                     *           "email": "drew@acme.test",
+                     *           "name": "Drew Palmer",
+                     *           "changes": [
+                     *             {
+                     *               "field": "active",
+                     *               "from": "true",
+                     *               "to": "false"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "unchanged": 0,
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4361,6 +4568,7 @@ export interface operations {
                      *       "role": "admin",
                      *       "function": "product",
                      *       "manager_id": "01a21af4-bba4-7006-95df-960ccdea4a75",
+                     *       "manager_inactive": false,
                      *       "em_since": "2026-11-02",
                      *       "active": true,
                      *       "created_at": "2026-11-02T09:00:00Z",

@@ -1,5 +1,5 @@
 // Admin: the organisation's people and reporting lines. Create, edit,
-// deactivate and reactivate.
+// deactivate and reactivate, or import them from a spreadsheet.
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useCreateUser, usePatchUser, useUsers } from '../../api/queries';
 import type { PatchUserRequest, Role, User, UserFunction } from '../../api/types';
@@ -8,6 +8,7 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
 import { formatDate, functionLabel } from '../../lib/format';
+import { ImportPeople } from './ImportPeople';
 
 const ROLES: { v: Role; label: string }[] = [
   { v: 'director', label: 'Director' },
@@ -26,6 +27,7 @@ export default function People() {
   const users = useUsers();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [toggling, setToggling] = useState<User | null>(null);
+  const [importing, setImporting] = useState(false);
   const patch = usePatchUser();
 
   const byId = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u])), [users.data]);
@@ -40,9 +42,14 @@ export default function People() {
       title="People"
       lead="Everyone in your organisation, their role and who they report to."
       actions={
-        <button type="button" className="primary" onClick={() => setEditing('new')}>
-          Add person
-        </button>
+        <>
+          <button type="button" className="secondary" onClick={() => setImporting(true)}>
+            Import from a spreadsheet
+          </button>
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            Add person
+          </button>
+        </>
       }
     >
       <div className="toolbar" role="search">
@@ -91,7 +98,14 @@ export default function People() {
                       </th>
                       <td>{roleLabel(u.role)}</td>
                       <td>{functionLabel(u.function)}</td>
-                      <td>{u.manager_id ? (byId.get(u.manager_id)?.name ?? 'Unknown') : '–'}</td>
+                      <td>
+                        {u.manager_id ? (byId.get(u.manager_id)?.name ?? 'Unknown') : '–'}
+                        {u.manager_inactive && (
+                          <div>
+                            <span className="badge manager-inactive">reports to an inactive manager</span>
+                          </div>
+                        )}
+                      </td>
                       <td>{u.role === 'em' && !u.em_since ? <span className="muted">Unknown</span> : formatDate(u.em_since)}</td>
                       <td>{u.active ? 'Active' : 'Deactivated'}</td>
                       <td>
@@ -119,6 +133,7 @@ export default function People() {
           )
         }
       </QueryState>
+      {importing && <ImportPeople onClose={() => setImporting(false)} />}
       {editing && <UserForm key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? null : editing} users={users.data ?? []} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         open={toggling !== null}
