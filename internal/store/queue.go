@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"calibrate/internal/config"
+	"calibrate/internal/domain"
+)
+
+// QueueTables names the job queue's tables (River's). They hold jobs, not
+// organisation data: no org_id, and no place in a backup. A job carries
+// only ids; what an e-mail says is read when it is sent.
+var QueueTables = []string{"river_client", "river_client_queue", "river_job", "river_leader", "river_migration", "river_queue"}
+
+// IsQueueTable reports whether name is one of the job queue's tables.
+func IsQueueTable(name string) bool { return strings.HasPrefix(name, "river_") }
+
+// QueueDriver is the job queue's database driver on the store's pool: jobs
+// live in the same database as the writes that cause them, so a job can be
+// inserted in the write's own transaction.
+func (s *Store) QueueDriver() riverdriver.Driver[*sql.Tx] {
+	if s.dialect == config.Postgres {
+		return riverdatabasesql.New(s.sqlDB)
+	}
+	return riversqlite.New(s.sqlDB)
+}
+
+// SQLTx returns the database transaction ctx carries (see Tx), so that a
+// job inserted through it commits or rolls back with the write.
+func (s *Store) SQLTx(ctx context.Context) (*sql.Tx, bool) {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		return nil, false
+	}
+	tx, ok := st.db.Statement.ConnPool.(*sql.Tx)
+	return tx, ok
+}
+
+// queueLockKey is the advisory lock replicas queue on while they bring the
+// job queue's schema up to date (PostgreSQL).
+const queueLockKey = 0x63616c6971 // "caliq"
+
+// migrateQueue applies the job queue's own migrations.
+func (s *Store) migrateQueue(ctx context.Context, db *sql.DB) error {
+	var drv riverdriver.Driver[*sql.Tx]
+	if s.dialect == config.Postgres {
+		drv = riverdatabasesql.New(db)
+	} else {
+		drv = riversqlite.New(db)
+	}
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: s.log})
+	if err != nil {
+		return fmt.Errorf("the job queue's migrations: %w", err)
+	}
+	if s.dialect == config.Postgres {
+		// Some of River's migrations cannot share one transaction (a new
+		// enum value is used right after it is added), so they run one by
+		// one while this session holds the lock.
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = conn.Close() }()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", queueLockKey); err != nil {
+			return err
+		}
+		defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", queueLockKey) }()
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrating the job queue: %w", err)
+	}
+	return nil
+}
+
+type optoutRow struct {
+	OrgID     string
+	UserID    string
+	Kind      string
+	CreatedAt time.Time
+}
+
+func (optoutRow) TableName() string { return "mail_optouts" }
+
+// OptOut records that the user wants no more e-mail of kind. Opting out
+// twice is no error.
+func (s *Store) OptOut(ctx context.Context, orgID, userID, kind string) error {
+	var n int64
+	if err := s.conn(ctx).Model(&optoutRow{}).
+		Where("org_id = ? AND user_id = ? AND kind = ?", orgID, userID, kind).Count(&n).Error; err != nil {
+		return translate(err)
+	}
+	if n > 0 {
+		return nil
+	}
+	err := s.conn(ctx).Create(&optoutRow{OrgID: orgID, UserID: userID, Kind: kind, CreatedAt: s.clock.Now().UTC()}).Error
+	if err := translate(err); err != nil && !domain.IsKind(err, domain.KindConflict) {
+		return err
+	}
+	return nil
+}
+
+// OptedOut reports whether the user asked for no e-mail of kind.
+func (s *Store) OptedOut(ctx context.Context, orgID, userID, kind string) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&optoutRow{}).
+		Where("org_id = ? AND user_id = ? AND kind = ?", orgID, userID, kind).Count(&n).Error
+	return n > 0, translate(err)
+}
