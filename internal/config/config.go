@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -99,6 +101,27 @@ type Config struct {
 	// past it a new stream answers 503. Counted per process, not per user:
 	// a room may follow a meeting on one shared account in many tabs.
 	MaxStreams int
+
+	// SMTP is where e-mail goes; nil means no e-mail is sent and no mail
+	// job is ever queued.
+	SMTP *SMTP
+	// MailFrom is the From address of every e-mail (required with SMTP).
+	MailFrom string
+	// PublicURL is the absolute URL people reach Calibrate at, which the
+	// links in e-mail start with. Unset, it is http:// and the listen
+	// address.
+	PublicURL string
+}
+
+// SMTP is the mail server, from CALIBRATE_SMTP_URL: smtp:// speaks
+// STARTTLS when the server offers it and plain SMTP otherwise; smtps://
+// is TLS from the first byte.
+type SMTP struct {
+	Host        string
+	Port        int
+	Username    string
+	Password    string
+	ImplicitTLS bool
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -170,6 +193,10 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 	if c.MaxStreams, err = maxStreams(getenv("CALIBRATE_MAX_STREAMS")); err != nil {
+		return nil, err
+	}
+
+	if err := loadMail(getenv, c); err != nil {
 		return nil, err
 	}
 
@@ -327,4 +354,73 @@ func redact(u string) string {
 		}
 	}
 	return u
+}
+
+// loadMail reads the SMTP server, the From address and the public URL.
+func loadMail(getenv Getenv, c *Config) error {
+	if pub := strings.TrimSpace(getenv("CALIBRATE_PUBLIC_URL")); pub != "" {
+		u, err := url.Parse(pub)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("CALIBRATE_PUBLIC_URL: %q is not an absolute URL like https://calibrate.example.com", pub)
+		}
+		c.PublicURL = strings.TrimRight(pub, "/")
+	} else {
+		c.PublicURL = "http://" + c.Addr
+	}
+	raw := strings.TrimSpace(getenv("CALIBRATE_SMTP_URL"))
+	from := strings.TrimSpace(getenv("CALIBRATE_MAIL_FROM"))
+	if raw == "" {
+		if from != "" {
+			return errors.New("CALIBRATE_MAIL_FROM: is set but CALIBRATE_SMTP_URL is not; set both to send e-mail")
+		}
+		return nil
+	}
+	smtp, err := ParseSMTPURL(raw)
+	if err != nil {
+		return err
+	}
+	if from == "" {
+		return errors.New("CALIBRATE_MAIL_FROM: required when CALIBRATE_SMTP_URL is set, e.g. Calibrate <calibrate@example.com>")
+	}
+	if _, err := mail.ParseAddress(from); err != nil {
+		return fmt.Errorf("CALIBRATE_MAIL_FROM: %q is not an e-mail address: %v", from, err)
+	}
+	c.SMTP, c.MailFrom = smtp, from
+	return nil
+}
+
+// ParseSMTPURL reads smtp://[user:pass@]host[:port] (port 587 unless
+// given) or smtps://[user:pass@]host[:port] (port 465).
+func ParseSMTPURL(raw string) (*SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("CALIBRATE_SMTP_URL: not a URL like smtp://user:pass@mail.example.com:587")
+	}
+	s := &SMTP{Host: u.Hostname()}
+	switch u.Scheme {
+	case "smtp":
+		s.Port = 587
+	case "smtps":
+		s.Port, s.ImplicitTLS = 465, true
+	default:
+		return nil, fmt.Errorf("CALIBRATE_SMTP_URL: scheme %q is not smtp or smtps", u.Scheme)
+	}
+	if s.Host == "" {
+		return nil, errors.New("CALIBRATE_SMTP_URL: needs a host, e.g. smtp://mail.example.com:587")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("CALIBRATE_SMTP_URL: port %q is not 1 to 65535", p)
+		}
+		s.Port = n
+	}
+	if u.Path != "" && u.Path != "/" {
+		return nil, errors.New("CALIBRATE_SMTP_URL: takes no path")
+	}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+	}
+	return s, nil
 }

@@ -76,6 +76,10 @@ func (s *Server) routes() []route {
 		{http.MethodPost, v1 + "/auth/refresh", public, s.refresh}, // the refresh cookie is the credential
 		{http.MethodPost, v1 + "/auth/logout", signedIn, s.logout},
 
+		// The link in each e-mail is the credential.
+		{http.MethodGet, v1 + "/mail/unsubscribe", public, s.unsubscribePage},
+		{http.MethodPost, v1 + "/mail/unsubscribe", public, s.unsubscribe},
+
 		{http.MethodGet, v1 + "/me", signedIn, s.getMe},
 		{http.MethodPatch, v1 + "/me", signedIn, s.patchMe},
 		{http.MethodPost, v1 + "/me/password", signedIn, s.changePassword},

@@ -65,6 +65,15 @@ type Deps struct {
 	// MaxStreams is how many event streams this server holds open at once
 	// (config.DefaultMaxStreams when zero); past it a new one answers 503.
 	MaxStreams int
+	// MailOptOut answers the unsubscribe links of e-mail; nil answers them
+	// 404.
+	MailOptOut MailOptOut
+}
+
+// MailOptOut reads and honours unsubscribe links (see internal/mail).
+type MailOptOut interface {
+	Check(token string) (kind string, err error)
+	OptOut(ctx context.Context, token string) (kind string, err error)
 }
 
 // Server is the HTTP handler plus the draining switch of a graceful stop.

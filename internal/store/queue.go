@@ -115,3 +115,16 @@ func (s *Store) OptedOut(ctx context.Context, orgID, userID, kind string) (bool,
 		Where("org_id = ? AND user_id = ? AND kind = ?", orgID, userID, kind).Count(&n).Error
 	return n > 0, translate(err)
 }
+
+// QueueCounts counts the queue's jobs waiting to run (available, scheduled
+// or to be retried) and those that failed (to be retried or given up).
+func (s *Store) QueueCounts(ctx context.Context) (queued, failed int64, err error) {
+	row := s.sqlDB.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN state IN ('available','scheduled','retryable') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN state IN ('retryable','discarded') THEN 1 ELSE 0 END), 0)
+		FROM river_job`)
+	if err := row.Scan(&queued, &failed); err != nil {
+		return 0, 0, s.classify(ctx, err)
+	}
+	return queued, failed, nil
+}
