@@ -101,3 +101,9 @@ func Describe(kind string) string {
 	}
 	return "this kind of e-mail"
 }
+
+// Token is the unsubscribe token of kind for a user, signed with secret:
+// what each e-mail's link carries.
+func Token(secret []byte, orgID, userID, kind string) string {
+	return newTokens(secret).make(orgID, userID, kind)
+}

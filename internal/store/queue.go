@@ -73,7 +73,9 @@ func (s *Store) migrateQueue(ctx context.Context, db *sql.DB) error {
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", queueLockKey); err != nil {
 			return err
 		}
-		defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", queueLockKey) }()
+		defer func() {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", queueLockKey)
+		}()
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("migrating the job queue: %w", err)
