@@ -246,13 +246,13 @@ func TestContractWalkthrough(t *testing.T) {
 
 	// An e-mail's unsubscribe link: the page, the button (or a mail
 	// client's one-click form), and a forged link.
-	link := "/api/v1/mail/unsubscribe?token=" + mail.Token(e.Cfg.JWTKey, orgOf(t, e, "dana@acme.test"),
+	link := "/api/v1/mail/unsubscribe?link=" + mail.Token(e.Cfg.JWTKey, orgOf(t, e, "dana@acme.test"),
 		e.ID("dana@acme.test"), mail.KindDueSoon)
 	want(e.Get("", link), 200, "the unsubscribe page")
 	want(e.Do(testkit.Request{Method: http.MethodPost, Path: link, Body: "List-Unsubscribe=One-Click",
 		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}), 200, "one-click unsubscribe")
 	want(e.Post("", link, nil), 200, "unsubscribe again, by the page's button without a body")
-	want(e.Get("", "/api/v1/mail/unsubscribe?token=bm90.Zm9yZ2Vk"), 422, "a forged unsubscribe link")
+	want(e.Get("", "/api/v1/mail/unsubscribe?link=bm90.Zm9yZ2Vk"), 422, "a forged unsubscribe link")
 
 	// Signing out ends the session.
 	want(e.Post(dana, "/api/v1/auth/logout", nil), 204, "logout")

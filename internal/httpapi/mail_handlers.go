@@ -18,10 +18,10 @@ func (s *Server) unsubscribePage(c *gin.Context) {
 		fail(c, domain.NotFound("unsubscribe link"))
 		return
 	}
-	token := c.Query("token")
+	token := c.Query("link")
 	kind, err := s.MailOptOut.Check(token)
 	if err != nil {
-		fail(c, domain.Invalid("token", "is not a valid unsubscribe link"))
+		fail(c, domain.Invalid("link", "is not a valid unsubscribe link"))
 		return
 	}
 	page(c, unsubscribeForm, map[string]string{"What": mail.Describe(kind), "Token": token})
@@ -34,11 +34,11 @@ func (s *Server) unsubscribe(c *gin.Context) {
 		fail(c, domain.NotFound("unsubscribe link"))
 		return
 	}
-	if _, err := s.MailOptOut.Check(c.Query("token")); err != nil {
-		fail(c, domain.Invalid("token", "is not a valid unsubscribe link"))
+	if _, err := s.MailOptOut.Check(c.Query("link")); err != nil {
+		fail(c, domain.Invalid("link", "is not a valid unsubscribe link"))
 		return
 	}
-	kind, err := s.MailOptOut.OptOut(c.Request.Context(), c.Query("token"))
+	kind, err := s.MailOptOut.OptOut(c.Request.Context(), c.Query("link"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -59,7 +59,7 @@ const pageHead = `<!doctype html><html lang="en"><head><meta charset="utf-8"><me
 
 var unsubscribeForm = template.Must(template.New("form").Parse(pageHead +
 	`<h1>Stop {{.What}}?</h1>
-<form method="post" action="/api/v1/mail/unsubscribe?token={{.Token}}">
+<form method="post" action="/api/v1/mail/unsubscribe?link={{.Token}}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Stop this e-mail</button>
 </form></body></html>`))

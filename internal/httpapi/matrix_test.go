@@ -131,7 +131,7 @@ func unsubscribeLink(w *world, s *side, role string) target {
 	if err != nil {
 		panic(err)
 	}
-	return target{path: "/api/v1/mail/unsubscribe?token=" + mail.Token(w.Cfg.JWTKey, u.OrgID, u.ID, mail.KindReminded)}
+	return target{path: "/api/v1/mail/unsubscribe?link=" + mail.Token(w.Cfg.JWTKey, u.OrgID, u.ID, mail.KindReminded)}
 }
 
 // matrix is the authorization table of every route.

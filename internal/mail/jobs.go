@@ -39,19 +39,16 @@ func (AskedArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: queueName, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// RemindedArgs: someone reminded the peer. Every reminder is an e-mail;
-// At (microseconds) tells two reminders apart.
+// RemindedArgs: someone reminded the peer. Every reminder is a write of
+// its own, and an e-mail of its own.
 type RemindedArgs struct {
 	OrgID     string `json:"org_id"`
 	RequestID string `json:"request_id"`
-	At        int64  `json:"at"`
 }
 
 func (RemindedArgs) Kind() string { return KindReminded }
 
-func (RemindedArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: queueName, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
+func (RemindedArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queueName} }
 
 // DueSoonArgs: three days before the due date, if the request is still
 // open then.

@@ -89,6 +89,7 @@ func New(st Store, o Options) (*Queue, error) {
 		Logger:            o.Log,
 		RetryPolicy:       o.RetryPolicy,
 		FetchPollInterval: o.PollInterval,
+		FetchCooldown:     min(o.PollInterval, river.FetchCooldownDefault),
 		JobTimeout:        2 * o.SendTimeout,
 	})
 	if err != nil {
@@ -136,7 +137,7 @@ func (q *Queue) RequestAsked(ctx context.Context, c domain.Cycle, r domain.PeerR
 
 // RequestReminded queues a reminder to r's peer.
 func (q *Queue) RequestReminded(ctx context.Context, c domain.Cycle, r domain.PeerRequest) error {
-	return q.insert(ctx, RemindedArgs{OrgID: c.OrgID, RequestID: r.ID, At: q.clock.Now().UnixMicro()}, nil)
+	return q.insert(ctx, RemindedArgs{OrgID: c.OrgID, RequestID: r.ID}, nil)
 }
 
 // InputClosed queues one e-mail to each owner of c.
@@ -163,7 +164,8 @@ func DueSoonAt(c domain.Cycle) (time.Time, bool) {
 }
 
 // QueueStats counts the e-mail jobs waiting to be sent (available,
-// scheduled or retrying) and those that failed (retrying or given up).
+// scheduled or retrying) and those that failed (waiting for another
+// attempt, or given up after the last).
 func (q *Queue) QueueStats(ctx context.Context) (queued, failed int64, err error) {
 	return q.store.QueueCounts(ctx)
 }

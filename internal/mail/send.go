@@ -112,7 +112,7 @@ func (s *sender) send(ctx context.Context, jobID int64, l letter) error {
 	if out {
 		return nil
 	}
-	l.Unsubscribe = s.public + "/api/v1/mail/unsubscribe?token=" + s.tokens.make(l.To.OrgID, l.To.ID, l.Kind)
+	l.Unsubscribe = s.public + "/api/v1/mail/unsubscribe?link=" + s.tokens.make(l.To.OrgID, l.To.ID, l.Kind)
 	m, err := s.compose(jobID, l)
 	if err != nil {
 		return err

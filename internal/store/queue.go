@@ -119,11 +119,13 @@ func (s *Store) OptedOut(ctx context.Context, orgID, userID, kind string) (bool,
 }
 
 // QueueCounts counts the queue's jobs waiting to run (available, scheduled
-// or to be retried) and those that failed (to be retried or given up).
+// or to be retried) and those that failed: waiting again after a failed
+// attempt (River makes a job retried soon available at once), or given up.
 func (s *Store) QueueCounts(ctx context.Context) (queued, failed int64, err error) {
 	row := s.sqlDB.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN state IN ('available','scheduled','retryable') THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN state IN ('retryable','discarded') THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN state = 'discarded'
+			OR (state IN ('available','scheduled','retryable') AND attempt > 0) THEN 1 ELSE 0 END), 0)
 		FROM river_job`)
 	if err := row.Scan(&queued, &failed); err != nil {
 		return 0, 0, s.classify(ctx, err)
