@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -57,7 +58,9 @@ func (s *Store) migrateQueue(ctx context.Context, db *sql.DB) error {
 	} else {
 		drv = riversqlite.New(db)
 	}
-	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: s.log})
+	// Its per-migration lines are not logged: migrate's output is the
+	// count of the project's own migrations, and errors are returned.
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return fmt.Errorf("the job queue's migrations: %w", err)
 	}
