@@ -383,7 +383,7 @@ func loadMail(getenv Getenv, c *Config) error {
 		return errors.New("CALIBRATE_MAIL_FROM: required when CALIBRATE_SMTP_URL is set, e.g. Calibrate <calibrate@example.com>")
 	}
 	if _, err := mail.ParseAddress(from); err != nil {
-		return fmt.Errorf("CALIBRATE_MAIL_FROM: %q is not an e-mail address: %v", from, err)
+		return fmt.Errorf("CALIBRATE_MAIL_FROM: %q is not an e-mail address: %w", from, err)
 	}
 	c.SMTP, c.MailFrom = smtp, from
 	return nil

@@ -33,7 +33,7 @@ var mailpitBin = sync.OnceValues(func() (string, error) {
 	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building mailpit: %v\n%s", err, out)
+		return "", fmt.Errorf("building mailpit: %w\n%s", err, out)
 	}
 	return bin, nil
 })
