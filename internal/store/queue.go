@@ -17,10 +17,13 @@ import (
 	"calibrate/internal/domain"
 )
 
-// QueueTables names the job queue's tables (River's). They hold jobs, not
-// organisation data: no org_id, and no place in a backup. A job carries
-// only ids; what an e-mail says is read when it is sent.
-var QueueTables = []string{"river_client", "river_client_queue", "river_job", "river_leader", "river_migration", "river_queue"}
+// QueueTables names the job queue's tables (River's; river_client and
+// river_client_queue on PostgreSQL only, river_notification on SQLite
+// only). They hold jobs, not organisation data: no org_id, and no place in
+// a backup. A job carries only ids; what an e-mail says is read when it is
+// sent.
+var QueueTables = []string{"river_client", "river_client_queue", "river_job", "river_leader", "river_migration",
+	"river_notification", "river_queue"}
 
 // IsQueueTable reports whether name is one of the job queue's tables.
 func IsQueueTable(name string) bool { return strings.HasPrefix(name, "river_") }
