@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -84,6 +85,8 @@ func (m *mailpit) Start() {
 	if testing.Verbose() {
 		m.cmd.Stderr = os.Stderr
 	}
+	// It dies with the test binary, even one killed at its timeout.
+	m.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := m.cmd.Start(); err != nil {
 		m.t.Fatal(err)
 	}
