@@ -28,6 +28,7 @@ import (
 	"calibrate/internal/events"
 	"calibrate/internal/httpapi"
 	"calibrate/internal/idempotency"
+	"calibrate/internal/mail"
 	"calibrate/internal/metrics"
 	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
@@ -211,6 +212,14 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		mx = metrics.New(log)
 		mx.SetDBStats(st.DBStats)
 	}
+	cycles := calibration.NewCycles(st, clock)
+	queue, stopMail, err := startMail(ctx, cfg, st, cycles, log)
+	if err != nil {
+		return err
+	}
+	// Deferred after the event bus, so it runs before: once requests have
+	// finished, the e-mail being sent is given time to go.
+	defer stopMail()
 	srv := httpapi.New(httpapi.Deps{
 		Log:            log,
 		Clock:          clock,
@@ -220,13 +229,14 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 		Users:          calibration.NewUsers(st, hasher, auth.ValidatePassword, clock),
 		Frameworks:     calibration.NewFrameworks(st),
 		Audit:          calibration.NewAuditLog(st),
-		Cycles:         calibration.NewCycles(st, clock),
+		Cycles:         cycles,
 		Provisioning:   calibration.NewProvisioning(st, calibration.NewUsers(st, hasher, auth.ValidatePassword, clock), clock),
 		Health:         st,
 		Limits:         ratelimit.New(st, cfg.RateLimit),
 		Idempotency:    idempotency.New(st, clock),
 		AllowedOrigins: cfg.AllowedOrigins,
 		TrustedProxies: cfg.TrustedProxies,
+		MailOptOut:     mail.NewOptOut(st, cfg.JWTKey),
 		DBDeadline:     cfg.DBAcquireTimeout + cfg.DBStatementTimeout,
 		Web:            frontend.Dist(),
 		Events:         bus,
@@ -235,6 +245,9 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	})
 	if mx != nil {
 		mx.SetOpenStreams(srv.OpenStreams, cfg.MaxStreams)
+		if queue != nil {
+			mx.SetQueue(queue)
+		}
 		maddr, stopMetrics, err := mx.Listen(cfg.MetricsAddr)
 		if err != nil {
 			return fmt.Errorf("CALIBRATE_METRICS_ADDR: %w", err)
@@ -307,6 +320,40 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	log.Info("stopped")
 	return nil
 }
+
+// startMail starts sending e-mail when an SMTP server is configured: the
+// cycles then queue their e-mail, and this server takes its share of the
+// queue. Without one nothing is queued. It returns the queue (nil without
+// e-mail, for the metrics) and a function that stops the
+// sending, giving the e-mail in flight up to mailStopGrace.
+func startMail(ctx context.Context, cfg *config.Config, st *store.Store, cycles *calibration.Cycles, log *slog.Logger) (queue *mail.Queue, stop func(), err error) {
+	if cfg.SMTP == nil {
+		log.Info("e-mail is off: CALIBRATE_SMTP_URL is not set")
+		return nil, func() {}, nil
+	}
+	q, err := mail.New(st, mail.Options{SMTP: cfg.SMTP, From: cfg.MailFrom, PublicURL: cfg.PublicURL,
+		Key: cfg.JWTKey, Log: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	cycles.SetMailer(q)
+	if err := q.Start(ctx); err != nil {
+		return nil, nil, fmt.Errorf("starting the e-mail queue: %w", err)
+	}
+	log.Info("e-mail is on", "smtp_host", cfg.SMTP.Host, "smtp_port", cfg.SMTP.Port, "public_url", cfg.PublicURL)
+	return q, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), mailStopGrace)
+		defer cancel()
+		if err := q.Stop(sctx); err != nil {
+			log.Warn("stopping the e-mail queue", "err", err)
+		}
+	}, nil
+}
+
+// mailStopGrace is how long a stopping server lets e-mail in flight finish;
+// what is cut is sent again by the next server (a job that did not complete
+// runs again).
+const mailStopGrace = 10 * time.Second
 
 // newEventBus makes the cycle event bus and has every committed write
 // publish to it: across processes through PostgreSQL's LISTEN/NOTIFY, in

@@ -59,6 +59,35 @@ type Cycles struct {
 	activity ActivityStore
 	clock    domain.Clock
 	boards   *boardCache
+	mail     Mailer
+}
+
+// Mailer queues the e-mail a write causes. It is called inside the write's
+// transaction, so the e-mail is queued if and only if the write commits.
+type Mailer interface {
+	// RequestAsked: r's peer is asked for input (r was made while input is
+	// open, or input opened for it).
+	RequestAsked(ctx context.Context, c domain.Cycle, r domain.PeerRequest) error
+	// RequestReminded: r's peer is reminded.
+	RequestReminded(ctx context.Context, c domain.Cycle, r domain.PeerRequest) error
+	// InputClosed: c's owners learn that input closed.
+	InputClosed(ctx context.Context, c domain.Cycle) error
+}
+
+// noMail is the Mailer when no e-mail is configured.
+type noMail struct{}
+
+func (noMail) RequestAsked(context.Context, domain.Cycle, domain.PeerRequest) error    { return nil }
+func (noMail) RequestReminded(context.Context, domain.Cycle, domain.PeerRequest) error { return nil }
+func (noMail) InputClosed(context.Context, domain.Cycle) error                         { return nil }
+
+// SetMailer makes the cycles queue e-mail through m. Call it before the
+// first request.
+func (s *Cycles) SetMailer(m Mailer) {
+	if m == nil {
+		m = noMail{}
+	}
+	s.mail = m
 }
 
 // CyclesStore is the whole of what Cycles needs: the store implements it.
@@ -73,7 +102,7 @@ type CyclesStore interface {
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
 	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock,
-		boards: newBoardCache()}
+		boards: newBoardCache(), mail: noMail{}}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds
@@ -510,6 +539,9 @@ func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, 
 		if err := s.store.MoveCycle(ctx, &c, from); err != nil {
 			return err
 		}
+		if err := s.mailTransition(ctx, c, from); err != nil {
+			return err
+		}
 		return s.audit(ctx, p, c.ID, "cycle.transition", "cycle", c.ID,
 			map[string]any{"state": from}, map[string]any{"state": to})
 	})
@@ -517,6 +549,30 @@ func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, 
 		return CycleView{}, err
 	}
 	return s.view(ctx, p, c)
+}
+
+// mailTransition queues the e-mail a move of c from from causes: when
+// input opens, every open request's peer is asked; when it closes, the
+// owners are told.
+func (s *Cycles) mailTransition(ctx context.Context, c domain.Cycle, from domain.State) error {
+	switch {
+	case c.State == domain.StateInputOpen:
+		rs, err := s.store.PeerRequestsOf(ctx, c.OrgID, []string{c.ID})
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.Status != domain.RequestOpen {
+				continue
+			}
+			if err := s.mail.RequestAsked(ctx, c, r); err != nil {
+				return err
+			}
+		}
+	case from == domain.StateInputOpen:
+		return s.mail.InputClosed(ctx, c)
+	}
+	return nil
 }
 
 func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {

@@ -112,6 +112,12 @@ func (s *Cycles) RequestPeer(ctx context.Context, p domain.Principal, cycleID st
 		if err := s.store.CreatePeerRequest(ctx, &r); err != nil {
 			return err
 		}
+		// A request made in a draft is asked for when input opens.
+		if c.State == domain.StateInputOpen {
+			if err := s.mail.RequestAsked(ctx, c, r); err != nil {
+				return err
+			}
+		}
 		return s.auditEM(ctx, p, cycleID, r.EMID, "peer_request.create", "peer_request", r.ID, nil,
 			map[string]any{"em_id": r.EMID, "peer_id": r.PeerID, "message": r.Message})
 	})
@@ -411,6 +417,13 @@ func (s *Cycles) Remind(ctx context.Context, p domain.Principal, id string) (Req
 				return err
 			}
 			r.Status = domain.RequestOpen
+		}
+		// Only an open request is worth a reminder; the peer of an answered
+		// or declined one gets none, whatever the caller may learn.
+		if r.Status == domain.RequestOpen {
+			if err := s.mail.RequestReminded(ctx, c, r); err != nil {
+				return err
+			}
 		}
 		return s.auditEM(ctx, p, c.ID, r.EMID, "peer_request.remind", "peer_request", r.ID,
 			map[string]any{"status": before}, map[string]any{"status": r.Status})

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -107,6 +108,15 @@ type Config struct {
 	// MetricsAddr, when set, is the host:port of a listener of its own
 	// that serves Prometheus metrics at /metrics; empty serves none.
 	MetricsAddr string
+	// SMTP is where e-mail goes; nil means no e-mail is sent and no mail
+	// job is ever queued.
+	SMTP *SMTP
+	// MailFrom is the From address of every e-mail (required with SMTP).
+	MailFrom string
+	// PublicURL is the absolute URL people reach Calibrate at, which the
+	// links in e-mail start with. Unset, it is http:// and the listen
+	// address.
+	PublicURL string
 }
 
 // OIDC configures single sign-on: the provider (its issuer URL), the
@@ -120,6 +130,17 @@ type OIDC struct {
 	// Name is what the sign-in page calls the provider
 	// (CALIBRATE_OIDC_NAME, else the issuer's host).
 	Name string
+}
+
+// SMTP is the mail server, from CALIBRATE_SMTP_URL: smtp:// speaks
+// STARTTLS when the server offers it and plain SMTP otherwise; smtps://
+// is TLS from the first byte.
+type SMTP struct {
+	Host        string
+	Port        int
+	Username    string
+	Password    string
+	ImplicitTLS bool
 }
 
 // Getenv is os.Getenv's shape, so tests can pass a map.
@@ -198,6 +219,9 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 	if c.MetricsAddr, err = metricsAddr(getenv("CALIBRATE_METRICS_ADDR"), c.Addr); err != nil {
+		return nil, err
+	}
+	if err := loadMail(getenv, c); err != nil {
 		return nil, err
 	}
 
@@ -341,7 +365,7 @@ func maxStreams(v string) (int, error) {
 const MaxOIDCNameLength = 60
 
 // loadOIDC reads single sign-on's settings: the issuer, client id, client
-// secret and public URL all together, or none of them.
+// secret and public URL all together, or none of the first three.
 func loadOIDC(getenv Getenv) (*OIDC, error) {
 	names := []string{"CALIBRATE_OIDC_ISSUER", "CALIBRATE_OIDC_CLIENT_ID", "CALIBRATE_OIDC_CLIENT_SECRET", "CALIBRATE_PUBLIC_URL"}
 	var set, missing []string
@@ -354,7 +378,9 @@ func loadOIDC(getenv Getenv) (*OIDC, error) {
 			missing = append(missing, n)
 		}
 	}
-	if len(set) == 0 {
+	// The public URL alone is not single sign-on: e-mail's links use it
+	// too. Any of the provider's three settings is.
+	if len(set) == 0 || (len(set) == 1 && set[0] == "CALIBRATE_PUBLIC_URL") {
 		if strings.TrimSpace(getenv("CALIBRATE_OIDC_NAME")) != "" {
 			return nil, errors.New("CALIBRATE_OIDC_NAME: names a provider, but single sign-on is not set up (CALIBRATE_OIDC_ISSUER and the others)")
 		}
@@ -439,4 +465,72 @@ func redact(u string) string {
 		}
 	}
 	return u
+}
+
+// loadMail reads the SMTP server, the From address and the public URL.
+func loadMail(getenv Getenv, c *Config) error {
+	if pub := strings.TrimSpace(getenv("CALIBRATE_PUBLIC_URL")); pub != "" {
+		if _, err := absoluteURL(pub); err != nil {
+			return fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %w, such as https://calibrate.example.com", pub, err)
+		}
+		c.PublicURL = strings.TrimRight(pub, "/")
+	} else {
+		c.PublicURL = "http://" + c.Addr
+	}
+	raw := strings.TrimSpace(getenv("CALIBRATE_SMTP_URL"))
+	from := strings.TrimSpace(getenv("CALIBRATE_MAIL_FROM"))
+	if raw == "" {
+		if from != "" {
+			return errors.New("CALIBRATE_MAIL_FROM: is set but CALIBRATE_SMTP_URL is not; set both to send e-mail")
+		}
+		return nil
+	}
+	smtp, err := ParseSMTPURL(raw)
+	if err != nil {
+		return err
+	}
+	if from == "" {
+		return errors.New("CALIBRATE_MAIL_FROM: required when CALIBRATE_SMTP_URL is set, e.g. Calibrate <calibrate@example.com>")
+	}
+	if _, err := mail.ParseAddress(from); err != nil {
+		return fmt.Errorf("CALIBRATE_MAIL_FROM: %q is not an e-mail address: %w", from, err)
+	}
+	c.SMTP, c.MailFrom = smtp, from
+	return nil
+}
+
+// ParseSMTPURL reads smtp://[user:pass@]host[:port] (port 587 unless
+// given) or smtps://[user:pass@]host[:port] (port 465).
+func ParseSMTPURL(raw string) (*SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("CALIBRATE_SMTP_URL: not a URL like smtp://user:pass@mail.example.com:587")
+	}
+	s := &SMTP{Host: u.Hostname()}
+	switch u.Scheme {
+	case "smtp":
+		s.Port = 587
+	case "smtps":
+		s.Port, s.ImplicitTLS = 465, true
+	default:
+		return nil, fmt.Errorf("CALIBRATE_SMTP_URL: scheme %q is not smtp or smtps", u.Scheme)
+	}
+	if s.Host == "" {
+		return nil, errors.New("CALIBRATE_SMTP_URL: needs a host, e.g. smtp://mail.example.com:587")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("CALIBRATE_SMTP_URL: port %q is not 1 to 65535", p)
+		}
+		s.Port = n
+	}
+	if u.Path != "" && u.Path != "/" {
+		return nil, errors.New("CALIBRATE_SMTP_URL: takes no path")
+	}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+	}
+	return s, nil
 }

@@ -349,3 +349,47 @@ func TestSQLiteKeysDifferPerDirectory(t *testing.T) {
 		t.Error("two generated keys are equal")
 	}
 }
+
+func TestMail(t *testing.T) {
+	c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP != nil || c.MailFrom != "" || c.PublicURL != "http://127.0.0.1:8080" {
+		t.Errorf("without mail settings: SMTP %+v, from %q, public URL %q", c.SMTP, c.MailFrom, c.PublicURL)
+	}
+	for _, tc := range []struct {
+		url  string
+		want SMTP
+	}{
+		{"smtp://mail.example.com", SMTP{Host: "mail.example.com", Port: 587}},
+		{"smtp://127.0.0.1:1025", SMTP{Host: "127.0.0.1", Port: 1025}},
+		{"smtp://us%40er:p%3Ass@mail.example.com:2525", SMTP{Host: "mail.example.com", Port: 2525, Username: "us@er", Password: "p:ss"}},
+		{"smtps://u:p@mail.example.com", SMTP{Host: "mail.example.com", Port: 465, Username: "u", Password: "p", ImplicitTLS: true}},
+	} {
+		c, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_SMTP_URL": tc.url,
+			"CALIBRATE_MAIL_FROM": "Calibrate <calibrate@example.com>", "CALIBRATE_PUBLIC_URL": "https://calibrate.example.com/"}))
+		if err != nil {
+			t.Errorf("%s: %v", tc.url, err)
+			continue
+		}
+		if *c.SMTP != tc.want || c.MailFrom != "Calibrate <calibrate@example.com>" || c.PublicURL != "https://calibrate.example.com" {
+			t.Errorf("%s: %+v, from %q, public %q", tc.url, *c.SMTP, c.MailFrom, c.PublicURL)
+		}
+	}
+	for _, tc := range []struct{ name, smtp, from, public, want string }{
+		{"no From", "smtp://mail.example.com", "", "", "CALIBRATE_MAIL_FROM: required"},
+		{"From alone", "", "calibrate@example.com", "", "CALIBRATE_MAIL_FROM: is set but CALIBRATE_SMTP_URL is not"},
+		{"bad From", "smtp://mail.example.com", "not an address", "", "CALIBRATE_MAIL_FROM:"},
+		{"other scheme", "http://mail.example.com", "a@example.com", "", "CALIBRATE_SMTP_URL: scheme \"http\""},
+		{"no host", "smtp://:25", "a@example.com", "", "CALIBRATE_SMTP_URL: needs a host"},
+		{"bad port", "smtp://mail.example.com:99999", "a@example.com", "", "CALIBRATE_SMTP_URL: port"},
+		{"relative public URL", "", "", "calibrate.example.com", "CALIBRATE_PUBLIC_URL:"},
+	} {
+		_, err := Load(env(map[string]string{"CALIBRATE_JWT_KEY": goodKey, "CALIBRATE_SMTP_URL": tc.smtp,
+			"CALIBRATE_MAIL_FROM": tc.from, "CALIBRATE_PUBLIC_URL": tc.public}))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.want)
+		}
+	}
+}

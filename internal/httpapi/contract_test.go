@@ -25,6 +25,7 @@ import (
 	"calibrate/internal/demo"
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/mail"
 	"calibrate/internal/testkit"
 )
 
@@ -141,6 +142,15 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	if scim == 0 {
 		t.Errorf("the router serves nothing under %s", httpapi.SCIMPrefix)
 	}
+}
+
+func orgOf(t *testing.T, e *testkit.Env, email string) string {
+	t.Helper()
+	u, err := e.Store.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.OrgID
 }
 
 // contractRoles reads the x-roles extension: the roles allowed to call an
@@ -292,6 +302,16 @@ func TestContractWalkthrough(t *testing.T) {
 	e.Clock.Advance(16 * time.Minute)
 	dana, _ = e.Login("dana@acme.test", "another-long-password")
 	contractWalkCycles(t, e, want, dana, fw)
+
+	// An e-mail's unsubscribe link: the page, the button (or a mail
+	// client's one-click form), and a forged link.
+	link := "/api/v1/mail/unsubscribe?link=" + mail.Token(e.Cfg.JWTKey, orgOf(t, e, "dana@acme.test"),
+		e.ID("dana@acme.test"), mail.KindDueSoon)
+	want(e.Get("", link), 200, "the unsubscribe page")
+	want(e.Do(testkit.Request{Method: http.MethodPost, Path: link, Body: "List-Unsubscribe=One-Click",
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}), 200, "one-click unsubscribe")
+	want(e.Post("", link, nil), 200, "unsubscribe again, by the page's button without a body")
+	want(e.Get("", "/api/v1/mail/unsubscribe?link=bm90.Zm9yZ2Vk"), 422, "a forged unsubscribe link")
 
 	// Signing out ends the session.
 	want(e.Post(dana, "/api/v1/auth/logout", nil), 204, "logout")

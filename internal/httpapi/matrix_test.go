@@ -11,6 +11,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -20,6 +21,7 @@ import (
 
 	"calibrate/internal/domain"
 	"calibrate/internal/httpapi"
+	"calibrate/internal/mail"
 	"calibrate/internal/testkit"
 )
 
@@ -125,6 +127,16 @@ func directorsView(what string) func(w *world, s *side) (string, string) {
 	}
 }
 
+// unsubscribeLink is the unsubscribe link of an e-mail to the role's
+// account on side s.
+func unsubscribeLink(w *world, s *side, role string) target {
+	u, err := w.Store.UserByEmail(context.Background(), s.email(role))
+	if err != nil {
+		panic(err)
+	}
+	return target{path: "/api/v1/mail/unsubscribe?link=" + mail.Token(w.Cfg.JWTKey, u.OrgID, u.ID, mail.KindReminded)}
+}
+
 // matrix is the authorization table of every route.
 var matrix = map[string]matrixEntry{
 	"GET /healthz": {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: at("/healthz")},
@@ -136,8 +148,11 @@ var matrix = map[string]matrixEntry{
 	// The refresh cookie is the credential; the anonymous caller has none.
 	"POST /api/v1/auth/refresh": {want: "anonymous 401 admin 200 director 200 em 200 peer 200",
 		own: func(*world, *side, string) target { return target{path: "/api/v1/auth/refresh", cookie: true} }},
-	"POST /api/v1/auth/logout":   {want: "admin 204 director 204 em 204 peer 204", own: at("/api/v1/auth/logout"), fresh: true},
-	"GET /api/v1/auth/providers": {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: at("/api/v1/auth/providers")},
+	// The signed link of an e-mail is the credential.
+	"GET /api/v1/mail/unsubscribe":  {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: unsubscribeLink},
+	"POST /api/v1/mail/unsubscribe": {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: unsubscribeLink},
+	"POST /api/v1/auth/logout":      {want: "admin 204 director 204 em 204 peer 204", own: at("/api/v1/auth/logout"), fresh: true},
+	"GET /api/v1/auth/providers":    {want: "anonymous 200 admin 200 director 200 em 200 peer 200", own: at("/api/v1/auth/providers")},
 	// Pages a browser navigates to; this world has no single sign-on set
 	// up, so each answers its HTML page saying so, to anyone.
 	"GET /api/v1/auth/oidc/login":    {want: "anonymous 404 admin 404 director 404 em 404 peer 404", own: at("/api/v1/auth/oidc/login")},

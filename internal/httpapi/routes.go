@@ -93,6 +93,10 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/org", only(admin), s.getOrg},
 		{http.MethodPatch, v1 + "/org", only(admin), s.patchOrg},
 
+		// The link in each e-mail is the credential.
+		{http.MethodGet, v1 + "/mail/unsubscribe", public, s.unsubscribePage},
+		{http.MethodPost, v1 + "/mail/unsubscribe", public, s.unsubscribe},
+
 		{http.MethodGet, v1 + "/me", signedIn, s.getMe},
 		{http.MethodPatch, v1 + "/me", signedIn, s.patchMe},
 		{http.MethodPost, v1 + "/me/password", signedIn, s.changePassword},

@@ -76,6 +76,15 @@ type Deps struct {
 	// internal/metrics); the metrics are served on their own listener,
 	// never under /api.
 	Metrics *metrics.Metrics
+	// MailOptOut answers the unsubscribe links of e-mail; nil answers them
+	// 404.
+	MailOptOut MailOptOut
+}
+
+// MailOptOut reads and honours unsubscribe links (see internal/mail).
+type MailOptOut interface {
+	Check(token string) (kind string, err error)
+	OptOut(ctx context.Context, token string) (kind string, err error)
 }
 
 // Server is the HTTP handler plus the draining switch of a graceful stop.

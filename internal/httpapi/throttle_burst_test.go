@@ -107,8 +107,14 @@ func TestLoginBurstChecksAtMostTheAccountLimit(t *testing.T) {
 	if rs[right].Status != http.StatusOK {
 		wantError(t, rs[right], http.StatusTooManyRequests, "rate_limited")
 	}
+	// Once five failures stand, the right password is refused too; with
+	// four beside the success, a place is still free and it signs in.
 	res := loginFrom(e, "198.51.100.200:1", "dana@acme.test", demoPassword)
-	wantError(t, res, http.StatusTooManyRequests, "rate_limited")
+	if got[http.StatusUnauthorized] == auth.MaxAccountFailures {
+		wantError(t, res, http.StatusTooManyRequests, "rate_limited")
+	} else {
+		wantStatus(t, res, http.StatusOK)
+	}
 }
 
 // A burst from one client address over many accounts, five short of its

@@ -155,11 +155,15 @@ func checkRequest(c *gin.Context, route *routers.Route, scalarQuery map[string]b
 		if err != nil {
 			return err
 		}
-		if mt == jsonMediaType {
+		switch mt {
+		case jsonMediaType:
 			if err := checkJSON(body); err != nil {
 				return err
 			}
-		} else {
+		case formMediaType:
+			// A form (the one-click unsubscribe) is decoded and checked
+			// by the filter.
+		default:
 			// A text body (text/csv) is checked here as the text it is;
 			// its format is the handler's to read, line by line.
 			if err := checkText(body, route.Operation.RequestBody.Value.Content[mt]); err != nil {
@@ -201,7 +205,10 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-const jsonMediaType = "application/json"
+const (
+	jsonMediaType = "application/json"
+	formMediaType = "application/x-www-form-urlencoded"
+)
 
 // textGateOptions are the gate's options for a text body: parameters are
 // validated as for any request, the body by checkText.
@@ -227,8 +234,9 @@ func checkText(body []byte, mt *openapi3.MediaType) error {
 }
 
 // checkMediaType accepts a body only in a media type the operation declares
-// (application/json, or text/csv for the people import), with at most a
-// UTF-8 charset, and returns that media type.
+// (application/json; text/csv for the people import; a form for the
+// one-click unsubscribe), with at most a UTF-8 charset, and returns that
+// media type.
 func checkMediaType(r *http.Request, op *openapi3.Operation) (string, error) {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return "", unsupportedMediaType("this operation takes no request body")

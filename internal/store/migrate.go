@@ -58,7 +58,8 @@ func (s *Store) schemaDB() (db *sql.DB, done func()) {
 	return db, func() { _ = db.Close() }
 }
 
-// Migrate applies every pending migration, then re-keys the audit chains
+// Migrate applies every pending migration and the job queue's own (River's
+// tables, which carry the e-mail jobs), then re-keys the audit chains
 // written before links were keyed (once; see rekeyAudit) and summarises
 // the finished cycles that have no summaries yet (see summarizeFinished).
 // A database migrated by newer code than this binary is refused: running
@@ -77,6 +78,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("migrating: %w", err)
+	}
+	if err := s.migrateQueue(ctx, db); err != nil {
+		return len(res), err
 	}
 	if err := s.rekeyAudit(ctx, db); err != nil {
 		return len(res), err

@@ -300,7 +300,7 @@ var rowTypes = []any{
 	frameworkRow{}, criterionRow{}, auditRow{}, rekeyPendingRow{},
 	cycleRow{}, ownerRow{}, participantRow{},
 	assessmentRow{}, ratingRow{}, decisionRow{},
-	requestRow{}, noteRow{}, planRow{}, prereadRow{}, meetingRow{}, summaryRow{},
+	requestRow{}, noteRow{}, planRow{}, prereadRow{}, meetingRow{}, summaryRow{}, optoutRow{},
 }
 
 // The migrated schema is what the models expect, on both dialects: every

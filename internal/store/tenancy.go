@@ -38,11 +38,12 @@ var OrgTables = []string{
 	"assessments", "ratings", "decisions",
 	"peer_requests", "peer_notes", "plan_items", "prereads", "meeting_states",
 	"cycle_summaries", "audit_log", "audit_rekey_pending",
-	"scim_tokens",
+	"scim_tokens", "mail_optouts",
 }
 
 // GlobalTables are the tables without org_id, each with the reason it
-// holds no organisation's data.
+// holds no organisation's data; the job queue's tables (QueueTables) are
+// global too: River reads and writes them with statements of its own.
 var GlobalTables = map[string]string{
 	"organizations":    "the organisations themselves: what org_id refers to",
 	"goose_db_version": "the schema version of the whole database",

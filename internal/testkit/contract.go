@@ -51,8 +51,9 @@ func loadContract() (*openapi3.T, routers.Router, error) {
 		// first flush) is checked as a string, and Env.OpenStream checks
 		// each event's data on its own.
 		openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
-		// A single sign-on refusal is a small HTML page for a person,
-		// checked as the string the contract says it is.
+		// Pages for a person (a single sign-on refusal, the pages a link
+		// from an e-mail opens) are HTML, checked as the strings the
+		// contract says they are.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromFile(filepath.Join(root, SpecFile))

@@ -30,6 +30,7 @@ import (
 	"calibrate/internal/events"
 	"calibrate/internal/httpapi"
 	"calibrate/internal/idempotency"
+	"calibrate/internal/mail"
 	"calibrate/internal/ratelimit"
 	"calibrate/internal/store"
 )
@@ -252,6 +253,7 @@ func Deps(cfg *config.Config, st *store.Store, clock domain.Clock, hasher *auth.
 		Limits:         ratelimit.New(st, cfg.RateLimit),
 		Idempotency:    idempotency.New(st, clock),
 		AllowedOrigins: cfg.AllowedOrigins,
+		MailOptOut:     mail.NewOptOut(st, cfg.JWTKey),
 	}
 }
 

@@ -239,6 +239,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail/unsubscribe": {
+        parameters: {
+            query: {
+                /**
+                 * @description the signed part of the e-mail's unsubscribe link (who, and which kind of e-mail)
+                 * @example MDFhMjFhZjQgMDFhMjFhZjQgY3ljbGUuaW5wdXRfY2xvc2Vk.3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+                 */
+                link: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The page an e-mail's unsubscribe link opens
+         * @description An HTML page saying which kind of e-mail the link stops, with a
+         *     button that stops it (a POST to the same URL). Opening the link
+         *     changes nothing, as mail scanners open links. The link itself is
+         *     the credential: no sign-in. An invalid or cut `link` answers 422
+         *     `validation_failed`.
+         */
+        get: operations["unsubscribePage"];
+        put?: never;
+        /**
+         * Stop one kind of e-mail to the link's addressee
+         * @description Records that the link's addressee wants no more e-mail of the
+         *     link's kind (asked for input, reminded, due in three days, input
+         *     closed); other kinds still come. Doing it again changes nothing.
+         *     This is the target of the page's button and of mail clients'
+         *     one-click unsubscribe (RFC 8058: every e-mail carries
+         *     `List-Unsubscribe` and `List-Unsubscribe-Post:
+         *     List-Unsubscribe=One-Click`), whose form body is accepted; the body
+         *     is optional. Answers a short HTML page.
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -2860,6 +2901,13 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description a small HTML page for a person who followed a link from an e-mail */
+        HTMLPage: string;
+        /** @description the form a one-click unsubscribe (RFC 8058) posts */
+        OneClickUnsubscribe: {
+            /** @enum {string} */
+            "List-Unsubscribe"?: "One-Click";
+        };
         /**
          * Format: binary
          * @description a PDF document (starting with `%PDF-`)
@@ -3946,6 +3994,82 @@ export interface operations {
             500: components["responses"]["SignInRefused"];
             502: components["responses"]["SignInRefused"];
             503: components["responses"]["SignInUnavailable"];
+        };
+    };
+    unsubscribePage: {
+        parameters: {
+            query: {
+                /**
+                 * @description the signed part of the e-mail's unsubscribe link (who, and which kind of e-mail)
+                 * @example MDFhMjFhZjQgMDFhMjFhZjQgY3ljbGUuaW5wdXRfY2xvc2Vk.3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+                 */
+                link: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the confirmation page */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><body><h1>Stop reminders to give peer input?</h1></body></html> */
+                    "text/html": components["schemas"]["HTMLPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query: {
+                /**
+                 * @description the signed part of the e-mail's unsubscribe link (who, and which kind of e-mail)
+                 * @example MDFhMjFhZjQgMDFhMjFhZjQgY3ljbGUuaW5wdXRfY2xvc2Vk.3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+                 */
+                link: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "List-Unsubscribe": "One-Click"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["OneClickUnsubscribe"];
+            };
+        };
+        responses: {
+            /** @description stopped; the page says what */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><body><h1>Done</h1></body></html> */
+                    "text/html": components["schemas"]["HTMLPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMe: {
