@@ -140,6 +140,20 @@ func open(getenv config.Getenv, stderr io.Writer) (*config.Config, *store.Store,
 	return openDB(getenv, stderr, false)
 }
 
+// openMigrated is open for the commands that write: the schema is brought
+// up to date first, so a command on a fresh database just works.
+func openMigrated(getenv config.Getenv, stderr io.Writer) (*store.Store, *slog.Logger, error) {
+	_, st, log, err := open(getenv, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, log, nil
+}
+
 // openDB is open; serving, it keeps the database bounds of the
 // configuration.
 func openDB(getenv config.Getenv, stderr io.Writer, serving bool) (*config.Config, *store.Store, *slog.Logger, error) {
@@ -205,7 +219,7 @@ func serve(args []string, stdout, stderr io.Writer, getenv config.Getenv) error 
 	authn := auth.NewService(st, hasher, auth.NewTokens(cfg.JWTKey, clock), clock, log)
 	sso := httpapi.SingleSignOn(cfg, authn, st)
 	if sso != nil {
-		log.Info("single sign-on set up", "issuer", cfg.OIDC.Issuer, "redirect_uri", cfg.OIDC.PublicURL+auth.OIDCCallbackPath)
+		log.Info("single sign-on set up", "issuer", cfg.OIDC.Issuer, "redirect_uri", cfg.PublicURL+auth.OIDCCallbackPath)
 	}
 	var mx *metrics.Metrics
 	if cfg.MetricsAddr != "" {
@@ -426,15 +440,12 @@ func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv co
 	}
 	password = strings.TrimRight(password, "\r\n")
 
-	_, st, log, err := open(getenv, stderr)
+	st, log, err := openMigrated(getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	hasher := auth.NewHasher(auth.DefaultArgon2)
 	users := calibration.NewUsers(st, hasher, auth.ValidatePassword, domain.SystemClock{})
 	in := calibration.NewUser{Name: *name, Email: *email, Role: domain.Role(*role), Function: domain.Function(*function), Password: password}
@@ -467,15 +478,12 @@ func scimCmd(args []string, stdout, stderr io.Writer, getenv config.Getenv) erro
 	if *org == "" {
 		return usageError{errors.New("scim token: --org ORG_ID is required")}
 	}
-	_, st, _, err := open(getenv, stderr)
+	st, _, err := openMigrated(getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	clock := domain.SystemClock{}
 	users := calibration.NewUsers(st, auth.NewHasher(auth.DefaultArgon2), auth.ValidatePassword, clock)
 	_, secret, err := calibration.NewProvisioning(st, users, clock).CreateToken(ctx, *org, nil, *name)

@@ -27,15 +27,12 @@ func seedCmd(args []string, stdout, stderr io.Writer, getenv config.Getenv) erro
 	if *org == "" {
 		return fmt.Errorf("usage: calibrate seed --org NAME --ems N --cycles K [--directors D]")
 	}
-	_, st, _, err := open(getenv, stderr)
+	st, _, err := openMigrated(getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	start := time.Now()
 	res, err := demo.Seed(ctx, st, auth.NewHasher(auth.DefaultArgon2), demo.SeedOptions{
 		Org: *org, EMs: *ems, Cycles: *cycles, Directors: *directors, Now: time.Now().UTC()})

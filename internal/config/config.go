@@ -119,14 +119,13 @@ type Config struct {
 	PublicURL string
 }
 
-// OIDC configures single sign-on: the provider (its issuer URL), the
-// client registered there, and the public URL of Calibrate, under which
-// the provider sends people back.
+// OIDC configures single sign-on: the provider (its issuer URL) and the
+// client registered there. The provider sends people back under
+// Config.PublicURL, which single sign-on requires to be set.
 type OIDC struct {
 	Issuer       string
 	ClientID     string
 	ClientSecret string
-	PublicURL    string // absolute http(s) URL, without a trailing slash
 	// Name is what the sign-in page calls the provider
 	// (CALIBRATE_OIDC_NAME, else the issuer's host).
 	Name string
@@ -215,6 +214,9 @@ func Load(getenv Getenv) (*Config, error) {
 		return nil, err
 	}
 
+	if c.PublicURL, err = publicURL(getenv, c.Addr); err != nil {
+		return nil, err
+	}
 	if c.OIDC, err = loadOIDC(getenv); err != nil {
 		return nil, err
 	}
@@ -391,13 +393,10 @@ func loadOIDC(getenv Getenv) (*OIDC, error) {
 			strings.Join(names, ", "), strings.Join(set, ", "), strings.Join(missing, ", "))
 	}
 	o := &OIDC{Issuer: vals["CALIBRATE_OIDC_ISSUER"], ClientID: vals["CALIBRATE_OIDC_CLIENT_ID"],
-		ClientSecret: vals["CALIBRATE_OIDC_CLIENT_SECRET"], PublicURL: strings.TrimRight(vals["CALIBRATE_PUBLIC_URL"], "/")}
+		ClientSecret: vals["CALIBRATE_OIDC_CLIENT_SECRET"]}
 	issuer, err := absoluteURL(o.Issuer)
 	if err != nil {
 		return nil, fmt.Errorf("CALIBRATE_OIDC_ISSUER: %q %w, such as https://login.example.com", o.Issuer, err)
-	}
-	if _, err := absoluteURL(o.PublicURL); err != nil {
-		return nil, fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %w, such as https://calibrate.example.com", o.PublicURL, err)
 	}
 	o.Name = strings.TrimSpace(getenv("CALIBRATE_OIDC_NAME"))
 	if o.Name == "" {
@@ -467,16 +466,22 @@ func redact(u string) string {
 	return u
 }
 
-// loadMail reads the SMTP server, the From address and the public URL.
-func loadMail(getenv Getenv, c *Config) error {
-	if pub := strings.TrimSpace(getenv("CALIBRATE_PUBLIC_URL")); pub != "" {
-		if _, err := absoluteURL(pub); err != nil {
-			return fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %w, such as https://calibrate.example.com", pub, err)
-		}
-		c.PublicURL = strings.TrimRight(pub, "/")
-	} else {
-		c.PublicURL = "http://" + c.Addr
+// publicURL reads the address people reach Calibrate at (without a
+// trailing slash): CALIBRATE_PUBLIC_URL, else http:// and the listen
+// address.
+func publicURL(getenv Getenv, addr string) (string, error) {
+	pub := strings.TrimSpace(getenv("CALIBRATE_PUBLIC_URL"))
+	if pub == "" {
+		return "http://" + addr, nil
 	}
+	if _, err := absoluteURL(pub); err != nil {
+		return "", fmt.Errorf("CALIBRATE_PUBLIC_URL: %q %w, such as https://calibrate.example.com", pub, err)
+	}
+	return strings.TrimRight(pub, "/"), nil
+}
+
+// loadMail reads the SMTP server and the From address.
+func loadMail(getenv Getenv, c *Config) error {
 	raw := strings.TrimSpace(getenv("CALIBRATE_SMTP_URL"))
 	from := strings.TrimSpace(getenv("CALIBRATE_MAIL_FROM"))
 	if raw == "" {

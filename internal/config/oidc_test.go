@@ -25,9 +25,9 @@ func TestOIDCSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := OIDC{Issuer: "https://login.example.com/tenant", ClientID: "calibrate", ClientSecret: "s3cret",
-		PublicURL: "https://calibrate.example.com", Name: "login.example.com"}
-	if c.OIDC == nil || *c.OIDC != want {
-		t.Errorf("oidc %+v, want %+v", c.OIDC, want)
+		Name: "login.example.com"}
+	if c.OIDC == nil || *c.OIDC != want || c.PublicURL != "https://calibrate.example.com" {
+		t.Errorf("oidc %+v at %q, want %+v at https://calibrate.example.com", c.OIDC, c.PublicURL, want)
 	}
 	c, err = Load(oidcEnv(map[string]string{"CALIBRATE_OIDC_NAME": "Okta"}))
 	if err != nil || c.OIDC.Name != "Okta" {

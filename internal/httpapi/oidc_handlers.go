@@ -199,5 +199,5 @@ func SingleSignOn(cfg *config.Config, authn *auth.Service, st auth.OIDCStore) *a
 		return nil
 	}
 	return auth.NewOIDC(authn, st, auth.OIDCSettings{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID,
-		ClientSecret: cfg.OIDC.ClientSecret, PublicURL: cfg.OIDC.PublicURL, Name: cfg.OIDC.Name})
+		ClientSecret: cfg.OIDC.ClientSecret, PublicURL: cfg.PublicURL, Name: cfg.OIDC.Name})
 }

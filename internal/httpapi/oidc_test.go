@@ -29,8 +29,8 @@ func ssoEnv(t *testing.T) (*testkit.Env, *testProvider) {
 	p := newTestProvider(t)
 	e := testkit.New(t)
 	cfg := *e.Cfg
-	cfg.OIDC = &config.OIDC{Issuer: p.URL, ClientID: testClientID, ClientSecret: testClientSecret,
-		PublicURL: testPublicURL, Name: "Test IdP"}
+	cfg.OIDC = &config.OIDC{Issuer: p.URL, ClientID: testClientID, ClientSecret: testClientSecret, Name: "Test IdP"}
+	cfg.PublicURL = testPublicURL
 	e.Cfg = &cfg
 	e.Server = httpapi.New(testkit.Deps(e.Cfg, e.Store, e.Clock, e.Hasher, e.Log))
 	t.Cleanup(e.Server.Events.Close)
