@@ -144,15 +144,6 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	}
 }
 
-func orgOf(t *testing.T, e *testkit.Env, email string) string {
-	t.Helper()
-	u, err := e.Store.UserByEmail(context.Background(), email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.OrgID
-}
-
 // contractRoles reads the x-roles extension: the roles allowed to call an
 // operation, when not every signed-in user may.
 func contractRoles(t *testing.T, key string, op *openapi3.Operation) []string {
@@ -305,7 +296,7 @@ func TestContractWalkthrough(t *testing.T) {
 
 	// An e-mail's unsubscribe link: the page, the button (or a mail
 	// client's one-click form), and a forged link.
-	link := "/api/v1/mail/unsubscribe?link=" + mail.Token(e.Cfg.JWTKey, orgOf(t, e, "dana@acme.test"),
+	link := "/api/v1/mail/unsubscribe?link=" + mail.Token(e.Cfg.JWTKey, e.OrgOf("dana@acme.test"),
 		e.ID("dana@acme.test"), mail.KindDueSoon)
 	want(e.Get("", link), 200, "the unsubscribe page")
 	want(e.Do(testkit.Request{Method: http.MethodPost, Path: link, Body: "List-Unsubscribe=One-Click",

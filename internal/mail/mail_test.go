@@ -317,7 +317,7 @@ func TestMailOptOut(t *testing.T) {
 	if page.Status != http.StatusOK || !strings.Contains(string(page.Body), `<form method="post"`) {
 		t.Fatalf("unsubscribe page: %d %s", page.Status, page.Body)
 	}
-	if out, err := e.Store.OptedOut(context.Background(), orgOf(t, e, pat), e.ID(pat), mail.KindAsked); err != nil || out {
+	if out, err := e.Store.OptedOut(context.Background(), e.OrgOf(pat), e.ID(pat), mail.KindAsked); err != nil || out {
 		t.Fatalf("opening the link opted out: %v %v", out, err)
 	}
 	// …the button (a one-click POST) stops e-mail asking Pat for input.
@@ -335,13 +335,13 @@ func TestMailOptOut(t *testing.T) {
 		t.Fatalf("reminders to pat: %d, want 1: %v", len(got), subjects(ms))
 	}
 	// Opting out of reminders too: the next one is not sent.
-	tok := mail.Token(e.Cfg.JWTKey, orgOf(t, e, pat), e.ID(pat), mail.KindReminded)
+	tok := mail.Token(e.Cfg.JWTKey, e.OrgOf(pat), e.ID(pat), mail.KindReminded)
 	a.call(http.MethodPost, "", "/api/v1/mail/unsubscribe?link="+tok, nil, http.StatusOK)
 	a.call(http.MethodPost, director, "/api/v1/peer-requests/"+req+"/remind", nil, http.StatusOK)
 	waitJobs(t, q, mail.KindReminded, 2)
 
 	// Asking for the same request twice queues one job.
-	org := orgOf(t, e, pat)
+	org := e.OrgOf(pat)
 	if err := e.Store.Tx(context.Background(), func(ctx context.Context) error {
 		c, err := e.Store.Cycle(ctx, org, cycle)
 		if err != nil {
@@ -372,15 +372,6 @@ func waitJobs(t *testing.T, q *mail.Queue, kind string, n int) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func orgOf(t *testing.T, e *testkit.Env, email string) string {
-	t.Helper()
-	u, err := e.Store.UserByEmail(context.Background(), email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.OrgID
 }
 
 // TestMailSurvivesTheServerBeingDown: while the SMTP server is down the
@@ -441,7 +432,7 @@ func TestMailQueuedWithTheWrite(t *testing.T) {
 	boom := errors.New("the write fails after queuing")
 	// (On SQLite the store has one connection, which the transaction
 	// holds: nothing inside it may use another.)
-	c := domain.Cycle{ID: "c", OrgID: orgOf(t, e, pat), Owners: []string{e.ID(director)}}
+	c := domain.Cycle{ID: "c", OrgID: e.OrgOf(pat), Owners: []string{e.ID(director)}}
 	err := e.Store.Tx(context.Background(), func(ctx context.Context) error {
 		if err := q.InputClosed(ctx, c); err != nil {
 			return err

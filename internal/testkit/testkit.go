@@ -278,6 +278,16 @@ func (e *Env) ID(email string) string {
 	return id
 }
 
+// OrgOf is the id of the organisation of the user with this e-mail.
+func (e *Env) OrgOf(email string) string {
+	e.T.Helper()
+	u, err := e.Store.UserByEmail(context.Background(), email)
+	if err != nil {
+		e.T.Fatalf("no user %s: %v", email, err)
+	}
+	return u.OrgID
+}
+
 // Response is a recorded answer.
 type Response struct {
 	Status int
