@@ -25,6 +25,10 @@ const (
 	CodeReasonRequired        = "reason_required"
 	CodePasswordLoginDisabled = "password_login_disabled"
 	CodeSSONotConfigured      = "sso_not_configured"
+	CodeNotAboveOwners        = "not_above_owners"
+	CodeCycleNotReady         = "cycle_not_ready"
+	CodeInRollup              = "in_rollup"
+	CodeOutsideGuide          = "outside_distribution_guide"
 	CodeInternal              = "internal"
 	CodeUnavailable           = "unavailable"
 )
@@ -56,6 +60,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeForbidden, Status: 403, Meaning: "The caller's role may never use this route, or the caller can see the object but may not do this to it."},
 	{Code: CodeNotLead, Status: 403, Meaning: "Only the lead of the cycle changes the cycle itself; the caller is a co-owner."},
 	{Code: CodeNotYourEM, Status: 403, Meaning: "Only the EM's director in the cycle rates and decides for them; the caller is another owner."},
+	{Code: CodeNotAboveOwners, Status: 403, Meaning: "A roll-up is made by a director above every owner of every source cycle, directly or not; the caller is not above some owner of a cycle they can see."},
 	{Code: CodePasswordLoginDisabled, Status: 403, Meaning: "The organisation has turned password sign-in off: sign in with single sign-on. Its admins may still use their password."},
 	{Code: CodeNotFound, Status: 404, Meaning: "It does not exist, or the caller may not see it (never 403, so existence does not leak); also any unknown path."},
 	{Code: CodeMethodNotAllowed, Status: 405, Meaning: "The path exists but not with this method; the Allow header lists the methods it has.", Header: "Allow", OutsideOperations: true},
@@ -70,10 +75,13 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeAlreadyAnswered, Status: 409, Meaning: "The peer has written a note for this request; edit the note instead."},
 	{Code: CodeIdempotencyInProgress, Status: 409, Meaning: "A request with the same Idempotency-Key is still being answered; nothing was done, wait for the first answer."},
 	{Code: CodeSSONotConfigured, Status: 409, Meaning: "Password sign-in cannot be turned off while single sign-on is not set up on the server: nobody but the admins could sign in."},
+	{Code: CodeCycleNotReady, Status: 409, Meaning: "A roll-up's source cycles must be finalized and not yet released; details.cycle_ids lists those that are not.", Details: []string{"cycle_ids"}},
+	{Code: CodeInRollup, Status: 409, Meaning: "The cycle is a source of an open roll-up (details.rollup_id): it cannot be released, or taken into another roll-up, until that roll-up is finalized.", Details: []string{"rollup_id"}},
+	{Code: CodeOutsideGuide, Status: 409, Meaning: "The decisions fall outside the distribution guide (details.outside lists each readiness value with its range and share); finalize again with an override_reason to go ahead.", Details: []string{"outside"}},
 	{Code: CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
 	{Code: CodeUnsupportedMediaType, Status: 415, Meaning: "The body is in a media type the operation does not take (application/json; text/csv for the people import)."},
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
-	{Code: CodeReasonRequired, Status: 422, Meaning: "Once a cycle is calibrating, changing a director assessment that was already written needs a change_reason (1 to 500 characters): the meeting's record says why each rating moved."},
+	{Code: CodeReasonRequired, Status: 422, Meaning: "Once a cycle is calibrating, changing a director assessment that was already written needs a change_reason (1 to 500 characters): the meeting's record says why each rating moved. In a roll-up, a decision that differs from the director's needs a reason (1 to 500 characters)."},
 	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},
 	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list, the people import); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},

@@ -113,12 +113,16 @@ type Cycle struct {
 	State           State
 	InputDue        *string
 	PeerAttribution Attribution
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	FinalizedAt     *time.Time
-	ReleasedAt      *time.Time
-	Owners          []string      // user ids, the lead first
-	Participants    []Participant // in the order they were added
+	// DistributionGuide is nil when the cycle has none.
+	DistributionGuide DistributionGuide
+	// OverrideReason is why the cycle was finalized outside its guide.
+	OverrideReason *string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	FinalizedAt    *time.Time
+	ReleasedAt     *time.Time
+	Owners         []string      // user ids, the lead first
+	Participants   []Participant // in the order they were added
 }
 
 // Participant is an EM in a cycle and their director in it.

@@ -9,18 +9,20 @@ import (
 )
 
 type cycleRow struct {
-	ID              string
-	OrgID           string
-	Name            string
-	FrameworkID     string
-	LeadID          string
-	State           string
-	InputDue        *string
-	PeerAttribution string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	FinalizedAt     *time.Time
-	ReleasedAt      *time.Time
+	ID                string
+	OrgID             string
+	Name              string
+	FrameworkID       string
+	LeadID            string
+	State             string
+	InputDue          *string
+	PeerAttribution   string
+	DistributionGuide *string
+	OverrideReason    *string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	FinalizedAt       *time.Time
+	ReleasedAt        *time.Time
 }
 
 func (cycleRow) TableName() string { return "cycles" }
@@ -47,12 +49,16 @@ func (participantRow) TableName() string { return "cycle_participants" }
 func cycleRowOf(c *domain.Cycle) cycleRow {
 	return cycleRow{ID: c.ID, OrgID: c.OrgID, Name: c.Name, FrameworkID: c.FrameworkID, LeadID: c.LeadID,
 		State: string(c.State), InputDue: c.InputDue, PeerAttribution: string(c.PeerAttribution),
+		DistributionGuide: domain.MarshalGuide(c.DistributionGuide), OverrideReason: c.OverrideReason,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, FinalizedAt: c.FinalizedAt, ReleasedAt: c.ReleasedAt}
 }
 
 func (r cycleRow) domain() domain.Cycle {
+	// The store writes the guide itself, so it always reads back.
+	guide, _ := domain.UnmarshalGuide(r.DistributionGuide)
 	return domain.Cycle{ID: r.ID, OrgID: r.OrgID, Name: r.Name, FrameworkID: r.FrameworkID, LeadID: r.LeadID,
 		State: domain.State(r.State), InputDue: r.InputDue, PeerAttribution: domain.Attribution(r.PeerAttribution),
+		DistributionGuide: guide, OverrideReason: r.OverrideReason,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), ReleasedAt: utcPtr(r.ReleasedAt)}
 }
 
@@ -111,7 +117,7 @@ func (s *Store) UpdateCycle(ctx context.Context, c *domain.Cycle) error {
 		db := s.conn(ctx)
 		row := cycleRowOf(c)
 		if err := db.Model(&cycleRow{}).Where("org_id = ? AND id = ?", c.OrgID, c.ID).
-			Select("name", "input_due", "peer_attribution", "updated_at").Updates(&row).Error; err != nil {
+			Select("name", "input_due", "peer_attribution", "distribution_guide", "updated_at").Updates(&row).Error; err != nil {
 			return err
 		}
 		if err := db.Where("org_id = ? AND cycle_id = ?", c.OrgID, c.ID).Delete(&ownerRow{}).Error; err != nil {
@@ -234,7 +240,7 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 func (s *Store) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error) {
 	rows, err := s.conn(ctx).Raw(`
 SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, c.peer_attribution,
-  c.created_at, c.updated_at, c.finalized_at, c.released_at,
+  c.distribution_guide, c.override_reason, c.created_at, c.updated_at, c.finalized_at, c.released_at,
   m.kind, m.user_id, m.director_id, u.name, u.em_since, u.function, u.role,
   d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at, ms.discussed
 FROM cycles c
@@ -265,7 +271,7 @@ ORDER BY m.kind, m.user_id`, orgID, []string{id}, orgID, []string{id}, orgID, id
 	for rows.Next() {
 		uEMSince = nil
 		if err := rows.Scan(&cr.ID, &cr.OrgID, &cr.Name, &cr.FrameworkID, &cr.LeadID, &cr.State, &cr.InputDue, &cr.PeerAttribution,
-			&cr.CreatedAt, &cr.UpdatedAt, &cr.FinalizedAt, &cr.ReleasedAt,
+			&cr.DistributionGuide, &cr.OverrideReason, &cr.CreatedAt, &cr.UpdatedAt, &cr.FinalizedAt, &cr.ReleasedAt,
 			&mKind, &mUser, &mDirector, &uName, &uEMSince, &uFunction, &uRole,
 			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated, &mDiscussed); err != nil {
 			return domain.Cycle{}, nil, nil, nil, err

@@ -301,6 +301,7 @@ var rowTypes = []any{
 	cycleRow{}, ownerRow{}, participantRow{},
 	assessmentRow{}, ratingRow{}, decisionRow{},
 	requestRow{}, noteRow{}, planRow{}, prereadRow{}, meetingRow{}, summaryRow{}, optoutRow{},
+	rollupRow{}, rollupSourceRow{}, rollupDecisionRow{}, guestRow{},
 }
 
 // The migrated schema is what the models expect, on both dialects: every

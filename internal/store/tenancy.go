@@ -39,6 +39,7 @@ var OrgTables = []string{
 	"peer_requests", "peer_notes", "plan_items", "prereads", "meeting_states",
 	"cycle_summaries", "audit_log", "audit_rekey_pending",
 	"scim_tokens", "mail_optouts",
+	"rollups", "rollup_sources", "rollup_decisions", "guests",
 }
 
 // GlobalTables are the tables without org_id, each with the reason it
