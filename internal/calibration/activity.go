@@ -70,7 +70,7 @@ type ActivityItem struct {
 // and the organisation's admins. An EM or peer of the cycle may know it
 // exists but not read it (403); to anyone else it is not found.
 func (s *Cycles) Activity(ctx context.Context, p domain.Principal, cycleID string, page domain.Page) (domain.List[ActivityItem], error) {
-	c, err := s.wholeCycleReader(ctx, p, cycleID)
+	c, err := s.wholeCycleReader(ctx, p, cycleID, GuestViewActivity)
 	if err != nil {
 		return domain.List[ActivityItem]{}, err
 	}
@@ -86,14 +86,20 @@ func (s *Cycles) Activity(ctx context.Context, p domain.Principal, cycleID strin
 
 // wholeCycleReader checks that the caller reads the whole cycle as it is
 // calibrated (its record, its event stream): its owners and the
-// organisation's admins. An EM or peer of the cycle may know it exists but
-// not read it (403); to anyone else it is not found.
-func (s *Cycles) wholeCycleReader(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
+// organisation's admins, and its guests while their invitation lasts (the
+// read recorded under view). An EM or peer of the cycle may know it exists
+// but not read it (403); to anyone else it is not found.
+func (s *Cycles) wholeCycleReader(ctx context.Context, p domain.Principal, id, view string) (domain.Cycle, error) {
 	c, err := s.store.Cycle(ctx, p.OrgID, id)
 	if err != nil {
 		return c, err
 	}
 	if p.Role == domain.RoleAdmin || (p.Role == domain.RoleDirector && c.IsOwner(p.UserID)) {
+		return c, nil
+	}
+	if ok, err := s.guests.Read(ctx, p, cycleHost(c), view); err != nil {
+		return domain.Cycle{}, err
+	} else if ok {
 		return c, nil
 	}
 	refuse := domain.Forbidden(domain.CodeForbidden, "the meeting record and changes of a cycle are for its owners and the organisation's admins")

@@ -43,7 +43,7 @@ type AgendaItem struct {
 
 // Agenda orders the participants by how much their flags need discussion.
 func (s *Cycles) Agenda(ctx context.Context, p domain.Principal, cycleID string) ([]AgendaItem, error) {
-	b, err := s.Board(ctx, p, cycleID, BoardQuery{})
+	b, err := s.boardFor(ctx, p, cycleID, BoardQuery{}, GuestViewAgenda)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func top(it AgendaItem) int {
 // them, oldest first. Cells a spreadsheet would run as a formula are
 // escaped.
 func (s *Cycles) BoardCSV(ctx context.Context, p domain.Principal, cycleID string, q BoardQuery) ([]byte, string, error) {
-	b, err := s.Board(ctx, p, cycleID, q)
+	b, err := s.boardFor(ctx, p, cycleID, q, GuestViewBoardCSV)
 	if err != nil {
 		return nil, "", err
 	}

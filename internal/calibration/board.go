@@ -85,10 +85,22 @@ type BoardQuery struct {
 
 var boardSorts = []string{"", "name", "composite", "-composite", "flags", "readiness"}
 
-// Board builds the board for the cycle's owners and the organisation's
-// admins. A board already built at the organisation's current audit head,
-// today, is answered again without being rebuilt (see boardcache.go).
+// Board builds the board for the cycle's owners, the organisation's
+// admins and the cycle's guests. A board already built at the
+// organisation's current audit head, today, is answered again without
+// being rebuilt (see boardcache.go).
 func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, q BoardQuery) (Board, error) {
+	return s.boardFor(ctx, p, cycleID, q, GuestViewBoard)
+}
+
+// PrintBoard is the board to print, for the owners and admins (not for
+// guests, who read it on screen).
+func (s *Cycles) PrintBoard(ctx context.Context, p domain.Principal, cycleID string) (Board, error) {
+	return s.boardFor(ctx, p, cycleID, BoardQuery{}, "")
+}
+
+// boardFor is the board as boardReader admits p to it under view.
+func (s *Cycles) boardFor(ctx context.Context, p domain.Principal, cycleID string, q BoardQuery, view string) (Board, error) {
 	if err := q.validate(); err != nil {
 		return Board{}, err
 	}
@@ -100,8 +112,8 @@ func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, 
 	key, day := boardKey{org: p.OrgID, cycle: cycleID}, today.Format(time.DateOnly)
 	b, ok := s.boards.get(key, head, day)
 	if ok {
-		if p.Role == domain.RoleEM || !canSee(p, b.Cycle) {
-			return Board{}, domain.NotFound("cycle")
+		if err := s.boardReader(ctx, p, b.Cycle, view); err != nil {
+			return Board{}, err
 		}
 	} else {
 		// One query gives the cycle, its members, decisions and meeting
@@ -112,8 +124,8 @@ func (s *Cycles) Board(ctx context.Context, p domain.Principal, cycleID string, 
 		if err != nil {
 			return Board{}, err
 		}
-		if p.Role == domain.RoleEM || !canSee(p, c) {
-			return Board{}, domain.NotFound("cycle")
+		if err := s.boardReader(ctx, p, c, view); err != nil {
+			return Board{}, err
 		}
 		// The build is shared with the readers who miss at the same
 		// moment: one of them leaving does not cancel it for the others.

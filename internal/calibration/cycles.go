@@ -60,6 +60,7 @@ type Cycles struct {
 	clock    domain.Clock
 	boards   *boardCache
 	mail     Mailer
+	guests   *Guests
 }
 
 // Mailer queues the e-mail a write causes. It is called inside the write's
@@ -98,11 +99,12 @@ type CyclesStore interface {
 	PrereadStore
 	MeetingStore
 	ActivityStore
+	GuestStore
 }
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
 	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock,
-		boards: newBoardCache(), mail: noMail{}}
+		boards: newBoardCache(), mail: noMail{}, guests: NewGuests(store, clock)}
 }
 
 // CycleView is a cycle with the names a reader needs. For an EM it holds
@@ -285,11 +287,20 @@ func (s *Cycles) setMembers(ctx context.Context, c *domain.Cycle, coOwners, emID
 	return nil
 }
 
-// Get returns a cycle the caller may see.
+// Get returns a cycle the caller may see, or reads as its guest.
 func (s *Cycles) Get(ctx context.Context, p domain.Principal, id string) (CycleView, error) {
-	c, err := s.visible(ctx, p, id)
+	c, err := s.store.Cycle(ctx, p.OrgID, id)
 	if err != nil {
 		return CycleView{}, err
+	}
+	if !canSee(p, c) {
+		ok, err := s.guests.Read(ctx, p, cycleHost(c), GuestViewCycle)
+		if err != nil {
+			return CycleView{}, err
+		}
+		if !ok {
+			return CycleView{}, domain.NotFound("cycle")
+		}
 	}
 	return s.view(ctx, p, c)
 }
@@ -333,9 +344,12 @@ func (s *Cycles) owned(ctx context.Context, p domain.Principal, id string) (doma
 	return c, nil
 }
 
-// List pages the cycles the caller may see, newest first.
+// List pages the cycles the caller may see, newest first: an admin's
+// organisation's, a director's own and an EM's; directors and peers also
+// get the cycles they read as guests, while their invitation lasts.
 func (s *Cycles) List(ctx context.Context, p domain.Principal, state domain.State, page domain.Page) (domain.List[CycleView], error) {
 	f := domain.CycleFilter{OrgID: p.OrgID, State: state}
+	today := s.clock.Now().UTC().Format("2006-01-02")
 	if state != "" && !state.Valid() {
 		return domain.List[CycleView]{}, domain.Invalid("state", "must be draft, input_open, calibrating, finalized or released")
 	}
@@ -343,10 +357,13 @@ func (s *Cycles) List(ctx context.Context, p domain.Principal, state domain.Stat
 	case domain.RoleAdmin:
 	case domain.RoleDirector:
 		f.OwnerID = p.UserID
+		f.GuestID, f.GuestOn = p.UserID, today
 	case domain.RoleEM:
 		f.ParticipantID = p.UserID
+	case domain.RolePeer:
+		// Peers see their requests, and the cycles they are guests of.
+		f.GuestID, f.GuestOn = p.UserID, today
 	default:
-		// Peers see their requests, never cycles.
 		return domain.List[CycleView]{Items: []CycleView{}}, nil
 	}
 	l, err := s.store.ListCycles(ctx, f, page)

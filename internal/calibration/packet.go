@@ -96,7 +96,7 @@ func (s *Cycles) draftCycle(ctx context.Context, p domain.Principal, emID string
 	if c.State != domain.StateCalibrating || !c.IsOwner(p.UserID) {
 		return nil, nil
 	}
-	b, err := s.Board(ctx, p, id, BoardQuery{})
+	b, err := s.boardFor(ctx, p, id, BoardQuery{}, "")
 	if err != nil {
 		return nil, err
 	}

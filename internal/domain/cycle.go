@@ -240,12 +240,16 @@ type PeerNote struct {
 }
 
 // CycleFilter selects the cycles a caller may list: an organisation, and
-// at most one of owner, participant or peer.
+// at most one of owner, participant or peer. GuestID adds (to the owner's,
+// or alone) the unfinished cycles GuestID is a guest of until GuestOn
+// (YYYY-MM-DD) or later.
 type CycleFilter struct {
 	OrgID         string
 	OwnerID       string
 	ParticipantID string
 	PeerID        string
+	GuestID       string
+	GuestOn       string
 	State         State
 }
 

@@ -185,7 +185,7 @@ func (s *Server) boardCSV(c *gin.Context) {
 // boardPDF prints the whole board, in the board's default order, for the
 // room.
 func (s *Server) boardPDF(c *gin.Context) {
-	b, err := s.Cycles.Board(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), calibration.BoardQuery{})
+	b, err := s.Cycles.PrintBoard(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return

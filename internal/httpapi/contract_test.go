@@ -530,6 +530,20 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 		t.Fatalf("board.pdf: Content-Type %q, body %.8q", ct, res.Body)
 	}
 	want(e.Get(dana, board+"/agenda"), 200, "the agenda")
+	// Who moved whom, and a calibration guest who reads the board.
+	want(e.Get(dana, board+"/shifts"), 200, "who moved whom")
+	want(e.Get(omar, board+"/shifts"), 404, "who moved whom in another director's cycle")
+	patID := e.ID("pat@acme.test")
+	until := e.Clock.Now().UTC().AddDate(0, 0, 7).Format(time.DateOnly)
+	want(e.Post(dana, board+"/guests", map[string]any{"user_id": patID, "until": until}), 201, "invite a guest")
+	want(e.Post(dana, board+"/guests", map[string]any{"user_id": patID, "until": until}), 200, "invite a guest again")
+	want(e.Post(dana, board+"/guests", map[string]any{"user_id": e.ID("alex@acme.test"), "until": until}), 422, "an EM as a guest")
+	want(e.Post(admin, board+"/guests", map[string]any{"user_id": patID, "until": until}), 403, "a guest invited by an admin")
+	want(e.Get(admin, board+"/guests"), 200, "the guests, as an admin")
+	want(e.Get(pat, board+"/board"), 200, "the board, as a guest")
+	want(e.Delete(dana, board+"/guests/"+patID), 204, "remove a guest")
+	want(e.Delete(dana, board+"/guests/"+patID), 404, "remove a guest who is none")
+	want(e.Get(pat, board+"/board"), 404, "the board, as a guest no more")
 	// The event stream, as recorded up to its first line (events_test.go
 	// reads whole streams).
 	res = want(e.Get(dana, board+"/events"), 200, "the cycle's event stream")

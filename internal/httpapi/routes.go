@@ -125,7 +125,10 @@ func (s *Server) routes() []route {
 
 		{http.MethodGet, v1 + "/cycles", signedIn, s.listCycles}, // peers get an empty list
 		{http.MethodPost, v1 + "/cycles", only(director).idempotent(), s.createCycle},
-		{http.MethodGet, v1 + "/cycles/:id", only(admin, director, em), s.getCycle},
+		// Guests (directors and peers an owner invited) read the cycle, its
+		// board, CSV, agenda, activity and stream; the services tell them
+		// from others.
+		{http.MethodGet, v1 + "/cycles/:id", only(admin, director, em, peer), s.getCycle},
 		{http.MethodPatch, v1 + "/cycles/:id", only(director), s.patchCycle},
 		{http.MethodPost, v1 + "/cycles/:id/transition", only(director), s.transitionCycle},
 		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/assessment", only(admin, director), s.getAssessment},
@@ -139,10 +142,14 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/notes", only(admin, director), s.cycleNotes},
 		{http.MethodGet, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.getPreread},
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/preread", only(director), s.putPreread},
-		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director).limited(), s.board},
-		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director).limited(), s.boardCSV},
+		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director, peer).limited(), s.board},
+		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director, peer).limited(), s.boardCSV},
 		{http.MethodGet, v1 + "/cycles/:id/board.pdf", only(admin, director).limited(), s.boardPDF},
-		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},
+		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director, peer), s.agenda},
+		{http.MethodGet, v1 + "/cycles/:id/shifts", only(admin, director), s.cycleShifts},
+		{http.MethodGet, v1 + "/cycles/:id/guests", only(admin, director), s.listCycleGuests},
+		{http.MethodPost, v1 + "/cycles/:id/guests", only(director), s.addCycleGuest},
+		{http.MethodDelete, v1 + "/cycles/:id/guests/:user_id", only(director), s.removeCycleGuest},
 		// The meeting's record: owners and admins read it; an EM or peer of
 		// the cycle is refused (403) and anyone else finds no cycle (404),
 		// which only the service can tell apart, so every role reaches it.

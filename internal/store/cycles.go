@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"time"
 
+	"gorm.io/gorm"
+
 	"calibrate/internal/domain"
 )
 
@@ -329,7 +331,17 @@ func deref[T any](p *T) T {
 func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domain.Page) (domain.List[domain.Cycle], error) {
 	db := s.conn(ctx)
 	q := db.Model(&cycleRow{}).Where("org_id = ?", f.OrgID)
+	var guestOf *gorm.DB
+	if f.GuestID != "" {
+		guestOf = db.Model(&guestRow{}).Select("subject_id").Where("org_id = ? AND subject_type = ? AND user_id = ? AND until >= ?",
+			f.OrgID, domain.GuestOfCycle, f.GuestID, f.GuestOn)
+	}
 	switch {
+	case f.OwnerID != "" && guestOf != nil:
+		q = q.Where(db.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID)).
+			Or("id IN (?) AND state NOT IN ?", guestOf, []string{string(domain.StateFinalized), string(domain.StateReleased)}))
+	case guestOf != nil:
+		q = q.Where("id IN (?) AND state NOT IN ?", guestOf, []string{string(domain.StateFinalized), string(domain.StateReleased)})
 	case f.OwnerID != "":
 		q = q.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID))
 	case f.ParticipantID != "":

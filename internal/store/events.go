@@ -27,15 +27,21 @@ func (s *Store) CycleHead(ctx context.Context, orgID, cycleID string) (int64, er
 }
 
 // OrgHead is the seq of the organisation's latest audit entry (0 when it
-// has none). Every write to the organisation's data appends an entry in
-// its own transaction, and appends are serialised per organisation, so an
-// unchanged head means no write has committed since: what a cache of
-// derived views (the board) keys on.
+// has none), leaving out the record of a guest's read (guest.read), which
+// changes no data. Every write to the organisation's data appends an entry
+// in its own transaction, and appends are serialised per organisation, so
+// an unchanged head means no write has committed since: what a cache of
+// derived views (the board) keys on. The newest entries are read backwards
+// on the (org_id, seq) index until one that is not a read: a guest's
+// reading costs no rebuild of the organisation's boards.
 func (s *Store) OrgHead(ctx context.Context, orgID string) (int64, error) {
-	var head int64
-	err := s.conn(ctx).Model(&auditRow{}).Select("COALESCE(MAX(seq), 0)").
-		Where("org_id = ?", orgID).Scan(&head).Error
-	return head, translate(err)
+	var heads []int64
+	err := s.conn(ctx).Model(&auditRow{}).Select("seq").
+		Where("org_id = ? AND action <> ?", orgID, domain.ActionGuestRead).Order("seq DESC").Limit(1).Scan(&heads).Error
+	if err != nil || len(heads) == 0 {
+		return 0, translate(err)
+	}
+	return heads[0], nil
 }
 
 type cycleEntryRow struct {
