@@ -234,7 +234,8 @@ var matrix = map[string]matrixEntry{
 		other: withBody(at("/api/v1/cycles"), func(w *world, s *side, _ string) any {
 			return map[string]any{"name": s.name + " poaching cycle", "em_ids": []string{w.ID(s.email("otherEM"))}}
 		})},
-	"GET /api/v1/cycles/:id": {want: "admin 200/-/404 director 200/404/404 em 200/404/404",
+	// The peer is a guest of the calibrating cycle.
+	"GET /api/v1/cycles/:id": {want: "admin 200/-/404 director 200/404/404 em 200/404/404 peer 200/404/404",
 		own: inCycle("calib"), other: inCycle("otherCycle")},
 	"PATCH /api/v1/cycles/:id": {want: "director 200/404/404",
 		own: withBody(inCycle("draft"), func(_ *world, s *side, _ string) any {
@@ -287,12 +288,35 @@ var matrix = map[string]matrixEntry{
 			return map[string]any{"em_id": w.ID(s.email("otherEM")), "peer_id": w.ID(s.email("peer"))}
 		})},
 	"GET /api/v1/cycles/:id/notes": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "notes"), other: inCycle("otherCycle", "notes")},
-	"GET /api/v1/cycles/:id/board": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "board"), other: inCycle("otherCycle", "board")},
-	"GET /api/v1/cycles/:id/board.csv": {want: "admin 200/-/404 director 200/404/404",
+	"GET /api/v1/cycles/:id/board": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404", own: inCycle("calib", "board"), other: inCycle("otherCycle", "board")},
+	"GET /api/v1/cycles/:id/board.csv": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404",
 		own: inCycle("calib", "board.csv"), other: inCycle("otherCycle", "board.csv")},
 	"GET /api/v1/cycles/:id/board.pdf": {want: "admin 200/-/404 director 200/404/404",
 		own: inCycle("calib", "board.pdf"), other: inCycle("otherCycle", "board.pdf")},
-	"GET /api/v1/cycles/:id/agenda": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "agenda"), other: inCycle("otherCycle", "agenda")},
+	"GET /api/v1/cycles/:id/agenda": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404", own: inCycle("calib", "agenda"), other: inCycle("otherCycle", "agenda")},
+	"GET /api/v1/cycles/:id/shifts": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "shifts"), other: inCycle("otherCycle", "shifts")},
+	"GET /api/v1/cycles/:id/guests": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "guests"), other: inCycle("otherCycle", "guests")},
+	// Inviting the guest already invited changes nothing but answers
+	// again; removing one invites them first.
+	"POST /api/v1/cycles/:id/guests": {want: "director 200/404/404",
+		own: withBody(inCycle("calib", "guests"), func(w *world, s *side, _ string) any {
+			return map[string]any{"user_id": w.ID(s.email("peer")), "until": "2099-12-31"}
+		}),
+		other: withBody(inCycle("otherCycle", "guests"), func(w *world, s *side, _ string) any {
+			return map[string]any{"user_id": w.ID(s.email("peer")), "until": "2099-12-31"}
+		})},
+	"DELETE /api/v1/cycles/:id/guests/:user_id": {want: "director 204/404/404",
+		own: func(w *world, s *side, _ string) target {
+			guest := w.ID(s.email("peer2"))
+			res := w.Post(w.tok(s.email("director")), cyclePath(s.id("calib"), "guests"), map[string]any{"user_id": guest, "until": "2099-12-31"})
+			if res.Status != http.StatusCreated && res.Status != http.StatusOK {
+				panic("inviting the guest to remove answered " + strconv.Itoa(res.Status))
+			}
+			return target{path: cyclePath(s.id("calib"), "guests", guest)}
+		},
+		other: func(w *world, s *side, _ string) target {
+			return target{path: cyclePath(s.id("otherCycle"), "guests", w.ID(s.email("peer")))}
+		}},
 	// The meeting's record: an EM or peer of the cycle may know of it but
 	// not read it (403); the peer's cycle is the open one, where they are
 	// asked for input.

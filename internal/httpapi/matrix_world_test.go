@@ -21,7 +21,7 @@ import (
 // side is one organisation of the world. Slots name its people by the part
 // they play; ids name its objects.
 //
-//	director ── em            (calib: a cycle in calibrating; em has a plan item)
+//	director ── em            (calib: a cycle in calibrating; em has a plan item; peer is its guest)
 //	         ├─ emOpen, emOpen2  (open: input open, with the peer requests)
 //	         ├─ emDraft          (draft: stays a draft)
 //	         ├─ emMove           (move: a draft the transition route moves on)
@@ -127,6 +127,9 @@ func (w *world) build(s *side) {
 	s.ids["emReq"] = open.request(s.email("emOpen"), s.email("emOpen"), s.email("peer2"))
 	s.ids["otherReq"] = other.request(s.email("otherDirector"), s.email("otherEM"), s.email("otherPeer"))
 
+	// The peer reads the calibrating cycle as its guest.
+	wantStatus(t, w.Post(w.tok(s.email("director")), cyclePath(s.id("calib"), "guests"),
+		map[string]any{"user_id": w.ID(s.email("peer")), "until": "2099-12-31"}), http.StatusCreated)
 	wantStatus(t, w.Put(w.tok(s.email("director")), cyclePath(s.id("calib"), "ems", w.ID(s.email("em")), "preread"),
 		map[string]any{"stance": "agree"}), http.StatusOK)
 	s.ids["plan"] = w.planItem(s.email("director"), s.email("em"))

@@ -43,7 +43,9 @@ type shiftsDTO struct {
 	Groups    []shiftGroupDTO    `json:"groups"`
 }
 
-func countsOf(c calibration.ShiftCounts) shiftCountsDTO { return shiftCountsDTO{c.Up, c.Down, c.Unchanged} }
+func countsOf(c calibration.ShiftCounts) shiftCountsDTO {
+	return shiftCountsDTO{c.Up, c.Down, c.Unchanged}
+}
 
 // shiftsOf renders who moved whom; a roll-up's answer has the same shape.
 func shiftsOf(s calibration.Shifts) shiftsDTO {
