@@ -230,7 +230,8 @@ func (f *flowFixture) checkPeerView(t *testing.T, peer string) {
 	t.Helper()
 	e := f.cyEnv
 	tok := e.tok(peer)
-	wantError(t, e.Get(tok, f.path()), http.StatusForbidden, "forbidden")
+	// Peers read a cycle only as its guests.
+	wantError(t, e.Get(tok, f.path()), http.StatusNotFound, "not_found")
 	if l := decodeOK[page](t, e.Get(tok, "/api/v1/cycles"), http.StatusOK); len(l.Items) != 0 {
 		t.Fatalf("%s lists cycles: %v", peer, pluck(l.Items, "id"))
 	}
