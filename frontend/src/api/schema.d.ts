@@ -621,8 +621,11 @@ export interface paths {
          * @description Every role may call it and gets what it may see: an admin every cycle
          *     of the organisation; a director the cycles they own (lead or
          *     co-owner); an EM the cycles they take part in, whose `participants`
-         *     then list only the EM themself; a peer an empty list (peers work
-         *     from `GET /api/v1/peer-requests`). `state` narrows to one state (an
+         *     then list only the EM themself; a peer no cycle (peers work
+         *     from `GET /api/v1/peer-requests`). Directors and peers also get the
+         *     cycles they are guests of (see `POST /cycles/{id}/guests`) while
+         *     their invitation lasts: up to its `until` day and before the cycle
+         *     is finalized. `state` narrows to one state (an
          *     unknown state answers 400).
          */
         get: operations["listCycles"];
@@ -665,6 +668,11 @@ export interface paths {
          * @description Admins read every cycle of the organisation, directors the cycles
          *     they own, EMs the cycles they take part in (with only themself in
          *     `participants`). Any other cycle answers 404.
+         *
+         *     The cycle's guests (directors and peers an owner invited, see `POST
+         *     /cycles/{id}/guests`) read it too, with every participant, while their
+         *     invitation lasts; each read is recorded (`guest.read`, `after.view`
+         *     `cycle`).
          */
         get: operations["getCycle"];
         put?: never;
@@ -1177,6 +1185,10 @@ export interface paths {
          *     calls a minute (default 900, one every 1/15 s), of which 90 may come
          *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
          *     (a refused call does not count).
+         *
+         *     The cycle's guests (see `POST /cycles/{id}/guests`) read it too while
+         *     their invitation lasts; each of their reads is recorded in the audit log
+         *     (`guest.read`, `after.view` `board`). Anyone else answers 404.
          */
         get: operations["board"];
         put?: never;
@@ -1221,6 +1233,9 @@ export interface paths {
          *     calls a minute (default 900, one every 1/15 s), of which 90 may come
          *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
          *     (a refused call does not count).
+         *
+         *     The cycle's guests read it too while their invitation lasts (recorded
+         *     as `guest.read` with `after.view` `board_csv`).
          */
         get: operations["boardCSV"];
         put?: never;
@@ -1288,11 +1303,138 @@ export interface paths {
          *     flags; then by the summed weight of all reasons; then by name.
          *     Minutes: 2 plus a share per reason, at most 20. For the owners of the
          *     cycle and admins.
+         *
+         *     The cycle's guests read it too while their invitation lasts (recorded
+         *     as `guest.read` with `after.view` `agenda`); anyone else answers 404.
          */
         get: operations["agenda"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who moved whom between the first and the final decisions
+         * @description For every participant with a decision, how their readiness moved
+         *     between their first recorded decision in the cycle (the first
+         *     `decision.write` of the audit log) and the final one (the current
+         *     decision): `up` (more ready), `down` or `unchanged`. EMs without a
+         *     decision are left out; a decision with no recorded write counts as
+         *     unchanged.
+         *
+         *     - `total`: every decided EM, first → final.
+         *     - `levels`: `director_session` (first → the director's final: the
+         *       readiness before a roll-up first changed it, else the current
+         *       decision) and `rollup` (the director's final → final); both always
+         *       listed.
+         *     - `directors`: first → final per EM's director in the cycle, by name.
+         *     - `groups`, first → final, in a fixed order and every group listed:
+         *       kind `advocate_function` (the function of the peer whose note
+         *       about the EM has the strongest advocacy, `strong` > `support` >
+         *       `neutral` > `concern`, the earliest note between equals; groups
+         *       `product`, `design`, `operations`, `engineering`, `other`, and
+         *       `none` without a note), then kind `tenure` (from `em_since` as of
+         *       the cycle's finalization, or today while it is not finalized:
+         *       `under_1_year`, `1_to_2_years`, `2_to_4_years`, `4_years_or_more`,
+         *       `unknown`). A group of fewer than 4 EMs has `fewer_than_4: true`
+         *       and null counts, so nobody in it is identified. Further kinds may
+         *       be added; a client shows the kinds it finds.
+         *
+         *     For the owners of the cycle and admins; anyone else answers 404.
+         */
+        get: operations["cycleShifts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/guests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The cycle's calibration guests
+         * @description Every guest of the cycle, oldest invitation first, those whose
+         *     `until` has passed included until they are removed (at most 50, not
+         *     paginated). For the owners of the cycle and admins; a guest answers
+         *     403; anyone else 404.
+         */
+        get: operations["listCycleGuests"];
+        put?: never;
+        /**
+         * Invite a calibration guest, or change until when
+         * @description A guest (typically an HR partner) reads the cycle read-only: the
+         *     cycle itself, its board and `board.csv`, 9-box, agenda, activity and
+         *     event stream, until the end of the day `until` (UTC, inclusive) or
+         *     the cycle's finalization, whichever is first. Each of their reads is
+         *     recorded in the audit log (`guest.read`, with `after.view`); they
+         *     write nothing, and the cycle appears in their `GET /cycles`.
+         *
+         *     `user_id` must be an active director or peer of the organisation
+         *     that is not an owner of the cycle (EMs and admins are never guests);
+         *     otherwise, or for an unknown id, 422 `fields.user_id`. `until` is a
+         *     date `YYYY-MM-DD`, today or later (422 `fields.until`). Inviting a
+         *     guest already invited changes their `until` and answers 200; a new
+         *     guest answers 201. At most 50 guests per cycle (422
+         *     `fields.user_id`). Audited as `guest.add`.
+         *
+         *     Any owner of the cycle invites; an admin, or a guest, answers 403;
+         *     anyone else 404. A finalized or released cycle answers 409
+         *     `cycle_locked`.
+         */
+        post: operations["addCycleGuest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/guests/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of a user */
+                user_id: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End a guest's invitation
+         * @description The guest's access ends at once. Audited as `guest.remove`. Any
+         *     owner of the cycle removes; an admin, or a guest, answers 403;
+         *     anyone else, or a user who is no guest of the cycle, 404. A
+         *     finalized or released cycle answers 409 `cycle_locked` (its guests'
+         *     access has ended already).
+         */
+        delete: operations["removeCycleGuest"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1336,6 +1478,10 @@ export interface paths {
          *     For the cycle's owners and the organisation's admins. An EM or peer
          *     of the cycle answers 403; anyone else (another director, a cycle of
          *     another organisation) 404.
+         *
+         *     The cycle's guests read it too while their invitation lasts (recorded
+         *     as `guest.read` with `after.view` `activity`), even when they are also
+         *     a peer of the cycle.
          */
         get: operations["activity"];
         put?: never;
@@ -1445,6 +1591,12 @@ export interface paths {
          *     many tabs on one shared account are fine. Past the cap a new stream
          *     answers 503 `unavailable` with `Retry-After`; retry then (behind a
          *     load balancer the retry may reach another process).
+         *
+         *     The cycle's guests follow it too while their invitation lasts (the
+         *     opening of each stream is recorded as `guest.read` with `after.view`
+         *     `events`); a stream already open ends with the access token, and
+         *     reconnecting after the invitation ended answers 404 (403 for a peer of
+         *     the cycle).
          */
         get: operations["cycleEvents"];
         put?: never;
@@ -2119,7 +2271,7 @@ export interface components {
             id: string;
             /** @description who wrote; null for the system (command line, demo loader) and for an identity provider over SCIM, whose entries name the token in `after.via` (`kind` scim, `token_id`, `token_name`) */
             actor_id: string | null;
-            /** @description e.g. `user.create`, `user.update`, `framework.create`, `cycle.member_change` (an admin's change to a person of the cycle, see `PATCH /users/{id}`) */
+            /** @description e.g. `user.create`, `user.update`, `framework.create`, `cycle.member_change` (an admin's change to a person of the cycle, see `PATCH /users/{id}`), `guest.add`, `guest.remove`, `guest.read` (a guest's read of a cycle, `after.view` naming what they read) */
             action: string;
             object_type: string;
             object_id: string;
@@ -2734,6 +2886,75 @@ export interface components {
                 minutes: number;
             }[];
         };
+        /** @description EMs moved up (more ready), down and unchanged */
+        ShiftCounts: {
+            /** Format: int32 */
+            up: number;
+            /** Format: int32 */
+            down: number;
+            /** Format: int32 */
+            unchanged: number;
+        };
+        /** @description who moved whom (see `GET /cycles/{id}/shifts`) */
+        Shifts: {
+            total: components["schemas"]["ShiftCounts"];
+            levels: {
+                /** @enum {string} */
+                level: "director_session" | "rollup";
+                /** Format: int32 */
+                up: number;
+                /** Format: int32 */
+                down: number;
+                /** Format: int32 */
+                unchanged: number;
+            }[];
+            directors: {
+                director: components["schemas"]["Ref"];
+                /** Format: int32 */
+                up: number;
+                /** Format: int32 */
+                down: number;
+                /** Format: int32 */
+                unchanged: number;
+            }[];
+            groups: {
+                /** @description how the EMs are grouped (`advocate_function`, `tenure`; more kinds may come) */
+                kind: string;
+                /** @description the group within its kind */
+                group: string;
+                /** @description the group has fewer than 4 EMs; its counts are then null */
+                fewer_than_4: boolean;
+                /** Format: int32 */
+                up: number | null;
+                /** Format: int32 */
+                down: number | null;
+                /** Format: int32 */
+                unchanged: number | null;
+            }[];
+        };
+        /** @description a calibration guest, who reads the cycle until the end of the day `until` (UTC) */
+        Guest: {
+            user: components["schemas"]["Ref"];
+            role: components["schemas"]["Role"];
+            function: components["schemas"]["Function"];
+            /** Format: date */
+            until: string;
+            added_by: components["schemas"]["Ref"];
+            /** Format: date-time */
+            created_at: string;
+        };
+        GuestList: {
+            items: components["schemas"]["Guest"][];
+        };
+        AddGuestRequest: {
+            /** @description an active director or peer of the organisation, not an owner of the cycle */
+            user_id: string;
+            /**
+             * Format: date
+             * @description the last day (UTC) of the guest's access, today or later
+             */
+            until: string;
+        };
         History: {
             em: components["schemas"]["Ref"];
             /** @description finished cycles, oldest first (an EM reading their own sees released ones only) */
@@ -2922,7 +3143,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_above_owners" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "cycle_not_ready" | "in_rollup" | "outside_distribution_guide" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -3612,6 +3833,8 @@ export interface components {
         nameQuery: string;
         /** @description the id of an EM (a user with role `em`) */
         emId: string;
+        /** @description the id of a user */
+        userId: string;
         /** @description the id of a development plan item */
         itemId: string;
         /**
@@ -6712,6 +6935,376 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cycleShifts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description who moved whom */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total": {
+                     *         "up": 2,
+                     *         "down": 1,
+                     *         "unchanged": 3
+                     *       },
+                     *       "levels": [
+                     *         {
+                     *           "level": "director_session",
+                     *           "up": 2,
+                     *           "down": 1,
+                     *           "unchanged": 3
+                     *         },
+                     *         {
+                     *           "level": "rollup",
+                     *           "up": 0,
+                     *           "down": 0,
+                     *           "unchanged": 6
+                     *         }
+                     *       ],
+                     *       "directors": [
+                     *         {
+                     *           "director": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "up": 2,
+                     *           "down": 1,
+                     *           "unchanged": 3
+                     *         }
+                     *       ],
+                     *       "groups": [
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "product",
+                     *           "fewer_than_4": false,
+                     *           "up": 1,
+                     *           "down": 1,
+                     *           "unchanged": 2
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "design",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "operations",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "engineering",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "other",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "none",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "under_1_year",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "1_to_2_years",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "2_to_4_years",
+                     *           "fewer_than_4": false,
+                     *           "up": 2,
+                     *           "down": 0,
+                     *           "unchanged": 2
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "4_years_or_more",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "unknown",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Shifts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCycleGuests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the guests */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "user": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *             "name": "Pat Kim"
+                     *           },
+                     *           "role": "peer",
+                     *           "function": "product",
+                     *           "until": "2026-12-10",
+                     *           "added_by": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "created_at": "2026-12-02T09:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GuestList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: the caller's role may never use this route, or the caller is a guest of the cycle */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addCycleGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user_id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                 *       "until": "2026-12-10"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddGuestRequest"];
+            };
+        };
+        responses: {
+            /** @description the guest was invited already; their `until` is changed */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *         "name": "Pat Kim"
+                     *       },
+                     *       "role": "peer",
+                     *       "function": "product",
+                     *       "until": "2026-12-12",
+                     *       "added_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *         "name": "Dana Whitfield"
+                     *       },
+                     *       "created_at": "2026-12-02T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            /** @description the guest, invited */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *         "name": "Pat Kim"
+                     *       },
+                     *       "role": "peer",
+                     *       "function": "product",
+                     *       "until": "2026-12-10",
+                     *       "added_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *         "name": "Dana Whitfield"
+                     *       },
+                     *       "created_at": "2026-12-02T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: the caller's role may never use this route, or the caller can see the cycle but does not own it (a guest) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the cycle is finalized or released */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleLockedError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeCycleGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of a user */
+                user_id: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: the caller's role may never use this route, or the caller can see the cycle but does not own it (a guest) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the cycle is finalized or released */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleLockedError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
