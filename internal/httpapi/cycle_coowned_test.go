@@ -12,7 +12,7 @@ import (
 
 const (
 	noraDir = "nora@acme.test" // the lead
-	samDir  = "saul@acme.test"  // the co-owner
+	samDir  = "saul@acme.test" // the co-owner
 	tessDir = "tess@acme.test" // a director outside the group
 )
 
