@@ -380,9 +380,11 @@ export interface paths {
          * @description Any signed-in user may ask, for live hints while typing a note or
          *     evidence. Finds `personality` (judgements of character),
          *     `vague` (praise or criticism with nothing concrete in the text),
-         *     `absolute` (always, never, everyone…) and `off_topic` (age, family,
-         *     appearance, health) words; see docs/language-hints.md for the lists
-         *     and their sources. Offsets count Unicode code points. Deterministic,
+         *     `absolute` (always, never, everyone…), `off_topic` (age, family,
+         *     appearance, health) words and `coded` phrases that carry a
+         *     stereotype (culture fit, ninja, rockstar, surprisingly articulate…);
+         *     each hint has a `suggestion`, a rewrite to start from. See
+         *     docs/language-hints.md for the lists and their sources. Offsets count Unicode code points. Deterministic,
          *     no model, no network; hints never block anything. Texts over 20,000
          *     characters answer 422.
          *
@@ -2189,6 +2191,8 @@ export interface components {
              */
             end: number;
             message: string;
+            /** @description a rewrite to start from, the phrase's own where the word list gives one */
+            suggestion: string;
         };
         FieldHint: {
             /** @description the field of the write, like `ratings[2].evidence`, `private_note` or `body` */
@@ -2201,6 +2205,8 @@ export interface components {
             /** Format: int32 */
             end: number;
             message: string;
+            /** @description a rewrite to start from */
+            suggestion: string;
         };
         Preread: {
             cycle_id: string;
@@ -2856,7 +2862,7 @@ export interface components {
          * @description what a language hint found
          * @enum {string}
          */
-        HintKind: "personality" | "vague" | "absolute" | "off_topic";
+        HintKind: "personality" | "vague" | "absolute" | "off_topic" | "coded";
         /**
          * @description the composite's direction over the last (up to three) cycles
          * @enum {string}
@@ -2922,7 +2928,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_above_owners" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "cycle_not_ready" | "in_rollup" | "outside_distribution_guide" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -4338,9 +4344,10 @@ export interface operations {
                      *       "hints": [
                      *         {
                      *           "kind": "personality",
-                     *           "start": 0,
-                     *           "end": 1,
-                     *           "message": "Could you share how Alex worked with product this half?"
+                     *           "start": 11,
+                     *           "end": 19,
+                     *           "message": "“abrasive” judges character; describe what the person did and its effect instead.",
+                     *           "suggestion": "Describe the behaviour and its effect: “interrupted the design review twice, and the team stopped raising risks”."
                      *         }
                      *       ]
                      *     }
