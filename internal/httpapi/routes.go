@@ -142,6 +142,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director).limited(), s.board},
 		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director).limited(), s.boardCSV},
 		{http.MethodGet, v1 + "/cycles/:id/board.pdf", only(admin, director).limited(), s.boardPDF},
+		{http.MethodGet, v1 + "/cycles/:id/nine-box", only(admin, director).limited(), s.nineBox},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director), s.agenda},
 		// The meeting's record: owners and admins read it; an EM or peer of
 		// the cycle is refused (403) and anyone else finds no cycle (404),
