@@ -36,6 +36,9 @@ type Board struct {
 	Distribution map[string]int
 	Raters       []RaterStats
 	OrgMean      *float64
+	// Guide compares the decisions with the cycle's distribution guide,
+	// out of every participant; nil when the cycle has no guide.
+	Guide []domain.GuideLine
 	// Notices are the admins' changes to the cycle's people while it was
 	// unfinished, newest first; only Board fills them.
 	Notices []Notice
@@ -293,6 +296,7 @@ func (s *Cycles) buildBoard(ctx context.Context, c domain.Cycle, people map[stri
 		row.Discussed = discussed[pt.EMID]
 		b.Rows = append(b.Rows, row)
 	}
+	b.Guide = GuideLines(c.DistributionGuide, participantDecisions(c, decisions), len(c.Participants))
 	for _, o := range c.Owners {
 		b.Raters = append(b.Raters, raterStats(domain.Ref{ID: o, Name: people[o].Name}, byDirector[o]))
 	}

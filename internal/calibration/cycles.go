@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"calibrate/internal/domain"
 )
@@ -130,6 +131,8 @@ type NewCycle struct {
 	CoOwnerIDs      []string
 	InputDue        *string
 	PeerAttribution domain.Attribution
+	// DistributionGuide is nil for no guide.
+	DistributionGuide domain.DistributionGuide
 }
 
 // CyclePatch changes a draft cycle; only the Set fields change.
@@ -139,6 +142,8 @@ type CyclePatch struct {
 	CoOwnerIDs      domain.Optional[[]string]
 	InputDue        domain.Optional[string]
 	PeerAttribution domain.Optional[domain.Attribution]
+	// DistributionGuide set to nil removes the guide.
+	DistributionGuide domain.Optional[domain.DistributionGuide]
 }
 
 const maxParticipants = 500
@@ -157,6 +162,7 @@ func (s *Cycles) Create(ctx context.Context, p domain.Principal, in NewCycle) (C
 		f.Add("input_due", "must be a date like 2026-12-01")
 	}
 	c.InputDue = in.InputDue
+	c.DistributionGuide = checkGuide(f, in.DistributionGuide)
 	if in.EMIDs == nil {
 		f.Add("em_ids", "is required: the EMs to calibrate")
 	}
@@ -410,6 +416,9 @@ func (s *Cycles) views(ctx context.Context, p domain.Principal, cs []domain.Cycl
 		}
 		if p.Role == domain.RoleEM {
 			v.Cycle.Participants = nil
+			// Why the owners finalized outside the guide is theirs and
+			// their managers'; the EM reads their own decision only.
+			v.Cycle.OverrideReason = nil
 		}
 		out[i] = v
 	}
@@ -457,6 +466,9 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 			} else {
 				c.PeerAttribution = *v
 			}
+		}
+		if patch.DistributionGuide.Set {
+			c.DistributionGuide = checkGuide(f, deref(patch.DistributionGuide.Value))
 		}
 		if patch.EMIDs.Set && patch.EMIDs.Value == nil {
 			f.Add("em_ids", "must be a list")
@@ -530,14 +542,41 @@ func removed(old, now []string) []string {
 // Transition moves the cycle to its next state (the lead only).
 // Finalizing needs a decision for every participant.
 func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, to domain.State) (CycleView, error) {
+	return s.TransitionOverriding(ctx, p, id, to, nil)
+}
+
+// maxOverrideReason is the longest reason for finalizing outside the guide.
+const maxOverrideReason = 500
+
+// TransitionOverriding is Transition with the reason, if any, for
+// finalizing outside the cycle's distribution guide. A reason goes only
+// with a move to finalized. Decisions outside the guide refuse the
+// finalizing without a reason (a guide guides: the reason is all it asks);
+// with one, the reason is kept on the cycle. A reason given when the
+// decisions are within the guide, or when there is no guide, is not kept:
+// nothing was overridden.
+func (s *Cycles) TransitionOverriding(ctx context.Context, p domain.Principal, id string, to domain.State, reason *string) (CycleView, error) {
 	var c domain.Cycle
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
 		var err error
 		if c, err = s.leadOf(ctx, p, id); err != nil {
 			return err
 		}
+		f := domain.Fields{}
 		if !to.Valid() {
-			return domain.Invalid("to", "must be input_open, calibrating, finalized or released")
+			f.Add("to", "must be input_open, calibrating, finalized or released")
+		}
+		if reason != nil {
+			n := utf8.RuneCountInString(*reason)
+			switch {
+			case to != domain.StateFinalized:
+				f.Add("override_reason", "goes only with finalizing: it says why the decisions may fall outside the distribution guide")
+			case strings.TrimSpace(*reason) == "" || n > maxOverrideReason:
+				f.Add("override_reason", "must be 1 to %d characters, not only spaces", maxOverrideReason)
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
 		}
 		from := c.State
 		if !from.CanMoveTo(to) {
@@ -547,9 +586,23 @@ func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, 
 			}
 			return domain.Conflict(domain.CodeIllegalTrans, msg)
 		}
+		after := map[string]any{"state": to}
 		if to == domain.StateFinalized {
-			if err := s.requireDecisions(ctx, c); err != nil {
+			decisions, err := s.requireDecisions(ctx, c)
+			if err != nil {
 				return err
+			}
+			if c.DistributionGuide != nil {
+				lines := GuideLines(c.DistributionGuide, participantDecisions(c, decisions), len(c.Participants))
+				outside := domain.Outside(lines)
+				if len(outside) > 0 && reason == nil {
+					return outsideGuide(outside)
+				}
+				c.OverrideReason = nil
+				if len(outside) > 0 {
+					c.OverrideReason = reason
+				}
+				after["guide"], after["override_reason"] = lines, c.OverrideReason
 			}
 		}
 		c.State = to
@@ -559,8 +612,7 @@ func (s *Cycles) Transition(ctx context.Context, p domain.Principal, id string, 
 		if err := s.mailTransition(ctx, c, from); err != nil {
 			return err
 		}
-		return s.audit(ctx, p, c.ID, "cycle.transition", "cycle", c.ID,
-			map[string]any{"state": from}, map[string]any{"state": to})
+		return s.audit(ctx, p, c.ID, "cycle.transition", "cycle", c.ID, map[string]any{"state": from}, after)
 	})
 	if err != nil {
 		return CycleView{}, err
@@ -592,10 +644,12 @@ func (s *Cycles) mailTransition(ctx context.Context, c domain.Cycle, from domain
 	return nil
 }
 
-func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {
+// requireDecisions returns the decisions of c's participants, or
+// missing_decisions when someone has none.
+func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) ([]domain.Decision, error) {
 	ds, err := s.store.Decisions(ctx, c.OrgID, []string{c.ID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	decided := map[string]bool{}
 	for _, d := range ds {
@@ -608,11 +662,11 @@ func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {
 		}
 	}
 	if len(missing) == 0 {
-		return nil
+		return ds, nil
 	}
 	people, err := s.store.UsersByID(ctx, c.OrgID, missing)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	names := make([]string, len(missing))
 	refs := make([]domain.Ref, len(missing))
@@ -622,7 +676,7 @@ func (s *Cycles) requireDecisions(ctx context.Context, c domain.Cycle) error {
 	}
 	e := domain.Conflict(domain.CodeMissingDecisions, "every participant needs a decision before the cycle is finalized; missing: "+strings.Join(names, ", "))
 	e.Details = map[string]any{"missing": refs}
-	return e
+	return nil, e
 }
 
 // audit records a write to the cycle as a whole.
@@ -644,15 +698,17 @@ func (s *Cycles) auditEM(ctx context.Context, p domain.Principal, cycleID, emID,
 }
 
 type auditCycleView struct {
-	Name            string               `json:"name"`
-	State           domain.State         `json:"state"`
-	FrameworkID     string               `json:"framework_id"`
-	InputDue        *string              `json:"input_due"`
-	PeerAttribution domain.Attribution   `json:"peer_attribution"`
-	Owners          []string             `json:"owners"`
-	Participants    []domain.Participant `json:"participants"`
+	Name            string             `json:"name"`
+	State           domain.State       `json:"state"`
+	FrameworkID     string             `json:"framework_id"`
+	InputDue        *string            `json:"input_due"`
+	PeerAttribution domain.Attribution `json:"peer_attribution"`
+	// DistributionGuide is null when the cycle has none.
+	DistributionGuide domain.DistributionGuide `json:"distribution_guide"`
+	Owners            []string                 `json:"owners"`
+	Participants      []domain.Participant     `json:"participants"`
 }
 
 func auditCycle(c domain.Cycle) auditCycleView {
-	return auditCycleView{c.Name, c.State, c.FrameworkID, c.InputDue, c.PeerAttribution, c.Owners, c.Participants}
+	return auditCycleView{c.Name, c.State, c.FrameworkID, c.InputDue, c.PeerAttribution, c.DistributionGuide, c.Owners, c.Participants}
 }

@@ -17,7 +17,7 @@ import (
 // hintKinds is a set of language.Kind.
 type hintKinds uint8
 
-var hintKindOrder = []language.Kind{language.Personality, language.Vague, language.Absolute, language.OffTopic}
+var hintKindOrder = language.Kinds
 
 func (k hintKinds) has(kind language.Kind) bool {
 	for i, o := range hintKindOrder {

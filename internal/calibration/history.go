@@ -19,6 +19,10 @@ type HistoryCycle struct {
 	Framework   domain.Framework
 	Ratings     []domain.Rating
 	Attribution domain.Attribution
+	// OverrideReason is why the cycle was finalized outside its
+	// distribution guide: for the EM's managers and admins only, never for
+	// the EM.
+	OverrideReason *string
 }
 
 // Trajectory summarises an EM's readiness over cycles.
@@ -124,6 +128,9 @@ func (s *Cycles) History(ctx context.Context, p domain.Principal, emID string) (
 		}
 		hc := HistoryCycle{Cycle: pc, Scores: map[string]int{}, Decision: pc.Readiness, Framework: fw,
 			Ratings: []domain.Rating{}, Attribution: c.PeerAttribution}
+		if !releasedOnly {
+			hc.OverrideReason = c.OverrideReason
+		}
 		for _, a := range assessments {
 			if a.CycleID == pc.CycleID && a.EMID == emID && a.Kind == domain.KindDirectorAssessment {
 				hc.Ratings = a.Ratings

@@ -42,6 +42,12 @@ type DraftCycle struct {
 // DraftLabel marks what the cycle on the table says, in every format.
 const DraftLabel = "draft — not final"
 
+// OverrideLine is what a packet says of a cycle finalized outside its
+// distribution guide, for the EM's managers and admins.
+func OverrideLine(reason string) string {
+	return "Finalized outside the distribution guide: " + reason
+}
+
 // PacketContent gathers the promotion packet of an EM. Private notes of
 // director assessments are never part of it: a packet travels.
 func (s *Cycles) PacketContent(ctx context.Context, p domain.Principal, emID string) (PacketContent, error) {
@@ -190,6 +196,9 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 		}
 		b.WriteString("\n\n")
 	}
+	if last.OverrideReason != nil {
+		fmt.Fprintf(&b, "%s\n\n", mdEscape(OverrideLine(*last.OverrideReason)))
+	}
 	if last.Composite != nil {
 		fmt.Fprintf(&b, "Composite %.2f against a bar of %d.\n\n", *last.Composite, last.Framework.Scale.Bar)
 	}
@@ -207,6 +216,11 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 			dec = ReadinessLabel(*c.Decision)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(c.Cycle.CycleName), comp, dec)
+	}
+	for _, c := range pk.Cycles[:len(pk.Cycles)-1] {
+		if c.OverrideReason != nil {
+			fmt.Fprintf(&b, "\n%s: %s\n", mdEscape(c.Cycle.CycleName), mdEscape(OverrideLine(*c.OverrideReason)))
+		}
 	}
 	if d := pk.Draft; d != nil {
 		comp, dec := "—", "—"

@@ -23,15 +23,18 @@ func at(s string) time.Time {
 	return t
 }
 
-// demoCycle is one of Dana's cycles: dates, scores per EM in criterion
-// order, who was asked for input, and the decisions.
+// demoCycle is one demo cycle: its lead and EMs, dates, scores per EM in
+// criterion order, who was asked for input, and the decisions.
 type demoCycle struct {
+	lead        string
+	ems         []string
 	name        string
 	attribution domain.Attribution
 	created     time.Time
 	opened      time.Time
 	calibrating time.Time
 	finalized   time.Time // zero: the cycle stays in calibrating
+	unreleased  bool      // a finalized cycle stays unreleased
 	director    map[string][]int
 	self        map[string][]int
 	notes       []demoNote
@@ -46,7 +49,10 @@ type demoNote struct {
 	body     string
 }
 
-var dana = []string{"alex@acme.test", "blair@acme.test", "casey@acme.test", "drew@acme.test"}
+var (
+	dana  = []string{"alex@acme.test", "blair@acme.test", "casey@acme.test", "drew@acme.test"}
+	quinn = []string{"riley@acme.test", "sam@acme.test"}
+)
 
 // Criteria in the default framework's order.
 var criteria = func() []string {
@@ -59,6 +65,7 @@ var criteria = func() []string {
 
 var demoCycles = []demoCycle{
 	{
+		lead: "dana@acme.test", ems: dana,
 		name: "2025 H2 calibration", attribution: domain.AttributionByFunction,
 		created: at("2025-10-01T09:00:00Z"), opened: at("2025-10-06T09:00:00Z"),
 		calibrating: at("2025-11-10T09:00:00Z"), finalized: at("2025-11-28T16:00:00Z"),
@@ -86,6 +93,7 @@ var demoCycles = []demoCycle{
 		},
 	},
 	{
+		lead: "dana@acme.test", ems: dana,
 		name: "2026 H1 calibration", attribution: domain.AttributionNamed,
 		created: at("2026-04-01T09:00:00Z"), opened: at("2026-04-06T09:00:00Z"),
 		calibrating: at("2026-05-11T09:00:00Z"), finalized: at("2026-05-29T16:00:00Z"),
@@ -117,6 +125,7 @@ var demoCycles = []demoCycle{
 		},
 	},
 	{
+		lead: "dana@acme.test", ems: dana,
 		name: "2026 H2 calibration", attribution: domain.AttributionByFunction,
 		created: at("2026-10-01T09:00:00Z"), opened: at("2026-10-05T09:00:00Z"),
 		calibrating: at("2026-11-09T09:00:00Z"),
@@ -145,6 +154,32 @@ var demoCycles = []demoCycle{
 		open: [][2]string{{"pat@acme.test", "casey@acme.test"}, {"dee@acme.test", "drew@acme.test"}},
 		decisions: map[string]domain.Readiness{
 			"blair@acme.test": domain.Ready12to24, "drew@acme.test": domain.Ready12to24,
+		},
+	},
+	// Quinn's first cycle is finalized and not released: Vera rolls it up.
+	// Quinn holds a stricter bar than the suggestions: Sam is "not yet"
+	// where the rules suggest 12–24 months.
+	{
+		lead: "quinn@acme.test", ems: quinn,
+		name: "2026 H2 calibration", attribution: domain.AttributionByFunction,
+		created: at("2026-10-02T09:00:00Z"), opened: at("2026-10-06T09:00:00Z"),
+		calibrating: at("2026-11-10T09:00:00Z"), finalized: at("2026-11-27T16:00:00Z"), unreleased: true,
+		director: map[string][]int{
+			"riley@acme.test": {3, 3, 3, 4, 3, 3, 3, 3, 3},
+			"sam@acme.test":   {3, 3, 2, 3, 3, 2, 3, 3, 3},
+		},
+		self: map[string][]int{
+			"riley@acme.test": {3, 3, 3, 4, 3, 3, 3, 3, 3},
+			"sam@acme.test":   {3, 3, 3, 3, 3, 3, 3, 3, 3},
+		},
+		notes: []demoNote{
+			{"pat@acme.test", "riley@acme.test", domain.AdvocacySupport, []string{"cross_functional_partnership"},
+				"Riley made the payments migration a joint plan with product: every scope change came with the trade-off written down."},
+			{"otto@acme.test", "sam@acme.test", domain.AdvocacyStrong, []string{"complexity", "autonomy"},
+				"Sam rebuilt the fulfilment team after half of it left and decided the on-call model himself; operations felt no gap."},
+		},
+		decisions: map[string]domain.Readiness{
+			"riley@acme.test": domain.Ready6to12, "sam@acme.test": domain.ReadinessNotYet,
 		},
 	},
 }
@@ -207,44 +242,47 @@ var projects = map[string]string{
 	"blair@acme.test": "the on-call rotation redesign",
 	"casey@acme.test": "the onboarding flow",
 	"drew@acme.test":  "the warehouse robot rollout",
+	"riley@acme.test": "the payments migration",
+	"sam@acme.test":   "the fulfilment team rebuild",
 }
 
-// loadCycles runs Dana's three cycles through the real services, at their
-// historical dates: two released, one in calibration.
+// loadCycles runs the demo cycles through the real services, at their
+// historical dates: Dana's two released and one in calibration, Quinn's
+// one finalized.
 func loadCycles(ctx context.Context, cycles func(domain.Clock) *calibration.Cycles, c *clock, orgID string, ids map[string]string) error {
 	as := func(email string, role domain.Role) domain.Principal {
 		return domain.Principal{UserID: ids[email], OrgID: orgID, Role: role}
 	}
-	danaP := as("dana@acme.test", domain.RoleDirector)
 	svc := cycles(c)
 	for _, dc := range demoCycles {
+		leadP := as(dc.lead, domain.RoleDirector)
 		c.now = dc.created
-		emIDs := make([]string, len(dana))
-		for i, e := range dana {
+		emIDs := make([]string, len(dc.ems))
+		for i, e := range dc.ems {
 			emIDs[i] = ids[e]
 		}
 		due := dc.calibrating.AddDate(0, 0, -3).Format(domain.DateLayout)
-		cy, err := svc.Create(ctx, danaP, calibration.NewCycle{Name: dc.name, EMIDs: emIDs, InputDue: &due, PeerAttribution: dc.attribution})
+		cy, err := svc.Create(ctx, leadP, calibration.NewCycle{Name: dc.name, EMIDs: emIDs, InputDue: &due, PeerAttribution: dc.attribution})
 		if err != nil {
 			return fmt.Errorf("%s: %w", dc.name, err)
 		}
 		requests := map[string]string{}
 		for _, n := range dc.notes {
-			r, err := svc.RequestPeer(ctx, danaP, cy.ID, calibration.NewPeerRequest{EMID: ids[n.em], PeerID: ids[n.peer]})
+			r, err := svc.RequestPeer(ctx, leadP, cy.ID, calibration.NewPeerRequest{EMID: ids[n.em], PeerID: ids[n.peer]})
 			if err != nil {
 				return fmt.Errorf("%s: request: %w", dc.name, err)
 			}
 			requests[n.peer+"|"+n.em] = r.ID
 		}
 		for _, o := range dc.open {
-			if _, err := svc.RequestPeer(ctx, danaP, cy.ID, calibration.NewPeerRequest{EMID: ids[o[1]], PeerID: ids[o[0]]}); err != nil {
+			if _, err := svc.RequestPeer(ctx, leadP, cy.ID, calibration.NewPeerRequest{EMID: ids[o[1]], PeerID: ids[o[0]]}); err != nil {
 				return fmt.Errorf("%s: request: %w", dc.name, err)
 			}
 		}
-		if err := step(ctx, svc, danaP, cy.ID, &c.now, dc.opened, domain.StateInputOpen); err != nil {
+		if err := step(ctx, svc, leadP, cy.ID, &c.now, dc.opened, domain.StateInputOpen); err != nil {
 			return err
 		}
-		for _, em := range dana {
+		for _, em := range dc.ems {
 			c.now = c.now.Add(time.Hour)
 			if scores, ok := dc.self[em]; ok {
 				if _, err := svc.SaveSelfAssessment(ctx, as(em, domain.RoleEM), cy.ID, ratings(scores, projects[em], true)); err != nil {
@@ -260,24 +298,24 @@ func loadCycles(ctx context.Context, cycles func(domain.Clock) *calibration.Cycl
 			}
 		}
 		c.now = dc.calibrating.Add(-24 * time.Hour)
-		for _, em := range dana {
+		for _, em := range dc.ems {
 			c.now = c.now.Add(time.Hour)
 			in := ratings(dc.director[em], projects[em], false)
-			if _, err := svc.SaveAssessment(ctx, danaP, cy.ID, ids[em], in); err != nil {
+			if _, err := svc.SaveAssessment(ctx, leadP, cy.ID, ids[em], in); err != nil {
 				return fmt.Errorf("%s: assessment %s: %w", dc.name, em, err)
 			}
 		}
-		if err := step(ctx, svc, danaP, cy.ID, &c.now, dc.calibrating, domain.StateCalibrating); err != nil {
+		if err := step(ctx, svc, leadP, cy.ID, &c.now, dc.calibrating, domain.StateCalibrating); err != nil {
 			return err
 		}
-		for _, em := range dana {
+		for _, em := range dc.ems {
 			r, ok := dc.decisions[em]
 			if !ok {
 				continue
 			}
 			c.now = c.now.Add(time.Hour)
 			zero := 0
-			if _, err := svc.SaveDecision(ctx, danaP, cy.ID, ids[em], calibration.DecisionInput{
+			if _, err := svc.SaveDecision(ctx, leadP, cy.ID, ids[em], calibration.DecisionInput{
 				Readiness: r, Rationale: rationale(r), Version: &zero}); err != nil {
 				return fmt.Errorf("%s: decision %s: %w", dc.name, em, err)
 			}
@@ -285,10 +323,13 @@ func loadCycles(ctx context.Context, cycles func(domain.Clock) *calibration.Cycl
 		if dc.finalized.IsZero() {
 			continue
 		}
-		if err := step(ctx, svc, danaP, cy.ID, &c.now, dc.finalized, domain.StateFinalized); err != nil {
+		if err := step(ctx, svc, leadP, cy.ID, &c.now, dc.finalized, domain.StateFinalized); err != nil {
 			return err
 		}
-		if err := step(ctx, svc, danaP, cy.ID, &c.now, dc.finalized.AddDate(0, 0, 7), domain.StateReleased); err != nil {
+		if dc.unreleased {
+			continue
+		}
+		if err := step(ctx, svc, leadP, cy.ID, &c.now, dc.finalized.AddDate(0, 0, 7), domain.StateReleased); err != nil {
 			return err
 		}
 	}

@@ -34,18 +34,24 @@ type org struct {
 }
 
 // Orgs are the two demo organisations. EMs' tenure is chosen so the board
-// shows a short-tenure case (Casey) beside seasoned managers.
+// shows a short-tenure case (Casey) beside seasoned managers. Vera, the VP
+// of engineering, is above the three directors, so she has their finalized
+// cycles to roll up.
 var Orgs = []org{
 	{"Acme Robotics", []person{
 		{"admin@acme.test", "Avery Admin", domain.RoleAdmin, domain.FunctionOperations, "", ""},
-		{"dana@acme.test", "Dana Whitfield", domain.RoleDirector, domain.FunctionEngineering, "", "2015-03-02"},
+		{"vera@acme.test", "Vera Castellano", domain.RoleDirector, domain.FunctionEngineering, "", "2011-09-05"},
+		{"dana@acme.test", "Dana Whitfield", domain.RoleDirector, domain.FunctionEngineering, "vera@acme.test", "2015-03-02"},
 		{"alex@acme.test", "Alex Moreno", domain.RoleEM, domain.FunctionEngineering, "dana@acme.test", "2021-02-01"},
 		{"blair@acme.test", "Blair Okafor", domain.RoleEM, domain.FunctionEngineering, "dana@acme.test", "2022-06-13"},
 		{"casey@acme.test", "Casey Lindqvist", domain.RoleEM, domain.FunctionEngineering, "dana@acme.test", "2025-04-07"},
 		{"drew@acme.test", "Drew Nakamura", domain.RoleEM, domain.FunctionEngineering, "dana@acme.test", "2023-09-04"},
-		{"omar@acme.test", "Omar Haddad", domain.RoleDirector, domain.FunctionEngineering, "", "2016-10-17"},
+		{"omar@acme.test", "Omar Haddad", domain.RoleDirector, domain.FunctionEngineering, "vera@acme.test", "2016-10-17"},
 		{"erin@acme.test", "Erin Kowalski", domain.RoleEM, domain.FunctionEngineering, "omar@acme.test", "2022-01-10"},
 		{"finn@acme.test", "Finn Gallagher", domain.RoleEM, domain.FunctionEngineering, "omar@acme.test", "2024-03-18"},
+		{"quinn@acme.test", "Quinn Adeyemi", domain.RoleDirector, domain.FunctionEngineering, "vera@acme.test", "2017-04-03"},
+		{"riley@acme.test", "Riley Marsh", domain.RoleEM, domain.FunctionEngineering, "quinn@acme.test", "2021-08-16"},
+		{"sam@acme.test", "Sam Okonkwo", domain.RoleEM, domain.FunctionEngineering, "quinn@acme.test", "2023-02-06"},
 		{"pat@acme.test", "Pat Rivera", domain.RolePeer, domain.FunctionProduct, "", ""},
 		{"dee@acme.test", "Dee Santos", domain.RolePeer, domain.FunctionDesign, "", ""},
 		{"otto@acme.test", "Otto Brandt", domain.RolePeer, domain.FunctionOperations, "", ""},

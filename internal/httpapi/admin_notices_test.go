@@ -81,14 +81,14 @@ func TestAdminChangesShowOnTheOwnersBoard(t *testing.T) {
 	}
 
 	// A puppet director under Dana: creating someone changes no cycle.
-	e.addUser(admin, "quinn@acme.test", "Quinn Reyes", "director", demoDana)
+	e.addUser(admin, "quill@acme.test", "Quill Reyes", "director", demoDana)
 	if got := e.notices(demoDana, cycle); len(got) != 0 {
 		t.Fatalf("creating a user made notices: %v", messages(got))
 	}
 
 	// Drew, a participant, moved under the new director.
-	e.patchUser(demoDrew, map[string]any{"manager_id": e.ID("quinn@acme.test")})
-	moved := "Reporting line of Drew Nakamura changed by admin Avery Admin on 27 Nov 2026: now reports to Quinn Reyes (was Dana Whitfield)."
+	e.patchUser(demoDrew, map[string]any{"manager_id": e.ID("quill@acme.test")})
+	moved := "Reporting line of Drew Nakamura changed by admin Avery Admin on 27 Nov 2026: now reports to Quill Reyes (was Dana Whitfield)."
 	got := e.notices(demoDana, cycle)
 	if len(got) != 1 || got[0].Message != moved {
 		t.Fatalf("after moving Drew: %v, want [%s]", messages(got), moved)
@@ -96,7 +96,7 @@ func TestAdminChangesShowOnTheOwnersBoard(t *testing.T) {
 	n := got[0]
 	if n.Kind != "manager" || n.Subject.ID != e.ID(demoDrew) || n.Subject.Name != "Drew Nakamura" || n.Actor == nil ||
 		n.Actor.ID != e.ID(admin) || n.Actor.Name != "Avery Admin" || !ptrEq(n.Before, "Dana Whitfield") ||
-		!ptrEq(n.After, "Quinn Reyes") || n.At != "2026-11-27T09:00:00Z" {
+		!ptrEq(n.After, "Quill Reyes") || n.At != "2026-11-27T09:00:00Z" {
 		t.Errorf("the notice %+v", n)
 	}
 
@@ -107,8 +107,8 @@ func TestAdminChangesShowOnTheOwnersBoard(t *testing.T) {
 	role := "Role of Casey Lindqvist changed by admin Avery Admin on 28 Nov 2026: EM → director."
 	// Someone above a participant moves: the participant's line moves too.
 	e.later(24 * time.Hour)
-	e.patchUser("quinn@acme.test", map[string]any{"manager_id": e.ID(demoOmar)})
-	above := "Reporting line of Quinn Reyes changed by admin Avery Admin on 29 Nov 2026: now reports to Omar Haddad (was Dana Whitfield)."
+	e.patchUser("quill@acme.test", map[string]any{"manager_id": e.ID(demoOmar)})
+	above := "Reporting line of Quill Reyes changed by admin Avery Admin on 29 Nov 2026: now reports to Omar Haddad (was Dana Whitfield)."
 	want := []string{above, role, moved}
 	got = e.notices(demoDana, cycle)
 	if !slices.Equal(messages(got), want) {
@@ -137,13 +137,13 @@ func TestAdminChangesShowOnTheOwnersBoard(t *testing.T) {
 				t.Errorf("entry about %s: before %s, after %s", e.emailOf(a.ObjectID), a.Before, a.After)
 			}
 		}
-		if !slices.Equal(subjects, []string{"quinn@acme.test", demoCasey, demoDrew}) {
+		if !slices.Equal(subjects, []string{"quill@acme.test", demoCasey, demoDrew}) {
 			t.Errorf("%s reads member changes of %v", as, subjects)
 		}
 	}
 	drew := e.memberChanges(demoDana, cycle)[2]
 	before, after := auditValue(t, drew.Before), auditValue(t, drew.After)
-	if before["manager"].(map[string]any)["name"] != "Dana Whitfield" || after["manager"].(map[string]any)["id"] != e.ID("quinn@acme.test") ||
+	if before["manager"].(map[string]any)["name"] != "Dana Whitfield" || after["manager"].(map[string]any)["id"] != e.ID("quill@acme.test") ||
 		after["name"] != "Drew Nakamura" || after["role"] != "em" || after["active"] != true {
 		t.Errorf("Drew's entry: before %s, after %s", drew.Before, drew.After)
 	}
@@ -208,18 +208,18 @@ func TestAdminChangesShowOnTheOwnersBoard(t *testing.T) {
 func TestAdminDeactivatingACoOwnerShowsToEveryOwner(t *testing.T) {
 	e := newCycleEnv(t)
 	e.addCalibrationGroup()
-	f := e.newCycle("vera@acme.test", []string{"nate@acme.test", "sage@acme.test"},
-		map[string]any{"co_owner_ids": []string{e.ID("nora@acme.test"), e.ID("sam@acme.test")}})
+	f := e.newCycle("vala@acme.test", []string{"nate@acme.test", "sage@acme.test"},
+		map[string]any{"co_owner_ids": []string{e.ID("nora@acme.test"), e.ID("saul@acme.test")}})
 	e.later(6 * 24 * time.Hour)
-	e.patchUser("sam@acme.test", map[string]any{"active": false})
-	want := "Account of Sam Oduya deactivated by admin Avery Admin on 3 Dec 2026."
-	for _, owner := range []string{"vera@acme.test", "nora@acme.test", "admin@acme.test"} {
+	e.patchUser("saul@acme.test", map[string]any{"active": false})
+	want := "Account of Saul Oduya deactivated by admin Avery Admin on 3 Dec 2026."
+	for _, owner := range []string{"vala@acme.test", "nora@acme.test", "admin@acme.test"} {
 		got := e.notices(owner, f.id)
 		if len(got) != 1 || got[0].Message != want || got[0].Kind != "active" || !ptrEq(got[0].Before, "active") ||
-			!ptrEq(got[0].After, "inactive") || got[0].Subject.ID != e.ID("sam@acme.test") {
+			!ptrEq(got[0].After, "inactive") || got[0].Subject.ID != e.ID("saul@acme.test") {
 			t.Errorf("%s's board notices %+v, want [%s]", owner, got, want)
 		}
-		if got := e.memberChanges(owner, f.id); len(got) != 1 || got[0].ObjectID != e.ID("sam@acme.test") {
+		if got := e.memberChanges(owner, f.id); len(got) != 1 || got[0].ObjectID != e.ID("saul@acme.test") {
 			t.Errorf("%s reads %d member changes", owner, len(got))
 		}
 	}
@@ -227,9 +227,9 @@ func TestAdminDeactivatingACoOwnerShowsToEveryOwner(t *testing.T) {
 	wantStatus(t, e.Get(e.tok("tess@acme.test"), f.path("board")), http.StatusNotFound)
 	wantStatus(t, e.Get(e.tok("tess@acme.test"), "/api/v1/audit?cycle_id="+f.id), http.StatusNotFound)
 	// Reactivated: the newest notice first.
-	e.patchUser("sam@acme.test", map[string]any{"active": true})
+	e.patchUser("saul@acme.test", map[string]any{"active": true})
 	if got := messages(e.notices("nora@acme.test", f.id)); !slices.Equal(got,
-		[]string{"Account of Sam Oduya reactivated by admin Avery Admin on 3 Dec 2026.", want}) {
+		[]string{"Account of Saul Oduya reactivated by admin Avery Admin on 3 Dec 2026.", want}) {
 		t.Errorf("after reactivation: %q", got)
 	}
 }

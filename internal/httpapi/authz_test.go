@@ -223,8 +223,9 @@ func TestObjectRoutesStayInTheirOrg(t *testing.T) {
 // nobody anything of another organisation.
 func TestUserListScope(t *testing.T) {
 	e := testkit.New(t)
-	acme := []string{"admin@acme.test", "dana@acme.test", "alex@acme.test", "blair@acme.test", "casey@acme.test",
-		"drew@acme.test", "omar@acme.test", "erin@acme.test", "finn@acme.test", "pat@acme.test", "dee@acme.test", "otto@acme.test"}
+	acme := []string{"admin@acme.test", "vera@acme.test", "dana@acme.test", "alex@acme.test", "blair@acme.test", "casey@acme.test",
+		"drew@acme.test", "omar@acme.test", "erin@acme.test", "finn@acme.test", "quinn@acme.test", "riley@acme.test",
+		"sam@acme.test", "pat@acme.test", "dee@acme.test", "otto@acme.test"}
 	cases := []struct {
 		viewer string
 		want   []string
@@ -232,6 +233,8 @@ func TestUserListScope(t *testing.T) {
 		{"admin@acme.test", acme},
 		{"dana@acme.test", []string{"alex@acme.test", "blair@acme.test", "casey@acme.test", "drew@acme.test"}},
 		{"omar@acme.test", []string{"erin@acme.test", "finn@acme.test"}},
+		{"vera@acme.test", []string{"dana@acme.test", "alex@acme.test", "blair@acme.test", "casey@acme.test", "drew@acme.test",
+			"omar@acme.test", "erin@acme.test", "finn@acme.test", "quinn@acme.test", "riley@acme.test", "sam@acme.test"}},
 		{"admin@globex.test", []string{"admin@globex.test", "gwen@globex.test", "hank@globex.test", "ivy@globex.test"}},
 		{"gwen@globex.test", []string{"hank@globex.test"}},
 	}
@@ -271,7 +274,7 @@ func TestDirectory(t *testing.T) {
 	e := testkit.New(t)
 	admin := e.Token(acmeAdmin)
 	wantStatus(t, e.Patch(admin, "/api/v1/users/"+e.ID("finn@acme.test"), map[string]any{"active": false}), http.StatusOK)
-	acmeActive := 11 // twelve demo accounts, Finn deactivated
+	acmeActive := 15 // sixteen demo accounts, Finn deactivated
 	cases := []struct {
 		viewer, query string
 		want          int

@@ -65,7 +65,7 @@ func TestCachedBoardFollowsEveryWrite(t *testing.T) {
 	check("a meeting mark")
 	wantStatus(t, e.Patch(admin, "/api/v1/users/"+e.ID("nell@acme.test"), map[string]any{"name": "Nell Brooks-Ahn"}), http.StatusOK)
 	check("an admin renaming a participant")
-	wantStatus(t, e.Patch(admin, "/api/v1/users/"+e.ID("nell@acme.test"), map[string]any{"manager_id": e.ID("vera@acme.test")}), http.StatusOK)
+	wantStatus(t, e.Patch(admin, "/api/v1/users/"+e.ID("nell@acme.test"), map[string]any{"manager_id": e.ID("vala@acme.test")}), http.StatusOK)
 	check("an admin moving a participant's reporting line")
 	if !bytes.Contains(e.Get(e.tok(f.lead), board).Body, []byte(`"short_tenure"`)) {
 		t.Fatal("short_tenure is not raised the day before the EM's second year ends")

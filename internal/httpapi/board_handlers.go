@@ -122,12 +122,14 @@ type boardDTO struct {
 	Raters       []raterDTO         `json:"raters"`
 	OrgMean      *float64           `json:"org_mean"`
 	Notices      []noticeDTO        `json:"notices"`
+	// Guide is null when the cycle has no distribution guide.
+	Guide []domain.GuideLine `json:"guide"`
 }
 
 func boardOf(b calibration.Board) boardDTO {
 	d := boardDTO{Cycle: boardCycleDTO{b.Cycle.ID, b.Cycle.Name, b.Cycle.State}, Scale: b.Framework.Scale,
 		Criteria: b.Framework.Criteria, Rows: make([]boardRowDTO, len(b.Rows)), Distribution: b.Distribution,
-		Raters: make([]raterDTO, len(b.Raters)), OrgMean: b.OrgMean, Notices: make([]noticeDTO, len(b.Notices))}
+		Raters: make([]raterDTO, len(b.Raters)), OrgMean: b.OrgMean, Notices: make([]noticeDTO, len(b.Notices)), Guide: b.Guide}
 	for i, n := range b.Notices {
 		d.Notices[i] = noticeDTO{n.Kind, n.Subject, n.Actor, n.At, n.Before, n.After, n.Message}
 	}

@@ -335,11 +335,13 @@ func TestBoardShapeAndDemoFlags(t *testing.T) {
 			all, n = all+v, n+1
 		}
 	}
-	hist := map[string][][]int{ // the two released cycles, from demo/cycles.go
+	hist := map[string][][]int{ // the finished cycles of the organisation, from demo/cycles.go
 		"Alex":  {{3, 3, 2, 3, 3, 3, 2, 3, 3}, {3, 3, 3, 3, 3, 4, 3, 3, 3}},
 		"Blair": {{2, 3, 2, 2, 3, 2, 2, 3, 3}, {3, 3, 2, 3, 3, 2, 2, 3, 3}},
 		"Casey": {{2, 2, 1, 2, 2, 2, 1, 2, 2}, {2, 3, 2, 2, 3, 2, 2, 3, 2}},
 		"Drew":  {{3, 2, 3, 3, 2, 3, 3, 2, 3}, {3, 2, 3, 3, 2, 3, 3, 3, 3}},
+		"Riley": {{3, 3, 3, 4, 3, 3, 3, 3, 3}}, // Quinn's finalized cycle
+		"Sam":   {{3, 3, 2, 3, 3, 2, 3, 3, 3}},
 	}
 	for _, cs := range hist {
 		for _, scores := range cs {

@@ -488,6 +488,7 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 	// The board of Dana's cycle in calibration, its CSV and the agenda.
 	board := "/api/v1/cycles/" + danaCycle
 	want(e.Get(dana, board+"/board"), 200, "the board")
+	want(e.Get(dana, board+"/nine-box"), 200, "the 9-box")
 	drew := e.ID("drew@acme.test")
 	want(e.Get(dana, board+"/ems/"+drew+"/preread"), 404, "a pre-read not written yet")
 	want(e.Put(dana, board+"/ems/"+drew+"/preread", map[string]any{"stance": "question", "comment": "Is the concern note weighed?"}),

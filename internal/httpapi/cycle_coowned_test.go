@@ -12,7 +12,7 @@ import (
 
 const (
 	noraDir = "nora@acme.test" // the lead
-	samDir  = "sam@acme.test"  // the co-owner
+	samDir  = "saul@acme.test" // the co-owner
 	tessDir = "tess@acme.test" // a director outside the group
 )
 
@@ -31,7 +31,7 @@ func TestCoOwnedCycle(t *testing.T) {
 	}
 	for _, em := range samEMs {
 		if f.director[em] != samDir {
-			t.Fatalf("%s's director in the cycle is %s, want Sam", em, f.director[em])
+			t.Fatalf("%s's director in the cycle is %s, want Saul", em, f.director[em])
 		}
 	}
 	c := f.get(samDir)
@@ -40,7 +40,7 @@ func TestCoOwnedCycle(t *testing.T) {
 	}
 
 	// Only the lead changes the cycle; Tess finds nothing.
-	wantError(t, e.Patch(e.tok(samDir), f.path(), map[string]any{"name": "Sam's now"}), http.StatusForbidden, "not_lead")
+	wantError(t, e.Patch(e.tok(samDir), f.path(), map[string]any{"name": "Saul's now"}), http.StatusForbidden, "not_lead")
 	wantError(t, f.transition(samDir, "input_open"), http.StatusForbidden, "not_lead")
 	f.checkOutsider(t, tessDir)
 	r := f.request(samDir, "nate@acme.test", "pat@acme.test") // any owner asks for input about anyone
@@ -109,21 +109,21 @@ func TestCoOwnedCycle(t *testing.T) {
 func TestNearestOwnerDirectsTheEM(t *testing.T) {
 	e := newCycleEnv(t)
 	e.addCalibrationGroup()
-	f := e.newCycle("vera@acme.test", []string{"vic@acme.test", "nate@acme.test", "sage@acme.test"},
+	f := e.newCycle("vala@acme.test", []string{"vic@acme.test", "nate@acme.test", "sage@acme.test"},
 		map[string]any{"co_owner_ids": []string{e.ID(noraDir)}})
-	want := map[string]string{"vic@acme.test": "vera@acme.test", "nate@acme.test": noraDir, "sage@acme.test": "vera@acme.test"}
+	want := map[string]string{"vic@acme.test": "vala@acme.test", "nate@acme.test": noraDir, "sage@acme.test": "vala@acme.test"}
 	for em, d := range want {
 		if f.director[em] != d {
 			t.Fatalf("%s's director in the cycle is %s, want %s", em, f.director[em], d)
 		}
 	}
 	f.moveTo("input_open")
-	wantError(t, f.putAssessment("vera@acme.test", "nate@acme.test", map[string]any{"ratings": fullRatings(3, "vera"), "version": 0}),
+	wantError(t, f.putAssessment("vala@acme.test", "nate@acme.test", map[string]any{"ratings": fullRatings(3, "vera"), "version": 0}),
 		http.StatusForbidden, "not_your_em")
 	f.rate("nate@acme.test", 3, 0, "")
 	f.rate("sage@acme.test", 3, 0, "")
 
-	// Sam, whose EM Sage is, does not own the cycle: he sees nothing of it.
+	// Saul, whose EM Sage is, does not own the cycle: he sees nothing of it.
 	f.checkOutsider(t, samDir)
 
 	// A co-owner's EMs need the co-owner in the group.

@@ -244,15 +244,15 @@ func (e *cyEnv) addUser(admin, email, name, role, managerEmail string) string {
 func (e *cyEnv) addCalibrationGroup() {
 	e.t.Helper()
 	const a = "admin@acme.test"
-	e.addUser(a, "vera@acme.test", "Vera Lindgren", "director", "")
-	e.addUser(a, "nora@acme.test", "Nora Quist", "director", "vera@acme.test")
-	e.addUser(a, "sam@acme.test", "Sam Oduya", "director", "vera@acme.test")
+	e.addUser(a, "vala@acme.test", "Vala Lindgren", "director", "")
+	e.addUser(a, "nora@acme.test", "Nora Quist", "director", "vala@acme.test")
+	e.addUser(a, "saul@acme.test", "Saul Oduya", "director", "vala@acme.test")
 	e.addUser(a, "tess@acme.test", "Tess Varga", "director", "")
 	e.addUser(a, "nate@acme.test", "Nate Ibarra", "em", "nora@acme.test")
 	e.addUser(a, "nell@acme.test", "Nell Brooks", "em", "nora@acme.test")
-	e.addUser(a, "sage@acme.test", "Sage Tanaka", "em", "sam@acme.test")
-	e.addUser(a, "skye@acme.test", "Skye Ferreira", "em", "sam@acme.test")
-	e.addUser(a, "vic@acme.test", "Vic Amari", "em", "vera@acme.test")
+	e.addUser(a, "sage@acme.test", "Sage Tanaka", "em", "saul@acme.test")
+	e.addUser(a, "skye@acme.test", "Skye Ferreira", "em", "saul@acme.test")
+	e.addUser(a, "vic@acme.test", "Vic Amari", "em", "vala@acme.test")
 	e.addUser(a, "tara@acme.test", "Tara Novak", "em", "tess@acme.test")
 }
 

@@ -24,16 +24,20 @@ type cycleDTO struct {
 	Participants    []participantDTO `json:"participants"`
 	InputDue        *string          `json:"input_due"`
 	PeerAttribution string           `json:"peer_attribution"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
-	FinalizedAt     *time.Time       `json:"finalized_at"`
-	ReleasedAt      *time.Time       `json:"released_at"`
+	// DistributionGuide and OverrideReason are null when there is none.
+	DistributionGuide domain.DistributionGuide `json:"distribution_guide"`
+	OverrideReason    *string                  `json:"override_reason"`
+	CreatedAt         time.Time                `json:"created_at"`
+	UpdatedAt         time.Time                `json:"updated_at"`
+	FinalizedAt       *time.Time               `json:"finalized_at"`
+	ReleasedAt        *time.Time               `json:"released_at"`
 }
 
 func cycleOf(v calibration.CycleView) cycleDTO {
 	d := cycleDTO{ID: v.ID, Name: v.Name, State: v.State, FrameworkID: v.FrameworkID, Lead: v.Lead, Owners: v.OwnerRefs,
 		Participants: make([]participantDTO, len(v.Participants)), InputDue: v.InputDue,
-		PeerAttribution: string(v.PeerAttribution), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		PeerAttribution: string(v.PeerAttribution), DistributionGuide: v.DistributionGuide, OverrideReason: v.OverrideReason,
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		FinalizedAt: v.FinalizedAt, ReleasedAt: v.ReleasedAt}
 	if n := v.State.Next(); n != "" {
 		d.NextState = &n

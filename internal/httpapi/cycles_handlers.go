@@ -17,6 +17,8 @@ type createCycleRequest struct {
 	CoOwnerIDs      []string `json:"co_owner_ids"`
 	InputDue        *string  `json:"input_due"`
 	PeerAttribution string   `json:"peer_attribution"`
+	// DistributionGuide is null or absent for no guide.
+	DistributionGuide domain.DistributionGuide `json:"distribution_guide"`
 }
 
 func (s *Server) createCycle(c *gin.Context) {
@@ -27,7 +29,7 @@ func (s *Server) createCycle(c *gin.Context) {
 	}
 	v, err := s.Cycles.Create(c.Request.Context(), auth.PrincipalOf(c), calibration.NewCycle{
 		Name: req.Name, FrameworkID: req.FrameworkID, EMIDs: req.EMIDs, CoOwnerIDs: req.CoOwnerIDs,
-		InputDue: req.InputDue, PeerAttribution: domain.Attribution(req.PeerAttribution)})
+		InputDue: req.InputDue, PeerAttribution: domain.Attribution(req.PeerAttribution), DistributionGuide: req.DistributionGuide})
 	if err != nil {
 		fail(c, err)
 		return
@@ -64,6 +66,8 @@ type patchCycleRequest struct {
 	CoOwnerIDs      opt[[]string] `json:"co_owner_ids"`
 	InputDue        opt[string]   `json:"input_due"`
 	PeerAttribution opt[string]   `json:"peer_attribution"`
+	// DistributionGuide null removes the guide.
+	DistributionGuide opt[domain.DistributionGuide] `json:"distribution_guide"`
 }
 
 func (s *Server) patchCycle(c *gin.Context) {
@@ -74,7 +78,8 @@ func (s *Server) patchCycle(c *gin.Context) {
 	}
 	v, err := s.Cycles.Update(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), calibration.CyclePatch{
 		Name: req.Name.Optional, EMIDs: req.EMIDs.Optional, CoOwnerIDs: req.CoOwnerIDs.Optional,
-		InputDue: req.InputDue.Optional, PeerAttribution: convertOpt[string, domain.Attribution](req.PeerAttribution)})
+		InputDue: req.InputDue.Optional, PeerAttribution: convertOpt[string, domain.Attribution](req.PeerAttribution),
+		DistributionGuide: req.DistributionGuide.Optional})
 	if err != nil {
 		fail(c, err)
 		return
@@ -84,6 +89,8 @@ func (s *Server) patchCycle(c *gin.Context) {
 
 type transitionRequest struct {
 	To string `json:"to"`
+	// OverrideReason goes with finalizing outside the distribution guide.
+	OverrideReason *string `json:"override_reason"`
 }
 
 func (s *Server) transitionCycle(c *gin.Context) {
@@ -92,7 +99,7 @@ func (s *Server) transitionCycle(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	v, err := s.Cycles.Transition(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), domain.State(req.To))
+	v, err := s.Cycles.TransitionOverriding(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), domain.State(req.To), req.OverrideReason)
 	if err != nil {
 		fail(c, err)
 		return

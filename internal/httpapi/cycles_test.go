@@ -199,7 +199,7 @@ func TestEMInAtMostOneUnfinishedCycle(t *testing.T) {
 // the other is told why, round after round.
 func TestConcurrentCyclesForOneEM(t *testing.T) {
 	e := newCycleEnv(t)
-	e.addCalibrationGroup() // Vera is above Nora, so both may take Nora's EMs
+	e.addCalibrationGroup() // Vala is above Nora, so both may take Nora's EMs
 	for round, em := range []string{"nate@acme.test", "nell@acme.test"} {
 		create := func(lead string) func() *testkit.Response {
 			tok := e.tok(lead)
@@ -207,7 +207,7 @@ func TestConcurrentCyclesForOneEM(t *testing.T) {
 				return e.Post(tok, "/api/v1/cycles", map[string]any{"name": "Race " + lead, "em_ids": []string{e.ID(em)}})
 			}
 		}
-		res := race(create("vera@acme.test"), create(noraDir))
+		res := race(create("vala@acme.test"), create(noraDir))
 		created := 0
 		for i, r := range res {
 			switch {

@@ -127,6 +127,7 @@ func TestCycleGuestReadsAndIsAudited(t *testing.T) {
 		t.Fatalf("the guest's board has %d rows", len(b.Rows))
 	}
 	wantStatus(t, e.Get(tok, f.path("board.csv")), http.StatusOK)
+	wantStatus(t, e.Get(tok, f.path("nine-box")), http.StatusOK)
 	wantStatus(t, e.Get(tok, f.path("agenda")), http.StatusOK)
 	wantStatus(t, e.Get(tok, f.path("activity")), http.StatusOK)
 	wantStatus(t, e.Get(tok, f.path("events")), http.StatusOK)
@@ -135,7 +136,7 @@ func TestCycleGuestReadsAndIsAudited(t *testing.T) {
 		t.Fatalf("the guest lists cycles %v, want only %s", ids, f.id)
 	}
 	// The list is no read of the cycle's calibration: not recorded.
-	want := []string{"cycle", "board", "board_csv", "agenda", "activity", "events"}
+	want := []string{"cycle", "board", "board_csv", "nine_box", "agenda", "activity", "events"}
 	if got := guestReads(e, f, hera); !slices.Equal(got, want) {
 		t.Fatalf("the guest's reads were recorded as %v, want %v", got, want)
 	}
@@ -189,7 +190,7 @@ func TestCycleGuestAccessEnds(t *testing.T) {
 	reads := func(status int) {
 		t.Helper()
 		tok := e.tok("hera@acme.test")
-		for _, p := range []string{f.path(), f.path("board"), f.path("board.csv"), f.path("agenda"), f.path("events")} {
+		for _, p := range []string{f.path(), f.path("board"), f.path("board.csv"), f.path("nine-box"), f.path("agenda"), f.path("events")} {
 			if res := e.Get(tok, p); res.Status != status {
 				t.Fatalf("GET %s as the guest at %s: %d, want %d; %s", p, e.Clock.Now().Format(time.RFC3339), res.Status, status, res.Body)
 			}

@@ -37,6 +37,8 @@ type fieldHintDTO struct {
 	Start     int           `json:"start"`
 	End       int           `json:"end"`
 	Message   string        `json:"message"`
+	// Suggestion is a rewrite to start from.
+	Suggestion string `json:"suggestion"`
 }
 
 // fieldHints renders the hints of a write; always a list (maybe empty), so
@@ -45,7 +47,7 @@ type fieldHintDTO struct {
 func fieldHints(hs []calibration.FieldHint) *[]fieldHintDTO {
 	out := make([]fieldHintDTO, len(hs))
 	for i, h := range hs {
-		out[i] = fieldHintDTO{h.Field, h.Criterion, h.Kind, h.Start, h.End, h.Message}
+		out[i] = fieldHintDTO{h.Field, h.Criterion, h.Kind, h.Start, h.End, h.Message, h.Suggestion}
 	}
 	return &out
 }

@@ -129,7 +129,7 @@ func TestListPaging(t *testing.T) {
 	e := testkit.New(t)
 	addUsers(t, e, 110)
 	admin := e.Token(acmeAdmin)
-	const acmeUsers = 12 + 110
+	const acmeUsers = 16 + 110
 
 	for _, path := range []string{"/api/v1/users", "/api/v1/directory", "/api/v1/frameworks", "/api/v1/audit"} {
 		for _, q := range []string{"limit=0", "limit=-1", "limit=abc", "limit=", "limit=1.5", "limit=5&limit=6"} {

@@ -287,8 +287,9 @@ var matrix = map[string]matrixEntry{
 		other: withBody(inCycle("otherCycle", "peer-requests"), func(w *world, s *side, role string) any {
 			return map[string]any{"em_id": w.ID(s.email("otherEM")), "peer_id": w.ID(s.email("peer"))}
 		})},
-	"GET /api/v1/cycles/:id/notes": {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "notes"), other: inCycle("otherCycle", "notes")},
-	"GET /api/v1/cycles/:id/board": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404", own: inCycle("calib", "board"), other: inCycle("otherCycle", "board")},
+	"GET /api/v1/cycles/:id/notes":    {want: "admin 200/-/404 director 200/404/404", own: inCycle("calib", "notes"), other: inCycle("otherCycle", "notes")},
+	"GET /api/v1/cycles/:id/board":    {want: "admin 200/-/404 director 200/404/404 peer 200/404/404", own: inCycle("calib", "board"), other: inCycle("otherCycle", "board")},
+	"GET /api/v1/cycles/:id/nine-box": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404", own: inCycle("calib", "nine-box"), other: inCycle("otherCycle", "nine-box")},
 	"GET /api/v1/cycles/:id/board.csv": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404",
 		own: inCycle("calib", "board.csv"), other: inCycle("otherCycle", "board.csv")},
 	"GET /api/v1/cycles/:id/board.pdf": {want: "admin 200/-/404 director 200/404/404",

@@ -98,7 +98,7 @@ func (w *world) build(s *side) {
 	t.Helper()
 	domainOf := strings.ToLower(s.name) + ".test"
 	surname := map[string]string{"Acme": "Ashby", "Globex": "Grant"}[s.name]
-	for _, u := range []struct{ slot, first string }{{"emOpen", "Quinn"}, {"emOpen2", "Rafa"}, {"emDraft", "Sol"}, {"emMove", "Tam"},
+	for _, u := range []struct{ slot, first string }{{"emOpen", "Quill"}, {"emOpen2", "Rafa"}, {"emDraft", "Sol"}, {"emMove", "Tam"},
 		{"spare1", "Vik"}, {"spare2", "Wes"}, {"spare3", "Xan"}, {"spare4", "Yul"}} {
 		s.slots[u.slot] = strings.ToLower(u.first) + "@" + domainOf
 		w.addUser(s.email("admin"), s.slots[u.slot], u.first+" "+surname, "em", s.email("director"))

@@ -145,6 +145,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/board", only(admin, director, peer).limited(), s.board},
 		{http.MethodGet, v1 + "/cycles/:id/board.csv", only(admin, director, peer).limited(), s.boardCSV},
 		{http.MethodGet, v1 + "/cycles/:id/board.pdf", only(admin, director).limited(), s.boardPDF},
+		{http.MethodGet, v1 + "/cycles/:id/nine-box", only(admin, director, peer).limited(), s.nineBox},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director, peer), s.agenda},
 		{http.MethodGet, v1 + "/cycles/:id/shifts", only(admin, director), s.cycleShifts},
 		{http.MethodGet, v1 + "/cycles/:id/guests", only(admin, director), s.listCycleGuests},

@@ -116,9 +116,9 @@ func TestSCIMUserLifecycle(t *testing.T) {
 	dana := e.ID(demoDana)
 
 	// Create, with manager, role and department.
-	res := scimDo(t, e.Env, tok, http.MethodPost, "/scim/v2/Users", newSCIMUser("Quinn@Acme.test", "Quinn Reyes", "em", "Product", dana))
+	res := scimDo(t, e.Env, tok, http.MethodPost, "/scim/v2/Users", newSCIMUser("Quill@Acme.test", "Quill Reyes", "em", "Product", dana))
 	q := scimUser(t, res, http.StatusCreated)
-	if q.ID == "" || q.UserName != "quinn@acme.test" || q.DisplayName != "Quinn Reyes" || !q.Active ||
+	if q.ID == "" || q.UserName != "quill@acme.test" || q.DisplayName != "Quill Reyes" || !q.Active ||
 		len(q.Roles) != 1 || q.Roles[0].Value != "em" || q.Enterprise.Department != "product" ||
 		q.Enterprise.Manager == nil || q.Enterprise.Manager.Value != dana {
 		t.Fatalf("created %s", res.Body)
@@ -127,7 +127,7 @@ func TestSCIMUserLifecycle(t *testing.T) {
 		t.Errorf("Location %q", loc)
 	}
 	// The same person again: uniqueness.
-	wantSCIMError(t, scimDo(t, e.Env, tok, http.MethodPost, "/scim/v2/Users", newSCIMUser("quinn@acme.test", "Quinn Reyes", "em", "product", "")),
+	wantSCIMError(t, scimDo(t, e.Env, tok, http.MethodPost, "/scim/v2/Users", newSCIMUser("quill@acme.test", "Quill Reyes", "em", "product", "")),
 		http.StatusConflict, "uniqueness")
 	// An unknown manager, role or department: invalidValue, nothing made.
 	for _, bad := range []map[string]any{
@@ -151,7 +151,7 @@ func TestSCIMUserLifecycle(t *testing.T) {
 	}
 
 	// List with the filter Okta and Entra ID send before creating.
-	f := "/scim/v2/Users?filter=" + url.QueryEscape(`userName eq "QUINN@acme.test"`)
+	f := "/scim/v2/Users?filter=" + url.QueryEscape(`userName eq "QUILL@acme.test"`)
 	var list struct {
 		Schemas      []string      `json:"schemas"`
 		TotalResults int           `json:"totalResults"`
@@ -170,43 +170,43 @@ func TestSCIMUserLifecycle(t *testing.T) {
 	if list.TotalResults != 0 || len(list.Resources) != 0 {
 		t.Fatalf("another organisation's user is listed: %s", res.Body)
 	}
-	// Pagination: 12 demo people of Acme plus the two created.
+	// Pagination: 16 demo people of Acme plus the two created.
 	var ids []string
-	for start := 1; start <= 14; start += 5 {
+	for start := 1; start <= 18; start += 5 {
 		res = scimDo(t, e.Env, tok, http.MethodGet, "/scim/v2/Users?count=5&startIndex="+strconv.Itoa(start), nil)
 		list.Resources = nil
 		res.Decode(t, &list)
-		if list.TotalResults != 14 || list.StartIndex != start {
+		if list.TotalResults != 18 || list.StartIndex != start {
 			t.Fatalf("page at %d: %s", start, res.Body)
 		}
 		for _, r := range list.Resources {
 			ids = append(ids, r.ID)
 		}
 	}
-	if len(ids) != 14 || !slices.Contains(ids, q.ID) || slices.Contains(ids, e.ID("admin@globex.test")) {
+	if len(ids) != 18 || !slices.Contains(ids, q.ID) || slices.Contains(ids, e.ID("admin@globex.test")) {
 		t.Fatalf("paged through %d users", len(ids))
 	}
 	slices.Sort(ids)
-	if len(slices.Compact(ids)) != 14 {
+	if len(slices.Compact(ids)) != 18 {
 		t.Errorf("pages overlap")
 	}
 	// Another filter, evaluated over the organisation.
-	res = scimDo(t, e.Env, tok, http.MethodGet, "/scim/v2/Users?filter="+url.QueryEscape(`displayName sw "Quinn"`), nil)
+	res = scimDo(t, e.Env, tok, http.MethodGet, "/scim/v2/Users?filter="+url.QueryEscape(`displayName sw "Quill"`), nil)
 	res.Decode(t, &list)
 	if list.TotalResults != 1 {
 		t.Errorf("displayName sw: %s", res.Body)
 	}
 
 	// Get.
-	if g := scimUser(t, scimDo(t, e.Env, tok, http.MethodGet, "/scim/v2/Users/"+q.ID, nil), http.StatusOK); g.UserName != "quinn@acme.test" {
+	if g := scimUser(t, scimDo(t, e.Env, tok, http.MethodGet, "/scim/v2/Users/"+q.ID, nil), http.StatusOK); g.UserName != "quill@acme.test" {
 		t.Errorf("get %+v", g)
 	}
 	wantSCIMError(t, scimDo(t, e.Env, tok, http.MethodGet, "/scim/v2/Users/"+e.ID("admin@globex.test"), nil), http.StatusNotFound, "")
 
 	// Replace (PUT): a new name and department, under Omar.
-	put := newSCIMUser("quinn@acme.test", "Quinn Reyes-Park", "em", "design", e.ID(demoOmar))
+	put := newSCIMUser("quill@acme.test", "Quill Reyes-Park", "em", "design", e.ID(demoOmar))
 	p := scimUser(t, scimDo(t, e.Env, tok, http.MethodPut, "/scim/v2/Users/"+q.ID, put), http.StatusOK)
-	if p.DisplayName != "Quinn Reyes-Park" || p.Enterprise.Department != "design" || p.Enterprise.Manager.Value != e.ID(demoOmar) {
+	if p.DisplayName != "Quill Reyes-Park" || p.Enterprise.Department != "design" || p.Enterprise.Manager.Value != e.ID(demoOmar) {
 		t.Fatalf("replaced %+v", p)
 	}
 

@@ -109,7 +109,7 @@ func TestCreateUser(t *testing.T) {
 		}
 	})
 	t.Run("function defaults by role", func(t *testing.T) {
-		res := e.Post(admin, "/api/v1/users", newUserBody(e, map[string]any{"email": "quinn@acme.test", "role": "peer",
+		res := e.Post(admin, "/api/v1/users", newUserBody(e, map[string]any{"email": "quill@acme.test", "role": "peer",
 			"function": nil, "manager_id": nil, "em_since": nil}))
 		wantStatus(t, res, http.StatusCreated)
 		if res.JSON()["function"] != "other" {

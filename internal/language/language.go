@@ -1,6 +1,7 @@
 // Package language finds language hints in what people write about each
 // other: judgements of personality, vague praise or criticism, absolute
-// words and remarks off the topic of the work. It is deterministic and
+// words, remarks off the topic of the work and coded phrases that carry a
+// stereotype. Every hint comes with a suggested rewrite. It is deterministic and
 // explainable — word lists in words.go, documented in
 // docs/language-hints.md — and it never blocks anything: it only points.
 package language
@@ -20,7 +21,11 @@ const (
 	Vague       Kind = "vague"
 	Absolute    Kind = "absolute"
 	OffTopic    Kind = "off_topic"
+	Coded       Kind = "coded"
 )
+
+// Kinds lists every kind, in the order the board names them.
+var Kinds = []Kind{Personality, Vague, Absolute, OffTopic, Coded}
 
 // Hint marks a span of the text. Start and End are offsets in Unicode code
 // points (End exclusive), so a client can slice the same text it sent;
@@ -30,14 +35,18 @@ type Hint struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	Message string `json:"message"`
+	// Suggestion is a rewrite to start from: the phrase's own where the
+	// word list gives one, else the kind's.
+	Suggestion string `json:"suggestion"`
 }
 
 // MaxText is the longest text analysed; longer input is analysed up to it.
 const MaxText = 20000
 
 type phrase struct {
-	words []string
-	kind  Kind
+	words      []string
+	kind       Kind
+	suggestion string
 }
 
 // dictionary maps a first word to the phrases that start with it, longest
@@ -49,13 +58,19 @@ func build() map[string][]phrase {
 	add := func(list []string, k Kind) {
 		for _, p := range list {
 			w := strings.Fields(p)
-			d[w[0]] = append(d[w[0]], phrase{words: w, kind: k})
+			d[w[0]] = append(d[w[0]], phrase{words: w, kind: k, suggestion: kindSuggestion[k]})
 		}
 	}
 	add(personality, Personality)
 	add(vague, Vague)
 	add(absolute, Absolute)
 	add(offTopic, OffTopic)
+	for _, list := range [][]rewrite{flagged, codedPhrases} {
+		for _, r := range list {
+			w := strings.Fields(r.phrase)
+			d[w[0]] = append(d[w[0]], phrase{words: w, kind: r.kind, suggestion: r.suggestion})
+		}
+	}
 	for k := range d {
 		sort.SliceStable(d[k], func(i, j int) bool { return len(d[k][i].words) > len(d[k][j].words) })
 	}
@@ -134,7 +149,7 @@ func Analyze(text string) []Hint {
 			i++
 			continue
 		}
-		h := Hint{Kind: m.kind, Start: toks[i].start, End: toks[i+len(m.words)-1].end}
+		h := Hint{Kind: m.kind, Start: toks[i].start, End: toks[i+len(m.words)-1].end, Suggestion: m.suggestion}
 		h.Message = message(m.kind, strings.Join(m.words, " "))
 		if m.kind == Vague {
 			vagueHints = append(vagueHints, h)
@@ -188,6 +203,8 @@ func message(k Kind, w string) string {
 		return "“" + w + "” says how you feel but not what happened; name a project, an event or a result."
 	case Absolute:
 		return "“" + w + "” makes a pattern sound like a law; say how often and give an example."
+	case Coded:
+		return "“" + w + "” is a coded phrase that reviewers of feedback flag: it carries a stereotype and names no work."
 	default:
 		return "“" + w + "” is about age, family, appearance or health, not the work; leave it out."
 	}

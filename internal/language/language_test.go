@@ -2,6 +2,7 @@ package language
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -33,16 +34,22 @@ func TestAnalyze(t *testing.T) {
 			{Kind: Personality, Start: 23, End: 28}}},
 		{"curly apostrophe and hyphen joiners", "No-one doubts it; it’s bossy.", []Hint{
 			{Kind: Absolute, Start: 0, End: 6}, {Kind: Personality, Start: 23, End: 28}}},
+		{"coded phrases", "Not a culture fit; a ninja, surprisingly articulate.", []Hint{
+			{Kind: Coded, Start: 6, End: 17}, {Kind: Coded, Start: 21, End: 26}, {Kind: Coded, Start: 28, End: 51}}},
+		{"coded phrases are flagged even in concrete texts", "A rockstar: shipped 3 launches in Q2.", []Hint{
+			{Kind: Coded, Start: 2, End: 10}}},
+		{"judgements the studies single out", "Not a team player, and high-maintenance.", []Hint{
+			{Kind: Personality, Start: 0, End: 17}, {Kind: Personality, Start: 23, End: 39}}},
 		{"empty", "", []Hint{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Analyze(tt.text)
 			for i := range got {
-				if got[i].Message == "" {
-					t.Errorf("hint %d has no message", i)
+				if got[i].Message == "" || got[i].Suggestion == "" {
+					t.Errorf("hint %d has no message or no suggestion", i)
 				}
-				got[i].Message = ""
+				got[i].Message, got[i].Suggestion = "", ""
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("Analyze(%q)\n got %+v\nwant %+v", tt.text, got, tt.want)
@@ -54,6 +61,23 @@ func TestAnalyze(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOwnRewrites: a phrase listed with a rewrite answers it, not the
+// kind's general one.
+func TestOwnRewrites(t *testing.T) {
+	h := Analyze("He is not a culture fit.")
+	if len(h) != 1 || h[0].Suggestion == kindSuggestion[Coded] || !strings.Contains(h[0].Suggestion, "value or practice") {
+		t.Fatalf("hints %+v", h)
+	}
+	if h := Analyze("She is bossy."); len(h) != 1 || h[0].Suggestion != kindSuggestion[Personality] {
+		t.Fatalf("hints %+v", h)
+	}
+	for _, k := range Kinds {
+		if kindSuggestion[k] == "" {
+			t.Errorf("kind %s has no rewrite", k)
+		}
 	}
 }
 

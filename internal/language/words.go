@@ -24,9 +24,9 @@ var personality = []string{
 // given. They are flagged only when the text names nothing concrete.
 var vague = []string{
 	"amazing", "awesome", "excellent", "fantastic", "great job", "great work", "good job",
-	"good work", "great team player", "team player", "rockstar", "rock star", "superstar",
+	"good work", "great team player", "team player",
 	"very strong", "really strong", "strong performer", "solid performer", "well done",
-	"needs to be more strategic", "lacks presence", "not a leader", "not leadership material",
+	"needs to be more strategic", "not a leader", "not leadership material",
 	"could be better", "needs improvement", "not there yet", "doing fine", "good attitude",
 }
 
@@ -62,4 +62,72 @@ var concrete = []string{
 	"led", "presented", "wrote", "quarter", "sprint", "roadmap", "review", "postmortem",
 	"january", "february", "march", "april", "may", "june", "july", "august", "september",
 	"october", "november", "december", "q1", "q2", "q3", "q4",
+}
+
+// rewrite is a listed phrase with a rewrite of its own.
+type rewrite struct {
+	phrase     string
+	kind       Kind
+	suggestion string
+}
+
+// kindSuggestion is the rewrite offered for a word without one of its own.
+var kindSuggestion = map[Kind]string{
+	Personality: "Describe the behaviour and its effect: “interrupted the design review twice, and the team stopped raising risks”.",
+	Vague:       "Name the work and the result: “cut the release cycle from two weeks to four days”.",
+	Absolute:    "Say how often, with an example: “missed three of the last five design reviews”.",
+	OffTopic:    "Leave it out and write about the work, criterion by criterion.",
+	Coded:       "Say what the person did and what came of it.",
+}
+
+// flagged are the judgements of character that the studies of review
+// language found given unevenly: Textio's "Language Bias in Performance
+// Feedback" (2022 and 2024; "overachiever" four times as often in
+// feedback to Black women as to white men), and the phrases that
+// managers' own guides to bias in reviews single out ("not a team player",
+// "high-maintenance", "a chip on the shoulder").
+var flagged = []rewrite{
+	{"not a team player", Personality, "Name the collaboration that did not happen: “shipped the schema change without the platform team's review”."},
+	{"high-maintenance", Personality, "Say what they ask for and what it costs: “needs a decision from me before each scope change”."},
+	{"high maintenance", Personality, "Say what they ask for and what it costs: “needs a decision from me before each scope change”."},
+	{"overachiever", Personality, "Name the result and its effect: “delivered the audit export a sprint early, which unblocked finance”."},
+	{"over-achiever", Personality, "Name the result and its effect: “delivered the audit export a sprint early, which unblocked finance”."},
+	{"chip on her shoulder", Personality, "Describe what happened: “pushed back on the reorg plan in three meetings without proposing another”."},
+	{"chip on his shoulder", Personality, "Describe what happened: “pushed back on the reorg plan in three meetings without proposing another”."},
+	{"chip on their shoulder", Personality, "Describe what happened: “pushed back on the reorg plan in three meetings without proposing another”."},
+}
+
+// codedPhrases carry a stereotype while sounding neutral or kind:
+//   - "culture fit": Lauren A. Rivera, "Hiring as Cultural Matching"
+//     (American Sociological Review, 2012), on fit judged by likeness to
+//     the evaluator rather than by the work;
+//   - "ninja", "rockstar", "guru", "genius", "brilliant": masculine-coded
+//     hyperbole (Gaucher, Friesen and Kay, "Evidence That Gendered Wording
+//     in Job Advertisements Exists and Sustains Gender Inequality", Journal
+//     of Personality and Social Psychology, 2011; Textio's feedback study
+//     found "brilliant" and "genius" seven times as often for Asian men as
+//     for Latina women);
+//   - "articulate", "well-spoken" said as a surprise: Lynette Clemetson,
+//     "The Racial Politics of Speaking Well" (The New York Times, 2007);
+//   - "executive presence": Sylvia Ann Hewlett, "Executive
+//     Presence" (2014), on a standard applied unevenly and rarely defined.
+var codedPhrases = []rewrite{
+	{"culture fit", Coded, "Name the value or practice at stake: “skipped the incident review our teams agreed to hold”."},
+	{"cultural fit", Coded, "Name the value or practice at stake: “skipped the incident review our teams agreed to hold”."},
+	{"ninja", Coded, "Say what they did: “found and fixed the payment retry loop in two hours”."},
+	{"rockstar", Coded, "Say what they did and its effect: “cut the build time from 20 to 6 minutes for every team”."},
+	{"rock star", Coded, "Say what they did and its effect: “cut the build time from 20 to 6 minutes for every team”."},
+	{"superstar", Coded, "Say what they did and its effect: “cut the build time from 20 to 6 minutes for every team”."},
+	{"guru", Coded, "Name the expertise and where it showed: “designed the caching layer three teams now use”."},
+	{"wizard", Coded, "Name the expertise and where it showed: “designed the caching layer three teams now use”."},
+	{"genius", Coded, "Name the work that showed it: “found the design that removed the nightly batch job”."},
+	{"brilliant", Coded, "Name the work that showed it: “found the design that removed the nightly batch job”."},
+	{"surprisingly articulate", Coded, "Drop the surprise and say what was clear: “explained the migration's trade-offs to the VP in five minutes”."},
+	{"very articulate", Coded, "Say what was clear and to whom: “explained the migration's trade-offs to the VP in five minutes”."},
+	{"so articulate", Coded, "Say what was clear and to whom: “explained the migration's trade-offs to the VP in five minutes”."},
+	{"well-spoken", Coded, "Say what was clear and to whom: “explained the migration's trade-offs to the VP in five minutes”."},
+	{"well spoken", Coded, "Say what was clear and to whom: “explained the migration's trade-offs to the VP in five minutes”."},
+	{"executive presence", Coded, "Name the moment and what leaders took from it: “the VP adopted the hiring plan they presented”."},
+	{"lacks presence", Coded, "Name the moment and what was missing: “did not state a recommendation in the budget review”."},
+	{"digital native", OffTopic, "Leave age out and name the skill: “set up the team's observability dashboards”."},
 }

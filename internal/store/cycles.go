@@ -134,7 +134,7 @@ func (s *Store) UpdateCycle(ctx context.Context, c *domain.Cycle) error {
 
 // MoveCycle changes the state from `from` to c.State, only if the cycle is
 // still in `from` (a concurrent move loses with a conflict). Finalizing
-// frees the participants for their next cycle and writes the cycle's
+// writes c.OverrideReason, frees the participants for their next cycle and writes the cycle's
 // summaries, in the same transaction.
 func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.State) error {
 	now := s.clock.Now()
@@ -144,6 +144,8 @@ func (s *Store) MoveCycle(ctx context.Context, c *domain.Cycle, from domain.Stat
 	case domain.StateFinalized:
 		c.FinalizedAt = &now
 		updates["finalized_at"] = now
+		// Why the decisions may fall outside the guide, or null.
+		updates["override_reason"] = c.OverrideReason
 	case domain.StateReleased:
 		c.ReleasedAt = &now
 		updates["released_at"] = now

@@ -148,17 +148,17 @@ test('an admin moving an EM under a new director shows on the board and in meeti
   const users = await admin.get('/users?q=Dana&limit=10');
   const danaId = users.body.items.find((u) => u.email === 'dana@acme.test').id;
   const created = await admin.post('/users', {
-    name: 'Quinn Reyes',
-    email: 'quinn@acme.test',
+    name: 'Quill Reyes',
+    email: 'quill@acme.test',
     role: 'director',
     manager_id: danaId,
-    password: 'quinn-password-long-enough',
+    password: 'quill-password-long-enough',
   });
-  assert.equal(created.status, 201, `creating Quinn: ${created.text}`);
+  assert.equal(created.status, 201, `creating Quill: ${created.text}`);
   const drew = cycle.participants.find((p) => p.name === 'Drew Nakamura');
   const moved = await admin.patch(`/users/${drew.id}`, { manager_id: created.body.id });
   assert.equal(moved.status, 200, `moving Drew: ${moved.text}`);
-  const sentence = /^Reporting line of Drew Nakamura changed by admin Avery Admin on \d{1,2} [A-Z][a-z]{2} \d{4}: now reports to Quinn Reyes \(was Dana Whitfield\)\.$/;
+  const sentence = /^Reporting line of Drew Nakamura changed by admin Avery Admin on \d{1,2} [A-Z][a-z]{2} \d{4}: now reports to Quill Reyes \(was Dana Whitfield\)\.$/;
 
   // Dana opens her board: the notice is above the heatmap.
   await page.getByRole('link', { name: 'Home', exact: true }).click();

@@ -74,6 +74,8 @@ test('the note editor underlines a word that judges character, explains it, and 
     assert.ok(hintsId && describedBy.includes(hintsId), 'the hints describe the field');
     assert.equal(await hints.getAttribute('aria-live'), 'polite');
     await expectText(hints, '“abrasive” judges character; describe what the person did and its effect instead.');
+    // … and suggests a rewrite to start from.
+    await expectText(hints, 'Describe the behaviour and its effect: “interrupted the design review twice');
     await screenshot(page, 'fairness-note-hint');
     await noSeriousAxe(page, 'fairness-note-hint');
 

@@ -380,9 +380,11 @@ export interface paths {
          * @description Any signed-in user may ask, for live hints while typing a note or
          *     evidence. Finds `personality` (judgements of character),
          *     `vague` (praise or criticism with nothing concrete in the text),
-         *     `absolute` (always, never, everyone…) and `off_topic` (age, family,
-         *     appearance, health) words; see docs/language-hints.md for the lists
-         *     and their sources. Offsets count Unicode code points. Deterministic,
+         *     `absolute` (always, never, everyone…), `off_topic` (age, family,
+         *     appearance, health) words and `coded` phrases that carry a
+         *     stereotype (culture fit, ninja, rockstar, surprisingly articulate…);
+         *     each hint has a `suggestion`, a rewrite to start from. See
+         *     docs/language-hints.md for the lists and their sources. Offsets count Unicode code points. Deterministic,
          *     no model, no network; hints never block anything. Texts over 20,000
          *     characters answer 422.
          *
@@ -645,6 +647,14 @@ export interface paths {
          *     `by_function`. An EM may take part in at most one cycle that is not
          *     yet finalized: otherwise 409 `em_in_active_cycle` with
          *     `details.em_ids` listing who is busy.
+         *
+         *     `distribution_guide` (optional) gives, for any of the four readiness
+         *     values, the share of EMs the cycle expects there as a `{min, max}`
+         *     range of whole percent (0 ≤ min ≤ max ≤ 100, else 422 on
+         *     `distribution_guide.<readiness>`). An empty object is no guide. The
+         *     board and the 9-box compare the decisions with it, and finalizing
+         *     outside it needs an `override_reason` (see
+         *     `POST /api/v1/cycles/{id}/transition`).
          */
         post: operations["createCycle"];
         delete?: never;
@@ -687,7 +697,8 @@ export interface paths {
          *     a director who does not own the cycle 404. Fields left out are
          *     unchanged; `input_due: null` clears the due date, `co_owner_ids: null`
          *     removes every co-owner; `null` for `name`, `em_ids` or
-         *     `peer_attribution` answers 422. `em_ids` replaces the participants
+         *     `peer_attribution` answers 422; `distribution_guide` replaces the
+         *     guide (same rules as on creation) and `null` removes it. `em_ids` replaces the participants
          *     (same rules as on creation, including 409 `em_in_active_cycle`);
          *     peer requests and notes about an EM who is removed are deleted.
          *
@@ -724,6 +735,21 @@ export interface paths {
          *     their next cycle; releasing makes each EM's feedback readable to them
          *     (`GET /api/v1/me/feedback`). A co-owner answers 403 `not_lead`; a
          *     `to` that is not a state answers 422.
+         *
+         *     **Distribution guide.** When the cycle has a guide and, after every
+         *     participant has a decision, the decisions fall outside it (a share,
+         *     out of every participant, below `min` or above `max` of some
+         *     readiness value), finalizing answers 409
+         *     `outside_distribution_guide` with `details.outside` listing the
+         *     lines outside (as the board's `guide` gives them), unless the body
+         *     carries an `override_reason` (1 to 500 characters). The reason is
+         *     kept on the cycle (`override_reason`), recorded in the
+         *     `cycle.transition` audit entry with the guide lines, and shown in
+         *     the promotion packets the EMs' managers and admins read ("Finalized
+         *     outside the distribution guide: …"), never to the EMs. A reason
+         *     given when the decisions are within the guide, or without a guide,
+         *     is not kept. `override_reason` with any `to` other than `finalized`
+         *     answers 422.
          */
         post: operations["transitionCycle"];
         delete?: never;
@@ -1173,6 +1199,13 @@ export interface paths {
          *     changes are in the cycle's audit as `cycle.member_change` entries.
          *     Filters do not apply to them.
          *
+         *     `guide` compares the decisions with the cycle's distribution guide
+         *     (null when the cycle has none): one line per readiness value the
+         *     guide names, most ready first, with `count` the EMs decided there,
+         *     `percent` the count over every participant (decided or not) ×100 to
+         *     one decimal, and `within` whether that share, before rounding, lies
+         *     within `min`..`max`. Filters do not apply to it.
+         *
          *     Query: `sort` orders the rows (`name`, the default; `composite` or
          *     `-composite`, rows without a composite last; `flags`, most first;
          *     `readiness`, most ready first by decision, else suggestion); `flag`
@@ -1274,6 +1307,55 @@ export interface paths {
          *     (a refused call does not count).
          */
         get: operations["boardPDF"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}/nine-box": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The 9-box of a cycle
+         * @description The cycle's participants on a grid of three bands by three readiness
+         *     columns, for those who may read the board (its owners and the
+         *     organisation's admins; any other director finds no cycle, 404).
+         *     Derived from the board, so it answers what the board shows.
+         *
+         *     - **Band**, from the composite as the board shows it (2 decimals),
+         *       against the framework's `bar`: `below` (composite < bar), `at`
+         *       (bar ≤ composite < bar + 0.5), `above` (composite ≥ bar + 0.5).
+         *     - **Readiness column**: `ready_now`, `ready_6_12_months`, and
+         *       `later`, which holds `ready_12_24_months` and `not_yet`; the
+         *       decision where there is one, else the suggestion.
+         *
+         *     `boxes` always holds the nine boxes, bands `above`, `at`, `below`,
+         *     each with columns `later`, `ready_6_12_months`, `ready_now`, in that
+         *     order; `percent` is the box's `count` over the EMs placed in the grid
+         *     ×100, to one decimal (0 when none is placed); `em_ids` are sorted by
+         *     the EMs' names. An EM without a composite, or with neither a
+         *     decision nor a suggestion, is not placed: `unplaced_em_ids` lists
+         *     them (by name). `total` counts every participant, placed or not.
+         *     `guide` is the board's comparison with the distribution guide
+         *     (null without one).
+         *
+         *     Limited like the board (`CALIBRATE_RATE_LIMIT` calls a minute per
+         *     user; beyond, 429 `rate_limited` with `Retry-After`).
+         *
+         *     The cycle's guests read it too while their invitation lasts (recorded
+         *     as `guest.read` with `after.view` `nine_box`); anyone else answers 404.
+         */
+        get: operations["nineBox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2341,6 +2423,8 @@ export interface components {
              */
             end: number;
             message: string;
+            /** @description a rewrite to start from, the phrase's own where the word list gives one */
+            suggestion: string;
         };
         FieldHint: {
             /** @description the field of the write, like `ratings[2].evidence`, `private_note` or `body` */
@@ -2353,6 +2437,8 @@ export interface components {
             /** Format: int32 */
             end: number;
             message: string;
+            /** @description a rewrite to start from */
+            suggestion: string;
         };
         Preread: {
             cycle_id: string;
@@ -2394,6 +2480,10 @@ export interface components {
              */
             input_due: string | null;
             peer_attribution: components["schemas"]["Attribution"];
+            /** @description the share of EMs the cycle expects at each readiness value, or null for no guide */
+            distribution_guide: components["schemas"]["DistributionGuide"] | null;
+            /** @description why the cycle was finalized with decisions outside its distribution guide; null when it was not, and always null for an EM reading the cycle */
+            override_reason: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2418,6 +2508,8 @@ export interface components {
             /** Format: date */
             input_due?: string | null;
             peer_attribution?: components["schemas"]["Attribution"];
+            /** @description the share of EMs expected at each readiness value; null or absent for no guide */
+            distribution_guide?: components["schemas"]["DistributionGuide"] | null;
         };
         /** @description Only the fields present change. */
         PatchCycleRequest: {
@@ -2427,10 +2519,65 @@ export interface components {
             /** Format: date */
             input_due?: string | null;
             peer_attribution?: components["schemas"]["Attribution"];
+            /** @description replaces the guide; null removes it */
+            distribution_guide?: components["schemas"]["DistributionGuide"] | null;
         };
         TransitionRequest: {
             to: components["schemas"]["CycleState"];
+            /** @description only with `to` `finalized`, why the cycle is finalized although its decisions fall outside the distribution guide */
+            override_reason?: string;
         };
+        /** @description a share of the EMs, in whole percent, min ≤ max */
+        GuideRange: {
+            /** Format: int32 */
+            min: number;
+            /** Format: int32 */
+            max: number;
+        };
+        /**
+         * @description The share of EMs a cycle expects at each readiness value it names
+         *     (any subset of the four; an empty object is no guide). A guide
+         *     guides: finalizing outside it needs an `override_reason`, nothing
+         *     else is blocked.
+         * @example {
+         *       "ready_now": {
+         *         "min": 0,
+         *         "max": 20
+         *       },
+         *       "not_yet": {
+         *         "min": 10,
+         *         "max": 50
+         *       }
+         *     }
+         */
+        DistributionGuide: {
+            ready_now?: components["schemas"]["GuideRange"];
+            ready_6_12_months?: components["schemas"]["GuideRange"];
+            ready_12_24_months?: components["schemas"]["GuideRange"];
+            not_yet?: components["schemas"]["GuideRange"];
+        };
+        /** @description one readiness value of the guide against the decisions */
+        GuideLine: {
+            readiness: components["schemas"]["Readiness"];
+            /** Format: int32 */
+            min: number;
+            /** Format: int32 */
+            max: number;
+            /**
+             * Format: int32
+             * @description the EMs decided at this value
+             */
+            count: number;
+            /**
+             * Format: double
+             * @description count over every EM the guide applies to (decided or not) ×100, one decimal
+             */
+            percent: number;
+            /** @description the exact share, before rounding, is within min..max */
+            within: boolean;
+        };
+        /** @description the decisions against the distribution guide, one line per readiness value it names, most ready first; null without a guide */
+        GuideLines: components["schemas"]["GuideLine"][] | null;
         /**
          * @description the `Error` shape as conflicts (409) use it, with the `details` some carry
          * @example {
@@ -2844,6 +2991,49 @@ export interface components {
             org_mean: number | null;
             /** @description the admins' changes to the cycle's people while it was unfinished, newest first, at most 20 */
             notices: components["schemas"]["BoardNotice"][];
+            guide: components["schemas"]["GuideLines"];
+        };
+        /** @description a cycle's participants on the 9-box; see `GET /api/v1/cycles/{id}/nine-box` */
+        NineBox: {
+            /**
+             * Format: int32
+             * @description the bar of the cycle's framework
+             */
+            bar: number;
+            /**
+             * Format: int32
+             * @description the EMs considered, placed or not
+             */
+            total: number;
+            /** @description the nine boxes, bands above, at, below, each with columns later, ready_6_12_months, ready_now */
+            boxes: components["schemas"]["NineBoxCell"][];
+            /** @description EMs without a composite, or with neither a decision nor a suggestion, by name */
+            unplaced_em_ids: components["schemas"]["ObjectID"][];
+            guide: components["schemas"]["GuideLines"];
+        };
+        /**
+         * @description the composite against the bar: below (< bar), at (bar ≤ composite < bar + 0.5), above (≥ bar + 0.5)
+         * @enum {string}
+         */
+        NineBoxBand: "above" | "at" | "below";
+        /**
+         * @description the decision, else the suggestion; later holds ready_12_24_months and not_yet
+         * @enum {string}
+         */
+        NineBoxColumn: "later" | "ready_6_12_months" | "ready_now";
+        /** @description one box of the 9-box */
+        NineBoxCell: {
+            band: components["schemas"]["NineBoxBand"];
+            readiness: components["schemas"]["NineBoxColumn"];
+            /** Format: int32 */
+            count: number;
+            /**
+             * Format: double
+             * @description count over the EMs placed in the grid ×100, one decimal; 0 when none is placed
+             */
+            percent: number;
+            /** @description the EMs in the box, sorted by name */
+            em_ids: components["schemas"]["ObjectID"][];
         };
         /**
          * @description An admin's (or the identity provider's, over SCIM) change to the
@@ -3077,7 +3267,7 @@ export interface components {
          * @description what a language hint found
          * @enum {string}
          */
-        HintKind: "personality" | "vague" | "absolute" | "off_topic";
+        HintKind: "personality" | "vague" | "absolute" | "off_topic" | "coded";
         /**
          * @description the composite's direction over the last (up to three) cycles
          * @enum {string}
@@ -3160,8 +3350,15 @@ export interface components {
             /** @description the participants without a decision */
             missing: components["schemas"]["Ref"][];
         };
-        /** @description machine-readable context some conflicts carry: `em_ids` with `em_in_active_cycle`, `missing` with `missing_decisions` */
+        /** @description what `outside_distribution_guide` carries */
+        OutsideGuideDetails: {
+            /** @description the guide lines the decisions fall outside of */
+            outside: components["schemas"]["GuideLine"][];
+        };
+        /** @description machine-readable context some conflicts carry: `em_ids` with `em_in_active_cycle`, `missing` with `missing_decisions`, `outside` with `outside_distribution_guide` */
         ErrorDetails: {
+            /** @description the guide lines the decisions fall outside of */
+            outside?: components["schemas"]["GuideLine"][];
             /** @description the EMs already in a cycle that is not finalized */
             em_ids?: components["schemas"]["ObjectID"][];
             /** @description the participants without a decision */
@@ -3424,7 +3621,7 @@ export interface components {
             };
         };
         /**
-         * @description a 409 of a transition; `details` with `missing_decisions`
+         * @description a 409 of a transition; `details` with `missing_decisions` and `outside_distribution_guide`
          * @example {
          *       "error": {
          *         "code": "missing_decisions",
@@ -3443,9 +3640,10 @@ export interface components {
         TransitionError: {
             error: {
                 /** @enum {string} */
-                code: "illegal_transition" | "missing_decisions";
+                code: "illegal_transition" | "missing_decisions" | "outside_distribution_guide";
                 message: components["schemas"]["ErrorMessage"];
-                details?: components["schemas"]["MissingDecisionsDetails"];
+                /** @description `missing` with `missing_decisions`, `outside` with `outside_distribution_guide` */
+                details?: components["schemas"]["MissingDecisionsDetails"] | components["schemas"]["OutsideGuideDetails"];
             };
         };
         /**
@@ -4561,9 +4759,10 @@ export interface operations {
                      *       "hints": [
                      *         {
                      *           "kind": "personality",
-                     *           "start": 0,
-                     *           "end": 1,
-                     *           "message": "Could you share how Alex worked with product this half?"
+                     *           "start": 11,
+                     *           "end": 19,
+                     *           "message": "“abrasive” judges character; describe what the person did and its effect instead.",
+                     *           "suggestion": "Describe the behaviour and its effect: “interrupted the design review twice, and the team stopped raising risks”."
                      *         }
                      *       ]
                      *     }
@@ -5243,6 +5442,13 @@ export interface operations {
                      *           ],
                      *           "input_due": "2026-11-02",
                      *           "peer_attribution": "named",
+                     *           "distribution_guide": {
+                     *             "ready_now": {
+                     *               "min": 0,
+                     *               "max": 20
+                     *             }
+                     *           },
+                     *           "override_reason": null,
                      *           "created_at": "2026-11-02T09:00:00Z",
                      *           "updated_at": "2026-11-02T09:00:00Z",
                      *           "finalized_at": "2026-11-02T09:00:00Z",
@@ -5336,6 +5542,13 @@ export interface operations {
                      *       ],
                      *       "input_due": "2026-11-02",
                      *       "peer_attribution": "named",
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 20
+                     *         }
+                     *       },
+                     *       "override_reason": null,
                      *       "created_at": "2026-11-02T09:00:00Z",
                      *       "updated_at": "2026-11-02T09:00:00Z",
                      *       "finalized_at": "2026-11-02T09:00:00Z",
@@ -5410,6 +5623,13 @@ export interface operations {
                      *       ],
                      *       "input_due": "2026-11-02",
                      *       "peer_attribution": "named",
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 20
+                     *         }
+                     *       },
+                     *       "override_reason": null,
                      *       "created_at": "2026-11-02T09:00:00Z",
                      *       "updated_at": "2026-11-02T09:00:00Z",
                      *       "finalized_at": "2026-11-02T09:00:00Z",
@@ -5483,6 +5703,13 @@ export interface operations {
                      *       ],
                      *       "input_due": "2026-11-02",
                      *       "peer_attribution": "named",
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 20
+                     *         }
+                     *       },
+                     *       "override_reason": null,
                      *       "created_at": "2026-11-02T09:00:00Z",
                      *       "updated_at": "2026-11-02T09:00:00Z",
                      *       "finalized_at": "2026-11-02T09:00:00Z",
@@ -5581,6 +5808,13 @@ export interface operations {
                      *       ],
                      *       "input_due": "2026-11-02",
                      *       "peer_attribution": "named",
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 20
+                     *         }
+                     *       },
+                     *       "override_reason": null,
                      *       "created_at": "2026-11-02T09:00:00Z",
                      *       "updated_at": "2026-11-02T09:00:00Z",
                      *       "finalized_at": "2026-11-02T09:00:00Z",
@@ -5606,7 +5840,10 @@ export interface operations {
             /**
              * @description `illegal_transition`: `to` is not the next state;
              *     `missing_decisions`: some participants have no decision yet
-             *     (`details.missing`, a list of `{id, name}`)
+             *     (`details.missing`, a list of `{id, name}`);
+             *     `outside_distribution_guide`: the decisions fall outside the
+             *     guide and no `override_reason` was given (`details.outside`, the
+             *     guide lines outside)
              */
             409: {
                 headers: {
@@ -6793,6 +7030,16 @@ export interface operations {
                      *           "after": "Quinn Reyes",
                      *           "message": "Reporting line of Drew Nakamura changed by admin Avery Admin on 3 Dec 2026: now reports to Quinn Reyes (was Dana Whitfield)."
                      *         }
+                     *       ],
+                     *       "guide": [
+                     *         {
+                     *           "readiness": "ready_now",
+                     *           "min": 0,
+                     *           "max": 20,
+                     *           "count": 1,
+                     *           "percent": 100,
+                     *           "within": false
+                     *         }
                      *       ]
                      *     }
                      */
@@ -6881,6 +7128,124 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": components["schemas"]["PDFDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    nineBox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the 9-box */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "bar": 3,
+                     *       "total": 2,
+                     *       "boxes": [
+                     *         {
+                     *           "band": "above",
+                     *           "readiness": "later",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "above",
+                     *           "readiness": "ready_6_12_months",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "above",
+                     *           "readiness": "ready_now",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "at",
+                     *           "readiness": "later",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "at",
+                     *           "readiness": "ready_6_12_months",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "at",
+                     *           "readiness": "ready_now",
+                     *           "count": 1,
+                     *           "percent": 100,
+                     *           "em_ids": [
+                     *             "01a21af4-bba4-7006-95df-960ccdea4a6d"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "band": "below",
+                     *           "readiness": "later",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "below",
+                     *           "readiness": "ready_6_12_months",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "below",
+                     *           "readiness": "ready_now",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         }
+                     *       ],
+                     *       "unplaced_em_ids": [
+                     *         "01a21af4-bba4-7006-95df-960ccdea4a6c"
+                     *       ],
+                     *       "guide": [
+                     *         {
+                     *           "readiness": "ready_now",
+                     *           "min": 0,
+                     *           "max": 20,
+                     *           "count": 1,
+                     *           "percent": 50,
+                     *           "within": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NineBox"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -71,7 +71,7 @@ export function HintedTextarea({
               <ul>
                 {found.map((h) => (
                   <li key={`${h.start}-${h.end}-${h.kind}`} className={`hint-${h.kind}`}>
-                    {h.message}
+                    {h.message} <span className="hint-suggestion">{h.suggestion}</span>
                   </li>
                 ))}
               </ul>
@@ -97,7 +97,7 @@ export function SavedHints({ hints, fieldLabel }: { hints: readonly FieldHint[] 
       <ul>
         {hints.map((h, i) => (
           <li key={i}>
-            <strong>{fieldLabel(h)}:</strong> {h.message}
+            <strong>{fieldLabel(h)}:</strong> {h.message} <span className="hint-suggestion">{h.suggestion}</span>
           </li>
         ))}
       </ul>
