@@ -41,7 +41,7 @@ func (s *Cycles) guestManager(ctx context.Context, p domain.Principal, id string
 	if err != nil {
 		return c, err
 	}
-	if c.IsOwner(p.UserID) && p.Role == domain.RoleDirector || readOnly && p.Role == domain.RoleAdmin {
+	if (p.Role == domain.RoleDirector && c.IsOwner(p.UserID)) || (readOnly && p.Role == domain.RoleAdmin) {
 		return c, nil
 	}
 	refuse := domain.Forbidden(domain.CodeForbidden, "only the cycle's owners invite and remove its guests")

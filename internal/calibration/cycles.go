@@ -355,7 +355,7 @@ func (s *Cycles) owned(ctx context.Context, p domain.Principal, id string) (doma
 // get the cycles they read as guests, while their invitation lasts.
 func (s *Cycles) List(ctx context.Context, p domain.Principal, state domain.State, page domain.Page) (domain.List[CycleView], error) {
 	f := domain.CycleFilter{OrgID: p.OrgID, State: state}
-	today := s.clock.Now().UTC().Format("2006-01-02")
+	today := s.guests.today()
 	if state != "" && !state.Valid() {
 		return domain.List[CycleView]{}, domain.Invalid("state", "must be draft, input_open, calibrating, finalized or released")
 	}
