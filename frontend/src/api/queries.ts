@@ -213,7 +213,7 @@ function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: 
 
 export function useCreateCycle() {
   const inv = useInvalidate();
-  return useCreate((b: CreateCycleRequest, key) => api.createCycle(b, key), () => inv('cycles'));
+  return useCreate((b: CreateCycleRequest & { distribution_guide?: DistributionGuide }, key) => api.createCycle(b, key), () => inv('cycles'));
 }
 
 export function useTransition(cycleId: string) {
