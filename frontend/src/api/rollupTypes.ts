@@ -130,6 +130,10 @@ export type RollupRow = Pick<BoardRow, 'em' | 'scores' | 'composite' | 'evidence
   director_decision: Readiness | null;
   /** null until the roll-up changes it */
   rollup_decision: Readiness | null;
+  /** the reason of the roll-up's decision, for those who may read it */
+  rollup_reason?: string | null;
+  /** the version of the roll-up's decision, 0 while there is none: what a PUT sends */
+  rollup_version?: number;
   moved: Move | null;
 };
 

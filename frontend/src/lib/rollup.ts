@@ -60,3 +60,6 @@ export function groupByDirector(rows: readonly RollupRow[]): { director: RollupR
   }
   return [...groups.values()];
 }
+
+/** "Open", "Finalized". */
+export const rollupStateLabel = (s: 'open' | 'finalized'): string => (s === 'open' ? 'Open' : 'Finalized');
