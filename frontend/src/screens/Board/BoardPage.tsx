@@ -103,15 +103,19 @@ export default function BoardPage() {
       lead={
         board.data && (
           <>
-            <Link to={`/cycles/${cycleId}`}>{board.data.cycle.name}</Link> · {stateLabel(board.data.cycle.state)}
+            {me.role === 'peer' ? board.data.cycle.name : <Link to={`/cycles/${cycleId}`}>{board.data.cycle.name}</Link>} ·{' '}
+            {stateLabel(board.data.cycle.state)}
+            {me.role === 'peer' && <> · you are a guest: read only</>}
           </>
         )
       }
       actions={
         <>
-          <Link className="button secondary" to={`/cycles/${cycleId}/meeting`}>
-            Meeting mode
-          </Link>
+          {me.role !== 'peer' && (
+            <Link className="button secondary" to={`/cycles/${cycleId}/meeting`}>
+              Meeting mode
+            </Link>
+          )}
           <button type="button" className="secondary" onClick={exportCsv} disabled={download.isPending}>
             {download.isPending ? 'Exporting…' : 'Export CSV'}
           </button>
