@@ -43,10 +43,7 @@ export function GuideFields({
             const set = (k: 'min' | 'max', v: string) => onChange({ ...draft, [r]: { ...draft[r], [k]: v } });
             return (
               <tr key={r}>
-                <th scope="row" id={`${id}-${r}`}>
-                  {readinessLabel(r)}
-                  <FieldError id={`${id}-${r}-err`} message={err} />
-                </th>
+                <th scope="row">{readinessLabel(r)}</th>
                 {(['min', 'max'] as const).map((k) => (
                   <td key={k}>
                     <input
@@ -66,6 +63,9 @@ export function GuideFields({
           })}
         </tbody>
       </table>
+      {READINESS.map((r) => (
+        <FieldError key={r} id={`${id}-${r}-err`} message={problems[r]} />
+      ))}
     </fieldset>
   );
 }

@@ -62,7 +62,9 @@ export function NineBoxGrid({
           </caption>
           <thead>
             <tr>
-              <td />
+              <th scope="col">
+                <span className="visually-hidden">Composite against the bar</span>
+              </th>
               {NINE_BOX_COLUMNS.map((c) => (
                 <th scope="col" key={c}>
                   {columnLabel(c)}

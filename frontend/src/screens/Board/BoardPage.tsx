@@ -226,7 +226,8 @@ export default function BoardPage() {
               <section className="card" aria-label="Rater statistics">
                 <Raters board={b} />
               </section>
-              <ShiftsCard cycleId={cycleId} />
+              {/* Shifts compare decisions, which are recorded from calibration on. */}
+              {b.cycle.state !== 'draft' && b.cycle.state !== 'input_open' && <ShiftsCard cycleId={cycleId} />}
             </div>
             <PrereadDialog row={b.rows.find((r) => r.em.id === prereadOf)} cycleId={cycleId} onClose={() => setPrereadOf(null)} />
           </>
