@@ -53,7 +53,8 @@ function RollupView({ rollup, board }: { rollup: Rollup; board: ReturnType<typeo
   const isLead = rollup.lead.id === me.id;
   const open = rollup.state === 'open';
   const [sort, setSort] = useState<RollupSort>('director');
-  const [editing, setEditing] = useState<{ row: RollupRow; prefill: Readiness | null } | null>(null);
+  // Whose decision is open, by id: the row itself is read from the latest board.
+  const [editing, setEditing] = useState<{ emId: string; prefill: Readiness | null } | null>(null);
 
   return (
     <Page
@@ -105,7 +106,7 @@ function RollupView({ rollup, board }: { rollup: Rollup; board: ReturnType<typeo
                       rows={sorted}
                       grouped={sort === 'director'}
                       canEdit={isLead && open}
-                      onEdit={(row) => setEditing({ row, prefill: null })}
+                      onEdit={(row) => setEditing({ emId: row.em.id, prefill: null })}
                     />
                   )}
                 </div>
@@ -113,7 +114,7 @@ function RollupView({ rollup, board }: { rollup: Rollup; board: ReturnType<typeo
                   rollupId={rollup.id}
                   board={b}
                   canMove={isLead && open}
-                  onMove={(row, prefill) => setEditing({ row, prefill })}
+                  onMove={(row, prefill) => setEditing({ emId: row.em.id, prefill })}
                 />
               </div>
               <div className="board-side">
@@ -138,7 +139,8 @@ function RollupView({ rollup, board }: { rollup: Rollup; board: ReturnType<typeo
               <RollupShifts rollupId={rollup.id} />
               <RollupDecisionDialog
                 rollupId={rollup.id}
-                editing={editing}
+                row={editing ? b.rows.find((r) => r.em.id === editing.emId) : undefined}
+                prefill={editing?.prefill ?? null}
                 onClose={() => setEditing(null)}
                 refetch={() => void board.refetch()}
               />
@@ -335,19 +337,22 @@ function RollupShifts({ rollupId }: { rollupId: string }) {
 /** The roll-up's decision for one EM; the reason is needed where it differs from the director's. */
 function RollupDecisionDialog({
   rollupId,
-  editing,
+  row,
+  prefill,
   onClose,
   refetch,
 }: {
   rollupId: string;
-  editing: { row: RollupRow; prefill: Readiness | null } | null;
+  row: RollupRow | undefined;
+  prefill: Readiness | null;
   onClose: () => void;
   refetch: () => void;
 }) {
-  const row = editing?.row;
   return (
     <Dialog open={!!row} title={row ? `Roll-up decision: ${row.em.name}` : 'Roll-up decision'} onClose={onClose}>
-      {editing && row && <DecisionEditor key={`${row.em.id}-${editing.prefill ?? ''}`} rollupId={rollupId} row={row} prefill={editing.prefill} onClose={onClose} refetch={refetch} />}
+      {row && (
+        <DecisionEditor key={`${row.em.id}-${prefill ?? ''}`} rollupId={rollupId} row={row} prefill={prefill} onClose={onClose} refetch={refetch} />
+      )}
     </Dialog>
   );
 }
@@ -370,7 +375,6 @@ function DecisionEditor({
   const [readiness, setReadiness] = useState<Readiness | null>(prefill ?? standing(row));
   const [reason, setReason] = useState(row.rollup_reason ?? '');
   const [problem, setProblem] = useState<string | null>(null);
-  const [version, setVersion] = useState(row.rollup_version ?? 0);
   const needReason = !!readiness && reasonNeeded(readiness, row.director_decision);
   const err = save.error;
   const words = rollupErrorText(err);
@@ -391,12 +395,10 @@ function DecisionEditor({
     }
     setProblem(null);
     save.mutate(
-      { emId: row.em.id, body: { readiness, version, ...(r ? { reason: r } : {}) } },
+      // The version of the latest board read: after a stale_version the board is read again, and a second save sends the new one.
+      { emId: row.em.id, body: { readiness, version: row.rollup_version ?? 0, ...(r ? { reason: r } : {}) } },
       {
-        onSuccess: (d) => {
-          setVersion(d.version);
-          onClose();
-        },
+        onSuccess: () => onClose(),
         onError: (er) => {
           if (er instanceof ApiError && er.code === 'stale_version') refetch();
         },
