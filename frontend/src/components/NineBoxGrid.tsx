@@ -115,7 +115,9 @@ export function NineBoxGrid({
                                     e.dataTransfer.setData(DRAG_TYPE, em.id);
                                     e.dataTransfer.setData('text/plain', em.name);
                                     e.dataTransfer.effectAllowed = 'move';
-                                    setDragging({ emId: em.id, from: cell.readiness });
+                                    // After the drag has started: a browser may cancel a drag whose page changes during dragstart.
+                                    const from = cell.readiness;
+                                    setTimeout(() => setDragging({ emId: em.id, from }), 0);
                                   }}
                                   onDragEnd={() => {
                                     setDragging(null);
