@@ -31,6 +31,8 @@ const People = lazy(() => import('./screens/People/People'));
 const Frameworks = lazy(() => import('./screens/Frameworks/Frameworks'));
 const Provisioning = lazy(() => import('./screens/Provisioning/Provisioning'));
 
+const RollupsList = lazy(() => import('./screens/Rollups/RollupsList'));
+const RollupBoard = lazy(() => import('./screens/Rollups/RollupBoard'));
 const Organisation = lazy(() => import('./screens/Organisation/Organisation'));
 const NotFound = lazy(() => import('./screens/NotFound/NotFound'));
 
@@ -44,12 +46,17 @@ function roleRoutes(user: Me) {
     <Route key="m" path="/cycles/:cycleId/meeting" element={<MeetingMode />} />,
     <Route key="e" path="/ems/:emId" element={<EmRecord />} />,
   ];
+  const rollups = [
+    <Route key="r" path="/rollups" element={<RollupsList />} />,
+    <Route key="rb" path="/rollups/:rollupId" element={<RollupBoard />} />,
+  ];
   switch (user.role) {
     case 'director':
       return [
         <Route key="h" path="/" element={<DirectorHome />} />,
         <Route key="n" path="/cycles/new" element={<CycleCreate />} />,
         ...cycles,
+        ...rollups,
       ];
     case 'admin':
       return [
@@ -60,6 +67,7 @@ function roleRoutes(user: Me) {
 
         <Route key="o" path="/organisation" element={<Organisation />} />,
         ...cycles,
+        ...rollups,
       ];
     case 'em':
       return [
@@ -74,10 +82,14 @@ function roleRoutes(user: Me) {
         <Route key="ie" path="/inbox/:requestId" element={<NoteEditor />} />,
       ];
     case 'peer':
+      // A peer who is a guest of a cycle or roll-up reads its board.
       return [
         home,
         <Route key="i" path="/inbox" element={<Inbox />} />,
         <Route key="ie" path="/inbox/:requestId" element={<NoteEditor />} />,
+        <Route key="c" path="/cycles" element={<CyclesList />} />,
+        <Route key="b" path="/cycles/:cycleId/board" element={<BoardPage />} />,
+        ...rollups,
       ];
   }
 }

@@ -9,7 +9,6 @@ import type {
   Agenda,
   Assessment,
   AssessmentWrite,
-  Board,
   BoardQuery,
   CreateCycleRequest,
   CreateFrameworkRequest,
@@ -51,6 +50,21 @@ import type {
   User,
   UserFunction,
 } from './types';
+import type {
+  BoardWithGuide,
+  CreateRollupRequest,
+  CycleWithGuide,
+  DistributionGuide,
+  Guest,
+  GuestHost,
+  GuestWrite,
+  NineBox,
+  Rollup,
+  RollupBoard,
+  RollupDecision,
+  RollupDecisionWrite,
+  Shifts,
+} from './rollupTypes';
 
 const BASE = '/api/v1';
 
@@ -321,9 +335,18 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
 
     // ------------------------------------------------------- cycles
     cycles: (q: { state?: CycleState } = {}) => allPages<Cycle>('/cycles', q),
-    cycle: (id: string) => get<Cycle>(`/cycles/${e(id)}`),
-    createCycle: (body: CreateCycleRequest, key?: string) => json<Cycle>('POST', '/cycles', { body, key }),
-    transition: (id: string, to: CycleState) => json<Cycle>('POST', `/cycles/${e(id)}/transition`, { body: { to } }),
+    cycle: (id: string) => get<CycleWithGuide>(`/cycles/${e(id)}`),
+    createCycle: (body: CreateCycleRequest & { distribution_guide?: DistributionGuide }, key?: string) => json<CycleWithGuide>('POST', '/cycles', { body, key }),
+    /** A finalize outside the cycle's distribution guide needs `override_reason` (409 outside_distribution_guide without it). */
+    transition: (id: string, to: CycleState, overrideReason?: string) =>
+      json<CycleWithGuide>('POST', `/cycles/${e(id)}/transition`, {
+        body: overrideReason ? { to, override_reason: overrideReason } : { to },
+      }),
+    /** A draft's settings; here its distribution guide (null removes it). */
+    patchCycle: (id: string, body: { distribution_guide: DistributionGuide | null }) =>
+      json<CycleWithGuide>('PATCH', `/cycles/${e(id)}`, { body }),
+    cycleNineBox: (id: string) => get<NineBox>(`/cycles/${e(id)}/nine-box`),
+    cycleShifts: (id: string) => get<Shifts>(`/cycles/${e(id)}/shifts`),
     assessment: (cycleId: string, emId: string) => get<Assessment>(`/cycles/${e(cycleId)}/ems/${e(emId)}/assessment`),
     putAssessment: (cycleId: string, emId: string, body: AssessmentWrite) =>
       json<Assessment>('PUT', `/cycles/${e(cycleId)}/ems/${e(emId)}/assessment`, { body }),
@@ -336,7 +359,7 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     putMySelfAssessment: (cycleId: string, body: { ratings: SelfAssessment['ratings']; version: number }) =>
       json<SelfAssessment>('PUT', `/cycles/${e(cycleId)}/self-assessment`, { body }),
     cycleNotes: (cycleId: string) => get<Page<CycleNote>>(`/cycles/${e(cycleId)}/notes`),
-    board: (cycleId: string, q: BoardQuery = {}) => get<Board>(`/cycles/${e(cycleId)}/board`, { ...q }),
+    board: (cycleId: string, q: BoardQuery = {}) => get<BoardWithGuide>(`/cycles/${e(cycleId)}/board`, { ...q }),
     async boardCsv(cycleId: string, q: BoardQuery = {}): Promise<Download> {
       const res = await call('GET', `/cycles/${e(cycleId)}/board.csv`, { query: { ...q } });
       return { blob: await res.blob(), filename: filenameOf(res, 'board.csv') };
@@ -412,7 +435,32 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
     patchPlanItem: (emId: string, itemId: string, body: PlanItemWrite) =>
       json<PlanItem>('PATCH', `/ems/${e(emId)}/plan/${e(itemId)}`, { body }),
     myFeedback: () => get<Feedback>('/me/feedback'),
+
+    // ------------------------------------------------------ roll-ups
+    rollups: () => allPages<Rollup>('/rollups'),
+    rollup: (id: string) => get<Rollup>(`/rollups/${e(id)}`),
+    createRollup: (body: CreateRollupRequest, key?: string) => json<Rollup>('POST', '/rollups', { body, key }),
+    rollupBoard: (id: string) => get<RollupBoard>(`/rollups/${e(id)}/board`),
+    rollupNineBox: (id: string) => get<NineBox>(`/rollups/${e(id)}/nine-box`),
+    rollupShifts: (id: string) => get<Shifts>(`/rollups/${e(id)}/shifts`),
+    putRollupDecision: (id: string, emId: string, body: RollupDecisionWrite) =>
+      json<RollupDecision>('PUT', `/rollups/${e(id)}/ems/${e(emId)}/decision`, { body }),
+    /** A finalize outside the roll-up's guide needs `override_reason` (409 outside_distribution_guide without it). */
+    finalizeRollup: (id: string, overrideReason?: string) =>
+      json<Rollup>('POST', `/rollups/${e(id)}/finalize`, { body: overrideReason ? { override_reason: overrideReason } : {} }),
+
+    // -------------------------------------------------------- guests
+    guests: (host: GuestHost) => get<{ items: Guest[] }>(`${guestsPath(host)}`).then((l) => l.items),
+    addGuest: (host: GuestHost, body: GuestWrite) => json<Guest>('POST', guestsPath(host), { body }),
+    removeGuest: async (host: GuestHost, userId: string): Promise<void> => {
+      await call('DELETE', `${guestsPath(host)}/${e(userId)}`);
+    },
   };
+}
+
+/** The guests of a cycle or of a roll-up. */
+function guestsPath(host: GuestHost): string {
+  return 'cycleId' in host ? `/cycles/${encodeURIComponent(host.cycleId)}/guests` : `/rollups/${encodeURIComponent(host.rollupId)}/guests`;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;

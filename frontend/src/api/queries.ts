@@ -25,6 +25,7 @@ import type {
   Role,
   UserFunction,
 } from './types';
+import type { CreateRollupRequest, DistributionGuide, GuestHost, GuestWrite, RollupDecisionWrite } from './rollupTypes';
 
 const isRateLimited = (err: unknown): err is ApiError => err instanceof ApiError && err.status === 429;
 
@@ -212,14 +213,17 @@ function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: 
 
 export function useCreateCycle() {
   const inv = useInvalidate();
-  return useCreate((b: CreateCycleRequest, key) => api.createCycle(b, key), () => inv('cycles'));
+  return useCreate((b: CreateCycleRequest & { distribution_guide?: DistributionGuide }, key) => api.createCycle(b, key), () => inv('cycles'));
 }
 
 export function useTransition(cycleId: string) {
   const inv = useInvalidate();
   return useMutation({
-    mutationFn: (to: CycleState) => api.transition(cycleId, to),
-    onSuccess: () => inv('cycles', 'cycle', 'board', 'agenda', 'peer-requests', 'history', 'activity', 'meeting'),
+    /** A state, or a state with the reason for finalizing outside the distribution guide. */
+    mutationFn: (to: CycleState | { to: CycleState; overrideReason: string }) =>
+      typeof to === 'string' ? api.transition(cycleId, to) : api.transition(cycleId, to.to, to.overrideReason),
+    onSuccess: () =>
+      inv('cycles', 'cycle', 'board', 'agenda', 'peer-requests', 'history', 'activity', 'meeting', 'nine-box', 'shifts', 'rollups'),
   });
 }
 
@@ -235,7 +239,7 @@ export function useSaveDecision(cycleId: string, emId: string) {
   const inv = useInvalidate();
   return useMutation({
     mutationFn: (b: DecisionWrite) => api.putDecision(cycleId, emId, b),
-    onSuccess: () => void inv('decision', 'board', 'agenda', 'activity'),
+    onSuccess: () => void inv('decision', 'board', 'agenda', 'activity', 'nine-box', 'shifts'),
   });
 }
 
@@ -385,4 +389,71 @@ export function usePatchOrg() {
     mutationFn: (body: PatchOrgRequest) => api.patchOrg(body),
     onSuccess: () => inv('org'),
   });
+}
+
+// ---------------------------------------- guides, 9-box, shifts, roll-ups
+
+/** A draft cycle's distribution guide (null removes it). */
+export function usePatchCycleGuide(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (guide: DistributionGuide | null) => api.patchCycle(cycleId, { distribution_guide: guide }),
+    onSuccess: () => inv('cycle', 'cycles', 'board', 'nine-box'),
+  });
+}
+
+/** The 9-box of a cycle or of a roll-up. */
+export const useNineBox = (host: { cycleId: string } | { rollupId: string }, enabled = true) =>
+  useQuery({
+    queryKey: ['nine-box', host],
+    queryFn: () => ('cycleId' in host ? api.cycleNineBox(host.cycleId) : api.rollupNineBox(host.rollupId)),
+    enabled,
+  });
+
+/** How decisions moved: in a cycle's director sessions, or in a roll-up too. */
+export const useShifts = (host: { cycleId: string } | { rollupId: string }, enabled = true) =>
+  useQuery({
+    queryKey: ['shifts', host],
+    queryFn: () => ('cycleId' in host ? api.cycleShifts(host.cycleId) : api.rollupShifts(host.rollupId)),
+    enabled,
+  });
+
+export const useRollups = () => useQuery({ queryKey: ['rollups'], queryFn: () => api.rollups() });
+
+export const useRollup = (id: string) => useQuery({ queryKey: ['rollup', id], queryFn: () => api.rollup(id) });
+
+export const useRollupBoard = (id: string) =>
+  useQuery({ queryKey: ['rollup-board', id], queryFn: () => api.rollupBoard(id), placeholderData: keepPreviousData });
+
+export function useCreateRollup() {
+  const inv = useInvalidate();
+  return useCreate((b: CreateRollupRequest, key) => api.createRollup(b, key), () => inv('rollups', 'cycles'));
+}
+
+export function useSaveRollupDecision(rollupId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: ({ emId, body }: { emId: string; body: RollupDecisionWrite }) => api.putRollupDecision(rollupId, emId, body),
+    onSuccess: () => inv('rollup-board', 'nine-box', 'shifts'),
+  });
+}
+
+export function useFinalizeRollup(rollupId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (overrideReason?: string) => api.finalizeRollup(rollupId, overrideReason),
+    onSuccess: () => inv('rollup', 'rollups', 'rollup-board', 'nine-box', 'shifts', 'cycles', 'cycle'),
+  });
+}
+
+export const useGuests = (host: GuestHost) => useQuery({ queryKey: ['guests', host], queryFn: () => api.guests(host) });
+
+export function useAddGuest(host: GuestHost) {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (b: GuestWrite) => api.addGuest(host, b), onSuccess: () => inv('guests') });
+}
+
+export function useRemoveGuest(host: GuestHost) {
+  const inv = useInvalidate();
+  return useMutation({ mutationFn: (userId: string) => api.removeGuest(host, userId), onSuccess: () => inv('guests') });
 }

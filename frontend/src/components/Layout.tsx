@@ -11,6 +11,7 @@ const NAV: Record<Me['role'], { to: string; label: string; end?: boolean }[]> = 
   director: [
     { to: '/', label: 'Home', end: true },
     { to: '/cycles', label: 'Cycles' },
+    { to: '/rollups', label: 'Roll-ups' },
   ],
   em: [
     { to: '/feedback', label: 'My feedback' },
@@ -18,11 +19,15 @@ const NAV: Record<Me['role'], { to: string; label: string; end?: boolean }[]> = 
     { to: '/plan', label: 'Development plan' },
     { to: '/history', label: 'History' },
   ],
-  peer: [{ to: '/inbox', label: 'Inbox' }],
+  peer: [
+    { to: '/inbox', label: 'Inbox' },
+    { to: '/cycles', label: 'Guest boards' },
+  ],
   admin: [
     { to: '/people', label: 'People' },
     { to: '/frameworks', label: 'Frameworks' },
     { to: '/cycles', label: 'Cycles' },
+    { to: '/rollups', label: 'Roll-ups' },
     { to: '/provisioning', label: 'Provisioning' },
 
     { to: '/organisation', label: 'Organisation' },

@@ -44,6 +44,24 @@ function staleAfter(e: CycleEvent): string[] {
 }
 
 describe('affectedQueries', () => {
+  it('a decision also refetches the cycle’s 9-box and shifts, and no other cycle’s', () => {
+    const qc = new QueryClient();
+    for (const k of [
+      ['nine-box', { cycleId: 'c1' }],
+      ['shifts', { cycleId: 'c1' }],
+      ['nine-box', { cycleId: 'c2' }],
+      ['nine-box', { rollupId: 'r1' }],
+    ])
+      qc.setQueryData(k, {});
+    for (const k of affectedQueries('c1', ev('decision.changed'))) void qc.invalidateQueries({ queryKey: k });
+    const stale = qc
+      .getQueryCache()
+      .getAll()
+      .filter((q) => q.state.isInvalidated)
+      .map((q) => JSON.stringify(q.queryKey));
+    expect(stale.sort()).toEqual(['["nine-box",{"cycleId":"c1"}]', '["shifts",{"cycleId":"c1"}]']);
+  });
+
   it('a decision refetches that EM’s decision, the board in every filter, the agenda and the activity', () => {
     expect(staleAfter(ev('decision.changed')).sort()).toEqual(
       [

@@ -24,6 +24,8 @@ export function cycleQueries(cycleId: string): Key[] {
     ['meeting', cycleId],
     ['preread', cycleId],
     ['peer-requests'],
+    ['nine-box', { cycleId }],
+    ['shifts', { cycleId }],
   ];
 }
 
@@ -31,7 +33,8 @@ export function cycleQueries(cycleId: string): Key[] {
  * The query key prefixes to invalidate for an event. The board and the
  * agenda summarise every EM-level fact (flags, decisions, the discussed
  * mark), so almost every event touches them; the activity lists ratings,
- * decisions and meeting changes. An unknown type refetches the whole cycle.
+ * decisions and meeting changes; the 9-box places composites and
+ * decisions, and the shifts count decisions. An unknown type refetches the whole cycle.
  */
 export function affectedQueries(cycleId: string, e: Pick<CycleEvent, 'type' | 'em_id'>): Key[] {
   const em = e.em_id ?? null;
@@ -40,9 +43,9 @@ export function affectedQueries(cycleId: string, e: Pick<CycleEvent, 'type' | 'e
   const activity: Key = ['activity', cycleId];
   switch (e.type) {
     case 'assessment.changed':
-      return [ofEm('assessment', cycleId, em), board, agenda, activity];
+      return [ofEm('assessment', cycleId, em), board, agenda, activity, ['nine-box', { cycleId }]];
     case 'decision.changed':
-      return [ofEm('decision', cycleId, em), board, agenda, activity];
+      return [ofEm('decision', cycleId, em), board, agenda, activity, ['nine-box', { cycleId }], ['shifts', { cycleId }]];
     case 'preread.changed':
       return [ofEm('preread', cycleId, em), board, agenda];
     case 'note.changed':

@@ -22,6 +22,10 @@ import { flagLabel, readinessLabel, stateLabel } from '../../lib/format';
 import type { HeatView } from '../../lib/heatmap';
 import { Distribution, Raters } from './Distribution';
 import { Heatmap, WINDOW_ABOVE } from './Heatmap';
+import { NineBoxPanel } from './NineBoxPanel';
+import { GuideTable } from '../../components/GuideTable';
+import { useShifts } from '../../api/queries';
+import ShiftsChart from '../../charts/Shifts';
 
 const VIEWS: { v: HeatView; label: string }[] = [
   { v: 'director', label: 'Director' },
@@ -99,15 +103,19 @@ export default function BoardPage() {
       lead={
         board.data && (
           <>
-            <Link to={`/cycles/${cycleId}`}>{board.data.cycle.name}</Link> · {stateLabel(board.data.cycle.state)}
+            {me.role === 'peer' ? board.data.cycle.name : <Link to={`/cycles/${cycleId}`}>{board.data.cycle.name}</Link>} ·{' '}
+            {stateLabel(board.data.cycle.state)}
+            {me.role === 'peer' && <> · you are a guest: read only</>}
           </>
         )
       }
       actions={
         <>
-          <Link className="button secondary" to={`/cycles/${cycleId}/meeting`}>
-            Meeting mode
-          </Link>
+          {me.role !== 'peer' && (
+            <Link className="button secondary" to={`/cycles/${cycleId}/meeting`}>
+              Meeting mode
+            </Link>
+          )}
           <button type="button" className="secondary" onClick={exportCsv} disabled={download.isPending}>
             {download.isPending ? 'Exporting…' : 'Export CSV'}
           </button>
@@ -185,20 +193,25 @@ export default function BoardPage() {
         {(b) => (
           <>
             <AdminNotices notices={b.notices} />
-            {rows.length === 0 ? (
-              <Empty>{filtered ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
-            ) : (
-              <Heatmap
-                board={b}
-                rows={rows}
-                view={view}
-                sort={sort}
-                dir={dir}
-                onSort={onSort}
-                onPreread={prereading ? openPreread : undefined}
-                changes={live.byEm}
-              />
-            )}
+            <div className="board-with-box">
+              <div className="board-main">
+                {rows.length === 0 ? (
+                  <Empty>{filtered ? 'No EM matches these filters.' : 'This cycle has no participants.'}</Empty>
+                ) : (
+                  <Heatmap
+                    board={b}
+                    rows={rows}
+                    view={view}
+                    sort={sort}
+                    dir={dir}
+                    onSort={onSort}
+                    onPreread={prereading ? openPreread : undefined}
+                    changes={live.byEm}
+                  />
+                )}
+              </div>
+              <NineBoxPanel board={b} cycle={cycle.data} />
+            </div>
             <p className="muted small-text" role="status">
               {rows.length} {rows.length === 1 ? 'EM' : 'EMs'} shown{filtered ? ' (filtered)' : ''}, sorted by{' '}
               {SORT_LABELS[sort].toLowerCase()}, {dir === 'asc' ? 'ascending' : 'descending'}.
@@ -207,15 +220,31 @@ export default function BoardPage() {
               <section className="card" aria-label="Readiness distribution">
                 <Distribution board={b} />
               </section>
+              <section className="card" aria-label="Distribution guide">
+                <GuideTable lines={b.guide} />
+              </section>
               <section className="card" aria-label="Rater statistics">
                 <Raters board={b} />
               </section>
+              {/* Shifts compare decisions, which are recorded from calibration on. */}
+              {b.cycle.state !== 'draft' && b.cycle.state !== 'input_open' && <ShiftsCard cycleId={cycleId} />}
             </div>
             <PrereadDialog row={b.rows.find((r) => r.em.id === prereadOf)} cycleId={cycleId} onClose={() => setPrereadOf(null)} />
           </>
         )}
       </QueryState>
     </Page>
+  );
+}
+
+function ShiftsCard({ cycleId }: { cycleId: string }) {
+  const shifts = useShifts({ cycleId });
+  return (
+    <section className="card" aria-label="Shifts">
+      <QueryState query={shifts} what="Loading the shifts">
+        {(s) => <ShiftsChart shifts={s} caption="Decisions against the previous cycle" />}
+      </QueryState>
+    </section>
   );
 }
 

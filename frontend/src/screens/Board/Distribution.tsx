@@ -12,7 +12,7 @@ const FILL: Record<Readiness | 'undecided', string> = {
   undecided: '#c5cad1',
 };
 
-export function Distribution({ board }: { board: Board }) {
+export function Distribution({ board }: { board: Pick<Board, 'distribution'> }) {
   const keys = [...READINESS, 'undecided'] as const;
   const total = keys.reduce((n, k) => n + (board.distribution[k] ?? 0), 0);
   let x = 0;

@@ -3,13 +3,18 @@
 // their assessments, and the peer requests.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useCycle, useDownload, useTransition } from '../../api/queries';
-import { STATES, type Cycle } from '../../api/types';
+import { useCycle, useDownload, usePatchCycleGuide, useTransition } from '../../api/queries';
+import { READINESS, STATES } from '../../api/types';
+import type { CycleWithGuide, GuideLine } from '../../api/rollupTypes';
 import { useMe } from '../../auth/session';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
 import { ErrorNote, QueryState } from '../../components/Status';
-import { attributionLabel, formatDate, stateLabel, transitionFrom } from '../../lib/format';
+import { GuestsPanel } from '../../components/Guests';
+import { GuideFields } from '../../components/GuideFields';
+import { OverrideDialog } from '../../components/OverrideDialog';
+import { attributionLabel, formatDate, readinessLabel, stateLabel, transitionFrom } from '../../lib/format';
+import { draftOfGuide, guideOfDraft, outsideOf, rangeText } from '../../lib/guide';
 import { saveBlob } from '../../lib/download';
 import { PeerRequests } from './PeerRequests';
 
@@ -23,9 +28,11 @@ export default function CyclePage() {
   );
 }
 
-function CycleView({ cycle }: { cycle: Cycle }) {
+function CycleView({ cycle }: { cycle: CycleWithGuide }) {
   const me = useMe();
   const [confirming, setConfirming] = useState(false);
+  // The lines outside the guide a finalize met: the dialog asks for a reason.
+  const [outside, setOutside] = useState<GuideLine[] | null>(null);
   const transition = useTransition(cycle.id);
   const download = useDownload();
   const next = transitionFrom(cycle.state);
@@ -99,18 +106,44 @@ function CycleView({ cycle }: { cycle: Cycle }) {
                   setConfirming(false);
                   transition.reset();
                 }}
-                onConfirm={() => transition.mutate(next.to, { onSuccess: () => setConfirming(false) })}
+                onConfirm={() =>
+                  transition.mutate(next.to, {
+                    onSuccess: () => setConfirming(false),
+                    onError: (err) => {
+                      const lines = outsideOf(err);
+                      if (lines) {
+                        setConfirming(false);
+                        transition.reset();
+                        setOutside(lines);
+                      }
+                    },
+                  })
+                }
               >
                 <p>
                   The cycle moves from <strong>{stateLabel(cycle.state)}</strong> to <strong>{stateLabel(next.to)}</strong>.
                 </p>
                 <p>{next.consequence}</p>
               </ConfirmDialog>
+              <OverrideDialog
+                open={!!outside}
+                what="the cycle"
+                outside={outside ?? []}
+                busy={transition.isPending}
+                error={transition.error}
+                onCancel={() => {
+                  setOutside(null);
+                  transition.reset();
+                }}
+                onConfirm={(reason) => transition.mutate({ to: next.to, overrideReason: reason }, { onSuccess: () => setOutside(null) })}
+              />
             </>
           ) : (
             <p className="muted">Only the lead, {cycle.lead.name}, moves the cycle on.</p>
           ))}
       </section>
+
+      <GuideCard cycle={cycle} editable={isLead && cycle.state === 'draft'} />
 
       <section className="card" aria-labelledby="participants-h">
         <h2 id="participants-h">Participants</h2>
@@ -152,6 +185,62 @@ function CycleView({ cycle }: { cycle: Cycle }) {
       </section>
 
       <PeerRequests cycle={cycle} canAsk={isOwner && (cycle.state === 'draft' || cycle.state === 'input_open')} />
+
+      {(isOwner || me.role === 'admin') && <GuestsPanel host={{ cycleId: cycle.id }} hostName={cycle.name} canManage={isOwner && me.role === 'director'} />}
     </Page>
+  );
+}
+
+/** The cycle's distribution guide; the lead edits it while the cycle is a draft. */
+function GuideCard({ cycle, editable }: { cycle: CycleWithGuide; editable: boolean }) {
+  const patch = usePatchCycleGuide(cycle.id);
+  const [draft, setDraft] = useState(() => draftOfGuide(cycle.distribution_guide));
+  const [tried, setTried] = useState(false);
+  const [saved, setSaved] = useState('');
+  const parsed = guideOfDraft(draft);
+  const guide = cycle.distribution_guide;
+  const ranges = READINESS.filter((r) => guide?.[r]);
+  return (
+    <section className="card" aria-labelledby="guide-h">
+      <h2 id="guide-h">Distribution guide</h2>
+      {ranges.length === 0 ? (
+        <p className="muted">No distribution guide.</p>
+      ) : (
+        <ul className="plain-list">
+          {ranges.map((r) => (
+            <li key={r}>
+              {readinessLabel(r)}: {rangeText(guide![r]!.min, guide![r]!.max)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {cycle.override_reason && (
+        <p className="notice">
+          <strong>Finalized outside the guide.</strong> Reason: {cycle.override_reason}
+        </p>
+      )}
+      {editable && (
+        <form
+          className="form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            setTried(true);
+            setSaved('');
+            if (Object.keys(parsed.problems).length > 0) return;
+            patch.mutate(parsed.guide, { onSuccess: () => setSaved(parsed.guide ? 'Guide saved.' : 'Guide removed.') });
+          }}
+        >
+          <GuideFields draft={draft} onChange={setDraft} problems={tried ? parsed.problems : {}} legend="Change the guide" />
+          <ErrorNote error={patch.error} />
+          <div className="form-actions">
+            <button type="submit" className="secondary" aria-disabled={patch.isPending || undefined}>
+              {patch.isPending ? 'Saving…' : 'Save guide'}
+            </button>
+            <span role="status">{saved}</span>
+          </div>
+        </form>
+      )}
+    </section>
   );
 }

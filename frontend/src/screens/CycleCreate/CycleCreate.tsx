@@ -9,6 +9,8 @@ import { Page } from '../../components/Page';
 import { Empty, ErrorNote, fieldError, FieldError, listFieldErrors, QueryState } from '../../components/Status';
 import { ATTRIBUTION_PROMISE, attributionLabel } from '../../lib/format';
 import { checkNewCycle, localToday, type Problems } from './check';
+import { GuideFields } from '../../components/GuideFields';
+import { emptyGuideDraft, guideOfDraft } from '../../lib/guide';
 
 export default function CycleCreate() {
   const id = useId();
@@ -25,6 +27,8 @@ export default function CycleCreate() {
   const [coOwners, setCoOwners] = useState<string[]>([]);
   const [attribution, setAttribution] = useState<Attribution>('by_function');
   const [due, setDue] = useState('');
+  const [guideDraft, setGuideDraft] = useState(emptyGuideDraft);
+  const guide = guideOfDraft(guideDraft);
 
   // Checked before anything is sent, then again on every change once the
   // director has tried to submit, so that a fixed field loses its message.
@@ -50,7 +54,7 @@ export default function CycleCreate() {
   function submit(e: FormEvent) {
     e.preventDefault();
     setTried(true);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0 || Object.keys(guide.problems).length > 0) return;
     create.mutate(
       {
         name: name.trim(),
@@ -59,6 +63,7 @@ export default function CycleCreate() {
         co_owner_ids: coOwners,
         input_due: due || null,
         peer_attribution: attribution,
+        ...(guide.guide ? { distribution_guide: guide.guide } : {}),
       },
       { onSuccess: (c) => navigate(`/cycles/${c.id}`) },
     );
@@ -206,7 +211,9 @@ export default function CycleCreate() {
           <FieldError id={`${id}-due-err`} message={shown.due ?? fieldError(err, 'input_due')} />
         </div>
 
-        {Object.keys(shown).length > 0 && (
+        <GuideFields draft={guideDraft} onChange={setGuideDraft} problems={tried ? guide.problems : {}} />
+
+        {(Object.keys(shown).length > 0 || (tried && Object.keys(guide.problems).length > 0)) && (
           <p className="field-error" role="alert">
             Please correct the fields above: nothing was sent.
           </p>

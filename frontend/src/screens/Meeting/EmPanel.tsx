@@ -203,23 +203,44 @@ export function EmPanel({
   );
 }
 
-function DecisionBlock({
+/**
+ * The decision of one EM, read and edited. `prefill` starts the form at
+ * another readiness than the saved one (a move on the 9-box); nothing
+ * changes until it is saved.
+ */
+export function DecisionBlock({
   cycle,
   emId,
   directorId,
   suggested,
   decisionWanted,
+  prefill,
+  onSaved,
 }: {
   cycle: Cycle;
   emId: string;
   directorId: string;
   suggested: Readiness | null;
   decisionWanted?: RefObject<boolean>;
+  prefill?: Readiness;
+  onSaved?: () => void;
 }) {
   const decision = useDecision(cycle.id, emId);
   return (
     <QueryState query={decision} what="Loading the decision">
-      {(d) => <DecisionForm cycle={cycle} emId={emId} directorId={directorId} suggested={suggested} decisionWanted={decisionWanted} initial={d} reload={async () => (await decision.refetch()).data} />}
+      {(d) => (
+        <DecisionForm
+          cycle={cycle}
+          emId={emId}
+          directorId={directorId}
+          suggested={suggested}
+          decisionWanted={decisionWanted}
+          initial={d}
+          prefill={prefill}
+          onSaved={onSaved}
+          reload={async () => (await decision.refetch()).data}
+        />
+      )}
     </QueryState>
   );
 }
@@ -232,6 +253,8 @@ function DecisionForm({
   decisionWanted,
   initial,
   reload,
+  prefill,
+  onSaved,
 }: {
   cycle: Cycle;
   emId: string;
@@ -240,12 +263,14 @@ function DecisionForm({
   decisionWanted?: RefObject<boolean>;
   initial: Decision;
   reload: () => Promise<Decision | undefined>;
+  prefill?: Readiness;
+  onSaved?: () => void;
 }) {
   const id = useId();
   const me = useMe();
   const save = useSaveDecision(cycle.id, emId);
   const [version, setVersion] = useState(initial.version);
-  const [readiness, setReadiness] = useState<Readiness | null>(initial.readiness);
+  const [readiness, setReadiness] = useState<Readiness | null>(prefill ?? initial.readiness);
   const [rationale, setRationale] = useState(initial.rationale ?? '');
   const [conflict, setConflict] = useState<Decision | null>(null);
   const [saved, setSaved] = useState('');
@@ -286,6 +311,7 @@ function DecisionForm({
           setShown(d);
           setConflict(null);
           setSaved(`Decision saved (version ${d.version}).`);
+          onSaved?.();
         },
         onError: async (err) => {
           if (err instanceof ApiError && err.code === 'stale_version') setConflict((await reload()) ?? null);
