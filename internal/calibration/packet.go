@@ -189,6 +189,9 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 			fmt.Fprintf(&b, ": %s", mdEscape(*last.Rationale))
 		}
 		b.WriteString("\n\n")
+		if r := last.Rollup; r != nil {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(r.Line()))
+		}
 	}
 	if last.Composite != nil {
 		fmt.Fprintf(&b, "Composite %.2f against a bar of %d.\n\n", *last.Composite, last.Framework.Scale.Bar)

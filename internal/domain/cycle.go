@@ -240,10 +240,13 @@ type PeerNote struct {
 }
 
 // CycleFilter selects the cycles a caller may list: an organisation, and
-// at most one of owner, participant or peer.
+// at most one of owner, reader, participant or peer. ReaderID selects the
+// cycles a director reads: those they own, and the finished ones whose
+// owners all report to them, directly or not.
 type CycleFilter struct {
 	OrgID         string
 	OwnerID       string
+	ReaderID      string
 	ParticipantID string
 	PeerID        string
 	State         State

@@ -332,6 +332,14 @@ func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domai
 	switch {
 	case f.OwnerID != "":
 		q = q.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID))
+	case f.ReaderID != "":
+		// The rule of calibration's accessTo: owned, or finished with no
+		// owner outside the reader's reporting tree.
+		owned := db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.ReaderID)
+		outside := db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id NOT IN (?)", f.OrgID,
+			db.Raw(treeCTE+" SELECT id FROM tree", f.ReaderID, f.OrgID, f.OrgID))
+		q = q.Where("(id IN (?) OR (state IN ? AND id NOT IN (?)))", owned,
+			[]string{string(domain.StateFinalized), string(domain.StateReleased)}, outside)
 	case f.ParticipantID != "":
 		q = q.Where("id IN (?)", db.Model(&participantRow{}).Select("cycle_id").Where("org_id = ? AND em_id = ?", f.OrgID, f.ParticipantID))
 	case f.PeerID != "":
