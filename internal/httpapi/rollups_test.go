@@ -34,7 +34,11 @@ const (
 	rwPeer  = "pat@acme.test"
 )
 
-func newRollupWorld(e *cyEnv) *rollupWorld {
+func newRollupWorld(e *cyEnv) *rollupWorld { return newRollupWorldOn(e, "") }
+
+// newRollupWorldOn builds the world with cycles on framework fw (the
+// organisation's default when "").
+func newRollupWorldOn(e *cyEnv, fw string) *rollupWorld {
 	e.t.Helper()
 	const a = rwAdmin
 	e.addUser(a, rwVP, "Ulla Vance", "director", "")
@@ -56,7 +60,11 @@ func newRollupWorld(e *cyEnv) *rollupWorld {
 				ems = append(ems, em)
 			}
 		}
-		f := e.newCycle(lead, ems, map[string]any{"name": name})
+		extra := map[string]any{"name": name}
+		if fw != "" {
+			extra["framework_id"] = fw
+		}
+		f := e.newCycle(lead, ems, extra)
 		f.moveTo("input_open")
 		for _, em := range ems {
 			f.rate(em, scores[em], 0, "")
@@ -605,4 +613,23 @@ func TestRollupDecisionsAndFinalize(t *testing.T) {
 func jsonText(s string) string {
 	b, _ := json.Marshal(s)
 	return strings.Trim(string(b), `"`)
+}
+
+// contractWalkRollups answers every roll-up operation with a success, for
+// the contract walkthrough.
+func contractWalkRollups(t *testing.T, env *testkit.Env, want func(*testkit.Response, int, string) *testkit.Response, fw string) {
+	t.Helper()
+	w := newRollupWorldOn(&cyEnv{Env: env, t: t, tokens: map[string]string{}}, fw)
+	vp := w.tok(rwVP)
+	res := want(w.create(rwVP, map[string]any{"name": "Engineering H2", "source_cycle_ids": []string{w.ines.id, w.kofi.id},
+		"distribution_guide": map[string]any{"ready_now": map[string]int{"min": 0, "max": 25}}}), 201, "a roll-up")
+	var r rollupDoc
+	res.Decode(t, &r)
+	want(w.Get(vp, "/api/v1/rollups"), 200, "roll-ups")
+	want(w.Get(vp, "/api/v1/rollups/"+r.ID), 200, "a roll-up")
+	want(w.decide(rwVP, r.ID, "eli@acme.test", map[string]any{"readiness": "ready_now", "reason": "Comparable EMs are ready", "version": 0}), 200, "a roll-up decision")
+	want(w.Get(vp, "/api/v1/rollups/"+r.ID+"/board"), 200, "a roll-up's board")
+	want(w.Post(vp, "/api/v1/rollups/"+r.ID+"/finalize", map[string]any{}), 409, "a roll-up outside its guide")
+	want(w.Post(vp, "/api/v1/rollups/"+r.ID+"/finalize", map[string]any{"override_reason": "A strong half"}), 200, "a finalized roll-up")
+	want(w.Get(w.tok("ines@acme.test"), w.ines.path("activity")), 200, "the activity of a rolled-up cycle")
 }
