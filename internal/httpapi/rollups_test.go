@@ -396,7 +396,7 @@ func TestRollupReadersAndBoard(t *testing.T) {
 func TestRollupDecisionsAndFinalize(t *testing.T) {
 	w := newRollupWorld(newCycleEnv(t))
 	r := decodeOK[rollupDoc](t, w.create(rwVP, map[string]any{"name": "Engineering H2",
-		"source_cycle_ids": []string{w.ines.id, w.kofi.id},
+		"source_cycle_ids":   []string{w.ines.id, w.kofi.id},
 		"distribution_guide": map[string]any{"ready_now": map[string]int{"min": 0, "max": 25}}}), http.StatusCreated)
 	const reason = "Eli carried the platform migration; comparable EMs elsewhere are ready now"
 	up := map[string]any{"readiness": "ready_now", "reason": reason, "version": 0}
