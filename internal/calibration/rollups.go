@@ -409,8 +409,11 @@ func (s *Cycles) rollupBoard(ctx context.Context, r domain.Rollup, sources []dom
 			rr := RollupRow{BoardRow: row, Bar: b.Framework.Scale.Bar, SourceCycle: domain.Ref{ID: src.ID, Name: src.Name},
 				Director: domain.Ref{ID: row.DirectorID}, DirectorDecision: row.Decision, Final: row.Decision}
 			if d, ok := byEM[row.EM.ID]; ok {
-				v := d.Readiness
+				// Once finalized, the source holds the roll-up's decision:
+				// the director's is the one the roll-up started from.
+				v, dr := d.Readiness, d.DirectorReadiness
 				rr.RollupDecision, rr.RollupReason, rr.RollupVersion, rr.Final = &v, d.Reason, d.Version, &v
+				rr.DirectorDecision = &dr
 			}
 			rr.Moved = moved(rr.DirectorDecision, rr.Final)
 			directorIDs = append(directorIDs, row.DirectorID)
@@ -614,15 +617,6 @@ func (s *Cycles) FinalizeRollup(ctx context.Context, p domain.Principal, id stri
 			}
 			override = &v
 		}
-		b, err := s.rollupBoard(ctx, r, sources)
-		if err != nil {
-			return err
-		}
-		if out := domain.Outside(b.Guide); len(out) > 0 && override == nil {
-			e := domain.Conflict(domain.CodeOutsideGuide, "the decisions fall outside the roll-up's distribution guide; give an override_reason to finalize anyway")
-			e.Details = map[string]any{"outside": out}
-			return e
-		}
 		decisions, err := s.rollups.RollupDecisions(ctx, p.OrgID, r.ID)
 		if err != nil {
 			return err
@@ -634,6 +628,30 @@ func (s *Cycles) FinalizeRollup(ctx context.Context, p domain.Principal, id stri
 		sourceOf := map[string]domain.Decision{}
 		for _, d := range source {
 			sourceOf[d.EMID] = d
+		}
+		if r.DistributionGuide != nil {
+			// The final decisions, as the board counts them.
+			final := map[domain.Readiness]int{}
+			rows := 0
+			for _, c := range sources {
+				for _, pt := range c.Participants {
+					rows++
+					if d, ok := sourceOf[pt.EMID]; ok {
+						final[d.Readiness]++
+					}
+				}
+			}
+			for _, d := range decisions {
+				if sd, ok := sourceOf[d.EMID]; ok {
+					final[sd.Readiness]--
+					final[d.Readiness]++
+				}
+			}
+			if out := domain.Outside(r.DistributionGuide.Against(final, rows)); len(out) > 0 && override == nil {
+				e := domain.Conflict(domain.CodeOutsideGuide, "the decisions fall outside the roll-up's distribution guide; give an override_reason to finalize anyway")
+				e.Details = map[string]any{"outside": out}
+				return e
+			}
 		}
 		var changes []domain.RollupDecision
 		var ids []string

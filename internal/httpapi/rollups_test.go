@@ -494,6 +494,17 @@ func TestRollupDecisionsAndFinalize(t *testing.T) {
 	}
 	wantError(t, w.Post(w.tok(rwVP), path, map[string]any{"override_reason": override}), http.StatusConflict, "cycle_locked")
 	wantError(t, w.decide(rwVP, r.ID, "eli@acme.test", map[string]any{"readiness": "not_yet", "version": 1}), http.StatusConflict, "cycle_locked")
+	// The finalized roll-up's board still tells the director's decision from its own.
+	finalBoard := w.board("kofi@acme.test", r.ID)
+	for _, row := range finalBoard.Rows {
+		if row.EM.Name == "Eli Hart" && (row.DirectorDecision == nil || *row.DirectorDecision != "not_yet" ||
+			row.RollupDecision == nil || *row.RollupDecision != "ready_now" || row.Moved == nil || *row.Moved != "up") {
+			t.Errorf("Eli's row after finalizing: %+v", row)
+		}
+	}
+	if finalBoard.Rollup.State != "finalized" || finalBoard.Directors[0].Distribution["not_yet"] != 1 || finalBoard.Distribution["ready_now"] != 2 {
+		t.Errorf("the finalized board: %+v %+v", finalBoard.Rollup, finalBoard.Directors[0].Distribution)
+	}
 
 	// Written into Ines's cycle: Eli ready now, his director's rationale,
 	// the version moved on; Ema untouched. The cycle stays finalized.
