@@ -127,12 +127,12 @@ func rollupAt(object string, parts ...string) build {
 
 // byVP: the admin reads as themself, a director is the side's VP.
 func byVP(b build) build {
-	return byRole(map[string]build{"admin": b, "director": as("vp", b), "peer": b})
+	return byRole(map[string]build{"admin": b, "director": as("vp", b), "em": b, "peer": b})
 }
 
 // rollupMatrix: a director who is not the VP (the role's own account) does
-// not read the VP's roll-up (404); EMs and peers may not use the routes,
-// except the list, empty for a peer.
+// not read the VP's roll-up (404), nor do EMs and peers; EMs may not list
+// roll-ups, a peer's list is empty.
 var rollupMatrix = map[string]matrixEntry{
 	"GET /api/v1/rollups": {want: "admin 200 director 200 peer 200", own: byVP(at("/api/v1/rollups?limit=100"))},
 	"POST /api/v1/rollups": {want: "director 201/404/404",
@@ -142,9 +142,9 @@ var rollupMatrix = map[string]matrixEntry{
 		other: func(w *world, s *side, _ string) target {
 			return target{path: "/api/v1/rollups", body: map[string]any{"name": s.name + " poaching roll-up", "source_cycle_ids": []string{w.freeSource(s)}}}
 		}},
-	"GET /api/v1/rollups/:id": {want: "admin 200/-/404 director 200/404/404",
+	"GET /api/v1/rollups/:id": {want: "admin 200/-/404 director 200/404/404 em 404/404/404 peer 404/404/404",
 		own: byVP(rollupAt("rollup")), other: rollupAt("rollup")},
-	"GET /api/v1/rollups/:id/board": {want: "admin 200/-/404 director 200/404/404",
+	"GET /api/v1/rollups/:id/board": {want: "admin 200/-/404 director 200/404/404 em 404/404/404 peer 404/404/404",
 		own: byVP(rollupAt("rollup", "board")), other: rollupAt("rollup", "board")},
 	"PUT /api/v1/rollups/:id/ems/:em_id/decision": {want: "director 200/404/404",
 		own: as("vp", func(w *world, s *side, _ string) target {

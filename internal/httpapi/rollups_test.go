@@ -333,8 +333,8 @@ func TestRollupReadersAndBoard(t *testing.T) {
 	}
 	wantError(t, w.Get(w.tok("ema@acme.test"), "/api/v1/rollups"), http.StatusForbidden, "forbidden")
 	for _, who := range []string{"ema@acme.test", rwPeer} {
-		wantError(t, w.Get(w.tok(who), path), http.StatusForbidden, "forbidden")
-		wantError(t, w.Get(w.tok(who), path+"/board"), http.StatusForbidden, "forbidden")
+		wantError(t, w.Get(w.tok(who), path), http.StatusNotFound, "not_found")
+		wantError(t, w.Get(w.tok(who), path+"/board"), http.StatusNotFound, "not_found")
 	}
 	wantError(t, w.Get(w.tok(rwVP), "/api/v1/rollups/no-such-rollup"), http.StatusNotFound, "not_found")
 
@@ -616,8 +616,10 @@ func TestRollupDecisionsAndFinalize(t *testing.T) {
 			t.Errorf("%s shows the EM the roll-up: %s", p, res.Body)
 		}
 	}
-	pdf := w.Get(w.tok("eli@acme.test"), "/api/v1/ems/"+w.ID("eli@acme.test")+"/packet?format=pdf")
-	wantStatus(t, pdf, http.StatusOK)
+	for _, who := range []string{"eli@acme.test", "ines@acme.test", rwVP, rwAdmin} {
+		pdf := w.Get(w.tok(who), "/api/v1/ems/"+w.ID("eli@acme.test")+"/packet?format=pdf")
+		wantStatus(t, pdf, http.StatusOK)
+	}
 }
 
 // jsonText is s as it appears inside a JSON string.

@@ -153,11 +153,12 @@ func (s *Server) routes() []route {
 
 		// Roll-ups: a director above the owners of several finalized
 		// cycles compares them. EMs are refused the list (403), peers get
-		// an empty one; who reads one roll-up is the service's business.
+		// an empty one. Who reads one roll-up is the service's business
+		// (404 to anyone else), so every role reaches it.
 		{http.MethodGet, v1 + "/rollups", only(admin, director, peer), s.listRollups},
 		{http.MethodPost, v1 + "/rollups", only(director).idempotent(), s.createRollup},
-		{http.MethodGet, v1 + "/rollups/:id", only(admin, director), s.getRollup},
-		{http.MethodGet, v1 + "/rollups/:id/board", only(admin, director).limited(), s.rollupBoard},
+		{http.MethodGet, v1 + "/rollups/:id", only(admin, director, em, peer), s.getRollup},
+		{http.MethodGet, v1 + "/rollups/:id/board", only(admin, director, em, peer).limited(), s.rollupBoard},
 		{http.MethodPut, v1 + "/rollups/:id/ems/:em_id/decision", only(director), s.putRollupDecision},
 		{http.MethodPost, v1 + "/rollups/:id/finalize", only(director), s.finalizeRollup},
 

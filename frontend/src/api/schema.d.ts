@@ -1706,7 +1706,8 @@ export interface paths {
          *     difference from the mean composite of every row, and the
          *     distribution of their decisions. `distribution` counts the final
          *     decisions; `guide` compares them with the roll-up's guide (null
-         *     without one). Readers as for the roll-up; only the lead decides.
+         *     without one). Readers as for the roll-up (404 to anyone else); only
+         *     the lead decides.
          */
         get: operations["rollupBoard"];
         put?: never;
