@@ -412,6 +412,7 @@ var longFields = []longField{
 	{"POST /api/v1/cycles/:id/peer-requests", "em_id", 64, false},
 	{"POST /api/v1/cycles/:id/peer-requests", "peer_id", 64, false},
 	{"PUT /api/v1/cycles/:id/ems/:em_id/decision", "readiness", 18, false},
+	{"PUT /api/v1/rollups/:id/ems/:em_id/decision", "readiness", 18, false},
 	{"PUT /api/v1/cycles/:id/self-assessment", "ratings[0].criterion", 40, false},
 	{"PUT /api/v1/peer-requests/:id/note", "advocacy", 7, false},
 	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "stance", 8, false},

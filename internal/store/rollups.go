@@ -78,6 +78,9 @@ func (s *Store) CreateRollup(ctx context.Context, r *domain.Rollup) error {
 		if err := s.conn(ctx).Create(&row).Error; err != nil {
 			return translate(err)
 		}
+		if len(r.SourceIDs) == 0 {
+			return nil
+		}
 		sources := make([]rollupSourceRow, len(r.SourceIDs))
 		for i, id := range r.SourceIDs {
 			sources[i] = rollupSourceRow{OrgID: r.OrgID, RollupID: r.ID, CycleID: id, Open: true}
