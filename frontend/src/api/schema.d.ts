@@ -620,7 +620,8 @@ export interface paths {
          * The cycles the caller may see, newest first
          * @description Every role may call it and gets what it may see: an admin every cycle
          *     of the organisation; a director the cycles they own (lead or
-         *     co-owner); an EM the cycles they take part in, whose `participants`
+         *     co-owner) and, to read, every finished (finalized or released) cycle
+         *     whose owners all report to them, directly or not; an EM the cycles they take part in, whose `participants`
          *     then list only the EM themself; a peer an empty list (peers work
          *     from `GET /api/v1/peer-requests`). `state` narrows to one state (an
          *     unknown state answers 400).
@@ -663,8 +664,11 @@ export interface paths {
         /**
          * One cycle
          * @description Admins read every cycle of the organisation, directors the cycles
-         *     they own, EMs the cycles they take part in (with only themself in
-         *     `participants`). Any other cycle answers 404.
+         *     they own and every finished cycle whose owners all report to them
+         *     (directly or not; such a reader may read it and its board, and any
+         *     change or detail answers 403 `forbidden`), EMs the cycles they take
+         *     part in (with only themself in `participants`). Any other cycle
+         *     answers 404.
          */
         get: operations["getCycle"];
         put?: never;
@@ -1112,7 +1116,8 @@ export interface paths {
         /**
          * The calibration board of a cycle
          * @description Every participant in one answer (never paginated), for the owners of
-         *     the cycle and admins. Per row: per criterion the director's and the
+         *     the cycle and admins, and for a director above every owner of a
+         *     finished cycle. Per row: per criterion the director's and the
          *     self score and the count of peer notes tagged with it by advocacy;
          *     the `composite` (weighted mean of the director's scores, 2 decimals,
          *     null until one exists); `evidence_coverage` (share of all the
