@@ -84,20 +84,30 @@ func (s *Cycles) CreateRollup(ctx context.Context, p domain.Principal, in NewRol
 	}
 	var sources []domain.Cycle
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
+		// A director above every owner of a cycle knows of it whatever its
+		// state: an unfinished one is refused as not ready, not as unseen.
 		sources = make([]domain.Cycle, 0, len(in.SourceCycleIDs))
+		above := make([]bool, 0, len(in.SourceCycleIDs))
 		for _, id := range in.SourceCycleIDs {
-			c, err := s.visible(ctx, p, id)
+			c, err := s.store.Cycle(ctx, p.OrgID, id)
 			if err != nil {
 				return err
 			}
-			sources = append(sources, c)
+			a, err := s.accessTo(ctx, p, c)
+			if err != nil {
+				return err
+			}
+			up, err := s.aboveAll(ctx, p.OrgID, p.UserID, c.Owners)
+			if err != nil {
+				return err
+			}
+			if a == accessNone && !up {
+				return domain.NotFound("cycle")
+			}
+			sources, above = append(sources, c), append(above, up)
 		}
-		for _, c := range sources {
-			above, err := s.aboveAll(ctx, p.OrgID, p.UserID, c.Owners)
-			if err != nil {
-				return err
-			}
-			if !above {
+		for i, c := range sources {
+			if !above[i] {
 				return domain.Forbidden(domain.CodeNotAboveOwners,
 					fmt.Sprintf("you are not above every owner of %q: a roll-up is made from above the cycles' owners", c.Name))
 			}

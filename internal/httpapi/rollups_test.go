@@ -272,10 +272,14 @@ func TestRollupCreateRules(t *testing.T) {
 	wantError(t, w.create(rwVP, body(w.ines.id, w.otis.id)), http.StatusNotFound, "not_found")
 	wantError(t, w.create(rwVP, body(w.ines.id, "no-such-cycle")), http.StatusNotFound, "not_found")
 
-	env := wantError(t, w.create(rwVP, body(w.ines.id, w.lena.id)), http.StatusConflict, "cycle_not_ready")
-	if ids, _ := env.Error.Details["cycle_ids"].([]any); len(ids) != 1 || ids[0] != w.lena.id {
-		t.Errorf("cycle_not_ready names %v, want [%s]", env.Error.Details["cycle_ids"], w.lena.id)
+	// Released, or not finalized yet: not ready. The VP, above its owner,
+	// knows of a draft below them, though they do not read it.
+	draft := w.newCycle("ines@acme.test", []string{"ema@acme.test"}, map[string]any{"name": "Platform 2027 H1"})
+	env := wantError(t, w.create(rwVP, body(w.ines.id, w.lena.id, draft.id)), http.StatusConflict, "cycle_not_ready")
+	if ids, _ := env.Error.Details["cycle_ids"].([]any); len(ids) != 2 || ids[0] != w.lena.id || ids[1] != draft.id {
+		t.Errorf("cycle_not_ready names %v, want [%s %s]", env.Error.Details["cycle_ids"], w.lena.id, draft.id)
 	}
+	wantError(t, w.create("otis@acme.test", body(draft.id)), http.StatusNotFound, "not_found")
 	wantFields(t, w.create(rwVP, body()), "source_cycle_ids")
 	wantFields(t, w.create(rwVP, body(w.ines.id, w.ines.id)), "source_cycle_ids[1]")
 	wantFields(t, w.create(rwVP, map[string]any{"name": " ", "source_cycle_ids": []string{w.ines.id}}), "name")

@@ -1648,8 +1648,8 @@ export interface paths {
          * Start a roll-up over finalized cycles, led by the calling director
          * @description A director above every owner of every source cycle (directly or
          *     not) compares the cycles' outcomes and may change decisions. The
-         *     checks come in this order: a cycle the caller cannot see answers
-         *     404; one they see (as its owner, say) without being above every
+         *     checks come in this order: a cycle the caller can neither see nor
+         *     is above every owner of answers 404; one they see (as its owner, say) without being above every
          *     owner 403 `not_above_owners`; a source that is not `finalized` 409
          *     `cycle_not_ready` (`details.cycle_ids`); a source already in an open
          *     roll-up 409 `in_rollup` (`details.rollup_id`). 1 to 20 distinct
