@@ -171,7 +171,9 @@ func (s *Cycles) auditRollup(ctx context.Context, p domain.Principal, action, ro
 
 // canReadRollup is the one rule of who reads a roll-up (its board
 // included): its lead, the owners of its source cycles and the
-// organisation's admins.
+// organisation's admins. Every read of a roll-up goes through it (see
+// readableRollup); a rule for calibration guests joins it here. The list
+// (store.ListRollups) selects the same roll-ups.
 func canReadRollup(p domain.Principal, r domain.Rollup, sources []domain.Cycle) bool {
 	switch p.Role {
 	case domain.RoleAdmin:
