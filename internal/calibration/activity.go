@@ -42,7 +42,7 @@ const (
 )
 
 // activityActions are the audit actions the activity is derived from.
-var activityActions = []string{"assessment.write", "decision.write", ActionMeetingWrite, "cycle.update", domain.ActionMemberChange}
+var activityActions = []string{"assessment.write", "decision.write", ActionRollupDecision, ActionMeetingWrite, "cycle.update", domain.ActionMemberChange}
 
 // ActivityStore is what reading the activity needs beyond CycleStore.
 type ActivityStore interface {
@@ -64,6 +64,16 @@ type ActivityItem struct {
 	Before any
 	After  any
 	Reason *string
+	// Rollup marks a decision a roll-up changed after the cycle was
+	// finalized (Actor is the roll-up's lead, Reason the roll-up's).
+	Rollup *ActivityRollup
+}
+
+// ActivityRollup is the roll-up of a decision item and the director whose
+// decision it changed.
+type ActivityRollup struct {
+	Rollup     domain.Ref
+	ProposedBy domain.Ref
 }
 
 // Activity pages the cycle's meeting record, newest first, to its owners
@@ -103,6 +113,12 @@ func (s *Cycles) wholeCycleReader(ctx context.Context, p domain.Principal, id, v
 		return c, nil
 	}
 	refuse := domain.Forbidden(domain.CodeForbidden, "the meeting record and changes of a cycle are for its owners and the organisation's admins")
+	if a, err := s.accessTo(ctx, p, c); err != nil || a == accessRead {
+		if err != nil {
+			return domain.Cycle{}, err
+		}
+		return domain.Cycle{}, refuse
+	}
 	if _, ok := c.Participant(p.UserID); ok {
 		return domain.Cycle{}, refuse
 	}
@@ -272,6 +288,20 @@ func deriveItems(e domain.AuditEntry, c domain.Cycle) []ActivityItem {
 		reason := after.Rationale
 		it.Reason = &reason
 		return []ActivityItem{it}
+	case ActionRollupDecision:
+		var before struct {
+			Readiness *domain.Readiness `json:"readiness"`
+		}
+		var after rollupAuditAfter
+		decode(e.Before, &before)
+		if !decode(e.After, &after) {
+			return nil
+		}
+		it := base(0, ActivityDecision, em)
+		to := after.Readiness
+		it.Before, it.After, it.Reason = before.Readiness, &to, after.Reason
+		it.Rollup = &ActivityRollup{Rollup: after.Rollup, ProposedBy: after.ProposedBy}
+		return []ActivityItem{it}
 	case ActionMeetingWrite:
 		var before, after auditMeetingView
 		decode(e.Before, &before) // none before the first write: not discussed, no note
@@ -431,6 +461,17 @@ func ChangeSummary(fw domain.Framework, it ActivityItem) string {
 	who := "The system"
 	if it.Actor != nil && it.Actor.Name != "" {
 		who = it.Actor.Name
+	}
+	if r := it.Rollup; r != nil {
+		b, _ := it.Before.(*domain.Readiness)
+		a, _ := it.After.(*domain.Readiness)
+		if b != nil && a != nil {
+			reason := ""
+			if it.Reason != nil {
+				reason = *it.Reason
+			}
+			return RollupLine(r.ProposedBy.Name, *b, who, *a, reason)
+		}
 	}
 	var what string
 	switch it.Kind {

@@ -107,41 +107,50 @@ func (s *Cycles) boardFor(ctx context.Context, p domain.Principal, cycleID strin
 	if err := q.validate(); err != nil {
 		return Board{}, err
 	}
-	head, err := s.board.OrgHead(ctx, p.OrgID)
+	b, err := s.builtBoard(ctx, p.OrgID, cycleID, func(c domain.Cycle) error {
+		return s.boardReader(ctx, p, c, view)
+	})
+	if err != nil {
+		return Board{}, err
+	}
+	b.Rows = q.apply(b.Rows)
+	return b, nil
+}
+
+// builtBoard is the board of a cycle, in the board's default order, once
+// allow lets the cycle be read: from the cache when it holds it at the
+// organisation's head today, else built.
+func (s *Cycles) builtBoard(ctx context.Context, orgID, cycleID string, allow func(domain.Cycle) error) (Board, error) {
+	head, err := s.board.OrgHead(ctx, orgID)
 	if err != nil {
 		return Board{}, err
 	}
 	today := boardDay(s.clock.Now())
-	key, day := boardKey{org: p.OrgID, cycle: cycleID}, today.Format(time.DateOnly)
+	key, day := boardKey{org: orgID, cycle: cycleID}, today.Format(time.DateOnly)
 	b, ok := s.boards.get(key, head, day)
 	if ok {
-		if err := s.boardReader(ctx, p, b.Cycle, view); err != nil {
+		if err := allow(b.Cycle); err != nil {
 			return Board{}, err
 		}
-	} else {
-		// One query gives the cycle, its members, decisions and meeting
-		// marks: the board costs the same few round trips whatever the
-		// number of participants. Who may see it is checked before any
-		// more is read.
-		c, people, decisions, discussed, err := s.board.CycleSnapshot(ctx, p.OrgID, cycleID)
-		if err != nil {
-			return Board{}, err
-		}
-		if err := s.boardReader(ctx, p, c, view); err != nil {
-			return Board{}, err
-		}
-		// The build is shared with the readers who miss at the same
-		// moment: one of them leaving does not cancel it for the others.
-		shared := context.WithoutCancel(ctx)
-		b, err = s.boards.build(key, head, day, func() (Board, error) {
-			return s.buildBoard(shared, c, people, decisions, discussed, today)
-		})
-		if err != nil {
-			return Board{}, err
-		}
+		return b, nil
 	}
-	b.Rows = q.apply(b.Rows)
-	return b, nil
+	// One query gives the cycle, its members, decisions and meeting
+	// marks: the board costs the same few round trips whatever the
+	// number of participants. Who may see it is checked before any
+	// more is read.
+	c, people, decisions, discussed, err := s.board.CycleSnapshot(ctx, orgID, cycleID)
+	if err != nil {
+		return Board{}, err
+	}
+	if err := allow(c); err != nil {
+		return Board{}, err
+	}
+	// The build is shared with the readers who miss at the same
+	// moment: one of them leaving does not cancel it for the others.
+	shared := context.WithoutCancel(ctx)
+	return s.boards.build(key, head, day, func() (Board, error) {
+		return s.buildBoard(shared, c, people, decisions, discussed, today)
+	})
 }
 
 func (q BoardQuery) validate() error {

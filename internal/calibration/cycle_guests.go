@@ -21,8 +21,11 @@ func cycleHost(c domain.Cycle) GuestHost {
 // recorded under view. An empty view admits no guest. Anyone else finds no
 // cycle.
 func (s *Cycles) boardReader(ctx context.Context, p domain.Principal, c domain.Cycle, view string) error {
-	if p.Role != domain.RoleEM && canSee(p, c) {
-		return nil
+	if p.Role != domain.RoleEM {
+		a, err := s.accessTo(ctx, p, c)
+		if err != nil || a != accessNone {
+			return err
+		}
 	}
 	if view != "" {
 		ok, err := s.guests.Read(ctx, p, cycleHost(c), view)

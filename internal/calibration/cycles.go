@@ -3,6 +3,7 @@ package calibration
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -58,6 +59,7 @@ type Cycles struct {
 	prereads PrereadStore
 	meeting  MeetingStore
 	activity ActivityStore
+	rollups  RollupStore
 	clock    domain.Clock
 	boards   *boardCache
 	mail     Mailer
@@ -101,10 +103,11 @@ type CyclesStore interface {
 	MeetingStore
 	ActivityStore
 	GuestStore
+	RollupStore
 }
 
 func NewCycles(store CyclesStore, clock domain.Clock) *Cycles {
-	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, clock: clock,
+	return &Cycles{store: store, board: store, plans: store, prereads: store, meeting: store, activity: store, rollups: store, clock: clock,
 		boards: newBoardCache(), mail: noMail{}, guests: NewGuests(store, clock)}
 }
 
@@ -299,7 +302,11 @@ func (s *Cycles) Get(ctx context.Context, p domain.Principal, id string) (CycleV
 	if err != nil {
 		return CycleView{}, err
 	}
-	if !canSee(p, c) {
+	a, err := s.accessTo(ctx, p, c)
+	if err != nil {
+		return CycleView{}, err
+	}
+	if a == accessNone {
 		ok, err := s.guests.Read(ctx, p, cycleHost(c), GuestViewCycle)
 		if err != nil {
 			return CycleView{}, err
@@ -312,40 +319,100 @@ func (s *Cycles) Get(ctx context.Context, p domain.Principal, id string) (CycleV
 }
 
 // visible loads a cycle of the caller's organisation that the caller may
-// see: every cycle for an admin, the cycles they own for a director, the
-// cycles they take part in for an EM. Anything else is not found.
+// see (see accessTo). Anything else is not found.
 func (s *Cycles) visible(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
 	c, err := s.store.Cycle(ctx, p.OrgID, id)
 	if err != nil {
 		return c, err
 	}
-	if !canSee(p, c) {
+	a, err := s.accessTo(ctx, p, c)
+	if err != nil {
+		return domain.Cycle{}, err
+	}
+	if a == accessNone {
 		return domain.Cycle{}, domain.NotFound("cycle")
 	}
 	return c, nil
 }
 
-func canSee(p domain.Principal, c domain.Cycle) bool {
+// cycleAccess is how far a caller reaches into a cycle.
+type cycleAccess int
+
+const (
+	// accessNone: the cycle is not found.
+	accessNone cycleAccess = iota
+	// accessRead: a director above every owner of a finished cycle reads
+	// the cycle and its board, and changes nothing (403).
+	accessRead
+	// accessMember: the cycle's owners, the organisation's admins (their
+	// routes only read), and its EMs (their own part).
+	accessMember
+)
+
+// accessTo is the one rule of who sees a cycle: every cycle for an admin;
+// for a director, the cycles they own, and every finished (finalized or
+// released) cycle whose owners all report to them, directly or not, to
+// read; for an EM, the cycles they take part in. The cycle list
+// (store.ListCycles with ReaderID) selects the same cycles.
+func (s *Cycles) accessTo(ctx context.Context, p domain.Principal, c domain.Cycle) (cycleAccess, error) {
 	switch p.Role {
 	case domain.RoleAdmin:
-		return true
+		return accessMember, nil
 	case domain.RoleDirector:
-		return c.IsOwner(p.UserID)
+		if c.IsOwner(p.UserID) {
+			return accessMember, nil
+		}
+		if !c.State.Done() {
+			return accessNone, nil
+		}
+		above, err := s.aboveAll(ctx, p.OrgID, p.UserID, c.Owners)
+		if err != nil || !above {
+			return accessNone, err
+		}
+		return accessRead, nil
 	case domain.RoleEM:
-		_, ok := c.Participant(p.UserID)
-		return ok
+		if _, ok := c.Participant(p.UserID); ok {
+			return accessMember, nil
+		}
 	}
-	return false
+	return accessNone, nil
 }
 
-// owned loads a cycle the caller owns or, for reading, an admin's.
+// aboveAll says every one of users reports to managerID, directly or not.
+func (s *Cycles) aboveAll(ctx context.Context, orgID, managerID string, users []string) (bool, error) {
+	for _, u := range users {
+		chain, err := s.store.Managers(ctx, orgID, u)
+		if err != nil {
+			return false, err
+		}
+		if !slices.Contains(chain, managerID) {
+			return false, nil
+		}
+	}
+	return len(users) > 0, nil
+}
+
+// errReadOnly refuses a change, or a read beyond the cycle and its board,
+// to a director who reads a finished cycle from above.
+var errReadOnly = domain.Forbidden(domain.CodeForbidden,
+	"you read this finished cycle and its board as a director above its owners; only its owners work in it")
+
+// owned loads a cycle the caller owns or, for reading, an admin's. A
+// director who only reads it from above is refused (403).
 func (s *Cycles) owned(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
-	c, err := s.visible(ctx, p, id)
+	c, err := s.store.Cycle(ctx, p.OrgID, id)
 	if err != nil {
 		return c, err
 	}
-	if p.Role == domain.RoleEM {
+	a, err := s.accessTo(ctx, p, c)
+	if err != nil {
+		return domain.Cycle{}, err
+	}
+	switch {
+	case a == accessNone || p.Role == domain.RoleEM:
 		return domain.Cycle{}, domain.NotFound("cycle")
+	case a == accessRead:
+		return domain.Cycle{}, errReadOnly
 	}
 	return c, nil
 }
@@ -362,7 +429,7 @@ func (s *Cycles) List(ctx context.Context, p domain.Principal, state domain.Stat
 	switch p.Role {
 	case domain.RoleAdmin:
 	case domain.RoleDirector:
-		f.OwnerID = p.UserID
+		f.ReaderID = p.UserID
 		f.GuestID, f.GuestOn = p.UserID, today
 	case domain.RoleEM:
 		f.ParticipantID = p.UserID
@@ -427,7 +494,7 @@ func (s *Cycles) views(ctx context.Context, p domain.Principal, cs []domain.Cycl
 
 // leadOf loads a cycle for a change only the lead may make.
 func (s *Cycles) leadOf(ctx context.Context, p domain.Principal, id string) (domain.Cycle, error) {
-	c, err := s.visible(ctx, p, id)
+	c, err := s.owned(ctx, p, id)
 	if err != nil {
 		return c, err
 	}
@@ -603,6 +670,11 @@ func (s *Cycles) TransitionOverriding(ctx context.Context, p domain.Principal, i
 					c.OverrideReason = reason
 				}
 				after["guide"], after["override_reason"] = lines, c.OverrideReason
+			}
+		}
+		if to == domain.StateReleased {
+			if err := s.notInOpenRollup(ctx, c); err != nil {
+				return err
 			}
 		}
 		c.State = to

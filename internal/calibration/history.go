@@ -23,6 +23,24 @@ type HistoryCycle struct {
 	// distribution guide: for the EM's managers and admins only, never for
 	// the EM.
 	OverrideReason *string
+	// Rollup is the change a finalized roll-up made to the decision, for
+	// the EM's directors and the admins; nil for the EM, who reads the
+	// final readiness with the director's rationale only.
+	Rollup *HistoryRollup
+}
+
+// HistoryRollup is a roll-up's change of a cycle's decision.
+type HistoryRollup struct {
+	Rollup     domain.Ref
+	Lead       domain.Ref
+	ProposedBy domain.Ref
+	From, To   domain.Readiness
+	Reason     string
+}
+
+// Line says the change in words (see RollupLine).
+func (r HistoryRollup) Line() string {
+	return RollupLine(r.ProposedBy.Name, r.From, r.Lead.Name, r.To, r.Reason)
 }
 
 // Trajectory summarises an EM's readiness over cycles.
@@ -110,6 +128,10 @@ func (s *Cycles) History(ctx context.Context, p domain.Principal, emID string) (
 	if err != nil {
 		return History{}, err
 	}
+	rollups, err := s.historyRollups(ctx, p.OrgID, emID, releasedOnly, decisions)
+	if err != nil {
+		return History{}, err
+	}
 	frameworks := map[string]domain.Framework{}
 	for _, pc := range past {
 		if releasedOnly && pc.State != domain.StateReleased {
@@ -146,10 +168,44 @@ func (s *Cycles) History(ctx context.Context, p domain.Principal, emID string) (
 				hc.Rationale = &r
 			}
 		}
+		hc.Rollup = rollups[pc.CycleID]
 		h.Cycles = append(h.Cycles, hc)
 	}
 	h.Trajectory = trajectory(h.Cycles)
 	return h, nil
+}
+
+// historyRollups gives, by cycle, the changes finalized roll-ups made to
+// the EM's decisions: none for the EM themself.
+func (s *Cycles) historyRollups(ctx context.Context, orgID, emID string, releasedOnly bool, decisions []domain.Decision) (map[string]*HistoryRollup, error) {
+	out := map[string]*HistoryRollup{}
+	if releasedOnly {
+		return out, nil
+	}
+	changes, err := s.rollups.RollupChangesOf(ctx, orgID, emID)
+	if err != nil || len(changes) == 0 {
+		return out, err
+	}
+	director := map[string]string{}
+	for _, d := range decisions {
+		if d.EMID == emID {
+			director[d.CycleID] = d.DirectorID
+		}
+	}
+	var ids []string
+	for _, c := range changes {
+		ids = append(ids, c.DecidedBy, director[c.CycleID])
+	}
+	people, err := s.store.UsersByID(ctx, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	ref := func(id string) domain.Ref { return domain.Ref{ID: id, Name: people[id].Name} }
+	for _, c := range changes {
+		out[c.CycleID] = &HistoryRollup{Rollup: c.Rollup, Lead: ref(c.DecidedBy), ProposedBy: ref(director[c.CycleID]),
+			From: c.From, To: c.To, Reason: c.Reason}
+	}
+	return out, nil
 }
 
 const trendThreshold = 0.1

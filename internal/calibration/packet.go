@@ -195,6 +195,9 @@ func (s *Cycles) Packet(ctx context.Context, p domain.Principal, emID string) (s
 			fmt.Fprintf(&b, ": %s", mdEscape(*last.Rationale))
 		}
 		b.WriteString("\n\n")
+		if r := last.Rollup; r != nil {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(r.Line()))
+		}
 	}
 	if last.OverrideReason != nil {
 		fmt.Fprintf(&b, "%s\n\n", mdEscape(OverrideLine(*last.OverrideReason)))

@@ -240,12 +240,15 @@ type PeerNote struct {
 }
 
 // CycleFilter selects the cycles a caller may list: an organisation, and
-// at most one of owner, participant or peer. GuestID adds (to the owner's,
-// or alone) the unfinished cycles GuestID is a guest of until GuestOn
-// (YYYY-MM-DD) or later.
+// at most one of owner, reader, participant or peer. ReaderID selects the
+// cycles a director reads: those they own, and the finished ones whose
+// owners all report to them, directly or not. GuestID adds (to the
+// owner's or reader's, or alone) the unfinished cycles GuestID is a guest
+// of until GuestOn (YYYY-MM-DD) or later.
 type CycleFilter struct {
 	OrgID         string
 	OwnerID       string
+	ReaderID      string
 	ParticipantID string
 	PeerID        string
 	GuestID       string

@@ -66,7 +66,8 @@ func typeOf(action string) (string, bool) {
 	switch {
 	case action == "assessment.write", action == "self_assessment.write":
 		return AssessmentChanged, true
-	case action == "decision.write":
+	case action == "decision.write", action == "decision.rollup":
+		// A finalized roll-up's change is a decision of the source cycle.
 		return DecisionChanged, true
 	case action == "preread.write":
 		return PrereadChanged, true

@@ -326,6 +326,9 @@ func TestContractWalkthrough(t *testing.T) {
 	a := startSSO(t, sso)
 	want(finish(sso, a, a.cookie), 302, "single sign-on's callback")
 
+	// Roll-ups over finalized cycles, in a tree of their own.
+	contractWalkRollups(t, e, want, fw)
+
 	covered := testkit.Covered(t)
 	doc := testkit.OpenAPI(t)
 	for key, o := range contractOperations(doc) {

@@ -103,7 +103,7 @@ func (w *world) snapshot(t testing.TB, full bool) string {
 			cyclePath(s.id("calib"), "ems", w.ID(s.email("em")), "assessment"),
 			cyclePath(s.id("calib"), "ems", w.ID(s.email("em")), "decision"),
 			cyclePath(s.id("open"), "ems", w.ID(s.email("emOpen")), "self-assessment"),
-			emPath(w.ID(s.email("em")), "plan")}
+			emPath(w.ID(s.email("em")), "plan"), "/api/v1/rollups?limit=100"}
 		if full {
 			paths = append(paths, "/api/v1/peer-requests?limit=100", cyclePath(s.id("open"), "notes"))
 		}
@@ -381,6 +381,10 @@ var longFields = []longField{
 	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "comment", 2000, true},
 	{"PUT /api/v1/cycles/:id/ems/:em_id/meeting", "note", 5000, true},
 	{"POST /api/v1/scim-tokens", "name", 200, true},
+	{"POST /api/v1/rollups", "name", 200, true},
+	{"POST /api/v1/rollups", "source_cycle_ids[0]", 64, false},
+	{"PUT /api/v1/rollups/:id/ems/:em_id/decision", "reason", 500, true},
+	{"POST /api/v1/rollups/:id/finalize", "override_reason", 500, true},
 	// Kept in the audit entry, not in the answer: tested past the limit only.
 	{"PUT /api/v1/cycles/:id/ems/:em_id/assessment", "change_reason", 500, false},
 	// Ids, dates and enumerations are bounded in the contract too (the
@@ -413,6 +417,7 @@ var longFields = []longField{
 	{"PUT /api/v1/cycles/:id/ems/:em_id/decision", "readiness", 18, false},
 	{"POST /api/v1/cycles/:id/guests", "user_id", 64, false},
 	{"POST /api/v1/cycles/:id/guests", "until", 10, false},
+	{"PUT /api/v1/rollups/:id/ems/:em_id/decision", "readiness", 18, false},
 	{"PUT /api/v1/cycles/:id/self-assessment", "ratings[0].criterion", 40, false},
 	{"PUT /api/v1/peer-requests/:id/note", "advocacy", 7, false},
 	{"PUT /api/v1/cycles/:id/ems/:em_id/preread", "stance", 8, false},

@@ -52,6 +52,10 @@ func fillLists(t testing.TB, w *world) {
 		if err := st.CreatePeerRequest(ctx, &r); err != nil {
 			t.Fatal(err)
 		}
+		ro := domain.Rollup{OrgID: org.ID, Name: fmt.Sprintf("Bulk roll-up %03d", i), LeadID: w.ID(w.acme.email("vp"))}
+		if err := st.CreateRollup(ctx, &ro); err != nil {
+			t.Fatal(err)
+		}
 		p := domain.PlanItem{OrgID: org.ID, EMID: alex, Criterion: "autonomy", Action: fmt.Sprintf("Bulk action %03d", i),
 			Status: domain.PlanOpen, CreatedBy: dana}
 		if err := st.SavePlanItem(ctx, &p); err != nil {

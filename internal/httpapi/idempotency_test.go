@@ -105,6 +105,12 @@ func TestIdempotentEveryCreate(t *testing.T) {
 	e.addCalibrationGroup()
 	admin, tess := e.tok(acmeAdmin), e.tok("tess@acme.test")
 	cycle := e.newCycle("tess@acme.test", []string{"tara@acme.test"}, nil)
+	// A roll-up: a director above the owner of a finalized cycle.
+	e.addUser(acmeAdmin, "ulla@acme.test", "Ulla Vance", "director", "")
+	e.addUser(acmeAdmin, "ines@acme.test", "Ines Moreau", "director", "ulla@acme.test")
+	e.addUser(acmeAdmin, "ema@acme.test", "Ema Stone", "em", "ines@acme.test")
+	source := e.newCycle("ines@acme.test", []string{"ema@acme.test"}, nil)
+	source.advanceTo("finalized")
 	cases := []struct {
 		path, table, token string
 		body               map[string]any
@@ -119,6 +125,8 @@ func TestIdempotentEveryCreate(t *testing.T) {
 			"peer_id": e.ID("pat@acme.test")}},
 		{"/api/v1/ems/" + e.ID("tara@acme.test") + "/plan", "plan_items", tess, map[string]any{
 			"criterion": "manager_mentoring", "action": "Mentor a new lead."}},
+		{"/api/v1/rollups", "rollups", e.tok("ulla@acme.test"), map[string]any{"name": "Keyed roll-up",
+			"source_cycle_ids": []string{source.id}}},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {

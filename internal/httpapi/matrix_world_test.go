@@ -141,6 +141,7 @@ func (w *world) build(s *side) {
 		"name": s.name + " probe rubric", "scale": probeScale(), "criteria": []map[string]any{{"key": "impact", "title": "Impact"}},
 	}), http.StatusCreated)
 	s.ids["probeFramework"] = fw.ID
+	w.buildRollups(s, domainOf, surname)
 	s.ids["scimToken"] = decodeOK[struct {
 		ID string `json:"id"`
 	}](t, w.Post(w.tok(s.email("admin")), "/api/v1/scim-tokens", map[string]any{"name": s.name + " Okta"}), http.StatusCreated).ID

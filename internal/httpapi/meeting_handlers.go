@@ -62,10 +62,22 @@ type activityDTO struct {
 	Before any         `json:"before"`
 	After  any         `json:"after"`
 	Reason *string     `json:"reason"`
+	// Rollup comes only with a decision a roll-up changed.
+	Rollup *activityRollupDTO `json:"rollup,omitempty"`
+}
+
+type activityRollupDTO struct {
+	Rollup     domain.Ref `json:"rollup"`
+	ProposedBy domain.Ref `json:"proposed_by"`
+	Summary    string     `json:"summary"`
 }
 
 func activityOf(it calibration.ActivityItem) activityDTO {
-	return activityDTO{ID: it.ID, At: it.At, Actor: it.Actor, EM: it.EM, Kind: it.Kind, Before: it.Before, After: it.After, Reason: it.Reason}
+	d := activityDTO{ID: it.ID, At: it.At, Actor: it.Actor, EM: it.EM, Kind: it.Kind, Before: it.Before, After: it.After, Reason: it.Reason}
+	if r := it.Rollup; r != nil {
+		d.Rollup = &activityRollupDTO{Rollup: r.Rollup, ProposedBy: r.ProposedBy, Summary: calibration.ChangeSummary(domain.Framework{}, it)}
+	}
+	return d
 }
 
 func (s *Server) activity(c *gin.Context) {

@@ -160,7 +160,7 @@ func TestRateLimitOff(t *testing.T) {
 }
 
 // Exactly the routes the table marks limited are: the board, its CSV, the
-// packet, language hints, the audit list and the people import. At 60 a minute a user may make
+// roll-up's board, the packet, language hints, the audit list and the people import. At 60 a minute a user may make
 // six calls at once on each, then waits a second for the next.
 func TestRateLimitedRoutes(t *testing.T) {
 	base := testkit.New(t)
@@ -172,8 +172,8 @@ func TestRateLimitedRoutes(t *testing.T) {
 	}
 	want := []string{
 		"GET /api/v1/audit", "GET /api/v1/cycles/:id/board", "GET /api/v1/cycles/:id/board.csv",
-		"GET /api/v1/cycles/:id/board.pdf", "GET /api/v1/ems/:em_id/packet", "POST /api/v1/language-hints",
-		"POST /api/v1/users/import",
+		"GET /api/v1/cycles/:id/board.pdf", "GET /api/v1/ems/:em_id/packet", "GET /api/v1/rollups/:id/board",
+		"POST /api/v1/language-hints", "POST /api/v1/users/import",
 	}
 	slices.Sort(limited)
 	if !slices.Equal(limited, want) {

@@ -159,6 +159,17 @@ func (s *Server) routes() []route {
 		{http.MethodPut, v1 + "/cycles/:id/ems/:em_id/meeting", only(director), s.putMeeting},
 		{http.MethodGet, v1 + "/cycles/:id/events", only(admin, director, em, peer).streaming(), s.cycleEvents},
 
+		// Roll-ups: a director above the owners of several finalized
+		// cycles compares them. EMs are refused the list (403), peers get
+		// an empty one. Who reads one roll-up is the service's business
+		// (404 to anyone else), so every role reaches it.
+		{http.MethodGet, v1 + "/rollups", only(admin, director, peer), s.listRollups},
+		{http.MethodPost, v1 + "/rollups", only(director).idempotent(), s.createRollup},
+		{http.MethodGet, v1 + "/rollups/:id", only(admin, director, em, peer), s.getRollup},
+		{http.MethodGet, v1 + "/rollups/:id/board", only(admin, director, em, peer).limited(), s.rollupBoard},
+		{http.MethodPut, v1 + "/rollups/:id/ems/:em_id/decision", only(director), s.putRollupDecision},
+		{http.MethodPost, v1 + "/rollups/:id/finalize", only(director), s.finalizeRollup},
+
 		// An EM's own record over cycles: their directors, admins, and the
 		// EM (released cycles only).
 		{http.MethodGet, v1 + "/ems/:em_id/history", only(admin, director, em), s.history},

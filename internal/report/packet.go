@@ -71,6 +71,9 @@ func PacketPDF(pk calibration.PacketContent) ([]byte, error) {
 			if c.Rationale != nil {
 				d.text("", 10, *c.Rationale)
 			}
+			if c.Rollup != nil {
+				d.text("I", 10, strings.ReplaceAll(c.Rollup.Line(), "→", "->"))
+			}
 			if c.OverrideReason != nil {
 				d.text("I", 10, calibration.OverrideLine(*c.OverrideReason))
 			}

@@ -333,23 +333,37 @@ func deref[T any](p *T) T {
 func (s *Store) ListCycles(ctx context.Context, f domain.CycleFilter, page domain.Page) (domain.List[domain.Cycle], error) {
 	db := s.conn(ctx)
 	q := db.Model(&cycleRow{}).Where("org_id = ?", f.OrgID)
-	var guestOf *gorm.DB
-	if f.GuestID != "" {
-		guestOf = db.Model(&guestRow{}).Select("subject_id").Where("org_id = ? AND subject_type = ? AND user_id = ? AND until >= ?",
-			f.OrgID, domain.GuestOfCycle, f.GuestID, f.GuestOn)
-	}
+	done := []string{string(domain.StateFinalized), string(domain.StateReleased)}
+	// cond is the caller's own cycles; a guest's unfinished guest cycles
+	// are added to them.
+	var cond *gorm.DB
 	switch {
-	case f.OwnerID != "" && guestOf != nil:
-		q = q.Where(db.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID)).
-			Or("id IN (?) AND state NOT IN ?", guestOf, []string{string(domain.StateFinalized), string(domain.StateReleased)}))
-	case guestOf != nil:
-		q = q.Where("id IN (?) AND state NOT IN ?", guestOf, []string{string(domain.StateFinalized), string(domain.StateReleased)})
 	case f.OwnerID != "":
-		q = q.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID))
+		cond = db.Where("id IN (?)", db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.OwnerID))
+	case f.ReaderID != "":
+		// The rule of calibration's accessTo: owned, or finished with no
+		// owner outside the reader's reporting tree.
+		owned := db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id = ?", f.OrgID, f.ReaderID)
+		outside := db.Model(&ownerRow{}).Select("cycle_id").Where("org_id = ? AND user_id NOT IN (?)", f.OrgID,
+			db.Raw(treeCTE+" SELECT id FROM tree", f.ReaderID, f.OrgID, f.OrgID))
+		cond = db.Where("(id IN (?) OR (state IN ? AND id NOT IN (?)))", owned, done, outside)
 	case f.ParticipantID != "":
-		q = q.Where("id IN (?)", db.Model(&participantRow{}).Select("cycle_id").Where("org_id = ? AND em_id = ?", f.OrgID, f.ParticipantID))
+		cond = db.Where("id IN (?)", db.Model(&participantRow{}).Select("cycle_id").Where("org_id = ? AND em_id = ?", f.OrgID, f.ParticipantID))
 	case f.PeerID != "":
-		q = q.Where("id IN (?)", db.Model(&requestRow{}).Select("cycle_id").Where("org_id = ? AND peer_id = ?", f.OrgID, f.PeerID))
+		cond = db.Where("id IN (?)", db.Model(&requestRow{}).Select("cycle_id").Where("org_id = ? AND peer_id = ?", f.OrgID, f.PeerID))
+	}
+	if f.GuestID != "" {
+		guestOf := db.Model(&guestRow{}).Select("subject_id").Where("org_id = ? AND subject_type = ? AND user_id = ? AND until >= ?",
+			f.OrgID, domain.GuestOfCycle, f.GuestID, f.GuestOn)
+		guest := db.Where("id IN (?) AND state NOT IN ?", guestOf, done)
+		if cond == nil {
+			cond = guest
+		} else {
+			cond = cond.Or(guest)
+		}
+	}
+	if cond != nil {
+		q = q.Where(cond)
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", string(f.State))

@@ -622,7 +622,8 @@ export interface paths {
          * The cycles the caller may see, newest first
          * @description Every role may call it and gets what it may see: an admin every cycle
          *     of the organisation; a director the cycles they own (lead or
-         *     co-owner); an EM the cycles they take part in, whose `participants`
+         *     co-owner) and, to read, every finished (finalized or released) cycle
+         *     whose owners all report to them, directly or not; an EM the cycles they take part in, whose `participants`
          *     then list only the EM themself; a peer no cycle (peers work
          *     from `GET /api/v1/peer-requests`). Directors and peers also get the
          *     cycles they are guests of (see `POST /cycles/{id}/guests`) while
@@ -676,8 +677,11 @@ export interface paths {
         /**
          * One cycle
          * @description Admins read every cycle of the organisation, directors the cycles
-         *     they own, EMs the cycles they take part in (with only themself in
-         *     `participants`). Any other cycle answers 404.
+         *     they own and every finished cycle whose owners all report to them
+         *     (directly or not; such a reader may read it and its board, and any
+         *     change or detail answers 403 `forbidden`), EMs the cycles they take
+         *     part in (with only themself in `participants`). Any other cycle
+         *     answers 404.
          *
          *     The cycle's guests (directors and peers an owner invited, see `POST
          *     /cycles/{id}/guests`) read it too, with every participant, while their
@@ -1146,7 +1150,8 @@ export interface paths {
         /**
          * The calibration board of a cycle
          * @description Every participant in one answer (never paginated), for the owners of
-         *     the cycle and admins. Per row: per criterion the director's and the
+         *     the cycle and admins, and for a director above every owner of a
+         *     finished cycle. Per row: per criterion the director's and the
          *     self score and the count of peer notes tagged with it by advocacy;
          *     the `composite` (weighted mean of the director's scores, 2 decimals,
          *     null until one exists); `evidence_coverage` (share of all the
@@ -1852,6 +1857,163 @@ export interface paths {
         get: operations["myFeedback"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roll-ups the caller may read, newest first
+         * @description An admin reads every roll-up of the organisation; a director those
+         *     they lead and those with a source cycle they own; a peer gets an
+         *     empty list. EMs are refused (403).
+         */
+        get: operations["listRollups"];
+        put?: never;
+        /**
+         * Start a roll-up over finalized cycles, led by the calling director
+         * @description A director above every owner of every source cycle (directly or
+         *     not) compares the cycles' outcomes and may change decisions. The
+         *     checks come in this order: a cycle the caller can neither see nor
+         *     is above every owner of answers 404; one they see (as its owner, say) without being above every
+         *     owner 403 `not_above_owners`; a source that is not `finalized` 409
+         *     `cycle_not_ready` (`details.cycle_ids`); a source already in an open
+         *     roll-up 409 `in_rollup` (`details.rollup_id`). 1 to 20 distinct
+         *     sources that share no EM. `distribution_guide` gives, for any of the
+         *     readiness values, the share of EMs (`min` to `max` percent) the
+         *     roll-up is expected to place there.
+         */
+        post: operations["createRollup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A roll-up
+         * @description Its lead, the owners of its source cycles and the organisation's admins read it; to anyone else it is not found.
+         */
+        get: operations["getRollup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The board of a roll-up
+         * @description The rows of every source cycle's board (as `GET /cycles/{id}/board`
+         *     gives them, in the sources' order, each by name) with the EM's
+         *     `director` and `source_cycle`, the director's decision
+         *     (`director_decision`), the roll-up's (`rollup_decision`, null until
+         *     the lead set one) and `moved`: `up` when the final decision (the
+         *     roll-up's where set, else the director's) is more ready than the
+         *     director's, `down` when less, null otherwise. `criteria` is the
+         *     union of the sources' criteria in first-seen order. `directors`
+         *     compares each director: EMs, mean composite (2 decimals) and its
+         *     difference from the mean composite of every row, and the
+         *     distribution of their decisions. `distribution` counts the final
+         *     decisions; `guide` compares them with the roll-up's guide (null
+         *     without one). Readers as for the roll-up (404 to anyone else); only
+         *     the lead decides.
+         */
+        get: operations["rollupBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/ems/{em_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * The roll-up's readiness decision for an EM of a source cycle
+         * @description Only the lead decides (another reader answers 403 `not_lead`), while
+         *     the roll-up is open (409 `cycle_locked` otherwise); an EM of no
+         *     source cycle is not found. A readiness that differs from the
+         *     director's needs a `reason` (1 to 500 characters; 422
+         *     `reason_required` otherwise); one equal to it is stored and reads as
+         *     the roll-up's decision. Versioning as for a cycle's decision:
+         *     `version: 0` for the first write, then the version last read; a
+         *     stale one answers 409 `stale_version`.
+         */
+        put: operations["putRollupDecision"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize a roll-up, writing its changes into the source cycles
+         * @description The lead only. With a guide, final decisions outside it answer 409
+         *     `outside_distribution_guide` (`details.outside`: the readiness
+         *     values outside, each with its range and share) unless an
+         *     `override_reason` (1 to 500 characters) comes, which the roll-up
+         *     keeps. Then, in one transaction, every decision the roll-up changed
+         *     is written into its source cycle (the readiness; the director's
+         *     rationale stays, the version moves on) and recorded on the cycle's
+         *     activity, the cycles' history is brought up to date, the sources
+         *     may be released again and the roll-up is `finalized`.
+         */
+        post: operations["finalizeRollup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2708,8 +2870,15 @@ export interface components {
             kind: components["schemas"]["ActivityKind"];
             before: components["schemas"]["ActivityValue"];
             after: components["schemas"]["ActivityValue"];
-            /** @description the `change_reason` of a rating change, the rationale of a decision; null otherwise */
+            /** @description the `change_reason` of a rating change, the rationale of a decision, the roll-up's reason of a decision a roll-up changed; null otherwise */
             reason: string | null;
+            /** @description only with a decision a roll-up changed after the cycle was finalized: the roll-up, the director whose decision it was, and the change in words (the actor is the roll-up's lead) */
+            rollup?: {
+                rollup: components["schemas"]["Ref"];
+                proposed_by: components["schemas"]["Ref"];
+                /** @description "proposed by Omar Haddad: Not yet → decided in roll-up by Vera Lindqvist: Ready in 6–12 months — <reason>" */
+                summary: string;
+            };
         };
         ActivityPage: {
             items: components["schemas"]["ActivityItem"][];
@@ -3345,17 +3514,265 @@ export interface components {
             /** @description the EMs already in a cycle that is not finalized */
             em_ids: components["schemas"]["ObjectID"][];
         };
-        /** @description what `missing_decisions` carries */
-        MissingDecisionsDetails: {
+        /** @description what `missing_decisions` (`missing`), `in_rollup` (`rollup_id`) and `outside_distribution_guide` (`outside`) carry */
+        TransitionDetails: {
             /** @description the participants without a decision */
-            missing: components["schemas"]["Ref"][];
-        };
-        /** @description what `outside_distribution_guide` carries */
-        OutsideGuideDetails: {
+            missing?: components["schemas"]["Ref"][];
+            rollup_id?: components["schemas"]["ObjectID"];
             /** @description the guide lines the decisions fall outside of */
-            outside: components["schemas"]["GuideLine"][];
+            outside?: components["schemas"]["GuideLine"][];
         };
-        /** @description machine-readable context some conflicts carry: `em_ids` with `em_in_active_cycle`, `missing` with `missing_decisions`, `outside` with `outside_distribution_guide` */
+        /**
+         * @description `open` while the lead compares and changes decisions; `finalized` once the changes are written into the source cycles
+         * @enum {string}
+         */
+        RollupState: "open" | "finalized";
+        /** @description a source cycle of a roll-up */
+        RollupSource: {
+            id: string;
+            name: string;
+            state: components["schemas"]["CycleState"];
+            lead: components["schemas"]["Ref"];
+        };
+        /** @description a roll-up over finalized cycles */
+        Rollup: {
+            id: string;
+            name: string;
+            state: components["schemas"]["RollupState"];
+            lead: components["schemas"]["Ref"];
+            /** @description the source cycles, oldest first */
+            sources: components["schemas"]["RollupSource"][];
+            distribution_guide: components["schemas"]["DistributionGuide"] | null;
+            /** @description why the roll-up was finalized outside its guide */
+            override_reason: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finalized_at: string | null;
+        };
+        RollupPage: {
+            items: components["schemas"]["Rollup"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        CreateRollupRequest: {
+            name: string;
+            /** @description 1 to 20 distinct finalized cycles */
+            source_cycle_ids: string[];
+            distribution_guide?: components["schemas"]["DistributionGuide"] | null;
+        };
+        /** @description a source cycle board's row (see `BoardRow`) with what the roll-up adds */
+        RollupBoardRow: {
+            em: components["schemas"]["Participant"];
+            /** @description the participant's meeting state as the board shows it (see `GET /cycles/{id}/ems/{em_id}/meeting`) */
+            meeting: {
+                /** @description the owners marked the participant discussed in the meeting */
+                discussed: boolean;
+            };
+            /** @description how many owners marked the director's assessment agree, question or abstain in a pre-read */
+            prereads: {
+                /** Format: int32 */
+                agree: number;
+                /** Format: int32 */
+                question: number;
+                /** Format: int32 */
+                abstain: number;
+            };
+            /** @description each owner's pre-read with its comment, for the owners (and admins) reading the board */
+            preread_comments: {
+                owner: components["schemas"]["Ref"];
+                stance: components["schemas"]["Stance"];
+                comment: string | null;
+            }[];
+            /** @description one entry per criterion of the framework, keyed by criterion key */
+            scores: {
+                [key: string]: components["schemas"]["CriterionScores"];
+            };
+            /**
+             * Format: double
+             * @description weighted mean of the director's scores, rounded to 2 decimals; null until one exists
+             */
+            composite: number | null;
+            /**
+             * Format: double
+             * @description share of all the framework's criteria that are rated by the director with evidence of at least 20 characters (an unrated criterion lowers it); null with no rating
+             */
+            evidence_coverage: number | null;
+            readiness: {
+                /** @description the suggestion rule's answer; null while any criterion is unrated */
+                suggested: (string & components["schemas"]["Readiness"]) | null;
+                /** @description the director's decision in this cycle, or null */
+                decision: (string & components["schemas"]["Readiness"]) | null;
+                /** @description the decision of the EM's previous finalized cycle, or null */
+                previous: (string & components["schemas"]["Readiness"]) | null;
+            };
+            flags: components["schemas"]["BoardFlag"][];
+            director: components["schemas"]["Ref"];
+            source_cycle: components["schemas"]["Ref"];
+            /** @description the director's decision in the source cycle */
+            director_decision: (string & components["schemas"]["Readiness"]) | null;
+            /** @description the roll-up's decision; null until the lead set one */
+            rollup_decision: (string & components["schemas"]["Readiness"]) | null;
+            /** @description the lead's reason for the roll-up's decision */
+            rollup_reason: string | null;
+            /**
+             * Format: int32
+             * @description the version of the roll-up's decision, 0 before the first write
+             */
+            rollup_version: number;
+            /**
+             * @description `up` when the final decision is more ready than the director's, `down` when less
+             * @enum {string|null}
+             */
+            moved: "up" | "down" | null;
+        };
+        /** @description one director's rows compared with the whole roll-up */
+        RollupDirector: {
+            director: components["schemas"]["Ref"];
+            /** Format: int32 */
+            em_count: number;
+            /**
+             * Format: double
+             * @description mean composite of the director's EMs, 2 decimals; null with none
+             */
+            mean_composite: number | null;
+            distribution: components["schemas"]["Distribution"];
+            /**
+             * Format: double
+             * @description mean_composite minus the mean composite of every row, 2 decimals
+             */
+            delta_from_mean: number | null;
+        };
+        RollupBoard: {
+            rollup: {
+                id: string;
+                name: string;
+                state: components["schemas"]["RollupState"];
+            };
+            /** @description the union of the sources' criteria, in first-seen order */
+            criteria: components["schemas"]["Criterion"][];
+            rows: components["schemas"]["RollupBoardRow"][];
+            directors: components["schemas"]["RollupDirector"][];
+            distribution: components["schemas"]["Distribution"];
+            /** @description the roll-up's guide against the final decisions; null without a guide */
+            guide: components["schemas"]["GuideLine"][] | null;
+        };
+        RollupDecisionRequest: {
+            readiness: components["schemas"]["Readiness"];
+            /** @description why, required when the readiness differs from the director's */
+            reason?: string;
+            version: components["schemas"]["Version"];
+        };
+        RollupDecision: {
+            em_id: string;
+            readiness: components["schemas"]["Readiness"];
+            director_readiness: components["schemas"]["Readiness"];
+            reason: string | null;
+            /** Format: int32 */
+            version: number;
+            decided_by: components["schemas"]["Ref"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        FinalizeRollupRequest: {
+            /** @description why the roll-up is finalized outside its guide */
+            override_reason?: string;
+        };
+        /**
+         * @description a 403 of a new roll-up
+         * @example {
+         *       "error": {
+         *         "code": "not_above_owners",
+         *         "message": "you are not above every owner of \"2026 H2 platform\""
+         *       }
+         *     }
+         */
+        NotAboveOwnersError: {
+            error: {
+                /** @enum {string} */
+                code: "forbidden" | "not_above_owners";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        /**
+         * @description a 409 of a new roll-up; `details` with `cycle_not_ready` and `in_rollup`
+         * @example {
+         *       "error": {
+         *         "code": "cycle_not_ready",
+         *         "message": "a roll-up takes finalized cycles that are not yet released",
+         *         "details": {
+         *           "cycle_ids": [
+         *             "01a21af4-bba4-7006-95df-960ccdea4a73"
+         *           ]
+         *         }
+         *       }
+         *     }
+         */
+        RollupCreateConflictError: {
+            error: {
+                /** @enum {string} */
+                code: "cycle_not_ready" | "in_rollup" | "idempotency_in_progress";
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["RollupConflictDetails"];
+            };
+        };
+        /** @description what `cycle_not_ready` (`cycle_ids`), `in_rollup` (`rollup_id`) and `outside_distribution_guide` (`outside`) carry */
+        RollupConflictDetails: {
+            /** @description the source cycles that are not finalized */
+            cycle_ids?: components["schemas"]["ObjectID"][];
+            rollup_id?: components["schemas"]["ObjectID"];
+            /** @description the readiness values whose share lies outside the guide */
+            outside?: components["schemas"]["GuideLine"][];
+        };
+        /**
+         * @description a 409 of a roll-up's finalization; `details` with `outside_distribution_guide`
+         * @example {
+         *       "error": {
+         *         "code": "outside_distribution_guide",
+         *         "message": "the decisions fall outside the roll-up's distribution guide",
+         *         "details": {
+         *           "outside": [
+         *             {
+         *               "readiness": "ready_now",
+         *               "min": 0,
+         *               "max": 25,
+         *               "count": 2,
+         *               "percent": 50,
+         *               "within": false
+         *             }
+         *           ]
+         *         }
+         *       }
+         *     }
+         */
+        RollupFinalizeConflictError: {
+            error: {
+                /** @enum {string} */
+                code: "cycle_locked" | "outside_distribution_guide";
+                message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["RollupConflictDetails"];
+            };
+        };
+        /**
+         * @description a 422 of a roll-up decision: `validation_failed` with `fields`, or `reason_required` (`fields.reason`)
+         * @example {
+         *       "error": {
+         *         "code": "reason_required",
+         *         "message": "a decision that differs from the director's needs a reason",
+         *         "fields": {
+         *           "reason": "is required: say why, in 1 to 500 characters"
+         *         }
+         *       }
+         *     }
+         */
+        RollupDecisionValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "validation_failed" | "reason_required";
+                message: components["schemas"]["ErrorMessage"];
+                fields: components["schemas"]["ErrorFields"];
+            };
+        };
+        /** @description machine-readable context some conflicts carry: `em_ids` with `em_in_active_cycle`, `missing` with `missing_decisions`, `outside` with `outside_distribution_guide`, `cycle_ids` with `cycle_not_ready`, `rollup_id` with `in_rollup` */
         ErrorDetails: {
             /** @description the guide lines the decisions fall outside of */
             outside?: components["schemas"]["GuideLine"][];
@@ -3363,6 +3780,9 @@ export interface components {
             em_ids?: components["schemas"]["ObjectID"][];
             /** @description the participants without a decision */
             missing?: components["schemas"]["Ref"][];
+            /** @description the source cycles of a roll-up that are not finalized */
+            cycle_ids?: components["schemas"]["ObjectID"][];
+            rollup_id?: components["schemas"]["ObjectID"];
         };
         /** @description an opaque id */
         ObjectID: string;
@@ -3640,10 +4060,9 @@ export interface components {
         TransitionError: {
             error: {
                 /** @enum {string} */
-                code: "illegal_transition" | "missing_decisions" | "outside_distribution_guide";
+                code: "illegal_transition" | "missing_decisions" | "in_rollup" | "outside_distribution_guide";
                 message: components["schemas"]["ErrorMessage"];
-                /** @description `missing` with `missing_decisions`, `outside` with `outside_distribution_guide` */
-                details?: components["schemas"]["MissingDecisionsDetails"] | components["schemas"]["OutsideGuideDetails"];
+                details?: components["schemas"]["TransitionDetails"];
             };
         };
         /**
@@ -5844,6 +6263,8 @@ export interface operations {
              *     `outside_distribution_guide`: the decisions fall outside the
              *     guide and no `override_reason` was given (`details.outside`, the
              *     guide lines outside)
+             *     `in_rollup`: the cycle is a source of an open roll-up and cannot
+             *     be released until it is finalized (`details.rollup_id`)
              */
             409: {
                 headers: {
@@ -8321,6 +8742,567 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRollups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size, 1..100 (default 50). Larger values (up to the largest
+                 *     64-bit integer) are capped at 100; 0, negative, non-numeric or
+                 *     repeated values answer 400.
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Opaque: the `next_cursor` of the previous page, passed back unchanged,
+                 *     with the same path and filters (the `limit` may change). A cursor of
+                 *     another list or of other filters, or anything else, answers 400
+                 *     `invalid_cursor`.
+                 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of roll-ups */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *           "name": "2026 H2 engineering roll-up",
+                     *           "state": "open",
+                     *           "lead": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a81",
+                     *             "name": "Vera Lindqvist"
+                     *           },
+                     *           "sources": [
+                     *             {
+                     *               "id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *               "name": "2026 H2 platform",
+                     *               "state": "finalized",
+                     *               "lead": {
+                     *                 "id": "01a21af4-bba4-7006-95df-960ccdea4a76",
+                     *                 "name": "Omar Haddad"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "distribution_guide": {
+                     *             "ready_now": {
+                     *               "min": 0,
+                     *               "max": 25
+                     *             }
+                     *           },
+                     *           "override_reason": null,
+                     *           "created_at": "2026-11-02T09:00:00Z",
+                     *           "finalized_at": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RollupPage"];
+                };
+            };
+            400: components["responses"]["ListBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createRollup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to repeat (a double click, a retry after a
+                 *     lost answer). A string the client chooses for one submission, such
+                 *     as a UUID: 1 to 128 letters, digits, `-`, `_`, `.`, `:` or `~`,
+                 *     without quotes. Within 24 hours, the same key from the same user
+                 *     with the same method, path and body gets the first answer again
+                 *     (same status and body) and creates nothing; while the first request
+                 *     is still being answered, a repeat gets 409 `idempotency_in_progress`
+                 *     and does nothing; the same key with another method, path or body
+                 *     gets 422 `idempotency_key_reused`. Only a successful (2xx) answer is
+                 *     kept: when the first request fails, its key is free again, so the
+                 *     corrected request may be sent with the same key. Keys are per user:
+                 *     another user's key of the same value is another key. Without the
+                 *     header, each request is a new create.
+                 * @example 5f0c1c8e-8a1f-4a4b-9d55-0b8f3a1d2e7c
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "2026 H2 engineering roll-up",
+                 *       "source_cycle_ids": [
+                 *         "01a21af4-bba4-7006-95df-960ccdea4a73"
+                 *       ],
+                 *       "distribution_guide": {
+                 *         "ready_now": {
+                 *           "min": 0,
+                 *           "max": 25
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateRollupRequest"];
+            };
+        };
+        responses: {
+            /** @description the roll-up created, `open` */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *       "name": "2026 H2 engineering roll-up",
+                     *       "state": "open",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a81",
+                     *         "name": "Vera Lindqvist"
+                     *       },
+                     *       "sources": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "name": "2026 H2 platform",
+                     *           "state": "finalized",
+                     *           "lead": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a76",
+                     *             "name": "Omar Haddad"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 25
+                     *         }
+                     *       },
+                     *       "override_reason": null,
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Rollup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden` for a role other than director; `not_above_owners`: the caller sees a source cycle but is not above every one of its owners */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotAboveOwnersError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_not_ready`: some sources are not finalized (`details.cycle_ids`); `in_rollup`: a source is in an open roll-up (`details.rollup_id`); `idempotency_in_progress`: a request with the same `Idempotency-Key` is still being answered */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupCreateConflictError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["CreateValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRollup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the roll-up */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *       "name": "2026 H2 engineering roll-up",
+                     *       "state": "finalized",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a81",
+                     *         "name": "Vera Lindqvist"
+                     *       },
+                     *       "sources": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "name": "2026 H2 platform",
+                     *           "state": "finalized",
+                     *           "lead": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a76",
+                     *             "name": "Omar Haddad"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 25
+                     *         }
+                     *       },
+                     *       "override_reason": null,
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": "2026-11-03T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Rollup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rollupBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the roll-up's board */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "rollup": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *         "name": "2026 H2 engineering roll-up",
+                     *         "state": "open"
+                     *       },
+                     *       "criteria": [
+                     *         {
+                     *           "key": "delivery",
+                     *           "title": "Delivery",
+                     *           "description": "Ships what matters",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "em": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *             "name": "Erin Okafor",
+                     *             "director_id": "01a21af4-bba4-7006-95df-960ccdea4a76"
+                     *           },
+                     *           "scores": {
+                     *             "delivery": {
+                     *               "director": 3,
+                     *               "self": 3,
+                     *               "peer": {
+                     *                 "strong": 0,
+                     *                 "support": 1,
+                     *                 "neutral": 0,
+                     *                 "concern": 0
+                     *               }
+                     *             }
+                     *           },
+                     *           "composite": 3,
+                     *           "evidence_coverage": 1,
+                     *           "readiness": {
+                     *             "suggested": "ready_6_12_months",
+                     *             "decision": "not_yet",
+                     *             "previous": "not_yet"
+                     *           },
+                     *           "flags": [],
+                     *           "prereads": {
+                     *             "agree": 0,
+                     *             "question": 0,
+                     *             "abstain": 0
+                     *           },
+                     *           "preread_comments": [],
+                     *           "meeting": {
+                     *             "discussed": true
+                     *           },
+                     *           "director": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a76",
+                     *             "name": "Omar Haddad"
+                     *           },
+                     *           "source_cycle": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *             "name": "2026 H2 platform"
+                     *           },
+                     *           "director_decision": "not_yet",
+                     *           "rollup_decision": "ready_6_12_months",
+                     *           "rollup_reason": "At the bar on every criterion; comparable EMs are ready in 6 to 12 months.",
+                     *           "rollup_version": 1,
+                     *           "moved": "up"
+                     *         }
+                     *       ],
+                     *       "directors": [
+                     *         {
+                     *           "director": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a76",
+                     *             "name": "Omar Haddad"
+                     *           },
+                     *           "em_count": 1,
+                     *           "mean_composite": 3,
+                     *           "distribution": {
+                     *             "ready_now": 0,
+                     *             "ready_6_12_months": 0,
+                     *             "ready_12_24_months": 0,
+                     *             "not_yet": 1,
+                     *             "undecided": 0
+                     *           },
+                     *           "delta_from_mean": 0
+                     *         }
+                     *       ],
+                     *       "distribution": {
+                     *         "ready_now": 0,
+                     *         "ready_6_12_months": 1,
+                     *         "ready_12_24_months": 0,
+                     *         "not_yet": 0,
+                     *         "undecided": 0
+                     *       },
+                     *       "guide": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RollupBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putRollupDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "readiness": "ready_6_12_months",
+                 *       "reason": "At the bar on every criterion; comparable EMs are ready in 6 to 12 months.",
+                 *       "version": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["RollupDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description the roll-up's decision written, with its new version */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "em_id": "01a21af4-bba4-7006-95df-960ccdea4a70",
+                     *       "readiness": "ready_6_12_months",
+                     *       "director_readiness": "not_yet",
+                     *       "reason": "At the bar on every criterion; comparable EMs are ready in 6 to 12 months.",
+                     *       "version": 1,
+                     *       "decided_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a81",
+                     *         "name": "Vera Lindqvist"
+                     *       },
+                     *       "updated_at": "2026-11-02T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RollupDecision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden` for a role other than director; `not_lead` for a reader who is not the lead */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotLeadError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the roll-up is finalized; `stale_version`: the decision changed since it was read */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionedWriteError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `validation_failed`: invalid values, with `fields`; `reason_required`: the readiness differs from the director's and no `reason` came (`fields.reason`) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupDecisionValidationError"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    finalizeRollup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "override_reason": "Two teams were reorganised; the guide does not fit this half."
+                 *     }
+                 */
+                "application/json": components["schemas"]["FinalizeRollupRequest"];
+            };
+        };
+        responses: {
+            /** @description the roll-up, `finalized` */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21af4-bba4-7006-95df-960ccdea4a80",
+                     *       "name": "2026 H2 engineering roll-up",
+                     *       "state": "finalized",
+                     *       "lead": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a81",
+                     *         "name": "Vera Lindqvist"
+                     *       },
+                     *       "sources": [
+                     *         {
+                     *           "id": "01a21af4-bba4-7006-95df-960ccdea4a73",
+                     *           "name": "2026 H2 platform",
+                     *           "state": "finalized",
+                     *           "lead": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a76",
+                     *             "name": "Omar Haddad"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "distribution_guide": {
+                     *         "ready_now": {
+                     *           "min": 0,
+                     *           "max": 25
+                     *         }
+                     *       },
+                     *       "override_reason": "Two teams were reorganised; the guide does not fit this half.",
+                     *       "created_at": "2026-11-02T09:00:00Z",
+                     *       "finalized_at": "2026-11-03T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Rollup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden` for a role other than director; `not_lead` for a reader who is not the lead */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotLeadError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the roll-up is finalized already; `outside_distribution_guide`: the final decisions fall outside the guide and no `override_reason` came (`details.outside`) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupFinalizeConflictError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
