@@ -25,6 +25,7 @@ const (
 	GuestViewActivity = "activity"
 	GuestViewCycle    = "cycle"
 	GuestViewEvents   = "events"
+	GuestViewRollup   = "rollup"
 )
 
 // GuestStore keeps the guests of cycles and roll-ups.

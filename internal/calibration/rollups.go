@@ -172,7 +172,7 @@ func (s *Cycles) auditRollup(ctx context.Context, p domain.Principal, action, ro
 // canReadRollup is the one rule of who reads a roll-up (its board
 // included): its lead, the owners of its source cycles and the
 // organisation's admins. Every read of a roll-up goes through it (see
-// readableRollup); a rule for calibration guests joins it here. The list
+// readableRollup, which adds the roll-up's guests). The list
 // (store.ListRollups) selects the same roll-ups.
 func canReadRollup(p domain.Principal, r domain.Rollup, sources []domain.Cycle) bool {
 	switch p.Role {
@@ -192,8 +192,10 @@ func canReadRollup(p domain.Principal, r domain.Rollup, sources []domain.Cycle) 
 }
 
 // readableRollup loads a roll-up the caller may read, with its source
-// cycles; anything else is not found.
-func (s *Cycles) readableRollup(ctx context.Context, p domain.Principal, id string) (domain.Rollup, []domain.Cycle, error) {
+// cycles: its readers (canReadRollup), and under a non-empty view its
+// guests while their invitation lasts, each guest read recorded under
+// view. Anything else is not found.
+func (s *Cycles) readableRollup(ctx context.Context, p domain.Principal, id, view string) (domain.Rollup, []domain.Cycle, error) {
 	r, err := s.rollups.Rollup(ctx, p.OrgID, id)
 	if err != nil {
 		return r, nil, err
@@ -202,10 +204,19 @@ func (s *Cycles) readableRollup(ctx context.Context, p domain.Principal, id stri
 	if err != nil {
 		return r, nil, err
 	}
-	if !canReadRollup(p, r, sources) {
-		return domain.Rollup{}, nil, domain.NotFound("roll-up")
+	if canReadRollup(p, r, sources) {
+		return r, sources, nil
 	}
-	return r, sources, nil
+	if view != "" {
+		ok, err := s.guests.Read(ctx, p, rollupHost(r), view)
+		if err != nil {
+			return domain.Rollup{}, nil, err
+		}
+		if ok {
+			return r, sources, nil
+		}
+	}
+	return domain.Rollup{}, nil, domain.NotFound("roll-up")
 }
 
 func (s *Cycles) sourcesOf(ctx context.Context, r domain.Rollup) ([]domain.Cycle, error) {
@@ -223,7 +234,18 @@ func (s *Cycles) sourcesOf(ctx context.Context, r domain.Rollup) ([]domain.Cycle
 // leadRollup loads a roll-up for a change only its lead makes: another
 // reader is refused (403 not_lead; an admin 403 forbidden).
 func (s *Cycles) leadRollup(ctx context.Context, p domain.Principal, id string) (domain.Rollup, []domain.Cycle, error) {
-	r, sources, err := s.readableRollup(ctx, p, id)
+	r, sources, err := s.readableRollup(ctx, p, id, "")
+	if domain.IsKind(err, domain.KindNotFound) {
+		// A guest sees the roll-up, and may not change it.
+		if gr, gerr := s.rollups.Rollup(ctx, p.OrgID, id); gerr == nil {
+			if ok, gerr := s.guests.Active(ctx, p, rollupHost(gr)); gerr != nil || ok {
+				if gerr != nil {
+					return domain.Rollup{}, nil, gerr
+				}
+				return domain.Rollup{}, nil, domain.Forbidden(domain.CodeForbidden, "a guest reads the roll-up and changes nothing")
+			}
+		}
+	}
 	if err != nil {
 		return r, nil, err
 	}
@@ -286,14 +308,19 @@ func (s *Cycles) rollupViews(ctx context.Context, orgID string, rs []domain.Roll
 }
 
 // ListRollups pages the roll-ups the caller may read, newest first: every
-// one for an admin, those a director leads or owns a source cycle of;
-// nothing for a peer. EMs are refused.
+// one for an admin, those a director leads or owns a source cycle of, and
+// the open ones a director or peer is a guest of. EMs are refused.
 func (s *Cycles) ListRollups(ctx context.Context, p domain.Principal, page domain.Page) (domain.List[RollupView], error) {
 	f := domain.RollupFilter{OrgID: p.OrgID}
+	today := s.guests.today()
 	switch p.Role {
 	case domain.RoleAdmin:
 	case domain.RoleDirector:
 		f.ReaderID = p.UserID
+		f.GuestID, f.GuestOn = p.UserID, today
+	case domain.RolePeer:
+		// Peers read the roll-ups they are guests of.
+		f.GuestID, f.GuestOn = p.UserID, today
 	case domain.RoleEM:
 		return domain.List[RollupView]{}, domain.Forbidden(domain.CodeForbidden, "roll-ups are for directors and admins")
 	default:
@@ -309,7 +336,7 @@ func (s *Cycles) ListRollups(ctx context.Context, p domain.Principal, page domai
 
 // GetRollup returns a roll-up the caller may read.
 func (s *Cycles) GetRollup(ctx context.Context, p domain.Principal, id string) (RollupView, error) {
-	r, sources, err := s.readableRollup(ctx, p, id)
+	r, sources, err := s.readableRollup(ctx, p, id, GuestViewRollup)
 	if err != nil {
 		return RollupView{}, err
 	}
@@ -384,7 +411,7 @@ func count(d map[string]int, r *domain.Readiness) {
 // RollupBoard builds the roll-up's board for its readers, from each source
 // cycle's board as the cycle board builds it.
 func (s *Cycles) RollupBoard(ctx context.Context, p domain.Principal, id string) (RollupBoard, error) {
-	r, sources, err := s.readableRollup(ctx, p, id)
+	r, sources, err := s.readableRollup(ctx, p, id, GuestViewBoard)
 	if err != nil {
 		return RollupBoard{}, err
 	}

@@ -280,9 +280,22 @@ func (s *Cycles) Shifts(ctx context.Context, p domain.Principal, cycleID string)
 	if err != nil {
 		return Shifts{}, err
 	}
-	decisions, err := s.store.Decisions(ctx, c.OrgID, []string{c.ID})
+	items, err := s.shiftItems(ctx, c)
 	if err != nil {
 		return Shifts{}, err
+	}
+	asOf := s.clock.Now()
+	if c.FinalizedAt != nil {
+		asOf = *c.FinalizedAt
+	}
+	return CountShifts(items, asOf), nil
+}
+
+// shiftItems are the cycle's decided participants as shifts count them.
+func (s *Cycles) shiftItems(ctx context.Context, c domain.Cycle) ([]ShiftItem, error) {
+	decisions, err := s.store.Decisions(ctx, c.OrgID, []string{c.ID})
+	if err != nil {
+		return nil, err
 	}
 	var entries []domain.AuditEntry
 	page := domain.Page{Limit: domain.MaxPageLimit}
@@ -290,7 +303,7 @@ func (s *Cycles) Shifts(ctx context.Context, p domain.Principal, cycleID string)
 		l, err := s.activity.ListAudit(ctx, domain.AuditFilter{OrgID: c.OrgID, CycleID: c.ID,
 			Actions: []string{ActionDecisionWrite, ActionDecisionRollup}}, page)
 		if err != nil {
-			return Shifts{}, err
+			return nil, err
 		}
 		entries = append(entries, l.Items...)
 		if l.NextCursor == "" {
@@ -300,7 +313,7 @@ func (s *Cycles) Shifts(ctx context.Context, p domain.Principal, cycleID string)
 	}
 	notes, err := s.store.NotesOf(ctx, c.OrgID, []string{c.ID})
 	if err != nil {
-		return Shifts{}, err
+		return nil, err
 	}
 	ids := []string{}
 	for _, pt := range c.Participants {
@@ -311,7 +324,7 @@ func (s *Cycles) Shifts(ctx context.Context, p domain.Principal, cycleID string)
 	}
 	people, err := s.store.UsersByID(ctx, c.OrgID, ids)
 	if err != nil {
-		return Shifts{}, err
+		return nil, err
 	}
 	first, directorFinal := DecisionHistory(entries)
 	advocates := AdvocateFunctions(notes, people)
@@ -338,9 +351,5 @@ func (s *Cycles) Shifts(ctx context.Context, p domain.Principal, cycleID string)
 		}
 		items = append(items, it)
 	}
-	asOf := s.clock.Now()
-	if c.FinalizedAt != nil {
-		asOf = *c.FinalizedAt
-	}
-	return CountShifts(items, asOf), nil
+	return items, nil
 }

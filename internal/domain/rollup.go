@@ -50,11 +50,14 @@ type RollupDecision struct {
 func (d RollupDecision) Changed() bool { return d.Readiness != d.DirectorReadiness }
 
 // RollupFilter selects the roll-ups of an organisation a caller may read:
-// every one (ReaderID empty, the admins), or those ReaderID leads or owns a
-// source cycle of.
+// every one (ReaderID and GuestID empty, the admins), or those ReaderID
+// leads or owns a source cycle of; GuestID adds the open roll-ups GuestID
+// is a guest of until GuestOn (YYYY-MM-DD) or later.
 type RollupFilter struct {
 	OrgID    string
 	ReaderID string
+	GuestID  string
+	GuestOn  string
 }
 
 // RollupChange is a finalized roll-up's change of an EM's decision in one

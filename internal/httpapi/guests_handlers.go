@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -29,8 +30,16 @@ type addGuestRequest struct {
 	Until  string `json:"until"`
 }
 
-func (s *Server) listCycleGuests(c *gin.Context) {
-	gs, err := s.Cycles.CycleGuests(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
+// guestHandlers are the three guest routes of one kind of subject (a cycle
+// or a roll-up), over its service's functions.
+type guestHandlers struct {
+	list   func(ctx context.Context, p domain.Principal, id string) ([]calibration.GuestView, error)
+	add    func(ctx context.Context, p domain.Principal, id, userID, until string) (calibration.GuestView, bool, error)
+	remove func(ctx context.Context, p domain.Principal, id, userID string) error
+}
+
+func (h guestHandlers) listGuests(c *gin.Context) {
+	gs, err := h.list(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -42,14 +51,14 @@ func (s *Server) listCycleGuests(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
-// addCycleGuest answers 201 for a new guest, 200 for a changed `until`.
-func (s *Server) addCycleGuest(c *gin.Context) {
+// addGuest answers 201 for a new guest, 200 for a changed `until`.
+func (h guestHandlers) addGuest(c *gin.Context) {
 	var req addGuestRequest
 	if err := bindJSON(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	g, created, err := s.Cycles.AddCycleGuest(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), req.UserID, req.Until)
+	g, created, err := h.add(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), req.UserID, req.Until)
 	if err != nil {
 		fail(c, err)
 		return
@@ -61,8 +70,8 @@ func (s *Server) addCycleGuest(c *gin.Context) {
 	c.JSON(status, guestOf(g))
 }
 
-func (s *Server) removeCycleGuest(c *gin.Context) {
-	if err := s.Cycles.RemoveCycleGuest(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), c.Param("user_id")); err != nil {
+func (h guestHandlers) removeGuest(c *gin.Context) {
+	if err := h.remove(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), c.Param("user_id")); err != nil {
 		fail(c, err)
 		return
 	}

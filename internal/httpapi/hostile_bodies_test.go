@@ -417,6 +417,8 @@ var longFields = []longField{
 	{"PUT /api/v1/cycles/:id/ems/:em_id/decision", "readiness", 18, false},
 	{"POST /api/v1/cycles/:id/guests", "user_id", 64, false},
 	{"POST /api/v1/cycles/:id/guests", "until", 10, false},
+	{"POST /api/v1/rollups/:id/guests", "user_id", 64, false},
+	{"POST /api/v1/rollups/:id/guests", "until", 10, false},
 	{"PUT /api/v1/rollups/:id/ems/:em_id/decision", "readiness", 18, false},
 	{"PUT /api/v1/cycles/:id/self-assessment", "ratings[0].criterion", 40, false},
 	{"PUT /api/v1/peer-requests/:id/note", "advocacy", 7, false},

@@ -43,3 +43,13 @@ func (s *Server) nineBox(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, nineBoxOf(n))
 }
+
+// rollupNineBox answers the roll-up's 9-box, to those who may read its board.
+func (s *Server) rollupNineBox(c *gin.Context) {
+	n, err := s.Cycles.RollupNineBox(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, nineBoxOf(n))
+}

@@ -172,7 +172,8 @@ func TestRateLimitedRoutes(t *testing.T) {
 	}
 	want := []string{
 		"GET /api/v1/audit", "GET /api/v1/cycles/:id/board", "GET /api/v1/cycles/:id/board.csv",
-		"GET /api/v1/cycles/:id/board.pdf", "GET /api/v1/ems/:em_id/packet", "GET /api/v1/rollups/:id/board",
+		"GET /api/v1/cycles/:id/board.pdf", "GET /api/v1/cycles/:id/nine-box", "GET /api/v1/ems/:em_id/packet",
+		"GET /api/v1/rollups/:id/board", "GET /api/v1/rollups/:id/nine-box",
 		"POST /api/v1/language-hints", "POST /api/v1/users/import",
 	}
 	slices.Sort(limited)
@@ -187,6 +188,7 @@ func TestRateLimitedRoutes(t *testing.T) {
 		"board":     func() *testkit.Response { return e.Get(dana, cyclePath(id, "board")) },
 		"board.csv": func() *testkit.Response { return e.Get(dana, cyclePath(id, "board.csv")) },
 		"board.pdf": func() *testkit.Response { return e.Get(dana, cyclePath(id, "board.pdf")) },
+		"nine-box":  func() *testkit.Response { return e.Get(dana, cyclePath(id, "nine-box")) },
 		"packet":    func() *testkit.Response { return e.Get(dana, emPath(e.ID(demoAlex), "packet")) },
 		"audit":     func() *testkit.Response { return e.Get(dana, "/api/v1/audit?limit=5") },
 		"hints": func() *testkit.Response {

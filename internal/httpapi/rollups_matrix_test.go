@@ -9,6 +9,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // buildRollups adds to a side:
@@ -42,6 +43,11 @@ func (w *world) buildRollups(s *side, domainOf, surname string) {
 			"source_cycle_ids": []string{source}}), http.StatusCreated).ID
 	}
 	s.ids["rollup"] = rollup("roll-up", finished("r"))
+	// The side's peer reads the roll-up as its guest.
+	if res := w.Post(w.tok(s.email("vp")), "/api/v1/rollups/"+s.ids["rollup"]+"/guests",
+		map[string]any{"user_id": w.ID(s.email("peer")), "until": "2099-12-31"}); res.Status != http.StatusCreated {
+		t.Fatalf("inviting the roll-up's guest: %d %s", res.Status, res.Body)
+	}
 	for i := 1; i <= 4; i++ {
 		s.ids[fmt.Sprintf("rollupSource%d", i)] = finished(fmt.Sprint(i))
 	}
@@ -131,8 +137,9 @@ func byVP(b build) build {
 }
 
 // rollupMatrix: a director who is not the VP (the role's own account) does
-// not read the VP's roll-up (404), nor do EMs and peers; EMs may not list
-// roll-ups, a peer's list is empty.
+// not read the VP's roll-up (404), nor do EMs; the side's peer reads it as
+// its guest (its roll-up, board and 9-box, nothing else), and no other
+// roll-up. EMs may not list roll-ups.
 var rollupMatrix = map[string]matrixEntry{
 	"GET /api/v1/rollups": {want: "admin 200 director 200 peer 200", own: byVP(at("/api/v1/rollups?limit=100"))},
 	"POST /api/v1/rollups": {want: "director 201/404/404",
@@ -142,10 +149,38 @@ var rollupMatrix = map[string]matrixEntry{
 		other: func(w *world, s *side, _ string) target {
 			return target{path: "/api/v1/rollups", body: map[string]any{"name": s.name + " poaching roll-up", "source_cycle_ids": []string{w.freeSource(s)}}}
 		}},
-	"GET /api/v1/rollups/:id": {want: "admin 200/-/404 director 200/404/404 em 404/404/404 peer 404/404/404",
-		own: byVP(rollupAt("rollup")), other: rollupAt("rollup")},
-	"GET /api/v1/rollups/:id/board": {want: "admin 200/-/404 director 200/404/404 em 404/404/404 peer 404/404/404",
-		own: byVP(rollupAt("rollup", "board")), other: rollupAt("rollup", "board")},
+	"GET /api/v1/rollups/:id": {want: "admin 200/-/404 director 200/404/404 em 404/404/404 peer 200/404/404",
+		own: byVP(rollupAt("rollup")), other: rollupAt("rollupFinalize3")},
+	"GET /api/v1/rollups/:id/board": {want: "admin 200/-/404 director 200/404/404 em 404/404/404 peer 200/404/404",
+		own: byVP(rollupAt("rollup", "board")), other: rollupAt("rollupFinalize3", "board")},
+	"GET /api/v1/rollups/:id/nine-box": {want: "admin 200/-/404 director 200/404/404 peer 200/404/404",
+		own: byVP(rollupAt("rollup", "nine-box")), other: rollupAt("rollupFinalize3", "nine-box")},
+	"GET /api/v1/rollups/:id/shifts": {want: "admin 200/-/404 director 200/404/404",
+		own: byVP(rollupAt("rollup", "shifts")), other: rollupAt("rollup", "shifts")},
+	"GET /api/v1/rollups/:id/guests": {want: "admin 200/-/404 director 200/404/404",
+		own: byVP(rollupAt("rollup", "guests")), other: rollupAt("rollup", "guests")},
+	// Inviting the guest already invited changes nothing but answers
+	// again; removing one invites them first.
+	"POST /api/v1/rollups/:id/guests": {want: "director 200/404/404",
+		own: as("vp", withBody(rollupAt("rollup", "guests"), func(w *world, s *side, _ string) any {
+			return map[string]any{"user_id": w.ID(s.email("peer")), "until": "2099-12-31"}
+		})),
+		other: withBody(rollupAt("rollup", "guests"), func(w *world, s *side, _ string) any {
+			return map[string]any{"user_id": w.ID(s.email("peer")), "until": "2099-12-31"}
+		})},
+	"DELETE /api/v1/rollups/:id/guests/:user_id": {want: "director 204/404/404",
+		own: as("vp", func(w *world, s *side, _ string) target {
+			guest := w.ID(s.email("peer2"))
+			path := "/api/v1/rollups/" + s.id("rollup") + "/guests"
+			res := w.Post(w.tok(s.email("vp")), path, map[string]any{"user_id": guest, "until": "2099-12-31"})
+			if res.Status != http.StatusCreated && res.Status != http.StatusOK {
+				panic("inviting the guest to remove answered " + strconv.Itoa(res.Status))
+			}
+			return target{path: path + "/" + guest}
+		}),
+		other: func(w *world, s *side, _ string) target {
+			return target{path: "/api/v1/rollups/" + s.id("rollup") + "/guests/" + w.ID(s.email("peer"))}
+		}},
 	"PUT /api/v1/rollups/:id/ems/:em_id/decision": {want: "director 200/404/404",
 		own: as("vp", func(w *world, s *side, _ string) target {
 			return target{path: "/api/v1/rollups/" + s.id("rollup") + "/ems/" + w.ID(s.email("rollupEM")) + "/decision",

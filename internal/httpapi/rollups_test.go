@@ -646,6 +646,12 @@ func contractWalkRollups(t *testing.T, env *testkit.Env, want func(*testkit.Resp
 	want(w.Get(vp, "/api/v1/rollups/"+r.ID), 200, "a roll-up")
 	want(w.decide(rwVP, r.ID, "eli@acme.test", map[string]any{"readiness": "ready_now", "reason": "Comparable EMs are ready", "version": 0}), 200, "a roll-up decision")
 	want(w.Get(vp, "/api/v1/rollups/"+r.ID+"/board"), 200, "a roll-up's board")
+	want(w.Get(vp, "/api/v1/rollups/"+r.ID+"/nine-box"), 200, "a roll-up's 9-box")
+	want(w.Get(vp, "/api/v1/rollups/"+r.ID+"/shifts"), 200, "a roll-up's shifts")
+	guests := "/api/v1/rollups/" + r.ID + "/guests"
+	want(w.Post(vp, guests, map[string]any{"user_id": w.ID("pat@acme.test"), "until": "2099-12-31"}), 201, "a roll-up's guest")
+	want(w.Get(vp, guests), 200, "a roll-up's guests")
+	want(w.Delete(vp, guests+"/"+w.ID("pat@acme.test")), 204, "a guest removed")
 	want(w.Post(vp, "/api/v1/rollups/"+r.ID+"/finalize", map[string]any{}), 409, "a roll-up outside its guide")
 	want(w.Post(vp, "/api/v1/rollups/"+r.ID+"/finalize", map[string]any{"override_reason": "A strong half"}), 200, "a finalized roll-up")
 	want(w.Get(w.tok("ines@acme.test"), w.ines.path("activity")), 200, "the activity of a rolled-up cycle")

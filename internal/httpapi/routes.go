@@ -79,6 +79,8 @@ type route struct {
 // pace is limited and whether it takes an Idempotency-Key, in one place.
 func (s *Server) routes() []route {
 	const v1 = "/api/v1"
+	cycleGuests := guestHandlers{s.Cycles.CycleGuests, s.Cycles.AddCycleGuest, s.Cycles.RemoveCycleGuest}
+	rollupGuests := guestHandlers{s.Cycles.RollupGuests, s.Cycles.AddRollupGuest, s.Cycles.RemoveRollupGuest}
 	return []route{
 		{http.MethodGet, "/healthz", public, s.healthz},
 		{http.MethodGet, "/readyz", public, s.readyz},
@@ -148,9 +150,9 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/cycles/:id/nine-box", only(admin, director, peer).limited(), s.nineBox},
 		{http.MethodGet, v1 + "/cycles/:id/agenda", only(admin, director, peer), s.agenda},
 		{http.MethodGet, v1 + "/cycles/:id/shifts", only(admin, director), s.cycleShifts},
-		{http.MethodGet, v1 + "/cycles/:id/guests", only(admin, director), s.listCycleGuests},
-		{http.MethodPost, v1 + "/cycles/:id/guests", only(director), s.addCycleGuest},
-		{http.MethodDelete, v1 + "/cycles/:id/guests/:user_id", only(director), s.removeCycleGuest},
+		{http.MethodGet, v1 + "/cycles/:id/guests", only(admin, director), cycleGuests.listGuests},
+		{http.MethodPost, v1 + "/cycles/:id/guests", only(director), cycleGuests.addGuest},
+		{http.MethodDelete, v1 + "/cycles/:id/guests/:user_id", only(director), cycleGuests.removeGuest},
 		// The meeting's record: owners and admins read it; an EM or peer of
 		// the cycle is refused (403) and anyone else finds no cycle (404),
 		// which only the service can tell apart, so every role reaches it.
@@ -169,6 +171,11 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/rollups/:id/board", only(admin, director, em, peer).limited(), s.rollupBoard},
 		{http.MethodPut, v1 + "/rollups/:id/ems/:em_id/decision", only(director), s.putRollupDecision},
 		{http.MethodPost, v1 + "/rollups/:id/finalize", only(director), s.finalizeRollup},
+		{http.MethodGet, v1 + "/rollups/:id/nine-box", only(admin, director, peer).limited(), s.rollupNineBox},
+		{http.MethodGet, v1 + "/rollups/:id/shifts", only(admin, director), s.rollupShifts},
+		{http.MethodGet, v1 + "/rollups/:id/guests", only(admin, director), rollupGuests.listGuests},
+		{http.MethodPost, v1 + "/rollups/:id/guests", only(director), rollupGuests.addGuest},
+		{http.MethodDelete, v1 + "/rollups/:id/guests/:user_id", only(director), rollupGuests.removeGuest},
 
 		// An EM's own record over cycles: their directors, admins, and the
 		// EM (released cycles only).

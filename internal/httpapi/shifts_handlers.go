@@ -75,3 +75,12 @@ func (s *Server) cycleShifts(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, shiftsOf(sh))
 }
+
+func (s *Server) rollupShifts(c *gin.Context) {
+	sh, err := s.Cycles.RollupShifts(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, shiftsOf(sh))
+}

@@ -134,11 +134,25 @@ func (s *Store) withSources(ctx context.Context, orgID string, rows []rollupRow)
 func (s *Store) ListRollups(ctx context.Context, f domain.RollupFilter, page domain.Page) (domain.List[domain.Rollup], error) {
 	db := s.conn(ctx)
 	q := db.Model(&rollupRow{}).Where("org_id = ?", f.OrgID)
+	var cond *gorm.DB
 	if f.ReaderID != "" {
-		q = q.Where("(lead_id = ? OR id IN (?))", f.ReaderID,
+		cond = db.Where("(lead_id = ? OR id IN (?))", f.ReaderID,
 			db.Model(&rollupSourceRow{}).Select("rollup_sources.rollup_id").
 				Joins("JOIN cycle_owners ON cycle_owners.org_id = rollup_sources.org_id AND cycle_owners.cycle_id = rollup_sources.cycle_id").
 				Where("rollup_sources.org_id = ? AND cycle_owners.user_id = ?", f.OrgID, f.ReaderID))
+	}
+	if f.GuestID != "" {
+		guestOf := db.Model(&guestRow{}).Select("subject_id").Where("org_id = ? AND subject_type = ? AND user_id = ? AND until >= ?",
+			f.OrgID, domain.GuestOfRollup, f.GuestID, f.GuestOn)
+		guest := db.Where("id IN (?) AND state = ?", guestOf, string(domain.RollupOpen))
+		if cond == nil {
+			cond = guest
+		} else {
+			cond = cond.Or(guest)
+		}
+	}
+	if cond != nil {
+		q = q.Where(cond)
 	}
 	return paginate(q, page, newestFirst, func(rows []rollupRow) ([]domain.Rollup, error) {
 		return s.withSources(ctx, f.OrgID, rows)

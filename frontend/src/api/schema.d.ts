@@ -1873,8 +1873,10 @@ export interface paths {
         /**
          * The roll-ups the caller may read, newest first
          * @description An admin reads every roll-up of the organisation; a director those
-         *     they lead and those with a source cycle they own; a peer gets an
-         *     empty list. EMs are refused (403).
+         *     they lead and those with a source cycle they own; directors and
+         *     peers also the open roll-ups they are guests of (see `POST
+         *     /rollups/{id}/guests`) while their invitation lasts; a peer who is
+         *     no guest gets an empty list. EMs are refused (403).
          */
         get: operations["listRollups"];
         put?: never;
@@ -1910,7 +1912,10 @@ export interface paths {
         };
         /**
          * A roll-up
-         * @description Its lead, the owners of its source cycles and the organisation's admins read it; to anyone else it is not found.
+         * @description Its lead, the owners of its source cycles and the organisation's
+         *     admins read it, and its guests while their invitation lasts (each
+         *     read recorded as `guest.read`, `after.view` `rollup`); to anyone
+         *     else it is not found.
          */
         get: operations["getRollup"];
         put?: never;
@@ -1945,8 +1950,9 @@ export interface paths {
          *     difference from the mean composite of every row, and the
          *     distribution of their decisions. `distribution` counts the final
          *     decisions; `guide` compares them with the roll-up's guide (null
-         *     without one). Readers as for the roll-up (404 to anyone else); only
-         *     the lead decides.
+         *     without one). Readers as for the roll-up, its guests included (each
+         *     read recorded as `guest.read`, `after.view` `board`; 404 to anyone
+         *     else); only the lead decides.
          */
         get: operations["rollupBoard"];
         put?: never;
@@ -2015,6 +2021,148 @@ export interface paths {
          */
         post: operations["finalizeRollup"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/nine-box": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The 9-box of a roll-up
+         * @description Every EM of the roll-up's source cycles on the 9-box, by the rules of
+         *     the cycle's 9-box (`GET /cycles/{id}/nine-box`), for the readers of
+         *     the roll-up (its lead, the owners of its sources, the organisation's
+         *     admins) and its guests while their invitation lasts (recorded as
+         *     `guest.read` with `after.view` `nine_box`); anyone else answers 404.
+         *
+         *     - **Band**: each EM's composite against the bar of their own cycle's
+         *       framework; `bar` is the first source's.
+         *     - **Readiness column**: the final readiness — the roll-up's decision
+         *       where the lead changed one, else the director's — and, undecided,
+         *       the suggestion.
+         *
+         *     `guide` compares the final decisions with the roll-up's distribution
+         *     guide (null without one). Limited like the board.
+         */
+        get: operations["rollupNineBox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who moved whom across a roll-up
+         * @description Who moved whom over every EM of the roll-up's source cycles, counted
+         *     as a cycle's shifts are (`GET /cycles/{id}/shifts`): from each EM's
+         *     first recorded decision in their source cycle to the final one. While
+         *     the roll-up is open its changes are not in the sources yet: the
+         *     `rollup` level then counts the director's decision → the roll-up's
+         *     decision. Tenure is taken as of the roll-up's finalization, or today
+         *     while it is open. Groups of fewer than 4 EMs have `fewer_than_4: true`
+         *     and null counts.
+         *
+         *     For the readers of the roll-up (its lead, the owners of its sources,
+         *     admins); anyone else, guests included, answers 404.
+         */
+        get: operations["rollupShifts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/guests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The roll-up's calibration guests
+         * @description Every guest of the roll-up, oldest invitation first, those whose
+         *     `until` has passed included until they are removed (at most 50, not
+         *     paginated). For the readers of the roll-up (its lead, the owners of
+         *     its sources, admins); a guest answers 403; anyone else 404.
+         */
+        get: operations["listRollupGuests"];
+        put?: never;
+        /**
+         * Invite a calibration guest, or change until when
+         * @description A guest (typically an HR partner) reads the roll-up read-only: the
+         *     roll-up itself, its board and its 9-box, until the end of the day
+         *     `until` (UTC, inclusive) or the roll-up's finalization, whichever is
+         *     first. Each of their reads is recorded in the audit log (`guest.read`,
+         *     with `after.view`); they write nothing, and the roll-up appears in
+         *     their `GET /rollups`.
+         *
+         *     `user_id` must be an active director or peer of the organisation
+         *     other than the lead (EMs and admins are never guests); otherwise, or
+         *     for an unknown id, 422 `fields.user_id`. `until` is a date
+         *     `YYYY-MM-DD`, today or later (422 `fields.until`). Inviting a guest
+         *     already invited changes their `until` and answers 200; a new guest
+         *     answers 201. At most 50 guests per roll-up. Audited as `guest.add`.
+         *
+         *     The lead invites; the roll-up's other readers, and its guests, answer
+         *     403; anyone else 404. A finalized roll-up answers 409 `cycle_locked`.
+         */
+        post: operations["addRollupGuest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rollups/{id}/guests/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of a user */
+                user_id: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End a roll-up guest's invitation
+         * @description Ends the guest's access at once; 404 when the user is no guest of the
+         *     roll-up. The lead only (the roll-up's other readers, and its guests,
+         *     403; anyone else 404); a finalized roll-up answers 409 `cycle_locked`.
+         *     Audited as `guest.remove`.
+         */
+        delete: operations["removeRollupGuest"];
         options?: never;
         head?: never;
         patch?: never;
@@ -9303,6 +9451,494 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rollupNineBox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the 9-box */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "bar": 3,
+                     *       "total": 2,
+                     *       "boxes": [
+                     *         {
+                     *           "band": "above",
+                     *           "readiness": "later",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "above",
+                     *           "readiness": "ready_6_12_months",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "above",
+                     *           "readiness": "ready_now",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "at",
+                     *           "readiness": "later",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "at",
+                     *           "readiness": "ready_6_12_months",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "at",
+                     *           "readiness": "ready_now",
+                     *           "count": 1,
+                     *           "percent": 100,
+                     *           "em_ids": [
+                     *             "01a21af4-bba4-7006-95df-960ccdea4a6d"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "band": "below",
+                     *           "readiness": "later",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "below",
+                     *           "readiness": "ready_6_12_months",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         },
+                     *         {
+                     *           "band": "below",
+                     *           "readiness": "ready_now",
+                     *           "count": 0,
+                     *           "percent": 0,
+                     *           "em_ids": []
+                     *         }
+                     *       ],
+                     *       "unplaced_em_ids": [
+                     *         "01a21af4-bba4-7006-95df-960ccdea4a6c"
+                     *       ],
+                     *       "guide": [
+                     *         {
+                     *           "readiness": "ready_now",
+                     *           "min": 0,
+                     *           "max": 20,
+                     *           "count": 1,
+                     *           "percent": 50,
+                     *           "within": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NineBox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rollupShifts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description who moved whom */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total": {
+                     *         "up": 2,
+                     *         "down": 1,
+                     *         "unchanged": 3
+                     *       },
+                     *       "levels": [
+                     *         {
+                     *           "level": "director_session",
+                     *           "up": 2,
+                     *           "down": 1,
+                     *           "unchanged": 3
+                     *         },
+                     *         {
+                     *           "level": "rollup",
+                     *           "up": 0,
+                     *           "down": 0,
+                     *           "unchanged": 6
+                     *         }
+                     *       ],
+                     *       "directors": [
+                     *         {
+                     *           "director": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "up": 2,
+                     *           "down": 1,
+                     *           "unchanged": 3
+                     *         }
+                     *       ],
+                     *       "groups": [
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "product",
+                     *           "fewer_than_4": false,
+                     *           "up": 1,
+                     *           "down": 1,
+                     *           "unchanged": 2
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "design",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "operations",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "engineering",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "other",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "advocate_function",
+                     *           "group": "none",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "under_1_year",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "1_to_2_years",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "2_to_4_years",
+                     *           "fewer_than_4": false,
+                     *           "up": 2,
+                     *           "down": 0,
+                     *           "unchanged": 2
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "4_years_or_more",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         },
+                     *         {
+                     *           "kind": "tenure",
+                     *           "group": "unknown",
+                     *           "fewer_than_4": true,
+                     *           "up": null,
+                     *           "down": null,
+                     *           "unchanged": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Shifts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRollupGuests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the guests */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "user": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *             "name": "Pat Kim"
+                     *           },
+                     *           "role": "peer",
+                     *           "function": "product",
+                     *           "until": "2026-12-10",
+                     *           "added_by": {
+                     *             "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *             "name": "Dana Whitfield"
+                     *           },
+                     *           "created_at": "2026-12-02T09:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GuestList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: the caller's role may never use this route, or the caller is a guest of the roll-up */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addRollupGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user_id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                 *       "until": "2026-12-10"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddGuestRequest"];
+            };
+        };
+        responses: {
+            /** @description the guest was invited already; their `until` is changed */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *         "name": "Pat Kim"
+                     *       },
+                     *       "role": "peer",
+                     *       "function": "product",
+                     *       "until": "2026-12-12",
+                     *       "added_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *         "name": "Dana Whitfield"
+                     *       },
+                     *       "created_at": "2026-12-02T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            /** @description the guest, invited */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a74",
+                     *         "name": "Pat Kim"
+                     *       },
+                     *       "role": "peer",
+                     *       "function": "product",
+                     *       "until": "2026-12-10",
+                     *       "added_by": {
+                     *         "id": "01a21af4-bba4-7006-95df-960ccdea4a72",
+                     *         "name": "Dana Whitfield"
+                     *       },
+                     *       "created_at": "2026-12-02T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: the caller's role may never use this route, or the caller can see the roll-up but does not lead it (a source owner, an admin, a guest) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the roll-up is finalized */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleLockedError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeRollupGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an opaque id */
+                id: components["parameters"]["id"];
+                /** @description the id of a user */
+                user_id: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `forbidden`: the caller's role may never use this route, or the caller can see the roll-up but does not lead it (a source owner, an admin, a guest) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `cycle_locked`: the roll-up is finalized */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleLockedError"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

@@ -119,7 +119,7 @@ function RollupView({ rollup, board }: { rollup: Rollup; board: ReturnType<typeo
               </div>
               <div className="board-side">
                 <section className="card" aria-label="Readiness distribution">
-                  <Distribution board={{ distribution: { ready_now: 0, ready_6_12_months: 0, ready_12_24_months: 0, not_yet: 0, undecided: 0, ...b.distribution } }} />
+                  <Distribution board={b} />
                 </section>
                 <section className="card" aria-label="Distribution guide">
                   <GuideTable lines={b.guide} />
