@@ -11,7 +11,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The database `make run` uses: the embedded SQLite default, with the demo.
 RUN_DATABASE_URL ?= sqlite:data/calibrate.db
 
-.PHONY: run build test test-env test-postgres test-quick web web-test e2e fuzz lint vulncheck bench fmt clean
+.PHONY: run build test test-env test-postgres test-quick web web-test e2e e2e-postgres fuzz lint vulncheck bench fmt clean
 
 # run: build the web app, then serve it and the API on
 # http://127.0.0.1:8080 with the demo organisations (password demo-password).
@@ -68,6 +68,13 @@ test-quick:
 # perf.json in test-artifacts/.
 e2e: build
 	cd frontend && npm run e2e
+	bash .ci/test-env.sh postgres $(MAKE) --no-print-directory e2e-postgres
+
+# e2e-postgres: the browser tests that cross several directors' data (the
+# roll-up) again on the PostgreSQL database DATABASE_URL names, which must
+# be empty (make e2e provides a throwaway one).
+e2e-postgres:
+	cd frontend && E2E_DATABASE_URL="$$DATABASE_URL" E2E_ARTIFACTS=$(CURDIR)/test-artifacts/postgres npm run e2e -- rollup
 
 # lint: golangci-lint with .golangci.yml (gosec, errcheck, staticcheck and
 # friends); the pinned linter is built with go1.27.3 on first use (several

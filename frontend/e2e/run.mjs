@@ -4,7 +4,9 @@
 //   1. the binary: $CALIBRATE_BIN, else bin/calibrate (`make build`, the web
 //      app embedded) when it is newer than the sources it is built from,
 //      else a fresh build into a temp dir (`npm run build`, then go build);
-//   2. a fresh SQLite database in a temp dir: `calibrate serve --demo` loads
+//   2. a fresh SQLite database in a temp dir — or the empty PostgreSQL
+//      database $E2E_DATABASE_URL names (postgres://…; `make e2e` runs the
+//      roll-up test there too, in a throwaway database) —: `calibrate serve --demo` loads
 //      the demo organisations (and is stopped), `calibrate seed --org Big
 //      --ems 300 --cycles 2` adds the organisation of the performance test
 //      (it has to come second: --demo loads only into an empty database);
@@ -20,6 +22,7 @@
 // only when every test passed; 2 when Chromium is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -58,13 +61,21 @@ async function main() {
     if (f.startsWith('FAILED-')) rmSync(join(artifacts, 'screenshots', f), { force: true });
   }
   const bin = binary();
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(tmp, 'db.sqlite')}` };
+  const pg = process.env.E2E_DATABASE_URL ?? '';
+  if (pg && !/^postgres(ql)?:\/\//.test(pg)) throw new Error('E2E_DATABASE_URL must name an empty PostgreSQL database (postgres://…)');
+  const env = { ...process.env, DATABASE_URL: pg || `sqlite:${join(tmp, 'db.sqlite')}` };
   delete env.CALIBRATE_ADDR;
   delete env.CALIBRATE_JWT_KEY;
   delete env.CALIBRATE_JWT_KEY_FILE;
   delete env.CALIBRATE_AUDIT_KEY;
   delete env.CALIBRATE_AUDIT_KEY_FILE;
   delete env.CALIBRATE_ALLOWED_ORIGINS;
+  if (pg) {
+    // PostgreSQL needs both keys given; SQLite generates its own.
+    env.CALIBRATE_JWT_KEY = randomBytes(32).toString('hex');
+    env.CALIBRATE_AUDIT_KEY = randomBytes(32).toString('hex');
+  }
+  log(`database: ${pg ? 'PostgreSQL, $E2E_DATABASE_URL' : 'SQLite in a temp dir'}`);
 
   // The demo organisations first (serve --demo loads them into an empty database only) …
   let port = await freePort();
