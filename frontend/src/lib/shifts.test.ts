@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Shifts } from '../api/rollupTypes';
-import { barSegments, chartLayout, countsText, HEADING_H, ROW_H, shiftRows } from './shifts';
+import { barSegments, chartLayout, countsText, groupLabel, HEADING_H, ROW_H, shiftRows } from './shifts';
 
 const shifts: Shifts = {
   total: { up: 1, down: 2, unchanged: 5 },
@@ -11,7 +11,7 @@ const shifts: Shifts = {
   directors: [{ director: { id: 'q', name: 'Quinn Reyes' }, up: 1, down: 2, unchanged: 5 }],
   groups: [
     { kind: 'advocate_function', group: 'product', fewer_than_4: false, up: 1, down: 0, unchanged: 3 },
-    { kind: 'tenure', group: 'under 1 year', fewer_than_4: true, up: null, down: null, unchanged: null },
+    { kind: 'tenure', group: 'under_1_year', fewer_than_4: true, up: null, down: null, unchanged: null },
   ],
 };
 
@@ -22,7 +22,7 @@ describe('shiftRows', () => {
       ['Level', 'Roll-up', '0 up, 1 down, 7 unchanged'],
       ['Director', 'Quinn Reyes', '1 up, 2 down, 5 unchanged'],
       ['Advocate’s function', 'Product', '1 up, 0 down, 3 unchanged'],
-      ['Tenure', 'under 1 year', null],
+      ['Tenure', 'Under 1 year', null],
     ]);
     expect(countsText(null)).toBe('fewer than 4 EMs');
   });
@@ -55,5 +55,16 @@ describe('chartLayout', () => {
     expect(l.barWidth).toBe(310);
     expect(l.rows[0]!.y).toBe(HEADING_H + 4);
     expect(l.rows[1]!.y).toBe(HEADING_H + ROW_H + 4);
+  });
+});
+
+describe('groupLabel', () => {
+  it('names every group in words, never its id', () => {
+    expect(groupLabel({ kind: 'tenure', group: 'under_1_year' })).toBe('Under 1 year');
+    expect(groupLabel({ kind: 'tenure', group: '4_years_or_more' })).toBe('4 years or more');
+    expect(groupLabel({ kind: 'tenure', group: 'unknown' })).toBe('Not known');
+    expect(groupLabel({ kind: 'advocate_function', group: 'none' })).toBe('No partner note');
+    expect(groupLabel({ kind: 'advocate_function', group: 'product' })).toBe('Product');
+    expect(groupLabel({ kind: 'tenure', group: 'a_new_band' })).toBe('A new band');
   });
 });

@@ -35,12 +35,28 @@ export const levelLabel = (l: string): string => LEVEL_LABELS[l] ?? l;
 const SHIFT_WORDS: Record<ShiftKind, string> = { up: 'Up', down: 'Down', unchanged: 'Unchanged' };
 export const shiftLabel = (k: ShiftKind): string => SHIFT_WORDS[k];
 
-function groupLabel(g: ShiftGroup): string {
+const TENURE_LABELS: Record<string, string> = {
+  under_1_year: 'Under 1 year',
+  '1_to_2_years': '1–2 years',
+  '2_to_4_years': '2–4 years',
+  '4_years_or_more': '4 years or more',
+  unknown: 'Not known',
+};
+
+/** A group's name in words; a group of a kind added later reads as its words. */
+export function groupLabel(g: Pick<ShiftGroup, 'kind' | 'group'>): string {
   if (g.kind === 'advocate_function') {
     const known = ['product', 'design', 'operations', 'engineering', 'other'];
-    return known.includes(g.group) ? functionLabel(g.group as UserFunction) : g.group;
+    if (g.group === 'none') return 'No partner note';
+    return known.includes(g.group) ? functionLabel(g.group as UserFunction) : words(g.group);
   }
-  return g.group;
+  if (g.kind === 'tenure') return TENURE_LABELS[g.group] ?? words(g.group);
+  return words(g.group);
+}
+
+function words(id: string): string {
+  const s = id.replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** The chart's rows: levels, then directors, then groups, in the API's order. */
