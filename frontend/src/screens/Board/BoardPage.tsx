@@ -242,7 +242,7 @@ function ShiftsCard({ cycleId }: { cycleId: string }) {
   return (
     <section className="card" aria-label="Shifts">
       <QueryState query={shifts} what="Loading the shifts">
-        {(s) => <ShiftsChart shifts={s} caption="Decisions against the previous cycle" />}
+        {(s) => <ShiftsChart shifts={s} caption="Who moved: each EM's first decision against the final one" />}
       </QueryState>
     </section>
   );

@@ -328,7 +328,7 @@ function RollupShifts({ rollupId }: { rollupId: string }) {
   return (
     <section className="card" aria-label="Shifts">
       <QueryState query={shifts} what="Loading the shifts">
-        {(s) => <ShiftsChart shifts={s} caption="Decisions against the previous cycle, in the director sessions and the roll-up" />}
+        {(s) => <ShiftsChart shifts={s} caption="Who moved: each EM's first decision against the final one, in the director sessions and the roll-up" />}
       </QueryState>
     </section>
   );
