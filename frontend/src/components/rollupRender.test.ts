@@ -71,7 +71,7 @@ describe('ShiftsChart', () => {
     total: { up: 1, down: 1, unchanged: 2 },
     levels: [{ level: 'rollup', up: 1, down: 0, unchanged: 3 }],
     directors: [{ director: { id: 'q', name: 'Quinn Adams' }, up: 1, down: 1, unchanged: 2 }],
-    groups: [{ kind: 'tenure', group: 'under 1 year', fewer_than_4: true, up: null, down: null, unchanged: null }],
+    groups: [{ kind: 'tenure', group: 'under_1_year', fewer_than_4: true, up: null, down: null, unchanged: null }],
   };
 
   it('draws bars, says “fewer than 4” in words, and carries a table for screen readers', () => {
@@ -80,7 +80,7 @@ describe('ShiftsChart', () => {
     expect(t).toContain('Decisions against the previous cycle: 1 up, 1 down, 2 unchanged.');
     expect(t).toContain('fewer than 4 EMs: not shown');
     expect(t).toContain('Director: Quinn Adams 1 1 2');
-    expect(t).toContain('Tenure: under 1 year fewer than 4 EMs: not shown');
+    expect(t).toContain('Tenure: Under 1 year fewer than 4 EMs: not shown');
     expect(html).toContain('viewBox="0 0 520');
     expect(html).not.toContain('style=');
   });
