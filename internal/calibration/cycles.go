@@ -485,7 +485,7 @@ func (s *Cycles) views(ctx context.Context, p domain.Principal, cs []domain.Cycl
 			v.Cycle.Participants = nil
 			// Why the owners finalized outside the guide is theirs and
 			// their managers'; the EM reads their own decision only.
-			v.Cycle.OverrideReason = nil
+			v.OverrideReason = nil
 		}
 		out[i] = v
 	}
