@@ -92,20 +92,8 @@ func (s *Cycles) RollupShifts(ctx context.Context, p domain.Principal, id string
 // finds none.
 func (s *Cycles) rollupGuestManager(ctx context.Context, p domain.Principal, id string, readOnly bool) (domain.Rollup, error) {
 	r, sources, err := s.readableRollup(ctx, p, id, "")
-	if domain.IsKind(err, domain.KindNotFound) {
-		gr, gerr := s.rollups.Rollup(ctx, p.OrgID, id)
-		if gerr != nil {
-			return domain.Rollup{}, err
-		}
-		if ok, gerr := s.guests.Active(ctx, p, rollupHost(gr)); gerr != nil {
-			return domain.Rollup{}, gerr
-		} else if ok {
-			return domain.Rollup{}, domain.Forbidden(domain.CodeForbidden, "only the roll-up's lead invites and removes its guests")
-		}
-		return domain.Rollup{}, err
-	}
 	if err != nil {
-		return domain.Rollup{}, err
+		return domain.Rollup{}, s.guestRefused(ctx, p, id, err, "only the roll-up's lead invites and removes its guests")
 	}
 	if (p.Role == domain.RoleDirector && r.LeadID == p.UserID) || (readOnly && canReadRollup(p, r, sources)) {
 		return r, nil

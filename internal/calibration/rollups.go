@@ -235,19 +235,8 @@ func (s *Cycles) sourcesOf(ctx context.Context, r domain.Rollup) ([]domain.Cycle
 // reader is refused (403 not_lead; an admin 403 forbidden).
 func (s *Cycles) leadRollup(ctx context.Context, p domain.Principal, id string) (domain.Rollup, []domain.Cycle, error) {
 	r, sources, err := s.readableRollup(ctx, p, id, "")
-	if domain.IsKind(err, domain.KindNotFound) {
-		// A guest sees the roll-up, and may not change it.
-		if gr, gerr := s.rollups.Rollup(ctx, p.OrgID, id); gerr == nil {
-			if ok, gerr := s.guests.Active(ctx, p, rollupHost(gr)); gerr != nil || ok {
-				if gerr != nil {
-					return domain.Rollup{}, nil, gerr
-				}
-				return domain.Rollup{}, nil, domain.Forbidden(domain.CodeForbidden, "a guest reads the roll-up and changes nothing")
-			}
-		}
-	}
 	if err != nil {
-		return r, nil, err
+		return r, nil, s.guestRefused(ctx, p, id, err, "a guest reads the roll-up and changes nothing")
 	}
 	if p.Role != domain.RoleDirector {
 		return domain.Rollup{}, nil, domain.Forbidden(domain.CodeForbidden, "only the roll-up's lead changes it")
@@ -765,4 +754,25 @@ func RollupLine(proposedBy string, from domain.Readiness, lead string, to domain
 		out += " — " + reason
 	}
 	return out
+}
+
+// guestRefused turns readableRollup's "not found" into a 403 with why
+// when p is an active guest of the roll-up: a guest sees it, and may not
+// do what the reader's rule refused. Any other error is returned as is.
+func (s *Cycles) guestRefused(ctx context.Context, p domain.Principal, id string, err error, why string) error {
+	if !domain.IsKind(err, domain.KindNotFound) {
+		return err
+	}
+	r, gerr := s.rollups.Rollup(ctx, p.OrgID, id)
+	if gerr != nil {
+		return err
+	}
+	ok, gerr := s.guests.Active(ctx, p, rollupHost(r))
+	switch {
+	case gerr != nil:
+		return gerr
+	case ok:
+		return domain.Forbidden(domain.CodeForbidden, why)
+	}
+	return err
 }
