@@ -68,7 +68,9 @@ func (s *AuditLog) filter(ctx context.Context, p domain.Principal, q AuditQuery)
 		if date {
 			f.Until = t.AddDate(0, 0, 1) // the whole day
 		} else {
-			f.Until = t.Add(time.Nanosecond) // at or before
+			// At or before: the log keeps microseconds (PostgreSQL's
+			// precision), so the first instant after t is a microsecond on.
+			f.Until = t.Truncate(time.Microsecond).Add(time.Microsecond)
 		}
 	}
 	if q.From != "" && q.To != "" && len(bad) == 0 && !f.From.Before(f.Until) {

@@ -191,9 +191,7 @@ function AuditRow({ entry, nameOf }: { entry: AuditEntry; nameOf: (id: string) =
           <ul className="audit-diff">
             {changes.map((c) => (
               <li key={c.field}>
-                <span className="audit-field">{c.label}:</span> <del>{c.from}</del>{' '}
-                <span aria-hidden="true">→</span>
-                <span className="visually-hidden">changed to</span> <ins>{c.to}</ins>
+                <span className="audit-field">{c.label}:</span> <del>{c.from}</del> → <ins>{c.to}</ins>
               </li>
             ))}
           </ul>
