@@ -441,8 +441,10 @@ export interface paths {
          * Add a user to the admin's organisation
          * @description `function` defaults to `other` for peers and `engineering` for everyone
          *     else. The e-mail is stored lower-cased and is unique across every
-         *     organisation (409 `duplicate` otherwise). `manager_id` must be a user
-         *     of the organisation. When the server is hashing as many passwords as
+         *     organisation (409 `duplicate` otherwise). `manager_id` must be an
+         *     active director or admin of the organisation (422
+         *     `fields.manager_id` otherwise); provisioning by SCIM and the people
+         *     import keep their own rules. When the server is hashing as many passwords as
          *     it queues, 503 `unavailable` with `Retry-After`: try again.
          */
         post: operations["createUser"];
