@@ -85,7 +85,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
 	{Code: CodeReasonRequired, Status: 422, Meaning: "Once a cycle is calibrating, changing a director assessment that was already written needs a change_reason (1 to 500 characters): the meeting's record says why each rating moved. In a roll-up, a decision that differs from the director's needs a reason (1 to 500 characters)."},
 	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},
-	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list, the people import); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
+	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list and its CSV, the people import); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},
 	{Code: CodeUnavailable, Status: 503, Meaning: "The database is unreachable or too slow to answer, the server is already hashing as many passwords as it queues (a login, a password change or a new user), or it already holds as many event streams as it may; try again after the Retry-After seconds.", Header: "Retry-After"},
 }
