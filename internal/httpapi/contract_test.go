@@ -286,6 +286,13 @@ func TestContractWalkthrough(t *testing.T) {
 	want(e.Get(admin, "/api/v1/audit?limit=5"), 200, "audit, as an admin")
 	want(e.Get(dana, "/api/v1/audit"), 200, "audit, as a director")
 	want(e.Get(admin, "/api/v1/audit?limit=abc"), 400, "audit with a non-numeric limit")
+	want(e.Get(admin, "/api/v1/audit?action=user.update&from=2020-01-01&to=2099-12-31"), 200, "audit, filtered")
+	want(e.Get(admin, "/api/v1/audit?from=2026-11-03&to=2026-11-02"), 422, "audit with from after to")
+	if res := want(e.Get(admin, "/api/v1/audit.csv?action=user.update"), 200, "the audit log as CSV"); !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("audit.csv: Content-Type %q", res.Header.Get("Content-Type"))
+	}
+	want(e.Get(dana, "/api/v1/audit.csv"), 200, "the audit log as CSV, as a director")
+	want(e.Get(admin, "/api/v1/audit.csv?to=2026-02-30"), 422, "audit CSV with a date not in the calendar")
 
 	// Cycles, assessments, peer input, the board and an EM's record. Omar's
 	// account was throttled above and access tokens live ten minutes: let

@@ -224,6 +224,20 @@ var matrix = map[string]matrixEntry{
 			return target{path: "/api/v1/audit?cycle_id=" + s.id("calib")}
 		}},
 
+	"GET /api/v1/audit.csv": {want: "admin 200/-/404 director 200/404/404",
+		own: byRole(map[string]build{
+			"admin": at("/api/v1/audit.csv"),
+			"director": func(_ *world, s *side, _ string) target {
+				return target{path: "/api/v1/audit.csv?cycle_id=" + s.id("calib")}
+			},
+		}),
+		other: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/audit.csv?cycle_id=" + s.id("otherCycle")}
+		},
+		foreign: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/audit.csv?cycle_id=" + s.id("calib")}
+		}},
+
 	"GET /api/v1/cycles": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/cycles?limit=100")},
 	// EMs outside the caller's tree or organisation are named in the body:
 	// 422 on the field, as for an id that names nothing.

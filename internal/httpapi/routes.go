@@ -124,6 +124,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
 
 		{http.MethodGet, v1 + "/audit", only(admin, director).limited(), s.listAudit},
+		{http.MethodGet, v1 + "/audit.csv", only(admin, director).limited(), s.auditCSV},
 
 		{http.MethodGet, v1 + "/cycles", signedIn, s.listCycles}, // peers get an empty list
 		{http.MethodPost, v1 + "/cycles", only(director).idempotent(), s.createCycle},

@@ -9,6 +9,8 @@ import type {
   Agenda,
   Assessment,
   AssessmentWrite,
+  AuditEntry,
+  AuditQuery,
   BoardQuery,
   CreateCycleRequest,
   CreateFrameworkRequest,
@@ -329,6 +331,13 @@ export function createApiClient(
     users: (q: { role?: Role; q?: string } = {}) => allPages<User>('/users', q),
     createUser: (body: CreateUserRequest, key?: string) => json<User>('POST', '/users', { body, key }),
     patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
+    /** One page of the audit log, newest first, with its filters. */
+    audit: (q: AuditQuery, cursor: string | null) => get<Page<AuditEntry>>('/audit', { ...q, limit: 50, cursor }),
+    /** The audit entries of the same filters as one CSV file. */
+    async auditCsv(q: AuditQuery): Promise<Download> {
+      const res = await call('GET', '/audit.csv', { query: { ...q } });
+      return { blob: await res.blob(), filename: filenameOf(res, 'audit.csv') };
+    },
     org: () => get<OrgSettings>('/org'),
     patchOrg: (body: PatchOrgRequest) => json<OrgSettings>('PATCH', '/org', { body }),
     /** People from a CSV file: a dry run answers the diff; otherwise the whole file is applied, or nothing. */

@@ -7,6 +7,7 @@ import { api, ApiError, newIdempotencyKey } from './client';
 import { paceBoard } from '../lib/pace';
 import type {
   AssessmentWrite,
+  AuditQuery,
   BoardQuery,
   CreateCycleRequest,
   CreateFrameworkRequest,
@@ -97,6 +98,16 @@ export const useFramework = (id: string | undefined) =>
 
 export const useUsers = (q: { role?: Role; q?: string } = {}) =>
   useQuery({ queryKey: ['users', q], queryFn: () => api.users(q) });
+
+/** The audit log with its filters, newest first, a page at a time. */
+export const useAudit = (q: AuditQuery) =>
+  useInfiniteQuery({
+    queryKey: ['audit', q],
+    queryFn: ({ pageParam }) => api.audit(q, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    placeholderData: keepPreviousData,
+  });
 
 export const useDirectory = (q: { role?: Role; function?: UserFunction; q?: string }, enabled = true) =>
   useQuery({
@@ -346,9 +357,12 @@ export function useDownload() {
       kind:
         | { board: string; query?: BoardQuery }
         | { boardPdf: string }
-        | { packet: string; format?: 'md' | 'pdf'; name?: string },
+        | { packet: string; format?: 'md' | 'pdf'; name?: string }
+        | { audit: AuditQuery },
     ) =>
-      'board' in kind
+      'audit' in kind
+        ? api.auditCsv(kind.audit)
+        : 'board' in kind
         ? api.boardCsv(kind.board, kind.query)
         : 'boardPdf' in kind
           ? api.boardPdf(kind.boardPdf)

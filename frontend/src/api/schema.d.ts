@@ -441,8 +441,10 @@ export interface paths {
          * Add a user to the admin's organisation
          * @description `function` defaults to `other` for peers and `engineering` for everyone
          *     else. The e-mail is stored lower-cased and is unique across every
-         *     organisation (409 `duplicate` otherwise). `manager_id` must be a user
-         *     of the organisation. When the server is hashing as many passwords as
+         *     organisation (409 `duplicate` otherwise). `manager_id` must be an
+         *     active director or admin of the organisation (422
+         *     `fields.manager_id` otherwise); provisioning by SCIM and the people
+         *     import keep their own rules. When the server is hashing as many passwords as
          *     it queues, 503 `unavailable` with `Retry-After`: try again.
          */
         post: operations["createUser"];
@@ -537,7 +539,25 @@ export interface paths {
          *     left out is unchanged; `manager_id: null` and `em_since: null` clear
          *     the value; `null` for `name`, `role`, `function` or `active` answers
          *     422. A manager must be a user of the organisation, not the user
-         *     themself and not one of their reports (a loop answers 422).
+         *     themself and not one of their reports (a loop answers 422). A new
+         *     manager must also be an active director or admin (422
+         *     `fields.manager_id` otherwise; a manager the user already has is
+         *     kept as it is). Provisioning by SCIM and the people import mirror
+         *     another system and do not apply this rule.
+         *
+         *     Deactivating (`active: false`) someone who manages active people
+         *     answers 409 `has_reports`, with `details.user_ids` the ids of their
+         *     active direct reports, and changes nothing, unless the same body
+         *     carries `reassign_to`: the id of an active director of the
+         *     organisation, not the person deactivated and not in their
+         *     reporting line (422 `fields.reassign_to` otherwise, and also when
+         *     `reassign_to` comes without `active: false`). Those reports then
+         *     move to that director in the same transaction as the deactivation:
+         *     each move is audited as a `user.update` of the report (and as a
+         *     `cycle.member_change` where it touches an unfinished cycle), and
+         *     the deactivation's own entry names the director and the people
+         *     moved (`after.reports_moved_to`, `after.reports_moved`). Inactive
+         *     reports keep their manager.
          *
          *     A role change or a deactivation revokes every session of the user at
          *     once (their next request answers 401). An admin cannot deactivate or
@@ -2241,12 +2261,65 @@ export interface paths {
          *     for a director one they do not own) answers 404. The log is
          *     append-only and hash-chained per organisation.
          *
+         *     Filters, each optional and combined with AND: `cycle_id`,
+         *     `actor_id` (the user who wrote the entry; an unknown id matches
+         *     nothing), `action` (one exact action such as `user.update`) and a
+         *     time range `from`..`to`. Each bound is a date `YYYY-MM-DD` (a whole
+         *     day in UTC) or an RFC 3339 timestamp, and both are inclusive: `from`
+         *     keeps entries at or after it (a date: from 00:00 UTC of that day),
+         *     `to` entries at or before it (a date: up to the end of that day, so
+         *     `from=2026-11-02&to=2026-11-02` is that whole day). A date that is
+         *     not in the calendar, or `from` later than `to`, answers 422 with
+         *     `fields.from` or `fields.to`. `GET /audit.csv` downloads the same
+         *     entries as one file.
+         *
          *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
          *     calls a minute (default 900, one every 1/15 s), of which 90 may come
          *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
          *     (a refused call does not count).
          */
         get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit entries as one CSV download
+         * @description The entries `GET /audit` pages through, with the same filters and
+         *     the same access (an admin the organisation's whole log, a director
+         *     the entries of the cycles they own; a `cycle_id` the caller may not
+         *     see answers 404), newest first, as one download
+         *     (`Content-Disposition: attachment; filename="audit.csv"`). At most
+         *     the 50 000 newest matching entries: narrow `from`/`to` to export
+         *     older ones.
+         *
+         *     A header line, then one line per entry: `at` (RFC 3339, UTC),
+         *     `seq` (its place in the organisation's chain), `id`, `actor_id` and
+         *     `actor_name` (empty when the system wrote it), `action`,
+         *     `object_type`, `object_id`, `cycle_id`, `em_id` (empty when none),
+         *     `before` and `after` (the values as JSON, empty when null).
+         *
+         *     Formula escaping: any cell that starts with `=`, `+`, `-`, `@`, a tab
+         *     or a carriage return gets a leading apostrophe (`'`), so a
+         *     spreadsheet never runs user text as a formula.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
+         */
+        get: operations["auditCSV"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2551,6 +2624,11 @@ export interface components {
              */
             em_since?: string | null;
             active?: boolean;
+            /**
+             * @description with `active: false` only: the active director who takes over the
+             *     user's active direct reports, in the same transaction
+             */
+            reassign_to?: string;
         };
         /**
          * @description whole scores `min..max`; `bar` is the senior level; one label per score, `labels[0]` for `min`
@@ -3650,7 +3728,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_above_owners" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "cycle_not_ready" | "in_rollup" | "outside_distribution_guide" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_above_owners" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "has_reports" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "cycle_not_ready" | "in_rollup" | "outside_distribution_guide" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -4129,20 +4207,31 @@ export interface components {
             };
         };
         /**
-         * @description a 409 of a user change
+         * @description a 409 of a user change (`details` comes with `has_reports` only)
          * @example {
          *       "error": {
-         *         "code": "self_lockout",
-         *         "message": "you cannot deactivate or demote yourself; ask another admin"
+         *         "code": "has_reports",
+         *         "message": "Omar Haddad manages active people; name the director they move to in reassign_to",
+         *         "details": {
+         *           "user_ids": [
+         *             "01a21af4-bba4-7006-95df-960ccdea4a6c"
+         *           ]
+         *         }
          *       }
          *     }
          */
-        SelfLockoutError: {
+        UserChangeError: {
             error: {
                 /** @enum {string} */
-                code: "self_lockout";
+                code: "self_lockout" | "has_reports";
                 message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["HasReportsDetails"];
             };
+        };
+        /** @description what `has_reports` carries */
+        HasReportsDetails: {
+            /** @description the active people who report directly to the person */
+            user_ids: components["schemas"]["ObjectID"][];
         };
         /**
          * @description a 409 of a new cycle (`details` comes with `em_in_active_cycle` only)
@@ -4609,6 +4698,27 @@ export interface components {
          *     decision or else suggestion); ties by name. Anything else answers 400.
          */
         boardSort: components["schemas"]["BoardSort"];
+        /** @description only the entries of this cycle */
+        auditCycle: string;
+        /** @description only the entries written by this user */
+        auditActor: string;
+        /**
+         * @description only the entries of this action, such as `user.update`
+         * @example user.update
+         */
+        auditAction: string;
+        /**
+         * @description only the entries at or after this date (`YYYY-MM-DD`, from 00:00
+         *     UTC) or RFC 3339 time
+         * @example 2026-11-02
+         */
+        auditFrom: string;
+        /**
+         * @description only the entries at or before this date (`YYYY-MM-DD`, the whole
+         *     day in UTC) or RFC 3339 time; not before `from` (422)
+         * @example 2026-11-30
+         */
+        auditTo: string;
         /**
          * @description only the rows whose decision, or when undecided whose suggestion, is
          *     this value; `undecided` keeps the rows without a decision (anything
@@ -5698,14 +5808,27 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description `self_lockout`: an admin cannot deactivate or demote themself */
+            /** @description `self_lockout`: an admin cannot deactivate or demote themself; `has_reports`: the person manages active people (`details.user_ids`), name `reassign_to` */
             409: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SelfLockoutError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "has_reports",
+                     *         "message": "Omar Haddad manages active people; name the director they move to in reassign_to",
+                     *         "details": {
+                     *           "user_ids": [
+                     *             "01a21af4-bba4-7006-95df-960ccdea4a6c"
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserChangeError"];
                 };
             };
             413: components["responses"]["TooLarge"];
@@ -10069,7 +10192,26 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only the entries of this cycle */
-                cycle_id?: string;
+                cycle_id?: components["parameters"]["auditCycle"];
+                /** @description only the entries written by this user */
+                actor_id?: components["parameters"]["auditActor"];
+                /**
+                 * @description only the entries of this action, such as `user.update`
+                 * @example user.update
+                 */
+                action?: components["parameters"]["auditAction"];
+                /**
+                 * @description only the entries at or after this date (`YYYY-MM-DD`, from 00:00
+                 *     UTC) or RFC 3339 time
+                 * @example 2026-11-02
+                 */
+                from?: components["parameters"]["auditFrom"];
+                /**
+                 * @description only the entries at or before this date (`YYYY-MM-DD`, the whole
+                 *     day in UTC) or RFC 3339 time; not before `from` (422)
+                 * @example 2026-11-30
+                 */
+                to?: components["parameters"]["auditTo"];
                 /**
                  * @description Page size, 1..100 (default 50). Larger values (up to the largest
                  *     64-bit integer) are capped at 100; 0, negative, non-numeric or
@@ -10128,6 +10270,65 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    auditCSV: {
+        parameters: {
+            query?: {
+                /** @description only the entries of this cycle */
+                cycle_id?: components["parameters"]["auditCycle"];
+                /** @description only the entries written by this user */
+                actor_id?: components["parameters"]["auditActor"];
+                /**
+                 * @description only the entries of this action, such as `user.update`
+                 * @example user.update
+                 */
+                action?: components["parameters"]["auditAction"];
+                /**
+                 * @description only the entries at or after this date (`YYYY-MM-DD`, from 00:00
+                 *     UTC) or RFC 3339 time
+                 * @example 2026-11-02
+                 */
+                from?: components["parameters"]["auditFrom"];
+                /**
+                 * @description only the entries at or before this date (`YYYY-MM-DD`, the whole
+                 *     day in UTC) or RFC 3339 time; not before `from` (422)
+                 * @example 2026-11-30
+                 */
+                to?: components["parameters"]["auditTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the entries as RFC 4180 CSV in UTF-8 */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="audit.csv"` */
+                    "Content-Disposition": string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example at,seq,id,actor_id,actor_name,action,object_type,object_id,cycle_id,em_id,before,after
+                     *     2026-11-02T09:00:00Z,42,01a21af4-bba4-7006-95df-960ccdea4a6d,01a21af4-bba4-7006-95df-960ccdea4a73,Alex Moreno,user.update,user,01a21af4-bba4-7006-95df-960ccdea4a74,,,"{""role"":""em""}","{""role"":""director""}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
