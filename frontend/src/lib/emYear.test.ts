@@ -24,6 +24,7 @@ describe('the EM year in words', () => {
     expect(nextStepText('calibrating', '2026-12-18')).toContain("your director and peers' input are being compared");
     expect(nextStepText('calibrating', '2026-12-18')).toContain('results are expected on 18 Dec 2026');
     expect(nextStepText('finalized', null)).toContain('The results date is not set yet.');
+    expect(nextStepText('draft', '2026-12-18')).toContain('Results are expected on 18 Dec 2026.');
   });
 
   it('never sets a projection of 0 against a later decision', () => {

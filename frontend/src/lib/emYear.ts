@@ -49,7 +49,7 @@ export function nextStepText(state: CycleState, results: string | null | undefin
   const when = date(results);
   switch (state) {
     case 'draft':
-      return 'Being prepared: your director is setting the cycle up. You can already nominate peers; your self-assessment opens when input opens.';
+      return `Being prepared: your director is setting the cycle up. You can already nominate peers; your self-assessment opens when input opens. ${cap(when)}`;
     case 'input_open':
       return `Input is open: write your self-assessment and nominate peers. Then your director rates you and compares with peers' input; ${when}`;
     case 'calibrating':

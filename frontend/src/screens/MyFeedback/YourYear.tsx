@@ -8,7 +8,7 @@ import type { Cycle, FeedbackCycle } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { ReadinessBadge } from '../../components/Chips';
 import { dueLabel, formatDate, stateLabel } from '../../lib/format';
-import { nextStepText, partnerCounts, projectionText, requestSummaryText, resultsText } from '../../lib/emYear';
+import { nextStepText, partnerCounts, projectionText, requestSummaryText } from '../../lib/emYear';
 
 export function YourYear() {
   const me = useMe();
@@ -60,14 +60,11 @@ function OpenCycle({ cycle: c, summary }: { cycle: Cycle; summary: Parameters<ty
         <strong>{c.name}</strong> <span className={`badge state-${c.state}`}>{stateLabel(c.state)}</span>
       </p>
       <p>{nextStepText(c.state, c.results_expected_on)}</p>
-      <p className="year-facts">
-        {c.state === 'input_open' && c.input_due && (
-          <>
-            Input {dueLabel(c.input_due)} ({formatDate(c.input_due)}).{' '}
-          </>
-        )}
-        {resultsText(c.results_expected_on)}
-      </p>
+      {c.state === 'input_open' && c.input_due && (
+        <p className="year-facts">
+          Input {dueLabel(c.input_due)} ({formatDate(c.input_due)}).
+        </p>
+      )}
       <p>{requestSummaryText(summary)}</p>
       {canNominate && (
         <div className="button-row">
