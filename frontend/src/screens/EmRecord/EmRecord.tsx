@@ -202,7 +202,7 @@ function HistoryTable({ h, framework }: { h: History; framework: Framework | und
       <h2 id="hist-h">History</h2>
       <div className="table-wrap">
         <table className="compact">
-          <caption className="visually-hidden">Scores and decisions by cycle</caption>
+          <caption className="visually-hidden">Scores and decisions by cycle, newest first</caption>
           <thead>
             <tr>
               <th scope="col">Cycle</th>
@@ -218,7 +218,8 @@ function HistoryTable({ h, framework }: { h: History; framework: Framework | und
             </tr>
           </thead>
           <tbody>
-            {h.cycles.map((c) => (
+            {/* Newest first, as the feedback reads; the charts keep time order. */}
+            {[...h.cycles].reverse().map((c) => (
               <tr key={c.cycle.id}>
                 <th scope="row">
                   {c.cycle.name}
