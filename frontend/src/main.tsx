@@ -6,6 +6,7 @@ import { makeQueryClient } from './api/queries';
 import { App } from './App';
 import './styles.css';
 import './styles/i19admin.css';
+import './styles/i19em.css';
 
 const queryClient = makeQueryClient();
 

@@ -376,6 +376,15 @@ var matrix = map[string]matrixEntry{
 			return target{path: emPath(w.ID(s.email("otherEM")), "plan", s.id("otherPlan")), body: map[string]string{"status": "dropped"}}
 		}},
 
+	// Each deletion takes a fresh item, so every role deletes its own.
+	"DELETE /api/v1/ems/:em_id/plan/:item_id": {want: "director 204/404/404 em 204/404/404",
+		own: func(w *world, s *side, _ string) target {
+			return target{path: emPath(w.ID(s.email("em")), "plan", w.planItem(s.email("director"), s.email("em")))}
+		},
+		other: func(w *world, s *side, _ string) target {
+			return target{path: emPath(w.ID(s.email("otherEM")), "plan", s.id("otherPlan"))}
+		}},
+
 	// Anyone may be asked for input. An admin sees every request of the
 	// organisation, so another's request is 403 to them, 404 to the rest.
 	"GET /api/v1/peer-requests": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/peer-requests?limit=100")},

@@ -185,6 +185,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/ems/:em_id/plan", only(admin, director, em), s.listPlan},
 		{http.MethodPost, v1 + "/ems/:em_id/plan", only(director, em).idempotent(), s.addPlanItem},
 		{http.MethodPatch, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.patchPlanItem},
+		{http.MethodDelete, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.deletePlanItem},
 
 		// Anyone may be asked for input, so every role has an inbox.
 		{http.MethodGet, v1 + "/peer-requests", signedIn, s.listPeerRequests},

@@ -373,8 +373,8 @@ export function createApiClient(
       json<CycleWithGuide>('POST', `/cycles/${e(id)}/transition`, {
         body: overrideReason ? { to, override_reason: overrideReason } : { to },
       }),
-    /** A draft's settings; here its distribution guide (null removes it). */
-    patchCycle: (id: string, body: { distribution_guide: DistributionGuide | null }) =>
+    /** A draft's settings (its distribution guide, null removes it); until release, the results date alone. */
+    patchCycle: (id: string, body: { distribution_guide: DistributionGuide | null } | { results_expected_on: string | null }) =>
       json<CycleWithGuide>('PATCH', `/cycles/${e(id)}`, { body }),
     cycleNineBox: (id: string) => get<NineBox>(`/cycles/${e(id)}/nine-box`),
     cycleShifts: (id: string) => get<Shifts>(`/cycles/${e(id)}/shifts`),
@@ -465,6 +465,9 @@ export function createApiClient(
       json<PlanItem>('POST', `/ems/${e(emId)}/plan`, { body, key }),
     patchPlanItem: (emId: string, itemId: string, body: PlanItemWrite) =>
       json<PlanItem>('PATCH', `/ems/${e(emId)}/plan/${e(itemId)}`, { body }),
+    deletePlanItem: async (emId: string, itemId: string): Promise<void> => {
+      await call('DELETE', `/ems/${e(emId)}/plan/${e(itemId)}`);
+    },
     myFeedback: () => get<Feedback>('/me/feedback'),
 
     // ------------------------------------------------------ roll-ups

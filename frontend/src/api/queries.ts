@@ -351,6 +351,14 @@ export function usePatchPlanItem(emId: string) {
   });
 }
 
+export function useDeletePlanItem(emId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (id: string) => api.deletePlanItem(emId, id),
+    onSuccess: () => inv('plan'),
+  });
+}
+
 export function useDownload() {
   return useMutation({
     mutationFn: (
@@ -413,6 +421,15 @@ export function usePatchCycleGuide(cycleId: string) {
   return useMutation({
     mutationFn: (guide: DistributionGuide | null) => api.patchCycle(cycleId, { distribution_guide: guide }),
     onSuccess: () => inv('cycle', 'cycles', 'board', 'nine-box'),
+  });
+}
+
+/** The date the cycle's results are expected (the lead, until release; null clears it). */
+export function usePatchResultsDate(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (date: string | null) => api.patchCycle(cycleId, { results_expected_on: date }),
+    onSuccess: () => inv('cycle', 'cycles'),
   });
 }
 

@@ -715,9 +715,13 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a draft cycle (the lead only)
+         * Change a draft cycle, or its results date until release (the lead only)
          * @description Only the lead changes the cycle, and only while it is a `draft`
-         *     (409 `cycle_locked` afterwards); a co-owner answers 403 `not_lead`,
+         *     (409 `cycle_locked` afterwards), with one exception:
+         *     `results_expected_on` alone may be set, changed or cleared in any
+         *     state before `released` (a body with any other field after draft,
+         *     or any body once released, answers 409 `cycle_locked`). The
+         *     change is audited as `cycle.update`. A co-owner answers 403 `not_lead`,
          *     a director who does not own the cycle 404. Fields left out are
          *     unchanged; `input_due: null` clears the due date, `co_owner_ids: null`
          *     removes every co-owner; `null` for `name`, `em_ids` or
@@ -1813,9 +1817,12 @@ export interface paths {
          * Add an item to the EM's development plan
          * @description The EM themself or a manager above them writes the plan (admins only
          *     read it). `criterion` is a criterion key of one of the organisation's
-         *     frameworks; `action` 1 to 2000 characters; `revisit_on` an optional
-         *     date; `status` defaults to `open`. Anyone who may not see the EM gets
-         *     404.
+         *     frameworks; `action` says what will be done, 10 to 2000 characters
+         *     (after trimming spaces; shorter answers 422 at `action`);
+         *     `revisit_on` an optional date, today or later (a date in the past
+         *     answers 422 at `revisit_on`; "today" is reckoned in the time zone
+         *     where the day began last, UTC−12, so today anywhere is accepted);
+         *     `status` defaults to `open`. Anyone who may not see the EM gets 404.
          */
         post: operations["addPlanItem"];
         delete?: never;
@@ -1839,14 +1846,23 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an item of the EM's development plan
+         * @description Same writers as adding: the EM themself or a manager above them; an
+         *     admin, who only reads plans, answers 403, like a peer. An unknown
+         *     item, one that is not this EM's, or an EM the caller may not see
+         *     answers 404. Audited as `plan_item.delete` with the item as it was.
+         */
+        delete: operations["deletePlanItem"];
         options?: never;
         head?: never;
         /**
          * Change an item of the EM's development plan
-         * @description Same writers as adding. Fields left out are unchanged;
+         * @description Same writers and rules as adding. Fields left out are unchanged;
          *     `revisit_on: null` clears the date; `null` for `criterion`, `action`
-         *     or `status` answers 422. An item that is not the EM's answers 404.
+         *     or `status` answers 422. A `revisit_on` in the past answers 422
+         *     unless it is the date the item already has, so that an old item
+         *     can still be completed. An item that is not the EM's answers 404.
          */
         patch: operations["patchPlanItem"];
         trace?: never;
@@ -1873,6 +1889,12 @@ export interface paths {
          *     Properties that are hidden are left out, not null. Private
          *     calibration notes and self-assessments are never part of it; cycles
          *     not yet released do not appear.
+         *
+         *     Each cycle also carries its `peer_attribution` with
+         *     `peer_attribution_explained`, a sentence saying why the notes read
+         *     as they do, and `peer_input`: how many partners were asked about
+         *     the EM (by the EM or the cycle's owners) and how many answered.
+         *     These are counts only, never who, whatever the attribution.
          */
         get: operations["myFeedback"];
         put?: never;
@@ -2867,6 +2889,11 @@ export interface components {
              * @description when input should be in (`YYYY-MM-DD`), or null
              */
             input_due: string | null;
+            /**
+             * Format: date
+             * @description the date (`YYYY-MM-DD`) the lead expects to release the results, shown to the cycle's EMs; null until the lead sets it. The lead may set or change it in any state before release.
+             */
+            results_expected_on: string | null;
             peer_attribution: components["schemas"]["Attribution"];
             /** @description the share of EMs the cycle expects at each readiness value, or null for no guide */
             distribution_guide: components["schemas"]["DistributionGuide"] | null;
@@ -2906,6 +2933,11 @@ export interface components {
             co_owner_ids?: string[] | null;
             /** Format: date */
             input_due?: string | null;
+            /**
+             * Format: date
+             * @description when the results are expected (`YYYY-MM-DD`); null clears it. The one field the lead may send after draft, alone, until the cycle is released.
+             */
+            results_expected_on?: string | null;
             peer_attribution?: components["schemas"]["Attribution"];
             /** @description replaces the guide; null removes it */
             distribution_guide?: components["schemas"]["DistributionGuide"] | null;
@@ -3203,17 +3235,40 @@ export interface components {
             created_at: string;
             note?: components["schemas"]["OwnNote"];
         };
+        /**
+         * @description Counts of the peer requests about the calling EM in one cycle.
+         *     `requested` and `answered` count the requests the EM made;
+         *     `asked_in_total` and `answered_in_total` count every request about
+         *     the EM, those the cycle's owners made included. Counts only: who
+         *     was asked by the owners, and who answered, is never shown.
+         */
         RequestSummary: {
             cycle_id: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description requests the EM made
+             */
             requested: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description requests the EM made that were answered
+             */
             answered: number;
+            /**
+             * Format: int32
+             * @description every request about the EM in the cycle, whoever made it
+             */
+            asked_in_total: number;
+            /**
+             * Format: int32
+             * @description of those, how many were answered
+             */
+            answered_in_total: number;
         };
         PeerRequestPage: {
             items: components["schemas"]["PeerRequest"][];
             next_cursor: components["schemas"]["NextCursor"];
-            /** @description EMs only, when they made requests; per cycle, how many they made and how many were answered */
+            /** @description EMs only; per cycle with any request about them, how many they made, how many were made in total (theirs and the owners') and how many of each were answered */
             summary?: components["schemas"]["RequestSummary"][];
         };
         CreatePeerRequestRequest: {
@@ -3607,16 +3662,24 @@ export interface components {
         };
         CreatePlanItemRequest: {
             criterion: components["schemas"]["CriterionKey"];
+            /** @description what will be done, 10 to 2000 characters */
             action: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description when to look at the item again (`YYYY-MM-DD`); today or later
+             */
             revisit_on?: string | null;
             status?: components["schemas"]["PlanStatus"];
         };
         /** @description Only the fields present change. */
         PatchPlanItemRequest: {
             criterion?: components["schemas"]["CriterionKey"];
+            /** @description what will be done, 10 to 2000 characters */
             action?: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description when to look at the item again (`YYYY-MM-DD`); today or later
+             */
             revisit_on?: string | null;
             status?: components["schemas"]["PlanStatus"];
         };
@@ -3625,6 +3688,16 @@ export interface components {
             cycles: components["schemas"]["FeedbackCycle"][];
         };
         FeedbackCycle: {
+            peer_attribution: components["schemas"]["Attribution"];
+            /** @description why the notes read as they do, in words for the EM (the attribution the cycle's lead set before input opened, and that the peers wrote under) */
+            peer_attribution_explained: string;
+            /** @description how many partners were asked for input about the EM in the cycle (by the EM or the owners) and how many answered; counts only, never who, whatever the attribution */
+            peer_input: {
+                /** Format: int32 */
+                asked: number;
+                /** Format: int32 */
+                answered: number;
+            };
             cycle: {
                 id: string;
                 name: string;
@@ -6134,6 +6207,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "input_due": "2026-11-02",
+                     *           "results_expected_on": "2026-12-15",
                      *           "peer_attribution": "named",
                      *           "distribution_guide": {
                      *             "ready_now": {
@@ -6234,6 +6308,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -6315,6 +6390,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -6395,6 +6471,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -6426,7 +6503,8 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             /**
-             * @description `cycle_locked`: the cycle is no longer a draft, or `peer_attribution` would change on a draft that
+             * @description `cycle_locked`: the cycle is no longer a draft (and the body holds more than
+             *     `results_expected_on`, or the cycle is released), or `peer_attribution` would change on a draft that
              *     holds notes;
              *     `em_in_active_cycle`: some EMs are already in an unfinished cycle
              *     (`details.em_ids`)
@@ -6500,6 +6578,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -8905,6 +8984,38 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    deletePlanItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+                /** @description the id of a development plan item */
+                item_id: components["parameters"]["itemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     patchPlanItem: {
         parameters: {
             query?: never;
@@ -9005,7 +9116,13 @@ export interface operations {
                      *               ],
                      *               "body": "Alex unblocked our launch by negotiating scope with two partner teams."
                      *             }
-                     *           ]
+                     *           ],
+                     *           "peer_attribution": "by_function",
+                     *           "peer_attribution_explained": "Notes in this cycle show the writer's function, not their name: the lead chose this before input opened, and each peer wrote knowing you would see only their function (for example \"a product partner\").",
+                     *           "peer_input": {
+                     *             "asked": 3,
+                     *             "answered": 2
+                     *           }
                      *         }
                      *       ]
                      *     }

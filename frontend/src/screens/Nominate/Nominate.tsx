@@ -7,6 +7,7 @@ import { useMe } from '../../auth/session';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
 import { functionLabel } from '../../lib/format';
+import { requestSummaryText } from '../../lib/emYear';
 
 const STATUS: Record<string, string> = { open: 'Waiting', answered: 'Answered', declined: 'Declined' };
 
@@ -71,6 +72,8 @@ export default function Nominate() {
             )
           }
         </QueryState>
+        {/* Input the director asked for counts too: the EM learns how much, never from whom. */}
+        {summary && summary.asked_in_total > summary.requested && <p className="muted">{requestSummaryText(summary)}</p>}
       </section>
 
       {open ? (
