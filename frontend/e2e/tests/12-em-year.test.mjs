@@ -33,8 +33,10 @@ let browser;
 const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const fmt = (iso) => dateFmt.format(new Date(`${iso}T00:00:00Z`));
 const iso = (d) => d.toISOString().slice(0, 10);
-// A date a month ahead, different from whatever the cycle had.
-const RESULTS = iso(new Date(Date.now() + (30 + Math.floor(Math.random() * 20)) * 86_400_000));
+// The 20th of the month after next: ahead of today, unlike the demo's dates
+// (a few weeks ahead), and the same all month, so the screenshot stays put.
+const now = new Date();
+const RESULTS = iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 20)));
 const TAG = Date.now().toString(36);
 
 let alexOpen; // Alex's cycle that is not released, if any
