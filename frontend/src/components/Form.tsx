@@ -182,7 +182,7 @@ export interface SummaryItem {
 
 /** The ids and messages of a form's errors, in the order of `order` (the order on screen). */
 export function summaryItems<T>(form: FormState<T>, order: readonly (keyof T & string)[]): SummaryItem[] {
-  return order.filter((k) => form.errors[k]).map((k) => ({ target: form.idOf(k), message: form.errors[k] }));
+  return order.flatMap((k) => (form.errors[k] ? [{ target: form.idOf(k), message: form.errors[k] }] : []));
 }
 
 /** Moves the focus to a control, or to the first (checked) input of a group. */

@@ -156,3 +156,10 @@ export function counterText(n: number, max: number, min = 0): string {
   if (n > max) return `${base} · ${num(n - max)} too many`;
   return base;
 }
+
+/**
+ * Why a peer is no longer offered Decline once their note is written: the
+ * API refuses to decline an answered request (409 already_answered), and
+ * the note can be edited until the cycle is finalized.
+ */
+export const DECLINE_GONE = 'You have written a note, so you can no longer decline; you can edit it until the cycle is finalized.';
