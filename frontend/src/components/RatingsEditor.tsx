@@ -203,6 +203,7 @@ export function RatingsEditor({
               onChange={(v) => set(c.key, { score: v })}
               disabled={readOnly}
               describedBy={`${id}-${c.key}-desc`}
+              error={scoreErr ? `${evId}-score-err` : undefined}
             />
             <FieldError id={`${evId}-score-err`} message={scoreErr} />
             <label htmlFor={evId}>Evidence for {c.title}</label>

@@ -147,9 +147,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
         <ErrorSummary items={summaryItems(form, ['advocacy', 'criteria', 'body'])} other={form.rest} focusKey={form.focusKey} />
         <fieldset
           id={advId}
-          role="radiogroup"
           disabled={locked}
-          aria-required="true"
           aria-invalid={form.errors.advocacy ? true : undefined}
           aria-describedby={form.errors.advocacy ? `${advId}-err` : undefined}
         >
@@ -160,7 +158,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
           <div className="advocacy-options">
             {ADVOCACY.map((a) => (
               <label key={a} className={`radio-card advocacy-${a}`}>
-                <input type="radio" name={`${id}-adv`} value={a} checked={advocacy === a} onChange={() => form.set('advocacy', a)} />
+                <input type="radio" name={`${id}-adv`} value={a} required checked={advocacy === a} onChange={() => form.set('advocacy', a)} />
                 <span className="radio-card-title">{ADVOCACY_TEXT[a].label}</span>
                 <span className="muted small-text">{ADVOCACY_TEXT[a].hint}</span>
               </label>
