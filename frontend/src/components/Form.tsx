@@ -143,10 +143,11 @@ export function Field<T>({
   const described = [hint ? `${id}-hint` : undefined, max ? `${id}-count` : undefined].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {label}
+      {/* The mark sits beside the label, not in it: the field's name stays its label. */}
+      <div className="label-line">
+        <label htmlFor={id}>{label}</label>
         {required && <RequiredMark />}
-      </label>
+      </div>
       {children({ ...controlProps(form, name, { required, describedBy: described }), maxLength: max })}
       {hint && (
         <p className="hint" id={`${id}-hint`}>
