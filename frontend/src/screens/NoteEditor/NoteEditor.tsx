@@ -185,7 +185,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
           <FieldMessage id={`${form.idOf('criteria')}-err`} message={form.errors.criteria} />
         </fieldset>
 
-        <Field form={form} name="body" label="Your note" required max={MAX} min={MIN} hint={`At least ${MIN} characters.`}>
+        <Field form={form} name="body" label="Your note" required max={MAX} min={MIN}>
           {(p) => <HintedTextarea {...p} rows={8} value={body} readOnly={locked} onChange={(e) => form.set('body', e.target.value)} />}
         </Field>
         <ErrorNote error={saveError} />
