@@ -8,6 +8,7 @@ import { scaleSteps } from '../lib/format';
 import { scoreAfterKey } from '../lib/ratings';
 
 export function ScoreChoice({
+  id,
   name,
   legend,
   scale,
@@ -17,6 +18,8 @@ export function ScoreChoice({
   describedBy,
   error,
 }: {
+  /** the group's id (an error summary links to it) */
+  id?: string;
   name: string;
   legend: string;
   scale: Scale;
@@ -57,6 +60,7 @@ export function ScoreChoice({
   return (
     <fieldset
       ref={group}
+      id={id}
       className="score-choice"
       disabled={disabled}
       aria-describedby={[describedBy, error].filter(Boolean).join(' ') || undefined}
