@@ -12,7 +12,10 @@
 //   says why; the inbox calls the written note neither overdue nor open.
 // - Gwen, on Hank's assessment: ArrowRight on the top score keeps it (no
 //   wrap, no clearing); "Clear score" clears it and "Undo" restores it.
-// Axe checks the note form (with its errors) and the assessment.
+//   With the cycle calibrating, saving her decision with nothing chosen
+//   sends nothing and says what to do; each error goes once fixed.
+// Axe checks the note form (with its errors), the inbox, the assessment
+// and the decision (with its errors).
 import assert from 'node:assert/strict';
 import { after, before, test as nodeTest } from 'node:test';
 import { apiAs, axe, expectText, launchBrowser, makeTest, openAs, screenshot, settle } from '../lib/harness.mjs';
@@ -165,6 +168,47 @@ test('Gwen’s score: ArrowRight on the top score keeps it; Clear then Undo rest
     await undo.click();
     assert.ok(await top.isChecked(), 'Undo restores the score');
     assert.equal(await undo.count(), 0);
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+});
+
+test('Gwen’s decision: nothing chosen is refused before sending, in plain words, and each error goes once fixed', async () => {
+  const gwen = await apiAs('gwen@globex.test');
+  const moved = await gwen.post(`/cycles/${cycle.id}/transition`, { to: 'calibrating' });
+  assert.equal(moved.status, 200, `calibrating: ${moved.text}`);
+  const s = await openAs(browser, 'gwen@globex.test');
+  const { page } = s;
+  try {
+    await page.goto(`/cycles/${cycle.id}/meeting`);
+    await settle(page);
+    const form = page.getByRole('form', { name: 'Decision' });
+    await form.waitFor();
+    const readiness = form.getByRole('group', { name: 'Readiness', exact: true });
+    const rationale = form.getByLabel('Rationale', { exact: true });
+    await expectText(readiness.locator('legend'), /\(required\)/);
+    assert.equal(await rationale.getAttribute('aria-required'), 'true');
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/decision')) sent++;
+    });
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    const summary = form.locator('.error-summary');
+    await expectText(summary, /2 things to fix before saving/);
+    await expectText(summary, /Choose a readiness/);
+    await expectText(summary, /Write the rationale for the decision/);
+    assert.ok(await focusedIs(page, '.error-summary'), 'the summary has the focus');
+    assert.equal(sent, 0, 'nothing is sent');
+    assert.equal(await readiness.getAttribute('aria-invalid'), 'true');
+    await noSeriousAxe(page, 'decision-errors');
+    await readiness.getByRole('radio', { name: /^Ready in 12–24 months/ }).check();
+    assert.equal(await readiness.getAttribute('aria-invalid'), null);
+    await rationale.fill('Steady at the bar; one more cycle of cross-team work to show.');
+    assert.equal(await rationale.getAttribute('aria-invalid'), null);
+    assert.equal(await summary.isVisible(), false);
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectText(form.getByRole('status'), /^Decision saved \(version \d+\)\.$/);
     s.assertClean();
   } finally {
     await s.close();
