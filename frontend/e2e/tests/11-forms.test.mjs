@@ -14,8 +14,10 @@
 //   wrap, no clearing); "Clear score" clears it and "Undo" restores it.
 //   With the cycle calibrating, saving her decision with nothing chosen
 //   sends nothing and says what to do; each error goes once fixed.
-// Axe checks the note form (with its errors), the inbox, the assessment
-// and the decision (with its errors).
+// - Gwen's new cycle: an empty submit sends nothing; the summary's link
+//   moves to the name, and typing one clears its error.
+// Axe checks the note form (with its errors), the inbox, the assessment,
+// the decision and the new-cycle form (with their errors).
 import assert from 'node:assert/strict';
 import { after, before, test as nodeTest } from 'node:test';
 import { apiAs, axe, expectText, launchBrowser, makeTest, openAs, screenshot, settle } from '../lib/harness.mjs';
@@ -209,6 +211,38 @@ test('Gwen’s decision: nothing chosen is refused before sending, in plain word
     assert.equal(await summary.isVisible(), false);
     await form.getByRole('button', { name: 'Save', exact: true }).click();
     await expectText(form.getByRole('status'), /^Decision saved \(version \d+\)\.$/);
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+});
+
+test('Gwen’s new cycle: required marked, an empty submit sends nothing and the summary says what to do', async () => {
+  const s = await openAs(browser, 'gwen@globex.test');
+  const { page } = s;
+  try {
+    await page.goto('/cycles/new');
+    await settle(page);
+    const name = page.getByLabel('Cycle name', { exact: true });
+    assert.equal(await name.getAttribute('aria-required'), 'true');
+    await expectText(page.locator('.label-line', { has: page.locator(`label[for="${await name.getAttribute('id')}"]`) }), /\(required\)/);
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/cycles')) sent++;
+    });
+    await page.getByRole('button', { name: 'Create cycle', exact: true }).click();
+    const summary = page.locator('.error-summary');
+    await expectText(summary, /Give the cycle a name/);
+    await expectText(summary, /Choose at least one EM to calibrate/);
+    assert.ok(await focusedIs(page, '.error-summary'), 'the summary has the focus');
+    assert.equal(sent, 0, 'nothing is sent');
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    await noSeriousAxe(page, 'cycle-create-errors');
+    await summary.getByRole('link', { name: /Give the cycle a name/ }).click();
+    assert.ok(await name.evaluate((el) => el === document.activeElement), 'the link focuses the name');
+    await page.keyboard.type('Globex 2027 H1');
+    assert.equal(await name.getAttribute('aria-invalid'), null, 'the name’s error is gone once it has one');
+    assert.doesNotMatch(await summary.innerText(), /Give the cycle a name/);
     s.assertClean();
   } finally {
     await s.close();
