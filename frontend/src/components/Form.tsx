@@ -218,8 +218,8 @@ export function ErrorSummary({ items, other = [], focusKey }: { items: SummaryIt
         <>
           <h2 id={`${id}-h`}>{count === 1 ? 'One thing to fix before saving' : `${count} things to fix before saving`}</h2>
           <ul>
-            {items.map((it) => (
-              <li key={it.target}>
+            {items.map((it, i) => (
+              <li key={`${i}-${it.target}`}>
                 <a
                   href={`#${it.target}`}
                   onClick={(e) => {
