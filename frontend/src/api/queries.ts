@@ -7,6 +7,7 @@ import { api, ApiError, newIdempotencyKey } from './client';
 import { paceBoard } from '../lib/pace';
 import type {
   AssessmentWrite,
+  AuditQuery,
   BoardQuery,
   CreateCycleRequest,
   CreateFrameworkRequest,
@@ -97,6 +98,16 @@ export const useFramework = (id: string | undefined) =>
 
 export const useUsers = (q: { role?: Role; q?: string } = {}) =>
   useQuery({ queryKey: ['users', q], queryFn: () => api.users(q) });
+
+/** The audit log with its filters, newest first, a page at a time. */
+export const useAudit = (q: AuditQuery) =>
+  useInfiniteQuery({
+    queryKey: ['audit', q],
+    queryFn: ({ pageParam }) => api.audit(q, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    placeholderData: keepPreviousData,
+  });
 
 export const useDirectory = (q: { role?: Role; function?: UserFunction; q?: string }, enabled = true) =>
   useQuery({
@@ -340,15 +351,26 @@ export function usePatchPlanItem(emId: string) {
   });
 }
 
+export function useDeletePlanItem(emId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (id: string) => api.deletePlanItem(emId, id),
+    onSuccess: () => inv('plan'),
+  });
+}
+
 export function useDownload() {
   return useMutation({
     mutationFn: (
       kind:
         | { board: string; query?: BoardQuery }
         | { boardPdf: string }
-        | { packet: string; format?: 'md' | 'pdf'; name?: string },
+        | { packet: string; format?: 'md' | 'pdf'; name?: string }
+        | { audit: AuditQuery },
     ) =>
-      'board' in kind
+      'audit' in kind
+        ? api.auditCsv(kind.audit)
+        : 'board' in kind
         ? api.boardCsv(kind.board, kind.query)
         : 'boardPdf' in kind
           ? api.boardPdf(kind.boardPdf)
@@ -399,6 +421,15 @@ export function usePatchCycleGuide(cycleId: string) {
   return useMutation({
     mutationFn: (guide: DistributionGuide | null) => api.patchCycle(cycleId, { distribution_guide: guide }),
     onSuccess: () => inv('cycle', 'cycles', 'board', 'nine-box'),
+  });
+}
+
+/** The date the cycle's results are expected (the lead, until release; null clears it). */
+export function usePatchResultsDate(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (date: string | null) => api.patchCycle(cycleId, { results_expected_on: date }),
+    onSuccess: () => inv('cycle', 'cycles'),
   });
 }
 

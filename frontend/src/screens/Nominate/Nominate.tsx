@@ -9,6 +9,7 @@ import { Counter, FieldMessage } from '../../components/Form';
 import { Empty, ErrorNote, fieldError, QueryState } from '../../components/Status';
 import { length, plainMessage } from '../../lib/form';
 import { functionLabel } from '../../lib/format';
+import { requestSummaryText } from '../../lib/emYear';
 
 const STATUS: Record<string, string> = { open: 'Waiting', answered: 'Answered', declined: 'Declined' };
 
@@ -79,6 +80,8 @@ export default function Nominate() {
             )
           }
         </QueryState>
+        {/* Input the director asked for counts too: the EM learns how much, never from whom. */}
+        {summary && summary.asked_in_total > summary.requested && <p className="muted">{requestSummaryText(summary)}</p>}
       </section>
 
       {open ? (
