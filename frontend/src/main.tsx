@@ -7,6 +7,7 @@ import { App } from './App';
 import './styles.css';
 import './styles/i19admin.css';
 import './styles/i19em.css';
+import './styles/i19forms.css';
 
 const queryClient = makeQueryClient();
 

@@ -304,7 +304,7 @@ func (s *Cycles) WriteNote(ctx context.Context, p domain.Principal, id string, i
 		}
 		f := domain.Fields{}
 		if !in.Advocacy.Valid() {
-			f.Add("advocacy", "must be strong, support, neutral or concern")
+			f.Add("advocacy", "choose where you stand: Strong advocate, Supports, Neutral or Has a concern")
 		}
 		if in.Criteria == nil {
 			in.Criteria = []string{}

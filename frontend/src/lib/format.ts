@@ -263,6 +263,22 @@ export function dueLabel(date: string | null | undefined, now: Date = new Date()
   return d === -1 ? '1 day overdue' : `${-d} days overdue`;
 }
 
+/**
+ * A peer request's due date in words. Only a request still waiting for its
+ * note, while input is open, counts down or is overdue: a written note,
+ * a declined request, or a cycle past input shows the date alone.
+ */
+export function requestDue(
+  r: { status?: string | null; cycle: { state: string; input_due?: string | null } },
+  now: Date = new Date(),
+): { text: string; overdue: boolean } {
+  const due = r.cycle.input_due;
+  if (!due) return { text: 'no due date', overdue: false };
+  if (r.status !== 'open' || r.cycle.state !== 'input_open') return { text: `input due ${formatDate(due)}`, overdue: false };
+  const label = dueLabel(due, now);
+  return { text: `${label} (${formatDate(due)})`, overdue: label.endsWith('overdue') };
+}
+
 const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 const dayTimeFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
