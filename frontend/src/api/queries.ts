@@ -193,9 +193,11 @@ function useInvalidate() {
  * A create that tolerates double clicks. While one submission is pending,
  * further submits are ignored at once (a button's disabled state arrives a
  * render later, after a fast second click). Each submission carries an
- * Idempotency-Key, kept while the body stays the same until it succeeds, so
- * a retry of a submission whose answer was lost creates nothing twice; a
- * changed body is a new submission with a new key.
+ * Idempotency-Key, kept while the body stays the same, so a retry of a
+ * submission whose answer was lost creates nothing twice, and neither does a
+ * second click landing after the answer but before the screen moved on (the
+ * server replays the first answer); a changed body is a new submission with
+ * a new key.
  */
 function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: () => unknown) {
   const pending = useRef(false);
@@ -206,10 +208,7 @@ function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: 
       if (submission.current?.body !== body) submission.current = { body, key: newIdempotencyKey() };
       return send(b, submission.current.key);
     },
-    onSuccess: () => {
-      submission.current = null;
-      return onSuccess();
-    },
+    onSuccess: () => onSuccess(),
     onSettled: () => {
       pending.current = false;
     },
