@@ -301,8 +301,9 @@ func (s *Users) insert(ctx context.Context, u *domain.User, a actor, managerID *
 // reporting line or active flag of someone in an unfinished cycle is also
 // recorded against that cycle, for its owners to see. A new manager must
 // be an active director or admin; deactivating someone who manages active
-// people needs ReassignTo (an active director), who takes them over in the
-// same transaction (409 has_reports otherwise).
+// people, or changing their role to one that manages nobody (em, peer),
+// needs ReassignTo (an active director), who takes them over in the same
+// transaction (409 has_reports otherwise).
 func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch UserPatch) (domain.User, error) {
 	return s.update(ctx, adminOf(p), id, patch)
 }
@@ -389,9 +390,11 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 			}
 			u.ManagerID = patch.ManagerID.Value
 		}
-		deactivating := was.Active && !u.Active
+		// Who stops being someone people may report to (deactivated, or
+		// now an EM or peer) hands their reports over.
+		leaving := (was.Active && !u.Active) || (canManage(was) && !canManage(u))
 		if patch.ReassignTo != nil {
-			if err := s.checkReassign(ctx, f, u, deactivating, *patch.ReassignTo); err != nil {
+			if err := s.checkReassign(ctx, f, u, leaving, *patch.ReassignTo); err != nil {
 				return err
 			}
 		}
@@ -405,7 +408,7 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 			return domain.Conflict("self_lockout", "you cannot deactivate or demote yourself; ask another admin")
 		}
 		var moved []string
-		if deactivating && a.admin {
+		if leaving && a.admin {
 			reports, err := s.activeReports(ctx, u)
 			if err != nil {
 				return err
@@ -488,16 +491,17 @@ func (s *Users) checkManager(ctx context.Context, f domain.Fields, a actor, u do
 	return nil
 }
 
-// checkReassign checks the director a deactivated user's reports move
-// to: an active director of the organisation, outside the user's own
-// reporting line, named only with a deactivation.
-func (s *Users) checkReassign(ctx context.Context, f domain.Fields, u domain.User, deactivating bool, to string) error {
-	if !deactivating {
-		f.Add("reassign_to", "is taken only when deactivating someone (active: false)")
+// checkReassign checks the director the reports of a user who stops
+// managing move to: an active director of the organisation, outside the
+// user's own reporting line, named only with a deactivation or a change of
+// role to em or peer.
+func (s *Users) checkReassign(ctx context.Context, f domain.Fields, u domain.User, leaving bool, to string) error {
+	if !leaving {
+		f.Add("reassign_to", "is taken only when deactivating someone (active: false) or changing a director's or admin's role to em or peer")
 		return nil
 	}
 	if to == u.ID {
-		f.Add("reassign_to", "cannot be the person being deactivated")
+		f.Add("reassign_to", "cannot be the person whose reports move")
 		return nil
 	}
 	d, err := s.store.User(ctx, u.OrgID, to)
@@ -517,7 +521,7 @@ func (s *Users) checkReassign(ctx context.Context, f domain.Fields, u domain.Use
 		return err
 	}
 	if slices.Contains(below, to) {
-		f.Add("reassign_to", "reports to the person being deactivated; choose a director outside their reporting line")
+		f.Add("reassign_to", "reports to the person whose reports move; choose a director outside their reporting line")
 	}
 	return nil
 }

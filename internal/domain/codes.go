@@ -72,7 +72,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeMissingDecisions, Status: 409, Meaning: "The cycle cannot be finalized before every participant has a decision; details.missing lists who has none.", Details: []string{"missing"}},
 	{Code: CodeDuplicate, Status: 409, Meaning: "It already exists: an e-mail, a framework name, or the same peer asked twice about the same EM."},
 	{Code: CodeSelfLockout, Status: 409, Meaning: "An admin cannot deactivate or demote themself; another admin must do it."},
-	{Code: CodeHasReports, Status: 409, Meaning: "The person manages active people (details.user_ids lists them): deactivate them with reassign_to, the active director those people move to.", Details: []string{"user_ids"}},
+	{Code: CodeHasReports, Status: 409, Meaning: "The person manages active people (details.user_ids lists them): deactivate them, or change their role to em or peer, with reassign_to, the active director those people move to.", Details: []string{"user_ids"}},
 	{Code: CodeRequestLimit, Status: 409, Meaning: "The EM already has the most peer requests a cycle allows (8)."},
 	{Code: CodeAlreadyAnswered, Status: 409, Meaning: "The peer has written a note for this request; edit the note instead."},
 	{Code: CodeIdempotencyInProgress, Status: 409, Meaning: "A request with the same Idempotency-Key is still being answered; nothing was done, wait for the first answer."},

@@ -214,6 +214,21 @@ func TestDeactivatingAManagerMovesTheirReports(t *testing.T) {
 		t.Fatalf("Omar after refusals: %v", u)
 	}
 
+	// A change of role to one that manages nobody is the same: 409 without
+	// reassign_to, nothing written.
+	for _, role := range []string{"em", "peer"} {
+		env := wantError(t, e.Patch(admin, omar, map[string]any{"role": role}), http.StatusConflict, "has_reports")
+		if ids := env.Error.Details["user_ids"].([]any); len(ids) != 2 {
+			t.Fatalf("role %s: details.user_ids %v", role, ids)
+		}
+	}
+	if u := userOf(t, e, demoOmar); u["role"] != "director" {
+		t.Fatalf("Omar after a refused demotion: %v", u)
+	}
+	if n := auditCount(t, e, admin); n != before {
+		t.Fatalf("refused demotions wrote %d audit entries", n-before)
+	}
+
 	// Finn was deactivated before: he keeps Omar as manager.
 	wantStatus(t, e.Patch(admin, "/api/v1/users/"+finn, map[string]any{"active": false}), http.StatusOK)
 	env = wantError(t, e.Patch(admin, omar, map[string]any{"active": false}), http.StatusConflict, "has_reports")
@@ -259,6 +274,18 @@ func TestDeactivatingAManagerMovesTheirReports(t *testing.T) {
 	// Someone without active reports is deactivated as before; reassign_to
 	// is then allowed and moves no one.
 	wantStatus(t, e.Patch(admin, "/api/v1/users/"+e.ID(demoAlex), map[string]any{"active": false, "reassign_to": quinn}), http.StatusOK)
+
+	// A director who becomes an EM hands their reports over with the change.
+	dana := e.ID("dana@acme.test")
+	wantStatus(t, e.Patch(admin, "/api/v1/users/"+quinn, map[string]any{"role": "em", "em_since": "2026-01-05", "reassign_to": dana}), http.StatusOK)
+	if u := userOf(t, e, "quinn@acme.test"); u["role"] != "em" {
+		t.Fatalf("Quinn after the demotion: %v", u)
+	}
+	for _, who := range []string{"erin@acme.test", "riley@acme.test", "sam@acme.test"} {
+		if u := userOf(t, e, who); u["manager_id"] != dana {
+			t.Fatalf("%s reports to %v, want Dana", who, u["manager_id"])
+		}
+	}
 }
 
 func TestManagersAreActiveDirectorsOrAdmins(t *testing.T) {

@@ -545,14 +545,15 @@ export interface paths {
          *     kept as it is). Provisioning by SCIM and the people import mirror
          *     another system and do not apply this rule.
          *
-         *     Deactivating (`active: false`) someone who manages active people
-         *     answers 409 `has_reports`, with `details.user_ids` the ids of their
-         *     active direct reports, and changes nothing, unless the same body
-         *     carries `reassign_to`: the id of an active director of the
-         *     organisation, not the person deactivated and not in their
-         *     reporting line (422 `fields.reassign_to` otherwise, and also when
-         *     `reassign_to` comes without `active: false`). Those reports then
-         *     move to that director in the same transaction as the deactivation:
+         *     Deactivating (`active: false`) someone who manages active people,
+         *     or changing a director's or admin's `role` to `em` or `peer` while
+         *     active people report to them, answers 409 `has_reports`, with
+         *     `details.user_ids` the ids of their active direct reports, and
+         *     changes nothing, unless the same body carries `reassign_to`: the id
+         *     of an active director of the organisation, not the person and not
+         *     in their reporting line (422 `fields.reassign_to` otherwise, and
+         *     also when `reassign_to` comes without such a change). Those reports
+         *     then move to that director in the same transaction as the change:
          *     each move is audited as a `user.update` of the report (and as a
          *     `cycle.member_change` where it touches an unfinished cycle), and
          *     the deactivation's own entry names the director and the people
@@ -2647,7 +2648,8 @@ export interface components {
             em_since?: string | null;
             active?: boolean;
             /**
-             * @description with `active: false` only: the active director who takes over the
+             * @description with `active: false`, or a director's or admin's change of role to
+             *     `em` or `peer`, only: the active director who takes over the
              *     user's active direct reports, in the same transaction
              */
             reassign_to?: string;

@@ -56,7 +56,7 @@ export interface BulkFailure {
 export function reasonOf(err: unknown): string {
   if (err instanceof ApiError) {
     const fields = Object.values(err.fields);
-    if (err.code === 'has_reports') return 'they manage active people; deactivate them one at a time to move their reports';
+    if (err.code === 'has_reports') return 'they manage active people; change them one at a time to choose who their reports move to';
     if (err.code === 'self_lockout') return 'you cannot demote yourself';
     if (fields.length) return fields.join('; ');
     return err.message;
