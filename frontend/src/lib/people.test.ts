@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import type { User } from '../api/types';
-import { activeReports, bulkSummary, filterPeople, managerOptions, reassignOptions, reasonOf } from './people';
+import { recheck, serverErrors, validate } from './form';
+import {
+  activeReports,
+  bulkSummary,
+  filterPeople,
+  managerOptions,
+  PERSON_BY_CODE,
+  PERSON_SERVER,
+  personRules,
+  reassignOptions,
+  reasonOf,
+  reportIdsOf,
+  reportsToMove,
+} from './people';
 
 const u = (id: string, role: User['role'], manager: string | null, active = true): User =>
   ({ id, name: id.toUpperCase(), email: `${id}@x.test`, role, function: 'engineering', manager_id: manager, manager_inactive: false,
