@@ -8,6 +8,7 @@ import './styles.css';
 import './styles/i19admin.css';
 import './styles/i19em.css';
 import './styles/i19forms.css';
+import './styles/i19people.css';
 
 const queryClient = makeQueryClient();
 

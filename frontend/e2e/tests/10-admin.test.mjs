@@ -3,9 +3,12 @@
 // on the demo's counts, which earlier files change). On People, Avery
 // searches and filters, selects the two EMs and moves them to the second
 // director in one bulk change; deactivating that director then asks who
-// their two reports move to, refuses to go on without an answer and moves
-// them; adding someone with a taken e-mail shows the error at the e-mail
-// field, and an EM without "EM since" is refused before anything is sent.
+// their two reports move to, refuses to go on without an answer (the error
+// summary takes the focus) and moves them; making the first director a
+// peer asks where the reports they now have move to, and moves them to a
+// third director the test adds; adding someone with a taken e-mail shows
+// the error at the e-mail field, and an EM without "EM since" is refused
+// before anything is sent. Every form follows the one form pattern.
 // On the Audit screen Avery filters by action, actor and day, reads the
 // changes as "field: old → new" and downloads the same entries as CSV;
 // the screen is saved as docs/screenshots/audit.png. Both screens are
@@ -37,17 +40,20 @@ const TAG = `e2e${Date.now().toString(36)}`;
 const LEAD = 'Lena Marsh'; // the director the EMs start under
 const TARGET = 'Theo Brandt'; // the director they move to, then deactivated
 const EMS = ['Ezra Quill', 'Ines Varga'];
+const THIRD = 'Rhea Okafor'; // added later: the director the EMs move to when Lena becomes a peer
 const email = (name) => `${name.split(' ')[0].toLowerCase()}.${TAG}@acme.test`;
 
 let browser;
 let avery;
 let api;
+let vera;
 const ids = {};
+const focusedIs = (page, selector) => page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector);
 
 before(async () => {
   browser = await launchBrowser();
   api = await apiAs('admin@acme.test');
-  const vera = (await api.get('/users?q=vera')).body.items.find((u) => u.email === 'vera@acme.test');
+  vera = (await api.get('/users?q=vera')).body.items.find((u) => u.email === 'vera@acme.test');
   assert.ok(vera, 'Vera is in the demo');
   for (const [name, role, manager] of [
     [LEAD, 'director', vera.id],
@@ -123,11 +129,16 @@ test('People: deactivating a director with reports asks who they move to', async
   const dialog = page.getByRole('dialog');
   await expectText(dialog, `2 people report to ${TARGET}`);
   await noSeriousAxe(page, 'people-deactivate');
-  // Without a choice nothing is sent, and the field says why.
-  await dialog.getByRole('button', { name: 'Deactivate and move 2 people' }).click();
-  await expectText(dialog, 'Choose who they will report to.');
+  // Without a choice nothing is sent; the summary takes the focus and its link leads to the field.
   const select = dialog.getByLabel('Move their reports to');
-  assert.equal(await select.evaluate((el) => el === document.activeElement), true, 'focus is on the missing choice');
+  assert.equal(await select.getAttribute('aria-required'), 'true');
+  await dialog.getByRole('button', { name: 'Deactivate and move 2 people' }).click();
+  const summary = dialog.locator('.error-summary');
+  await expectText(summary, 'Choose who they will report to');
+  assert.ok(await focusedIs(page, '.error-summary'), 'the summary has the focus');
+  assert.equal(await select.getAttribute('aria-invalid'), 'true');
+  await summary.getByRole('link', { name: 'Choose who they will report to' }).click();
+  assert.equal(await select.evaluate((el) => el === document.activeElement), true, 'the link focuses the choice');
   const offered = await select.locator('option').allInnerTexts();
   assert.ok(!offered.includes(TARGET), 'the person deactivated is not offered');
   await select.selectOption({ label: LEAD });
@@ -135,6 +146,40 @@ test('People: deactivating a director with reports asks who they move to', async
   await dialog.waitFor({ state: 'hidden' });
   assert.equal((await managerOf(TARGET)).active, false, `${TARGET} is deactivated`);
   for (const name of EMS) assert.equal((await managerOf(name)).manager_id, ids[LEAD], `${name} moved to ${LEAD}`);
+});
+
+test('People: a director who becomes a peer hands their reports to the director chosen', async () => {
+  const { page } = avery;
+  const res = await api.post('/users', { name: THIRD, email: email(THIRD), role: 'director', manager_id: vera.id, password: 'a long enough password' });
+  assert.equal(res.status, 201, `create ${THIRD}: ${res.text}`);
+  ids[THIRD] = res.body.id;
+  await page.reload();
+  await settle(page);
+  await page.getByLabel('Search people').fill(TAG);
+  await page.getByRole('button', { name: `Edit ${LEAD}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Edit ${LEAD}` });
+  assert.equal(await dialog.getByLabel('Their reports move to').count(), 0, 'no choice while the role keeps them a manager');
+  await dialog.getByLabel('Role', { exact: true }).selectOption({ label: 'Peer' });
+  await expectText(dialog, `2 people report to ${LEAD}`);
+  const to = dialog.getByLabel('Their reports move to');
+  assert.equal(await to.getAttribute('aria-required'), 'true');
+  const offered = await to.locator('option').allInnerTexts();
+  assert.ok(offered.includes(THIRD) && !offered.includes(LEAD) && !offered.includes(TARGET), `active directors other than ${LEAD}: ${offered}`);
+  await noSeriousAxe(page, 'people-role-change');
+  // Without a choice nothing is sent.
+  const save = dialog.getByRole('button', { name: 'Save and move 2 people' });
+  await save.click();
+  await expectText(dialog.locator('.error-summary'), 'Choose the director their reports move to');
+  assert.ok(await focusedIs(page, '.error-summary'), 'the summary has the focus');
+  assert.equal(await to.getAttribute('aria-invalid'), 'true');
+  assert.equal((await managerOf(LEAD)).role, 'director', 'nothing was sent');
+  // Choosing clears the error at once.
+  await to.selectOption({ label: THIRD });
+  assert.equal(await to.getAttribute('aria-invalid'), null, 'the error is gone once a director is chosen');
+  await save.click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal((await managerOf(LEAD)).role, 'peer', `${LEAD} is a peer`);
+  for (const name of EMS) assert.equal((await managerOf(name)).manager_id, ids[THIRD], `${name} moved to ${THIRD}`);
 });
 
 test('People: a taken e-mail is shown at the e-mail field; an EM needs "EM since"', async () => {
@@ -147,12 +192,17 @@ test('People: a taken e-mail is shown at the e-mail field; an EM needs "EM since
   // Role EM, no "EM since": refused in the form, nothing sent.
   await dialog.getByRole('button', { name: 'Save' }).click();
   const since = dialog.locator('.field').filter({ has: page.getByLabel('EM since') });
-  await expectText(since, 'Required for an engineering manager');
+  await expectText(since, 'Enter the date they became an engineering manager');
+  assert.ok(await focusedIs(page, '.error-summary'), 'the summary has the focus');
+  assert.equal(await dialog.getByLabel('EM since').getAttribute('aria-invalid'), 'true');
+  assert.equal(await dialog.getByLabel('Name').getAttribute('aria-required'), 'true');
   await dialog.getByLabel('EM since').fill('2025-03-03');
   avery.expectFailure(/409 POST \/api\/v1\/users/);
   await dialog.getByRole('button', { name: 'Save' }).click();
   const emailField = dialog.locator('.field').filter({ has: page.getByLabel('Email') });
   await expectText(emailField, 'already has this e-mail address');
+  assert.equal(await dialog.getByLabel('EM since').getAttribute('aria-invalid'), null, 'the fixed date is no longer in error');
+  await expectText(dialog.locator('.error-summary'), 'already has this e-mail address');
   assert.equal(await dialog.locator('.error-note').count(), 0, 'no error at the bottom of the form');
   assert.equal(await dialog.getByLabel('Email').getAttribute('aria-invalid'), 'true');
   await dialog.getByRole('button', { name: 'Cancel' }).click();

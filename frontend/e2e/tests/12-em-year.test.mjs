@@ -5,7 +5,9 @@
 // partners were asked and answered (counts only) and why the notes read as
 // they do; the projection never reads "0" beside a later decision. Blair
 // then works on his plan: a short action and a past date are refused in
-// words at the fields, without a request; an item is added, edited,
+// words at the fields and in the error summary, which takes the focus,
+// without a request; each error goes once its value is valid (the form
+// pattern: required mark, counter, summary); an item is added, edited,
 // completed and deleted (after a confirmation); a suggestion from the
 // criteria below the bar prefills a new item. What the demo holds is read
 // from the API: earlier test files change it. The timeline is saved as
@@ -159,16 +161,29 @@ test('Blair works on his plan: checked in words, added, edited, completed, delet
     const form = page.getByRole('form', { name: 'New plan item' });
     const action = form.getByLabel(/^Action/);
 
-    // Too short: refused at the field, in words, with no request.
+    assert.equal(await action.getAttribute('aria-required'), 'true');
+    assert.equal(await action.getAttribute('maxlength'), '2000');
+    // Too short: refused at the field and in the summary, in words, with no request.
     await action.fill('x');
+    await expectText(form.locator('.counter'), '1 of 2,000 characters · at least 10');
     await form.getByRole('button', { name: 'Add to plan', exact: true }).click();
-    await expectText(form, 'Say a little more: at least 10 characters (now 1).');
-    assert.equal(await action.evaluate((el) => el === document.activeElement), true, 'the action has the focus');
-    // A date in the past: refused at the date.
+    const summary = form.locator('.error-summary');
+    await expectText(summary, 'Write at least 10 characters in the action (now 1)');
+    assert.ok(
+      await page.evaluate(() => document.activeElement?.matches('.error-summary') ?? false),
+      'the summary has the focus',
+    );
+    assert.equal(await action.getAttribute('aria-invalid'), 'true');
+    await expectText(form.locator('.field').filter({ has: page.getByLabel(/^Action/) }), 'Write at least 10 characters in the action (now 1)');
+    // Fixing it clears the error at once.
     await action.fill(`Run the Q1 incident review ${TAG}`);
+    assert.equal(await action.getAttribute('aria-invalid'), null, 'the action error is gone');
+    assert.equal(await summary.locator('li').count(), 0, 'the summary is empty');
+    // A date in the past: refused at the date.
     await form.getByLabel(/^Revisit on/).fill('2020-01-01');
     await form.getByRole('button', { name: 'Add to plan', exact: true }).click();
-    await expectText(form, 'Choose today or a later date: this one is in the past.');
+    await expectText(form, 'Choose a revisit date of today or later');
+    assert.equal(await form.getByLabel(/^Revisit on/).getAttribute('aria-invalid'), 'true');
     assert.equal(await planCount(), before, 'nothing was written');
     // Today is fine; the error goes as soon as the date is valid.
     const today = await page.evaluate(() => {
@@ -176,7 +191,7 @@ test('Blair works on his plan: checked in words, added, edited, completed, delet
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     });
     await form.getByLabel(/^Revisit on/).fill(today);
-    assert.equal(await form.getByText('this one is in the past').count(), 0, 'the date error is gone');
+    assert.equal(await form.getByText('of today or later').count(), 0, 'the date error is gone');
     await form.getByRole('button', { name: 'Add to plan', exact: true }).click();
     const item = page.locator('.plan-item').filter({ hasText: `Run the Q1 incident review ${TAG}` });
     await item.waitFor();

@@ -22,8 +22,12 @@ export interface FormState<T> {
   idOf: (k: keyof T & string) => string;
   /** onSubmit of the form: runs `send` only when the rules pass */
   submit: (send: (values: T) => void) => (e: FormEvent) => void;
-  /** takes a failed save's error: its field errors go to the fields; true when there were any */
-  fail: (err: unknown) => boolean;
+  /**
+   * takes a failed save's error: its field errors go to the fields, and so
+   * do the errors `byCode` names for its code (an error without a field,
+   * such as 409 duplicate, that belongs at one); true when there were any
+   */
+  fail: (err: unknown, byCode?: Record<string, Errors>) => boolean;
   /** replaces every value (a reload), clearing the errors */
   reset: (values: T) => void;
   /** changes each time the summary should take the focus */
@@ -32,9 +36,16 @@ export interface FormState<T> {
 
 /**
  * A form's values, rules and errors. `server` maps the API's field paths
- * onto the form's fields and says how to word their errors.
+ * onto the form's fields and says how to word their errors. Rules that
+ * depend on other fields (required only for one role) are a function of
+ * the values: a field whose rules drop out loses its error at once.
  */
-export function useForm<T extends object>(initial: T | (() => T), rules: Rules<T>, server: Record<string, ServerField> = {}): FormState<T> {
+export function useForm<T extends object>(
+  initial: T | (() => T),
+  rulesOf: Rules<T> | ((values: T) => Rules<T>),
+  server: Record<string, ServerField> = {},
+): FormState<T> {
+  const rules = (v: T) => (typeof rulesOf === 'function' ? rulesOf(v) : rulesOf);
   const base = useId();
   const [values, setValues] = useState<T>(initial);
   const [errors, setErrors] = useState<Errors>({});
@@ -52,21 +63,23 @@ export function useForm<T extends object>(initial: T | (() => T), rules: Rules<T
       const next = { ...latest.current, [k]: v };
       latest.current = next;
       setValues(next);
-      setErrors((e) => recheck(e, next, rules, k));
+      setErrors((e) => recheck(e, next, rules(next), k));
     },
     idOf: (k) => `${base}-${k}`,
     submit: (send) => (e) => {
       e.preventDefault();
-      const found = validate(values, rules);
+      const found = validate(values, rules(values));
       setErrors(found);
       setRest([]);
       if (Object.keys(found).length > 0) setFocusKey((n) => n + 1);
       else send(values);
     },
-    fail(err) {
-      if (!(err instanceof ApiError) || Object.keys(err.fields).length === 0) return false;
+    fail(err, byCode = {}) {
+      if (!(err instanceof ApiError)) return false;
+      const coded = Object.hasOwn(byCode, err.code) ? byCode[err.code] : undefined;
+      if (!coded && Object.keys(err.fields).length === 0) return false;
       const { errors: mapped, rest: other } = serverErrors(err.fields, server);
-      setErrors(mapped);
+      setErrors({ ...mapped, ...coded });
       setRest(other);
       setFocusKey((n) => n + 1);
       return true;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextStepText, partnerCounts, planErrors, projectionText, requestSummaryText, resultsText, suggestions } from './emYear';
+import { recheck, serverErrors, validate } from './form';
+import { nextStepText, partnerCounts, planRules, PLAN_SERVER, projectionText, requestSummaryText, resultsText, suggestions } from './emYear';
 
 describe('the EM year in words', () => {
   it('counts partners, never names them', () => {
@@ -39,12 +40,28 @@ describe('the EM year in words', () => {
   });
 
   it('checks a plan item in plain words; today is allowed', () => {
-    const now = new Date(2026, 11, 6, 12);
-    expect(planErrors('x', '', now).action).toBe('Say a little more: at least 10 characters (now 1).');
-    expect(planErrors('   ', '', now).action).toBe('Say what you will do.');
-    expect(planErrors('Run the incident review', '2020-01-01', now).revisit_on).toBe('Choose today or a later date: this one is in the past.');
-    expect(planErrors('Run the incident review', '2026-12-06', now)).toEqual({});
-    expect(planErrors('Run the incident review', '2020-01-01', now, '2020-01-01')).toEqual({});
+    const now = () => new Date(2026, 11, 6, 12);
+    const rules = planRules(undefined, now);
+    const d = (action: string, revisit = '') => ({ criterion: 'delivery', action, revisit });
+    expect(validate(d('x'), rules)).toEqual({ action: 'Write at least 10 characters in the action (now 1)' });
+    expect(validate(d('   '), rules).action).toBe('Say what you will do');
+    expect(validate(d('y'.repeat(2001)), rules).action).toBe('Keep the action within 2,000 characters (now 2,001)');
+    expect(validate(d('Run the incident review', '2020-01-01'), rules)).toEqual({ revisit: 'Choose a revisit date of today or later' });
+    expect(validate(d('Run the incident review', '2026-12-06'), rules)).toEqual({});
+    expect(validate(d('Run the incident review'), rules)).toEqual({});
+    // Editing: the item's own past date is kept, another past date is not.
+    expect(validate(d('Run the incident review', '2020-01-01'), planRules('2020-01-01', now))).toEqual({});
+    expect(validate(d('Run the incident review', '2020-01-02'), planRules('2020-01-01', now)).revisit).toBeDefined();
+  });
+
+  it('clears a plan error once the value is valid, and words the API\'s errors at the fields', () => {
+    const rules = planRules(undefined, () => new Date(2026, 11, 6, 12));
+    const errs = validate({ criterion: 'delivery', action: 'short', revisit: '' }, rules);
+    expect(recheck(errs, { criterion: 'delivery', action: 'long enough now', revisit: '' }, rules, 'action')).toEqual({});
+    expect(serverErrors({ revisit_on: 'must be a date', action: 'must be at least 10 characters' }, PLAN_SERVER).errors).toEqual({
+      revisit: 'Enter the revisit date as a full date',
+      action: 'Write at least 10 characters in the action',
+    });
   });
 
   it('suggests the criteria below the bar, lowest first, not those already planned', () => {

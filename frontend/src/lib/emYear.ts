@@ -2,6 +2,7 @@
 // partner counts, the projection beside the decision, plan rules and the
 // plan items suggested by the criteria below the bar.
 import type { CycleState, Readiness } from '../api/types';
+import { dateNotInPast, maxLength, minLength, required, type Rules, type ServerField } from './form';
 import { formatDate, readinessLabel } from './format';
 
 /** "3 partners", "1 partner", "no partner". */
@@ -94,16 +95,33 @@ export function todayISO(now: Date = new Date()): string {
   return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
 
-/** Plain-words errors of a plan item, by field, before it is sent. */
-export function planErrors(action: string, revisit: string, now: Date = new Date(), unchangedRevisit?: string | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  const n = [...action.trim()].length;
-  if (n === 0) out.action = 'Say what you will do.';
-  else if (n < MIN_ACTION) out.action = `Say a little more: at least ${MIN_ACTION} characters (now ${n}).`;
-  else if (n > MAX_ACTION) out.action = `Keep it to ${MAX_ACTION} characters (now ${n}).`;
-  if (revisit && revisit !== unchangedRevisit && revisit < todayISO(now)) out.revisit_on = 'Choose today or a later date: this one is in the past.';
-  return out;
+/** A plan item as its form holds it (an empty date for none). */
+export interface PlanDraft {
+  criterion: string;
+  action: string;
+  revisit: string;
 }
+
+/**
+ * The rules of a plan item, in plain words: an action of 10 to 2,000
+ * characters, and a revisit date of today or later. When editing,
+ * `unchangedRevisit` (the item's own date) passes even if it has gone by:
+ * it is not sent again.
+ */
+export function planRules(unchangedRevisit?: string | null, now: () => Date = () => new Date()): Rules<PlanDraft> {
+  const notPast = dateNotInPast('a revisit date', now);
+  return {
+    action: [required('Say what you will do'), minLength(MIN_ACTION, 'the action'), maxLength(MAX_ACTION, 'the action')],
+    revisit: [(v) => (v && v === unchangedRevisit ? null : notPast(v))],
+  };
+}
+
+/** The API's field errors of a plan item, at the form's fields. */
+export const PLAN_SERVER: Record<string, ServerField> = {
+  criterion: { field: 'criterion', what: 'a criterion', choose: 'Choose a criterion of the framework' },
+  action: { field: 'action', what: 'the action' },
+  revisit_on: { field: 'revisit', what: 'the revisit date' },
+};
 
 export interface Suggestion {
   criterion: string;

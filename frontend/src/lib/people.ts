@@ -1,7 +1,8 @@
 // The people list's rules, kept apart from the screen: who is shown, who
 // may manage, who reports to whom, and a bulk change's outcome in words.
 import { ApiError } from '../api/client';
-import type { Role, User } from '../api/types';
+import type { Role, User, UserFunction } from '../api/types';
+import { maxLength, minLength, required, type Errors, type Rule, type Rules, type ServerField } from './form';
 
 export type Status = 'active' | 'inactive' | '';
 
@@ -71,4 +72,72 @@ export function bulkSummary(done: number, failures: BulkFailure[]): string {
   if (failures.length === 0) return `Changed ${people(done)}.`;
   const list = failures.map((f) => `${f.name} (${f.reason})`).join('; ');
   return `Changed ${done} of ${people(total)}. Not changed: ${list}.`;
+}
+
+/**
+ * Whose reports must move when `person` takes `role`: a director or admin
+ * who becomes an EM or peer can no longer manage anyone, so their active
+ * reports go to a director named in the same change (409 has_reports
+ * otherwise). `known` adds the ids the API named in such a 409, which the
+ * list may not have shown yet.
+ */
+export function reportsToMove(users: User[], person: User | null, role: Role, known: string[] = []): string[] {
+  if (!person || !person.active) return [];
+  const manages = (r: Role) => r === 'director' || r === 'admin';
+  if (!manages(person.role) || manages(role)) return [];
+  return [...new Set([...activeReports(users, person.id).map((u) => u.id), ...known])];
+}
+
+/** The values of the person form, as its fields hold them (empty text for none). */
+export interface PersonValues {
+  name: string;
+  email: string;
+  role: Role;
+  function: UserFunction;
+  manager_id: string;
+  em_since: string;
+  password: string;
+  reassign_to: string;
+}
+
+const EMAIL: Rule<string> = (v) => (!v.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? null : 'Enter an e-mail address such as name@example.com');
+
+/**
+ * The person form's rules: name and e-mail always, a password of 10 to 256
+ * characters when creating, "EM since" for an EM, and the director their
+ * reports move to when `moving` (see reportsToMove).
+ */
+export function personRules(v: PersonValues, { creating, moving }: { creating: boolean; moving: boolean }): Rules<PersonValues> {
+  return {
+    name: [required('Enter their name'), maxLength(200, 'the name')],
+    email: [required('Enter their e-mail address'), EMAIL, maxLength(254, 'the e-mail address')],
+    em_since: v.role === 'em' ? [required('Enter the date they became an engineering manager')] : [],
+    password: creating ? [required('Enter an initial password'), minLength(10, 'the password'), maxLength(256, 'the password')] : [],
+    reassign_to: moving ? [required('Choose the director their reports move to')] : [],
+  };
+}
+
+/** The API's field errors of a person change, at the person form's fields. */
+export const PERSON_SERVER: Record<string, ServerField> = {
+  name: { field: 'name', what: 'the name' },
+  email: { field: 'email', what: 'the e-mail address' },
+  role: { field: 'role', what: 'a role', choose: 'Choose a role' },
+  function: { field: 'function', what: 'a function', choose: 'Choose a function' },
+  manager_id: { field: 'manager_id', what: 'who they report to', choose: 'Choose who they report to' },
+  em_since: { field: 'em_since', what: 'the date they became an EM' },
+  password: { field: 'password', what: 'the password' },
+  reassign_to: { field: 'reassign_to', what: 'the director their reports move to', choose: 'Choose the director their reports move to' },
+};
+
+/** Errors of a person change that come without a field but belong at one. */
+export const PERSON_BY_CODE: Record<string, Errors> = {
+  duplicate: { email: 'Someone in your organisation already has this e-mail address' },
+  has_reports: { reassign_to: 'Choose the director their reports move to' },
+};
+
+/** The ids a 409 has_reports names (details.user_ids), else none. */
+export function reportIdsOf(err: unknown): string[] {
+  if (!(err instanceof ApiError) || err.code !== 'has_reports') return [];
+  const ids = err.details?.user_ids;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
 }

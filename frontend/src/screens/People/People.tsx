@@ -1,22 +1,29 @@
 // Admin: the organisation's people and reporting lines. Create, edit,
 // deactivate and reactivate, or import them from a spreadsheet.
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/client';
+import { useId, useMemo, useState } from 'react';
 import { useCreateUser, usePatchUser, useUsers } from '../../api/queries';
 import type { PatchUserRequest, Role, User, UserFunction } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
-import { Empty, ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
+import { ErrorSummary, Field, summaryItems, useForm } from '../../components/Form';
+import { Empty, ErrorNote, QueryState } from '../../components/Status';
+import { required } from '../../lib/form';
 import { formatDate, functionLabel } from '../../lib/format';
 import {
   activeReports,
   bulkSummary,
   filterPeople,
   managerOptions,
+  PERSON_BY_CODE,
+  PERSON_SERVER,
+  personRules,
   reasonOf,
   reassignOptions,
+  reportIdsOf,
+  reportsToMove,
   type BulkFailure,
+  type PersonValues,
   type Status,
 } from '../../lib/people';
 import { ImportPeople } from './ImportPeople';
@@ -200,34 +207,27 @@ export default function People() {
 
 /** Deactivate or reactivate one person; someone who manages active people needs a director to take them over. */
 function ToggleActive({ person, users, onClose }: { person: User; users: User[]; onClose: () => void }) {
-  const id = useId();
   const patch = usePatchUser();
-  const [to, setTo] = useState('');
-  const [missing, setMissing] = useState(false);
-  const select = useRef<HTMLSelectElement>(null);
-  const reports = person.active ? activeReports(users, person.id) : [];
-  const options = reassignOptions(users, person);
   const deactivate = person.active;
-
-  function confirm(e: FormEvent) {
-    e.preventDefault();
-    if (deactivate && reports.length > 0 && !to) {
-      setMissing(true);
-      select.current?.focus();
-      return;
-    }
-    const body: PatchUserRequest = { active: !person.active };
-    if (deactivate && reports.length > 0) body.reassign_to = to;
-    patch.mutate({ id: person.id, body }, { onSuccess: onClose });
-  }
-  const fieldMsg = missing && !to ? 'Choose who they will report to.' : fieldError(patch.error, 'reassign_to');
-  const other = fieldError(patch.error, 'reassign_to') ? null : patch.error;
+  const reports = deactivate ? activeReports(users, person.id) : [];
   const n = reports.length;
+  const options = reassignOptions(users, person);
+  const form = useForm<{ to: string }>({ to: '' }, n > 0 ? { to: [required('Choose who they will report to')] } : {}, {
+    reassign_to: { field: 'to', what: 'the director they will report to', choose: 'Choose who they will report to' },
+  });
+  const [atField, setAtField] = useState(false);
+
+  const confirm = form.submit(({ to }) => {
+    const body: PatchUserRequest = { active: !person.active };
+    if (n > 0) body.reassign_to = to;
+    patch.mutate({ id: person.id, body }, { onSuccess: onClose, onError: (err) => setAtField(form.fail(err)) });
+  });
 
   return (
     <Dialog open title={`${deactivate ? 'Deactivate' : 'Reactivate'} ${person.name}?`} onClose={onClose}>
       <form onSubmit={confirm} className="form" noValidate>
         <div className="dialog-body">
+          <ErrorSummary items={summaryItems(form, ['to'])} other={form.rest} focusKey={form.focusKey} />
           <p>
             {deactivate
               ? 'They are signed out everywhere at once, cannot sign in, and leave the directory. Their records stay.'
@@ -241,33 +241,22 @@ function ToggleActive({ person, users, onClose }: { person: User; users: User[];
                 </strong>
                 : {reports.map((r) => r.name).join(', ')}. Choose the director they will report to instead.
               </p>
-              <div className="field">
-                <label htmlFor={`${id}-to`}>
-                  Move their reports to <span aria-hidden="true">*</span>
-                </label>
-                <select
-                  id={`${id}-to`}
-                  ref={select}
-                  value={to}
-                  required
-                  aria-required="true"
-                  aria-invalid={fieldMsg ? true : undefined}
-                  aria-describedby={fieldMsg ? `${id}-to-err` : undefined}
-                  onChange={(e) => setTo(e.target.value)}
-                >
-                  <option value="">Choose a director…</option>
-                  {options.map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name}
-                    </option>
-                  ))}
-                </select>
-                <FieldError id={`${id}-to-err`} message={fieldMsg} />
-              </div>
+              <Field form={form} name="to" label="Move their reports to" required>
+                {(p) => (
+                  <select {...p} value={form.values.to} onChange={(e) => form.set('to', e.target.value)}>
+                    <option value="">Choose a director…</option>
+                    {options.map((u) => (
+                      <option key={u.id} value={u.id}>
+                        {u.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
             </>
           )}
         </div>
-        <ErrorNote error={other} />
+        <ErrorNote error={atField ? null : patch.error} />
         <div className="dialog-actions">
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
@@ -279,6 +268,12 @@ function ToggleActive({ person, users, onClose }: { person: User; users: User[];
       </form>
     </Dialog>
   );
+}
+
+interface BulkValues {
+  what: 'manager' | 'role';
+  manager: string;
+  role: Role;
 }
 
 /** A change of reporting line or role for everyone selected, one request per person, failures named. */
@@ -295,21 +290,15 @@ function BulkBar({
   onReport: (text: string | null) => void;
   onDone: () => void;
 }) {
-  const id = useId();
   const patch = usePatchUser();
-  const [what, setWhat] = useState<'manager' | 'role'>('manager');
-  const [manager, setManager] = useState('');
-  const [role, setRole] = useState<Role>('em');
+  const form = useForm<BulkValues>({ what: 'manager', manager: '', role: 'em' }, (v) => ({
+    manager: v.what === 'manager' ? [required('Choose who they will report to')] : [],
+  }));
   const [busy, setBusy] = useState(false);
-  const [missing, setMissing] = useState(false);
   const managers = managerOptions(users);
+  const { what, manager, role } = form.values;
 
-  async function apply(e: FormEvent) {
-    e.preventDefault();
-    if (what === 'manager' && !manager) {
-      setMissing(true);
-      return;
-    }
+  const apply = form.submit(async () => {
     setBusy(true);
     onReport(null);
     let done = 0;
@@ -334,272 +323,221 @@ function BulkBar({
     setBusy(false);
     onReport(bulkSummary(done, failures));
     if (failures.length === 0) onDone();
-  }
+  });
   const n = people.length;
 
   return (
-    <form className="people-bulk" onSubmit={apply} aria-label="Change the selected people">
-        <p>
-          <strong>{n === 1 ? '1 person selected' : `${n} people selected`}</strong>
-        </p>
+    <form className="people-bulk" onSubmit={apply} aria-label="Change the selected people" noValidate>
+      <ErrorSummary items={summaryItems(form, ['manager'])} focusKey={form.focusKey} />
+      <p>
+        <strong>{n === 1 ? '1 person selected' : `${n} people selected`}</strong>
+      </p>
+      <div className="field compact-field">
+        <label htmlFor={form.idOf('what')}>Change</label>
+        <select id={form.idOf('what')} value={what} onChange={(e) => form.set('what', e.target.value as BulkValues['what'])}>
+          <option value="manager">Reporting line</option>
+          <option value="role">Role</option>
+        </select>
+      </div>
+      {what === 'manager' ? (
+        <div className="compact-field">
+          <Field form={form} name="manager" label="New manager" required>
+            {(p) => (
+              <select {...p} value={manager} onChange={(e) => form.set('manager', e.target.value)}>
+                <option value="">Choose a director…</option>
+                {managers.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name} ({roleLabel(u.role)})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      ) : (
         <div className="field compact-field">
-          <label htmlFor={`${id}-what`}>Change</label>
-          <select id={`${id}-what`} value={what} onChange={(e) => setWhat(e.target.value as 'manager' | 'role')}>
-            <option value="manager">Reporting line</option>
-            <option value="role">Role</option>
+          <label htmlFor={form.idOf('role')}>New role</label>
+          <select id={form.idOf('role')} value={role} onChange={(e) => form.set('role', e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r.v} value={r.v}>
+                {r.label}
+              </option>
+            ))}
           </select>
         </div>
-        {what === 'manager' ? (
-          <div className="field compact-field">
-            <label htmlFor={`${id}-manager`}>New manager</label>
-            <select
-              id={`${id}-manager`}
-              value={manager}
-              aria-invalid={missing && !manager ? true : undefined}
-              aria-describedby={missing && !manager ? `${id}-manager-err` : undefined}
-              onChange={(e) => setManager(e.target.value)}
-            >
-              <option value="">Choose a director…</option>
-              {managers.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({roleLabel(u.role)})
-                </option>
-              ))}
-            </select>
-            <FieldError id={`${id}-manager-err`} message={missing && !manager ? 'Choose who they will report to.' : undefined} />
-          </div>
-        ) : (
-          <div className="field compact-field">
-            <label htmlFor={`${id}-role`}>New role</label>
-            <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r.v} value={r.v}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Applying…' : `Apply to ${n === 1 ? '1 person' : `${n} people`}`}
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Clear selection
-        </button>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? 'Applying…' : `Apply to ${n === 1 ? '1 person' : `${n} people`}`}
+      </button>
+      <button type="button" className="secondary" onClick={onDone}>
+        Clear selection
+      </button>
     </form>
   );
 }
 
 function UserForm({ user, users, onClose }: { user: User | null; users: User[]; onClose: () => void }) {
-  const id = useId();
   const create = useCreateUser();
   const patch = usePatchUser();
   const m = user ? patch : create;
-  const [name, setName] = useState(user?.name ?? '');
-  const [email, setEmail] = useState(user?.email ?? '');
-  const [role, setRole] = useState<Role>(user?.role ?? 'em');
-  const [fn, setFn] = useState<UserFunction>(user?.function ?? 'engineering');
-  const [manager, setManager] = useState(user?.manager_id ?? '');
-  const [emSince, setEmSince] = useState(user?.em_since ?? '');
-  const [password, setPassword] = useState('');
-  const [tried, setTried] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  const needsSince = role === 'em' && !emSince;
+  // Reports a 409 has_reports named that the list did not show yet.
+  const [named, setNamed] = useState<string[]>([]);
+  const moving = (role: Role) => reportsToMove(users, user, role, named);
+  const form = useForm<PersonValues>(
+    () => ({
+      name: user?.name ?? '',
+      email: user?.email ?? '',
+      role: user?.role ?? 'em',
+      function: user?.function ?? 'engineering',
+      manager_id: user?.manager_id ?? '',
+      em_since: user?.em_since ?? '',
+      password: '',
+      reassign_to: '',
+    }),
+    (v) => personRules(v, { creating: !user, moving: moving(v.role).length > 0 }),
+    PERSON_SERVER,
+  );
+  const [atField, setAtField] = useState(false);
+  const v = form.values;
+  const move = moving(v.role);
+  const byId = new Map(users.map((u) => [u.id, u]));
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    setTried(true);
-    if (needsSince) {
-      form.current?.querySelector<HTMLElement>(`#${CSS.escape(`${id}-em_since`)}`)?.focus();
-      return;
-    }
+  const onError = (err: unknown) => {
+    const ids = reportIdsOf(err);
+    if (ids.length) setNamed(ids);
+    setAtField(form.fail(err, PERSON_BY_CODE));
+  };
+  const submit = form.submit((v) => {
     if (!user) {
       create.mutate(
         {
-          name: name.trim(),
-          email: email.trim(),
-          role,
-          function: fn,
-          manager_id: manager || null,
-          em_since: emSince || null,
-          password,
+          name: v.name.trim(),
+          email: v.email.trim(),
+          role: v.role,
+          function: v.function,
+          manager_id: v.manager_id || null,
+          em_since: v.em_since || null,
+          password: v.password,
         },
-        { onSuccess: onClose },
+        { onSuccess: onClose, onError },
       );
       return;
     }
     const body: PatchUserRequest = {};
-    if (name.trim() !== user.name) body.name = name.trim();
-    if (role !== user.role) body.role = role;
-    if (fn !== user.function) body.function = fn;
-    if ((manager || null) !== user.manager_id) body.manager_id = manager || null;
-    if ((emSince || null) !== user.em_since) body.em_since = emSince || null;
+    if (v.name.trim() !== user.name) body.name = v.name.trim();
+    if (v.role !== user.role) body.role = v.role;
+    if (v.function !== user.function) body.function = v.function;
+    if ((v.manager_id || null) !== user.manager_id) body.manager_id = v.manager_id || null;
+    if ((v.em_since || null) !== user.em_since) body.em_since = v.em_since || null;
+    if (move.length > 0) body.reassign_to = v.reassign_to;
     if (Object.keys(body).length === 0) return onClose();
-    patch.mutate({ id: user.id, body }, { onSuccess: onClose });
-  }
+    patch.mutate({ id: user.id, body }, { onSuccess: onClose, onError });
+  });
 
-  const err = m.error;
-  // A taken e-mail answers 409 duplicate with no field: it belongs at the e-mail.
-  const dup = err instanceof ApiError && err.code === 'duplicate' ? 'Someone in your organisation already has this e-mail address.' : undefined;
-  const messageFor = (key: string): string | undefined => {
-    if (key === 'email' && dup) return dup;
-    if (key === 'em_since' && tried && needsSince) return 'Required for an engineering manager: the date they became one.';
-    return fieldError(err, key);
-  };
-  const atAField = !!dup || (err instanceof ApiError && Object.keys(err.fields).length > 0);
-  const field = (key: string, label: string, input: React.ReactNode, hint?: string, required?: boolean) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>
-        {label}
-        {required && (
-          <>
-            {' '}
-            <span aria-hidden="true">*</span>
-            <span className="visually-hidden">(required)</span>
-          </>
-        )}
-      </label>
-      {input}
-      {hint && (
-        <p className="hint" id={`${id}-${key}-hint`}>
-          {hint}
-        </p>
-      )}
-      <FieldError id={`${id}-${key}-err`} message={messageFor(key)} />
-    </div>
-  );
-  const described = (key: string, hint?: boolean) =>
-    [hint ? `${id}-${key}-hint` : '', messageFor(key) ? `${id}-${key}-err` : ''].filter(Boolean).join(' ') || undefined;
-  const invalid = (key: string) => (messageFor(key) ? true : undefined);
   const managers = managerOptions(users, user);
-  // After a refused save, focus goes to the first field in error.
-  useEffect(() => {
-    if (err) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [err]);
+  const options = user ? reassignOptions(users, user) : [];
+  const order: (keyof PersonValues & string)[] = ['name', 'email', 'role', 'function', 'manager_id', 'em_since', 'password', 'reassign_to'];
 
   return (
     <Dialog open title={user ? `Edit ${user.name}` : 'Add person'} onClose={onClose}>
-      <form ref={form} onSubmit={submit} className="form" noValidate>
-        {field(
-          'name',
-          'Name',
-          <input
-            id={`${id}-name`}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            aria-invalid={invalid('name')}
-            aria-describedby={described('name')}
-          />,
-          undefined,
-          true,
-        )}
-        {field(
-          'email',
-          'Email',
-          <input
-            id={`${id}-email`}
-            type="email"
-            value={email}
-            onChange={(e) => {
-              setEmail(e.target.value);
-              if (dup) m.reset();
-            }}
-            readOnly={!!user}
-            required
-            aria-invalid={invalid('email')}
-            aria-describedby={described('email', !!user)}
-          />,
-          user ? 'The e-mail cannot be changed.' : undefined,
-          true,
-        )}
+      <form onSubmit={submit} className="form" noValidate>
+        <ErrorSummary items={summaryItems(form, order)} other={form.rest} focusKey={form.focusKey} />
+        <Field form={form} name="name" label="Name" required>
+          {(p) => <input {...p} maxLength={200} value={v.name} onChange={(e) => form.set('name', e.target.value)} />}
+        </Field>
+        <Field form={form} name="email" label="Email" required hint={user ? 'The e-mail cannot be changed.' : undefined}>
+          {(p) => (
+            <input {...p} type="email" maxLength={254} value={v.email} readOnly={!!user} onChange={(e) => form.set('email', e.target.value)} />
+          )}
+        </Field>
         <div className="field-row">
-          {field(
-            'role',
-            'Role',
-            <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r.v} value={r.v}>
-                  {r.label}
-                </option>
-              ))}
-            </select>,
-          )}
-          {field(
-            'function',
-            'Function',
-            <select id={`${id}-function`} value={fn} onChange={(e) => setFn(e.target.value as UserFunction)}>
-              {FUNCTIONS.map((f) => (
-                <option key={f} value={f}>
-                  {functionLabel(f)}
-                </option>
-              ))}
-            </select>,
-          )}
+          <Field form={form} name="role" label="Role">
+            {(p) => (
+              <select {...p} value={v.role} onChange={(e) => form.set('role', e.target.value as Role)}>
+                {ROLES.map((r) => (
+                  <option key={r.v} value={r.v}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field form={form} name="function" label="Function">
+            {(p) => (
+              <select {...p} value={v.function} onChange={(e) => form.set('function', e.target.value as UserFunction)}>
+                {FUNCTIONS.map((f) => (
+                  <option key={f} value={f}>
+                    {functionLabel(f)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
         <div className="field-row">
-          {field(
-            'manager_id',
-            'Reports to',
-            <select
-              id={`${id}-manager_id`}
-              value={manager}
-              onChange={(e) => setManager(e.target.value)}
-              aria-invalid={invalid('manager_id')}
-              aria-describedby={described('manager_id', true)}
-            >
-              <option value="">No one</option>
-              {managers.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({roleLabel(u.role)})
-                </option>
-              ))}
-              {/* A current manager the list would not offer stays shown, so saving keeps it. */}
-              {manager && !managers.some((u) => u.id === manager) && (
-                <option value={manager}>{users.find((u) => u.id === manager)?.name ?? 'Current manager'}</option>
+          <Field form={form} name="manager_id" label="Reports to" hint="Directors and admins who are active.">
+            {(p) => (
+              <select {...p} value={v.manager_id} onChange={(e) => form.set('manager_id', e.target.value)}>
+                <option value="">No one</option>
+                {managers.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name} ({roleLabel(u.role)})
+                  </option>
+                ))}
+                {/* A current manager the list would not offer stays shown, so saving keeps it. */}
+                {v.manager_id && !managers.some((u) => u.id === v.manager_id) && (
+                  <option value={v.manager_id}>{byId.get(v.manager_id)?.name ?? 'Current manager'}</option>
+                )}
+              </select>
+            )}
+          </Field>
+          <Field form={form} name="em_since" label="EM since" required={v.role === 'em'}>
+            {(p) => <input {...p} type="date" value={v.em_since} onChange={(e) => form.set('em_since', e.target.value)} />}
+          </Field>
+        </div>
+        {!user && (
+          <Field
+            form={form}
+            name="password"
+            label="Initial password"
+            required
+            hint="10 to 256 characters. Share it with them safely; they can change it after signing in."
+          >
+            {(p) => (
+              <input {...p} type="password" autoComplete="new-password" maxLength={256} value={v.password} onChange={(e) => form.set('password', e.target.value)} />
+            )}
+          </Field>
+        )}
+        {user && move.length > 0 && (
+          <>
+            <p className="notice">
+              <strong>
+                {move.length === 1 ? '1 person reports' : `${move.length} people report`} to {user.name}
+              </strong>
+              : {move.map((rid) => byId.get(rid)?.name ?? 'someone not listed yet').join(', ')}. As {v.role === 'peer' ? 'a peer' : 'an engineering manager'} they can no longer manage anyone: choose the director their reports move to.
+            </p>
+            <Field form={form} name="reassign_to" label="Their reports move to" required>
+              {(p) => (
+                <select {...p} value={v.reassign_to} onChange={(e) => form.set('reassign_to', e.target.value)}>
+                  <option value="">Choose a director…</option>
+                  {options.map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name}
+                    </option>
+                  ))}
+                </select>
               )}
-            </select>,
-            'Directors and admins who are active.',
-          )}
-          {field(
-            'em_since',
-            'EM since',
-            <input
-              id={`${id}-em_since`}
-              type="date"
-              value={emSince}
-              required={role === 'em'}
-              aria-required={role === 'em' || undefined}
-              aria-invalid={invalid('em_since')}
-              aria-describedby={described('em_since')}
-              onChange={(e) => setEmSince(e.target.value)}
-            />,
-            undefined,
-            role === 'em',
-          )}
-        </div>
-        {!user &&
-          field(
-            'password',
-            'Initial password',
-            <input
-              id={`${id}-password`}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-describedby={`${id}-password-hint`}
-            />,
-            '10 to 256 characters. Share it with them safely; they can change it after signing in.',
-          )}
-        {user && role !== user.role && <p className="notice">Changing the role signs {user.name} out everywhere.</p>}
-        <ErrorNote error={atAField ? null : err} />
+            </Field>
+          </>
+        )}
+        {user && v.role !== user.role && <p className="notice">Changing the role signs {user.name} out everywhere.</p>}
+        <ErrorNote error={atField ? null : m.error} />
         <div className="dialog-actions">
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className="primary" disabled={m.isPending}>
-            {m.isPending ? 'Saving…' : 'Save'}
+            {m.isPending ? 'Saving…' : move.length > 0 ? `Save and move ${move.length === 1 ? '1 person' : `${move.length} people`}` : 'Save'}
           </button>
         </div>
       </form>

@@ -3,21 +3,17 @@
 // criteria below the bar in the latest released cycle), edited, completed
 // and deleted. An action says what will be done in at least 10 characters;
 // a revisit date is today or later.
-import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useId, useRef, useState, type RefObject } from 'react';
+import { ApiError } from '../../api/client';
 import { useAddPlanItem, useCycles, useDeletePlanItem, useFrameworksById, useMyFeedback, usePatchPlanItem, usePlan } from '../../api/queries';
 import { PLAN_STATUSES, type Framework, type PlanItem, type PlanStatus } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
-import { Empty, ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
+import { ErrorSummary, Field, summaryItems, useForm, type FormState } from '../../components/Form';
+import { Empty, ErrorNote, QueryState } from '../../components/Status';
 import { formatDate, planStatusLabel } from '../../lib/format';
-import { MAX_ACTION, MIN_ACTION, planErrors, suggestions, todayISO, type Suggestion } from '../../lib/emYear';
-
-interface Draft {
-  criterion: string;
-  action: string;
-  revisit: string;
-}
+import { MAX_ACTION, MIN_ACTION, PLAN_SERVER, planRules, suggestions, todayISO, type PlanDraft, type Suggestion } from '../../lib/emYear';
 
 export default function Plan() {
   const me = useMe();
@@ -28,7 +24,7 @@ export default function Plan() {
   // The criteria of the EM's latest cycle, else of the newest framework.
   const fid = cycles.data?.[0]?.framework_id;
   const framework = (fid && frameworks.byId.get(fid)) || frameworks.data?.at(-1);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<PlanDraft | null>(null);
   const actionRef = useRef<HTMLTextAreaElement>(null);
 
   // Suggestions: the criteria below the bar in the latest released cycle,
@@ -91,93 +87,56 @@ export default function Plan() {
   );
 }
 
-/** The fields of a plan item, with their errors in plain words beside them. */
+/** The fields of a plan item, in the form pattern: required mark, counter, errors at the fields. */
 function ItemFields({
-  id,
+  form,
   framework,
-  value,
-  onChange,
-  errors,
   actionRef,
 }: {
-  id: string;
+  form: FormState<PlanDraft>;
   framework: Framework;
-  value: Draft;
-  onChange: (d: Draft) => void;
-  errors: Record<string, string | undefined>;
   actionRef?: RefObject<HTMLTextAreaElement | null>;
 }) {
-  const desc = framework.criteria.find((c) => c.key === value.criterion)?.description;
-  const n = [...value.action.trim()].length;
+  const v = form.values;
+  const desc = framework.criteria.find((c) => c.key === v.criterion)?.description;
   return (
     <>
+      <ErrorSummary items={summaryItems(form, ORDER)} other={form.rest} focusKey={form.focusKey} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-c`}>Criterion</label>
-          <select id={`${id}-c`} value={value.criterion} onChange={(e) => onChange({ ...value, criterion: e.target.value })} aria-describedby={`${id}-c-desc`}>
-            {framework.criteria.map((c) => (
-              <option key={c.key} value={c.key}>
-                {c.title}
-              </option>
-            ))}
-          </select>
-          <p className="hint" id={`${id}-c-desc`}>
-            {desc}
-          </p>
-          <FieldError id={`${id}-c-err`} message={errors.criterion} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-d`}>Revisit on (optional)</label>
-          <input
-            id={`${id}-d`}
-            type="date"
-            min={todayISO()}
-            value={value.revisit}
-            onChange={(e) => onChange({ ...value, revisit: e.target.value })}
-            aria-invalid={errors.revisit_on ? true : undefined}
-            aria-describedby={errors.revisit_on ? `${id}-d-err` : undefined}
-          />
-          <FieldError id={`${id}-d-err`} message={errors.revisit_on} />
-        </div>
+        <Field form={form} name="criterion" label="Criterion" hint={desc}>
+          {(p) => (
+            <select {...p} value={v.criterion} onChange={(e) => form.set('criterion', e.target.value)}>
+              {framework.criteria.map((c) => (
+                <option key={c.key} value={c.key}>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field form={form} name="revisit" label="Revisit on (optional)" hint="Today or later.">
+          {(p) => <input {...p} type="date" min={todayISO()} value={v.revisit} onChange={(e) => form.set('revisit', e.target.value)} />}
+        </Field>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-a`}>
-          Action <span className="required-mark">(required)</span>
-        </label>
-        <textarea
-          id={`${id}-a`}
-          ref={actionRef}
-          rows={2}
-          maxLength={MAX_ACTION}
-          value={value.action}
-          onChange={(e) => onChange({ ...value, action: e.target.value })}
-          aria-invalid={errors.action ? true : undefined}
-          aria-describedby={errors.action ? `${id}-a-count ${id}-a-err` : `${id}-a-count`}
-        />
-        <p className="hint" id={`${id}-a-count`}>
-          What you will do, in at least {MIN_ACTION} characters: {n} of {MAX_ACTION}.
-        </p>
-        <FieldError id={`${id}-a-err`} message={errors.action} />
-      </div>
+      <Field
+        form={form}
+        name="action"
+        label="Action"
+        required
+        max={MAX_ACTION}
+        min={MIN_ACTION}
+        hint={`What you will do, in at least ${MIN_ACTION} characters.`}
+      >
+        {(p) => <textarea {...p} ref={actionRef} rows={2} value={v.action} onChange={(e) => form.set('action', e.target.value)} />}
+      </Field>
     </>
   );
 }
 
-/** Checks a draft: the first field at fault gets the focus. */
-function useChecked(id: string) {
-  const [tried, setTried] = useState(false);
-  function errorsOf(d: Draft, unchangedRevisit?: string | null) {
-    return tried ? planErrors(d.action, d.revisit, new Date(), unchangedRevisit) : {};
-  }
-  function check(d: Draft, unchangedRevisit?: string | null): boolean {
-    setTried(true);
-    const errs = planErrors(d.action, d.revisit, new Date(), unchangedRevisit);
-    const first = errs.action ? `${id}-a` : errs.revisit_on ? `${id}-d` : null;
-    if (first) document.getElementById(first)?.focus();
-    return !first;
-  }
-  return { errorsOf, check, reset: () => setTried(false) };
-}
+const ORDER: (keyof PlanDraft)[] = ['criterion', 'revisit', 'action'];
+
+/** Whether a failed save's error was shown at the fields (else it shows below them). */
+const atFields = (err: unknown) => err instanceof ApiError && Object.keys(err.fields).length > 0;
 
 function AddItem({
   emId,
@@ -188,48 +147,42 @@ function AddItem({
 }: {
   emId: string;
   framework: Framework;
-  initial: Draft | null;
+  initial: PlanDraft | null;
   actionRef: RefObject<HTMLTextAreaElement | null>;
   onAdded: () => void;
 }) {
   const id = useId();
   const add = useAddPlanItem(emId);
-  const [d, setD] = useState<Draft>(initial ?? { criterion: framework.criteria[0]?.key ?? '', action: '', revisit: '' });
-  const checked = useChecked(id);
+  const form = useForm<PlanDraft>(initial ?? { criterion: framework.criteria[0]?.key ?? '', action: '', revisit: '' }, ADD_RULES, PLAN_SERVER);
   const [done, setDone] = useState('');
-  const local = checked.errorsOf(d);
-  // A server error shows until the field changes; the local check wins.
-  const errors = {
-    criterion: fieldError(add.error, 'criterion'),
-    action: local.action ?? fieldError(add.error, 'action'),
-    revisit_on: local.revisit_on ?? fieldError(add.error, 'revisit_on'),
-  };
-  function change(next: Draft) {
-    setD(next);
+  const submit = form.submit((d) => {
     setDone('');
-    if (add.error) add.reset();
-  }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!checked.check(d)) return;
     add.mutate(
       { criterion: d.criterion, action: d.action.trim(), revisit_on: d.revisit || null },
       {
         onSuccess: () => {
-          setD({ ...d, action: '', revisit: '' });
-          checked.reset();
+          form.reset({ ...d, action: '', revisit: '' });
           setDone('Added to your plan.');
           onAdded();
         },
+        onError: (err) => form.fail(err),
       },
     );
-  }
-  const fieldsAtFault = !!(errors.criterion || errors.action || errors.revisit_on);
+  });
   return (
-    <form className="card form" onSubmit={submit} aria-labelledby={`${id}-h`} noValidate>
+    <form
+      className="card form"
+      onSubmit={submit}
+      onChange={() => {
+        setDone('');
+        if (add.error && !atFields(add.error)) add.reset();
+      }}
+      aria-labelledby={`${id}-h`}
+      noValidate
+    >
       <h2 id={`${id}-h`}>New plan item</h2>
-      <ItemFields id={id} framework={framework} value={d} onChange={change} errors={errors} actionRef={actionRef} />
-      {!fieldsAtFault && <ErrorNote error={add.error} />}
+      <ItemFields form={form} framework={framework} actionRef={actionRef} />
+      {!atFields(add.error) && <ErrorNote error={add.error} />}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={add.isPending}>
           Add to plan
@@ -241,6 +194,8 @@ function AddItem({
     </form>
   );
 }
+
+const ADD_RULES = planRules();
 
 function PlanRow({ item, emId, framework }: { item: PlanItem; emId: string; framework: Framework | undefined }) {
   const id = useId();
@@ -335,42 +290,34 @@ function PlanRow({ item, emId, framework }: { item: PlanItem; emId: string; fram
 function EditItem({ item, emId, framework, onDone }: { item: PlanItem; emId: string; framework: Framework; onDone: () => void }) {
   const id = useId();
   const patch = usePatchPlanItem(emId);
-  const [d, setD] = useState<Draft>({ criterion: item.criterion, action: item.action, revisit: item.revisit_on ?? '' });
-  const checked = useChecked(id);
-  const local = checked.errorsOf(d, item.revisit_on);
-  const errors = {
-    criterion: fieldError(patch.error, 'criterion'),
-    action: local.action ?? fieldError(patch.error, 'action'),
-    revisit_on: local.revisit_on ?? fieldError(patch.error, 'revisit_on'),
-  };
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!checked.check(d, item.revisit_on)) return;
-    // Only what changed is sent: an unchanged past date stays as it is.
+  // An unchanged date that has gone by stays as it is: it is not sent again.
+  const [rules] = useState(() => planRules(item.revisit_on));
+  const form = useForm<PlanDraft>({ criterion: item.criterion, action: item.action, revisit: item.revisit_on ?? '' }, rules, PLAN_SERVER);
+  const submit = form.submit((d) => {
+    // Only what changed is sent.
     const body: { criterion?: string; action?: string; revisit_on?: string | null } = {};
     if (d.criterion !== item.criterion) body.criterion = d.criterion;
     if (d.action.trim() !== item.action) body.action = d.action.trim();
     if ((d.revisit || null) !== item.revisit_on) body.revisit_on = d.revisit || null;
     if (Object.keys(body).length === 0) return onDone();
-    patch.mutate({ id: item.id, body }, { onSuccess: onDone });
-  }
-  const fieldsAtFault = !!(errors.criterion || errors.action || errors.revisit_on);
+    patch.mutate({ id: item.id, body }, { onSuccess: onDone, onError: (err) => form.fail(err) });
+  });
   return (
-    <form className="form" onSubmit={submit} aria-labelledby={`${id}-h`} noValidate onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+    <form
+      className="form"
+      onSubmit={submit}
+      onChange={() => {
+        if (patch.error && !atFields(patch.error)) patch.reset();
+      }}
+      aria-labelledby={`${id}-h`}
+      noValidate
+      onKeyDown={(e) => e.key === 'Escape' && onDone()}
+    >
       <h2 id={`${id}-h`} className="plan-title">
         Edit plan item
       </h2>
-      <ItemFields
-        id={id}
-        framework={framework}
-        value={d}
-        onChange={(n) => {
-          setD(n);
-          if (patch.error) patch.reset();
-        }}
-        errors={errors}
-      />
-      {!fieldsAtFault && <ErrorNote error={patch.error} />}
+      <ItemFields form={form} framework={framework} />
+      {!atFields(patch.error) && <ErrorNote error={patch.error} />}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={patch.isPending}>
           Save changes
