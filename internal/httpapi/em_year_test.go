@@ -176,7 +176,7 @@ func TestPeerInputCounts(t *testing.T) {
 
 func TestPlanRulesAndDelete(t *testing.T) {
 	e := newCycleEnv(t)
-	alexTok, dana, admin := e.tok(demoAlex), e.tok(demoDana), e.tok("admin@acme.test")
+	alexTok, dana := e.tok(demoAlex), e.tok(demoDana)
 	alex := e.ID(demoAlex)
 	today := testkit.Start.Format("2006-01-02")
 
@@ -201,7 +201,8 @@ func TestPlanRulesAndDelete(t *testing.T) {
 	// date sent back unchanged.
 	e.Clock.Advance(72 * 3600 * 1e9)
 	e.tokens = map[string]string{} // the old ones expired meanwhile
-	alexTok, dana, admin = e.tok(demoAlex), e.tok(demoDana), e.tok("admin@acme.test")
+	alexTok, dana = e.tok(demoAlex), e.tok(demoDana)
+	admin := e.tok("admin@acme.test")
 	done := decodeOK[planItemDoc](t, e.Patch(alexTok, emPath(alex, "plan", item.ID),
 		map[string]any{"status": "done", "revisit_on": today, "action": "Run Q1 ops"}), http.StatusOK)
 	if done.Status != "done" || !ptrEq(done.RevisitOn, today) {
