@@ -5,6 +5,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { makeQueryClient } from './api/queries';
 import { App } from './App';
 import './styles.css';
+import './styles/responsive.css';
 
 const queryClient = makeQueryClient();
 
