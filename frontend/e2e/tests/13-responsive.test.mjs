@@ -174,6 +174,7 @@ test('tablet: the director’s board keeps its EM column and shows its flags', a
   await screenshot(page, 'responsive-upright-board', { fullPage: false });
   await noSeriousAxe(page, 'responsive-upright-board');
   dana.assertClean();
+  await dana.close();
 });
 
 test('tablet: feedback, inbox and people fit the width', async () => {
@@ -236,6 +237,7 @@ test('phone: the menu button folds the navigation, by mouse and by keyboard', as
   await menu.click();
   assert.equal(await frameworks.isVisible(), false);
   admin.assertClean();
+  await admin.close();
 });
 
 test('phone: the board as cards, its options behind Filters (also docs/screenshots/phone-board.png)', async () => {
@@ -287,6 +289,7 @@ test('phone: the board as cards, its options behind Filters (also docs/screensho
   await nineBoxNamesWhole(page, 'board at 390×844');
   await screenshot(page, 'responsive-phone-board-full');
   dana.assertClean();
+  await dana.close();
 });
 
 test('phone: the EM’s feedback as stacked lines, nothing cut', async () => {
@@ -312,6 +315,7 @@ test('phone: the EM’s feedback as stacked lines, nothing cut', async () => {
   await screenshot(page, 'responsive-phone-feedback', { fullPage: false });
   await noSeriousAxe(page, 'responsive-phone-feedback');
   alex.assertClean();
+  await alex.close();
 });
 
 test('phone: the peer’s inbox as cards in one column', async () => {
@@ -324,6 +328,7 @@ test('phone: the peer’s inbox as cards in one column', async () => {
   await screenshot(page, 'responsive-phone-inbox', { fullPage: false });
   await noSeriousAxe(page, 'responsive-phone-inbox');
   pat.assertClean();
+  await pat.close();
 });
 
 // ------------------------------------------------------------------- dates

@@ -136,7 +136,7 @@ export default function BoardPage() {
       <LiveChanges live={live} />
       <button
         type="button"
-        className="secondary options-button"
+        className="secondary small options-button"
         aria-expanded={optionsOpen}
         aria-controls={`${id}-options`}
         onClick={() => setOptionsOpen((o) => !o)}
