@@ -12,6 +12,12 @@ import (
 
 const refreshCookie = "calibrate_refresh"
 
+// sessionMarker is set and cleared with the refresh cookie and readable by
+// the web app: it holds no secret, only "a session may exist", so that a
+// fresh load without one asks nothing of the server (a missing session is
+// the normal case, not a failed request).
+const sessionMarker = "calibrate_session"
+
 type loginRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -81,10 +87,23 @@ func (s *Server) setRefresh(c *gin.Context, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: refreshCookie, Value: value, Path: "/api/v1/auth", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		// Secure whenever the request came over TLS (directly or through a
-		// trusted proxy); plain http only serves local development.
-		Secure: c.Request.TLS != nil || (len(s.TrustedProxies) > 0 && c.GetHeader("X-Forwarded-Proto") == "https"),
+		Secure: s.overTLS(c),
 	})
+	marker := "1"
+	if value == "" {
+		marker = ""
+	}
+	//nolint:gosec // G124: the marker is meant for the page's script; it carries no secret.
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionMarker, Value: marker, Path: "/", MaxAge: maxAge,
+		SameSite: http.SameSiteStrictMode, Secure: s.overTLS(c),
+	})
+}
+
+// overTLS tells whether the request came over TLS, directly or through a
+// trusted proxy; plain http only serves local development.
+func (s *Server) overTLS(c *gin.Context) bool {
+	return c.Request.TLS != nil || (len(s.TrustedProxies) > 0 && c.GetHeader("X-Forwarded-Proto") == "https")
 }
 
 func (s *Server) clearRefresh(c *gin.Context) { s.setRefresh(c, "", -1) }

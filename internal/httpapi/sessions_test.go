@@ -42,6 +42,42 @@ func TestRefreshRotates(t *testing.T) {
 	wantSignedIn(t, e, accessToken(t, res))
 }
 
+// The session marker is set and cleared with the refresh cookie, readable by
+// the page (not HttpOnly), and carries no secret: the web app asks for a
+// refresh on load only when it is there.
+func TestSessionMarker(t *testing.T) {
+	e := testkit.New(t)
+	res := e.Do(testkit.Request{Method: "POST", Path: "/api/v1/auth/login",
+		Body: []byte(`{"email":"dana@acme.test","password":"` + demoPassword + `"}`)})
+	wantStatus(t, res, http.StatusOK)
+	m := sessionMarker(res)
+	if m == nil || m.Value != "1" || m.HttpOnly || m.Path != "/" || m.SameSite != http.SameSiteStrictMode || m.MaxAge <= 0 {
+		t.Fatalf("login should set the session marker: %v", res.Header.Values("Set-Cookie"))
+	}
+	if r := testkit.RefreshCookie(res); r == nil || m.MaxAge != r.MaxAge {
+		t.Fatalf("the marker should live as long as the refresh cookie: %v", res.Header.Values("Set-Cookie"))
+	}
+	again := refresh(e, testkit.RefreshCookie(res))
+	wantStatus(t, again, http.StatusOK)
+	if m := sessionMarker(again); m == nil || m.Value != "1" {
+		t.Fatalf("refresh should renew the marker: %v", again.Header.Values("Set-Cookie"))
+	}
+	bad := refresh(e, &http.Cookie{Name: "calibrate_refresh", Value: "bm90LWEtcmVhbC10b2tlbg"})
+	wantError(t, bad, http.StatusUnauthorized, "invalid_refresh_token")
+	if m := sessionMarker(bad); m == nil || m.MaxAge >= 0 {
+		t.Fatalf("a refused refresh should clear the marker: %v", bad.Header.Values("Set-Cookie"))
+	}
+}
+
+func sessionMarker(res *testkit.Response) *http.Cookie {
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+		if c.Name == "calibrate_session" {
+			return c
+		}
+	}
+	return nil
+}
+
 func TestRefreshWithoutAGoodCookie(t *testing.T) {
 	e := testkit.New(t)
 	cases := []struct {
@@ -151,6 +187,9 @@ func TestLogout(t *testing.T) {
 	}
 	if got := testkit.RefreshCookie(res); got == nil || got.MaxAge >= 0 || got.Path != "/api/v1/auth" {
 		t.Fatalf("logout should clear the refresh cookie: %v", res.Header.Values("Set-Cookie"))
+	}
+	if got := sessionMarker(res); got == nil || got.MaxAge >= 0 || got.Path != "/" {
+		t.Fatalf("logout should clear the session marker: %v", res.Header.Values("Set-Cookie"))
 	}
 	wantSignedOut(t, e, tok)
 	wantError(t, refresh(e, c), http.StatusUnauthorized, "invalid_refresh_token")

@@ -1,7 +1,9 @@
 // Shared helpers of the browser tests: Debian's Chromium through
 // playwright-core (no downloaded browsers), one browser context per user,
 // sign-in through the real form, checks that the page raised no script
-// error and broke no Content Security Policy, axe checks and screenshots.
+// error, broke no Content Security Policy, logged no console error and had
+// no request fail unless the test declared it (`expectFailure`), axe checks
+// and screenshots.
 //
 // The tests run against the server e2e/run.mjs starts; it passes the
 // address and the artifacts directory in the environment.
@@ -62,7 +64,7 @@ export async function captureFailure(testName) {
     const who = (s.email ?? 'signed-out').split('@')[0];
     const base = `FAILED-${slug}-${who}`;
     await s.page.screenshot({ path: screenshotPath(base), fullPage: true }).catch(() => {});
-    const info = { url: s.page.url(), problems: s.problems, consoleErrors: s.consoleErrors };
+    const info = { url: s.page.url(), problems: s.problems, consoleErrors: s.consoleErrors, failures: s.failures };
     writeFileSync(screenshotPath(base).replace(/\.png$/, '.json'), JSON.stringify(info, null, 2) + '\n');
   }
 }
@@ -79,6 +81,7 @@ export function makeTest(test, { chain = false } = {}) {
       if (chain && broken) return t.skip('an earlier step failed');
       try {
         await fn(t);
+        for (const s of open) s.assertQuiet();
       } catch (err) {
         broken = true;
         await captureFailure(name);
@@ -107,11 +110,35 @@ export async function openAs(browser, email, { width = 1280, height = 900 } = {}
   const page = await context.newPage();
   const problems = [];
   const consoleErrors = [];
+  // Console errors and failed requests the test did not declare.
+  const failures = [];
+  const expected = [];
+  const unexpected = (line) => {
+    if (!expected.some((re) => re.test(line))) failures.push(line);
+  };
   page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
   page.on('console', (msg) => {
     const text = msg.text();
     if (/content[- ]security[- ]policy/i.test(text)) problems.push(`CSP: ${text}`);
-    else if (msg.type() === 'error') consoleErrors.push(text);
+    else if (msg.type() === 'error') {
+      consoleErrors.push(text);
+      // The browser's own line for a failed response: the response is
+      // judged below, by its status, method and path.
+      if (!/^Failed to load resource/.test(text)) unexpected(`console: ${text}`);
+    }
+  });
+  page.on('response', (res) => {
+    if (res.status() < 400) return;
+    const url = new URL(res.url());
+    unexpected(`${res.status()} ${res.request().method()} ${url.pathname}${url.search}`);
+  });
+  page.on('requestfailed', (req) => {
+    const url = new URL(req.url());
+    const reason = req.failure()?.errorText ?? '?';
+    // A cycle's event stream stays open while its screen is shown; the app
+    // aborts it when the screen goes away. That is its end, not a failure.
+    if (reason === 'net::ERR_ABORTED' && req.method() === 'GET' && /^\/api\/v1\/cycles\/[^/]+\/events$/.test(url.pathname)) return;
+    unexpected(`failed ${req.method()} ${url.pathname}${url.search}: ${reason}`);
   });
   page.on('crash', () => problems.push('the page crashed'));
   const session = {
@@ -120,9 +147,24 @@ export async function openAs(browser, email, { width = 1280, height = 900 } = {}
     page,
     problems,
     consoleErrors,
-    /** Fails when the page had a script error or a CSP violation. */
+    failures,
+    /**
+     * Declares a failure the test provokes on purpose, before provoking it:
+     * a RegExp matched against "STATUS METHOD PATH" of a failed response
+     * (e.g. /^422 POST \/api\/v1\/users$/), "failed METHOD PATH: reason"
+     * of a request that did not complete, or "console: TEXT".
+     */
+    expectFailure(re) {
+      expected.push(re);
+    },
+    /** Fails when a console error or a failed request was not declared. */
+    assertQuiet() {
+      assert.deepEqual(failures, [], `${email ?? 'signed-out'} page: console errors or failed requests not declared with expectFailure`);
+    },
+    /** Fails when the page had a script error, a CSP violation, or an undeclared console error or failed request. */
     assertClean() {
       assert.deepEqual(problems, [], `${email ?? 'signed-out'} page: script errors or CSP violations`);
+      session.assertQuiet();
     },
     async close() {
       open.delete(session);

@@ -62,6 +62,15 @@ async function check(name, email, open, { heading } = {}) {
 test('sign-in', async () => {
   const s = await openAs(browser);
   try {
+    // A fresh load without a session is the normal case: nothing is asked
+    // of the server that could fail, and nothing reaches the console.
+    const asked = [];
+    s.page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await s.page.goto('/');
+    await s.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    assert.ok(!asked.includes('/api/v1/auth/refresh'), `a fresh load asked ${asked.join(', ')}`);
+    s.assertClean();
+    assert.deepEqual(s.consoleErrors, [], 'a fresh load logs no console error');
     await s.page.goto('/sign-in');
     await s.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await settle(s.page);

@@ -120,6 +120,14 @@ describe('session and token refresh', () => {
     expect(no.getSession().status).toBe('signed_out');
   });
 
+  it('restore without the session marker asks nothing and settles as signed out', async () => {
+    const fetch = vi.fn(async () => json(500, {}));
+    const api = createApiClient(fetch as unknown as typeof globalThis.fetch, () => false);
+    await expect(api.restore()).resolves.toBe(false);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(api.getSession()).toEqual({ status: 'signed_out', user: null });
+  });
+
   it('a failed login does not try to refresh', async () => {
     const fetch = vi.fn(async () => json(401, { error: { code: 'invalid_credentials', message: 'the e-mail or password is not right' } }));
     const api = createApiClient(fetch as unknown as typeof globalThis.fetch);

@@ -174,7 +174,21 @@ function acrossTabs<T>(fn: () => Promise<T>): Promise<T> {
   return locks ? (locks.request('calibrate-refresh', fn) as Promise<unknown> as Promise<T>) : fn();
 }
 
-export function createApiClient(fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)) {
+/**
+ * Whether the server's session marker cookie is there: set and cleared with
+ * the HttpOnly refresh cookie, it tells the page a session may exist without
+ * revealing it. Outside a browser there is no marker to read: assume one.
+ */
+export function sessionMarkerPresent(): boolean {
+  const doc = (globalThis as { document?: Document }).document;
+  if (!doc) return true;
+  return doc.cookie.split(';').some((c) => c.trim().startsWith('calibrate_session=1'));
+}
+
+export function createApiClient(
+  fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init),
+  mayHaveSession: () => boolean = sessionMarkerPresent,
+) {
   let token: string | null = null;
   let state: SessionState = { status: 'unknown', user: null };
   let refreshing: Promise<boolean> | null = null;
@@ -281,8 +295,16 @@ export function createApiClient(fetchImpl: typeof fetch = (input, init) => globa
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** On load: a valid refresh cookie signs the user back in. */
-    restore: (): Promise<boolean> => refresh(),
+    /**
+     * On load: a valid refresh cookie signs the user back in. Without the
+     * session marker there is nothing to restore, and nothing is asked: a
+     * visitor who is not signed in is the normal case, not a failed request.
+     */
+    restore(): Promise<boolean> {
+      if (mayHaveSession()) return refresh();
+      signedOut();
+      return Promise.resolve(false);
+    },
     async login(email: string, password: string): Promise<Me> {
       const t = await json<TokenResponse>('POST', '/auth/login', { body: { email, password }, retry: false });
       signedIn(t);

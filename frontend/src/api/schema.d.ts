@@ -4629,16 +4629,19 @@ export interface components {
          */
         SetOIDCCookie: string;
         /**
-         * @description Two cookies: `calibrate_oidc` cleared (`Max-Age=0`) and the refresh
-         *     cookie `calibrate_refresh` set as a password login sets it.
+         * @description Three cookies: `calibrate_oidc` cleared (`Max-Age=0`), the refresh
+         *     cookie `calibrate_refresh` and the marker `calibrate_session` set as
+         *     a password login sets them.
          */
         SetSignInCookies: string;
         /**
          * @description `calibrate_refresh=<opaque token>; Path=/api/v1/auth; Max-Age=2592000;
-         *     HttpOnly; SameSite=Strict` (plus `Secure` over TLS).
+         *     HttpOnly; SameSite=Strict` (plus `Secure` over TLS), then the
+         *     marker `calibrate_session=1; Path=/; Max-Age=2592000; SameSite=Strict`
+         *     the web app reads to know a session may exist.
          */
         SetRefreshCookie: string;
-        /** @description `calibrate_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; SameSite=Strict`: the cookie is removed. */
+        /** @description `calibrate_refresh=; Path=/api/v1/auth; Max-Age=0; HttpOnly; SameSite=Strict`: the cookie is removed, and with it the marker `calibrate_session` (`Path=/; Max-Age=0`). */
         ClearRefreshCookie: string;
         /** @description seconds to wait before trying again: at most 900 (the 15-minute window of the sign-in throttle) */
         RetryAfter: number;
