@@ -143,7 +143,7 @@ export default function BoardPage() {
       >
         Filters{filtered || view !== 'director' ? ' (on)' : ''}
       </button>
-      <div id={`${id}-options`} className={optionsOpen ? 'toolbar board-options open' : 'toolbar board-options'} role="group" aria-label="Board options">
+      <div id={`${id}-options`} className={optionsOpen ? 'toolbar options-fold open' : 'toolbar options-fold'} role="group" aria-label="Board options">
         <fieldset className="segmented">
           <legend>Show</legend>
           {VIEWS.map((x) => (
