@@ -122,7 +122,7 @@ func TestTwoProcessesOnOnePostgres(t *testing.T) {
 							`{"name":"Spring `+strconv.Itoa(c)+`.`+strconv.Itoa(w)+`"}`, nil)
 					} else {
 						res = p.send(t, dirTok, http.MethodPost, "/api/v1/ems/"+em+"/plan",
-							`{"criterion":"`+criterion+`","action":"Step `+strconv.Itoa(c)+`.`+strconv.Itoa(w)+`"}`, nil)
+							`{"criterion":"`+criterion+`","action":"Plan step `+strconv.Itoa(c)+`.`+strconv.Itoa(w)+`"}`, nil)
 					}
 					if res.status != http.StatusOK && res.status != http.StatusCreated {
 						t.Errorf("client %d write %d on %s: %d %s", c, w, p.base, res.status, res.body)

@@ -30,6 +30,7 @@ const NoteEditor = lazy(() => import('./screens/NoteEditor/NoteEditor'));
 const People = lazy(() => import('./screens/People/People'));
 const Frameworks = lazy(() => import('./screens/Frameworks/Frameworks'));
 const Provisioning = lazy(() => import('./screens/Provisioning/Provisioning'));
+const Audit = lazy(() => import('./screens/Audit/Audit'));
 
 const RollupsList = lazy(() => import('./screens/Rollups/RollupsList'));
 const RollupBoard = lazy(() => import('./screens/Rollups/RollupBoard'));
@@ -64,6 +65,7 @@ function roleRoutes(user: Me) {
         <Route key="p" path="/people" element={<People />} />,
         <Route key="f" path="/frameworks" element={<Frameworks />} />,
         <Route key="sc" path="/provisioning" element={<Provisioning />} />,
+        <Route key="au" path="/audit" element={<Audit />} />,
 
         <Route key="o" path="/organisation" element={<Organisation />} />,
         ...cycles,

@@ -5,6 +5,9 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { makeQueryClient } from './api/queries';
 import { App } from './App';
 import './styles.css';
+import './styles/i19admin.css';
+import './styles/i19em.css';
+import './styles/i19forms.css';
 import './styles/responsive.css';
 
 const queryClient = makeQueryClient();

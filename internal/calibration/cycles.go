@@ -42,6 +42,7 @@ type CycleStore interface {
 	DeleteRequestsAbout(ctx context.Context, orgID, cycleID string, emIDs []string) error
 	ListPeerRequests(ctx context.Context, f domain.RequestFilter, page domain.Page) (domain.List[domain.PeerRequest], error)
 	PeerRequestsBy(ctx context.Context, orgID, userID string) ([]domain.PeerRequest, error)
+	PeerRequestsAbout(ctx context.Context, orgID, emID string) ([]domain.PeerRequest, error)
 	PeerRequestsOf(ctx context.Context, orgID string, cycleIDs []string) ([]domain.PeerRequest, error)
 	Note(ctx context.Context, orgID, requestID string) (domain.PeerNote, error)
 	NotesByRequest(ctx context.Context, orgID string, requestIDs []string) (map[string]domain.PeerNote, error)
@@ -140,11 +141,14 @@ type NewCycle struct {
 
 // CyclePatch changes a draft cycle; only the Set fields change.
 type CyclePatch struct {
-	Name            domain.Optional[string]
-	EMIDs           domain.Optional[[]string]
-	CoOwnerIDs      domain.Optional[[]string]
-	InputDue        domain.Optional[string]
-	PeerAttribution domain.Optional[domain.Attribution]
+	Name       domain.Optional[string]
+	EMIDs      domain.Optional[[]string]
+	CoOwnerIDs domain.Optional[[]string]
+	InputDue   domain.Optional[string]
+	// ResultsExpectedOn, nil to clear, is the one setting the lead may
+	// change after draft (until release).
+	ResultsExpectedOn domain.Optional[string]
+	PeerAttribution   domain.Optional[domain.Attribution]
 	// DistributionGuide set to nil removes the guide.
 	DistributionGuide domain.Optional[domain.DistributionGuide]
 }
@@ -504,7 +508,16 @@ func (s *Cycles) leadOf(ctx context.Context, p domain.Principal, id string) (dom
 	return c, nil
 }
 
+// onlyResultsDate reports whether a patch changes nothing but the date
+// results are expected on.
+func (patch CyclePatch) onlyResultsDate() bool {
+	return patch.ResultsExpectedOn.Set && !patch.Name.Set && !patch.EMIDs.Set && !patch.CoOwnerIDs.Set &&
+		!patch.InputDue.Set && !patch.PeerAttribution.Set && !patch.DistributionGuide.Set
+}
+
 // Update changes a draft cycle's settings and members (the lead only).
+// After draft, until release, the lead may still set or change the date
+// results are expected on, alone; every other setting is then locked.
 func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patch CyclePatch) (CycleView, error) {
 	var c domain.Cycle
 	err := s.store.Tx(ctx, func(ctx context.Context) error {
@@ -512,12 +525,30 @@ func (s *Cycles) Update(ctx context.Context, p domain.Principal, id string, patc
 		if c, err = s.leadOf(ctx, p, id); err != nil {
 			return err
 		}
-		if c.State != domain.StateDraft {
-			return domain.Conflict(domain.CodeCycleLocked, "a cycle can be edited only while it is a draft")
-		}
 		before := auditCycle(c)
-		promised := c.PeerAttribution
 		f := domain.Fields{}
+		if patch.ResultsExpectedOn.Set {
+			if v := patch.ResultsExpectedOn.Value; v != nil && !domain.ValidDate(*v) {
+				f.Add("results_expected_on", "must be a date like 2027-03-01")
+			}
+			c.ResultsExpectedOn = patch.ResultsExpectedOn.Value
+		}
+		if c.State == domain.StateReleased {
+			return domain.Conflict(domain.CodeCycleLocked, "the cycle is released; its settings can no longer change")
+		}
+		if c.State != domain.StateDraft {
+			if !patch.onlyResultsDate() {
+				return domain.Conflict(domain.CodeCycleLocked, "a cycle can be edited only while it is a draft; until release only the date results are expected on can change")
+			}
+			if err := f.Err(); err != nil {
+				return err
+			}
+			if err := s.store.UpdateCycle(ctx, &c); err != nil {
+				return err
+			}
+			return s.audit(ctx, p, c.ID, "cycle.update", "cycle", c.ID, before, auditCycle(c))
+		}
+		promised := c.PeerAttribution
 		if patch.Name.Set {
 			c.Name = checkName(f, "name", deref(patch.Name.Value))
 		}
@@ -770,11 +801,12 @@ func (s *Cycles) auditEM(ctx context.Context, p domain.Principal, cycleID, emID,
 }
 
 type auditCycleView struct {
-	Name            string             `json:"name"`
-	State           domain.State       `json:"state"`
-	FrameworkID     string             `json:"framework_id"`
-	InputDue        *string            `json:"input_due"`
-	PeerAttribution domain.Attribution `json:"peer_attribution"`
+	Name              string             `json:"name"`
+	State             domain.State       `json:"state"`
+	FrameworkID       string             `json:"framework_id"`
+	InputDue          *string            `json:"input_due"`
+	ResultsExpectedOn *string            `json:"results_expected_on"`
+	PeerAttribution   domain.Attribution `json:"peer_attribution"`
 	// DistributionGuide is null when the cycle has none.
 	DistributionGuide domain.DistributionGuide `json:"distribution_guide"`
 	Owners            []string                 `json:"owners"`
@@ -782,5 +814,5 @@ type auditCycleView struct {
 }
 
 func auditCycle(c domain.Cycle) auditCycleView {
-	return auditCycleView{c.Name, c.State, c.FrameworkID, c.InputDue, c.PeerAttribution, c.DistributionGuide, c.Owners, c.Participants}
+	return auditCycleView{c.Name, c.State, c.FrameworkID, c.InputDue, c.ResultsExpectedOn, c.PeerAttribution, c.DistributionGuide, c.Owners, c.Participants}
 }

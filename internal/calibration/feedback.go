@@ -18,6 +18,31 @@ type Feedback struct {
 	Composite  *float64
 	Decision   *domain.Decision
 	Notes      []AttributedNote
+	// Attribution is how the cycle attributes its notes, fixed before
+	// input opened; AttributionWhy says so in words.
+	Attribution    domain.Attribution
+	AttributionWhy string
+	// PeerInput counts the partners asked about the EM, by anyone, and
+	// how many answered: counts only, never who.
+	PeerInput PeerInput
+}
+
+// PeerInput is how many partners were asked for input about an EM in a
+// cycle and how many answered.
+type PeerInput struct {
+	Asked    int `json:"asked"`
+	Answered int `json:"answered"`
+}
+
+// AttributionWhy explains an attribution to the EM who reads the notes.
+func AttributionWhy(a domain.Attribution) string {
+	switch a {
+	case domain.AttributionNamed:
+		return "Notes in this cycle are named: the lead chose this before input opened, and each peer wrote knowing their name and function would be shown to you."
+	case domain.AttributionByFunction:
+		return "Notes in this cycle show the writer's function, not their name: the lead chose this before input opened, and each peer wrote knowing you would see only their function (for example \"a product partner\")."
+	}
+	return "Notes in this cycle are anonymous: the lead chose this before input opened, and each peer wrote knowing you would see neither their name nor their function."
 }
 
 type FeedbackRating struct {
@@ -71,6 +96,10 @@ func (s *Cycles) MyFeedback(ctx context.Context, p domain.Principal) ([]Feedback
 	if err != nil {
 		return nil, err
 	}
+	requests, err := s.store.PeerRequestsOf(ctx, p.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
 	var authorIDs []string
 	for _, n := range notes {
 		if n.EMID == p.UserID {
@@ -91,7 +120,16 @@ func (s *Cycles) MyFeedback(ctx context.Context, p domain.Principal) ([]Feedback
 			frameworks[c.FrameworkID] = fw
 		}
 		fb := Feedback{Cycle: domain.Ref{ID: c.ID, Name: c.Name}, ReleasedAt: c.ReleasedAt,
-			Ratings: []FeedbackRating{}, Notes: []AttributedNote{}}
+			Ratings: []FeedbackRating{}, Notes: []AttributedNote{},
+			Attribution: c.PeerAttribution, AttributionWhy: AttributionWhy(c.PeerAttribution)}
+		for _, r := range requests {
+			if r.CycleID == c.ID && r.EMID == p.UserID {
+				fb.PeerInput.Asked++
+				if r.Status == domain.RequestAnswered {
+					fb.PeerInput.Answered++
+				}
+			}
+		}
 		for _, a := range assessments {
 			if a.CycleID == c.ID && a.EMID == p.UserID && a.Kind == domain.KindDirectorAssessment {
 				fb.Ratings = feedbackRatings(fw, a.Ratings)

@@ -53,10 +53,15 @@ type PersonRef struct {
 
 // RequestSummary counts an EM's requests in a cycle and how many were
 // answered, which is all an EM learns when notes are not named.
+// Requested and Answered count the requests the EM made; AskedInTotal and
+// AnsweredInTotal count every request about the EM, the cycle owners'
+// included, so that the EM knows input was gathered (never from whom).
 type RequestSummary struct {
-	CycleID   string `json:"cycle_id"`
-	Requested int    `json:"requested"`
-	Answered  int    `json:"answered"`
+	CycleID         string `json:"cycle_id"`
+	Requested       int    `json:"requested"`
+	Answered        int    `json:"answered"`
+	AskedInTotal    int    `json:"asked_in_total"`
+	AnsweredInTotal int    `json:"answered_in_total"`
 }
 
 // RequestPeer asks a peer for input: an owner for any participant, an EM
@@ -158,20 +163,22 @@ func (s *Cycles) Requests(ctx context.Context, p domain.Principal, page domain.P
 	if p.Role == domain.RoleEM {
 		// Counted over every request the EM made, not over this page: a
 		// cycle's requests may straddle pages.
-		made, err := s.store.PeerRequestsBy(ctx, p.OrgID, p.UserID)
+		about, err := s.store.PeerRequestsAbout(ctx, p.OrgID, p.UserID)
 		if err != nil {
 			return domain.List[RequestView]{}, nil, err
 		}
-		summary = summarise(made, p.UserID)
+		summary = summarise(about, p.UserID)
 	}
 	return domain.List[RequestView]{Items: views, NextCursor: l.NextCursor}, summary, nil
 }
 
+// summarise counts, per cycle, the requests about emID: those emID made
+// and all of them.
 func summarise(rs []domain.PeerRequest, emID string) []RequestSummary {
 	var out []RequestSummary
 	index := map[string]int{}
 	for _, r := range rs {
-		if r.RequestedBy != emID {
+		if r.EMID != emID {
 			continue
 		}
 		i, ok := index[r.CycleID]
@@ -180,9 +187,16 @@ func summarise(rs []domain.PeerRequest, emID string) []RequestSummary {
 			index[r.CycleID] = i
 			out = append(out, RequestSummary{CycleID: r.CycleID})
 		}
-		out[i].Requested++
-		if r.Status == domain.RequestAnswered {
-			out[i].Answered++
+		answered := r.Status == domain.RequestAnswered
+		out[i].AskedInTotal++
+		if answered {
+			out[i].AnsweredInTotal++
+		}
+		if r.RequestedBy == emID {
+			out[i].Requested++
+			if answered {
+				out[i].Answered++
+			}
 		}
 	}
 	return out
@@ -290,7 +304,7 @@ func (s *Cycles) WriteNote(ctx context.Context, p domain.Principal, id string, i
 		}
 		f := domain.Fields{}
 		if !in.Advocacy.Valid() {
-			f.Add("advocacy", "must be strong, support, neutral or concern")
+			f.Add("advocacy", "choose where you stand: Strong advocate, Supports, Neutral or Has a concern")
 		}
 		if in.Criteria == nil {
 			in.Criteria = []string{}

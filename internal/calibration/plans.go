@@ -3,6 +3,7 @@ package calibration
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"calibrate/internal/domain"
@@ -13,10 +14,23 @@ type PlanStore interface {
 	PlanItems(ctx context.Context, orgID, emID string, page domain.Page) (domain.List[domain.PlanItem], error)
 	PlanItem(ctx context.Context, orgID, emID, id string) (domain.PlanItem, error)
 	SavePlanItem(ctx context.Context, p *domain.PlanItem) error
+	DeletePlanItem(ctx context.Context, orgID, emID, id string) error
 	CriterionKeys(ctx context.Context, orgID string) ([]string, error)
 }
 
-const maxActionLen = 2000
+// An action says what the EM will do: at least minActionLen characters
+// (trimmed), at most maxActionLen.
+const (
+	minActionLen = 10
+	maxActionLen = 2000
+)
+
+// earliestRevisit is the earliest revisit date a write may set: today,
+// reckoned in the time zone where today began last (UTC−12), so that
+// "today" typed anywhere in the world is accepted and yesterday is not.
+func (s *Cycles) earliestRevisit() string {
+	return s.clock.Now().UTC().Add(-12 * time.Hour).Format(domain.DateLayout)
+}
 
 // PlanInput creates an item or, with Set fields, changes one.
 type PlanInput struct {
@@ -69,6 +83,26 @@ func (s *Cycles) UpdatePlanItem(ctx context.Context, p domain.Principal, emID, i
 	return item, err
 }
 
+// DeletePlanItem removes an item of an EM's plan: for those who may write
+// the plan.
+func (s *Cycles) DeletePlanItem(ctx context.Context, p domain.Principal, emID, id string) error {
+	return s.store.Tx(ctx, func(ctx context.Context) error {
+		if err := s.planWriter(ctx, p, emID); err != nil {
+			return err
+		}
+		item, err := s.plans.PlanItem(ctx, p.OrgID, emID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.plans.DeletePlanItem(ctx, p.OrgID, emID, id); err != nil {
+			return err
+		}
+		actor := p.UserID
+		return s.store.Audit(ctx, domain.AuditEntry{OrgID: p.OrgID, ActorID: &actor, Action: "plan_item.delete",
+			ObjectType: "plan_item", ObjectID: item.ID, Before: item})
+	})
+}
+
 func (s *Cycles) writePlan(ctx context.Context, p domain.Principal, item *domain.PlanItem, in PlanInput, action string) error {
 	return s.store.Tx(ctx, func(ctx context.Context) error {
 		if err := s.planWriter(ctx, p, item.EMID); err != nil {
@@ -93,14 +127,21 @@ func (s *Cycles) writePlan(ctx context.Context, p domain.Principal, item *domain
 		}
 		if in.Action.Set {
 			v := strings.TrimSpace(deref(in.Action.Value))
-			if n := utf8.RuneCountInString(v); n == 0 || n > maxActionLen {
-				f.Add("action", "must have 1 to %d characters", maxActionLen)
+			if n := utf8.RuneCountInString(v); n < minActionLen || n > maxActionLen {
+				f.Add("action", "must say what you will do in %d to %d characters", minActionLen, maxActionLen)
 			}
 			item.Action = v
 		}
 		if in.RevisitOn.Set {
-			if v := in.RevisitOn.Value; v != nil && !domain.ValidDate(*v) {
+			// A date in the past is refused; a date the item already has
+			// stays, so that an old item can still be completed.
+			v := in.RevisitOn.Value
+			switch {
+			case v == nil:
+			case !domain.ValidDate(*v):
 				f.Add("revisit_on", "must be a date like 2027-03-01")
+			case *v < s.earliestRevisit() && (item.RevisitOn == nil || *item.RevisitOn != *v):
+				f.Add("revisit_on", "must be today or later, not in the past")
 			}
 			item.RevisitOn = in.RevisitOn.Value
 		}

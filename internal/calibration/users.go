@@ -73,6 +73,9 @@ type UserPatch struct {
 	ManagerID domain.Optional[string]
 	EMSince   domain.Optional[string]
 	Active    domain.Optional[bool]
+	// ReassignTo, with a deactivation, names the active director the
+	// user's active reports move to, in the same transaction.
+	ReassignTo *string
 }
 
 const maxNameLen = 200
@@ -183,9 +186,10 @@ func (s *Users) Directory(ctx context.Context, p domain.Principal, role domain.R
 	return s.store.ListUsers(ctx, domain.UserFilter{OrgID: p.OrgID, Role: role, Function: fn, Query: q, NameOnly: true, Active: &active}, page)
 }
 
-// Create adds a user to the admin's organisation.
+// Create adds a user to the admin's organisation. Their manager, if any,
+// must be an active director or admin.
 func (s *Users) Create(ctx context.Context, p domain.Principal, in NewUser) (domain.User, error) {
-	return s.create(ctx, actorOf(p), in)
+	return s.create(ctx, adminOf(p), in)
 }
 
 // Bootstrap adds a user from the command line, with no signed-in actor:
@@ -271,8 +275,12 @@ func newUserRecord(f domain.Fields, orgID string, in NewUser) domain.User {
 // organisation) and the audit entry, in the caller's transaction.
 func (s *Users) insert(ctx context.Context, u *domain.User, a actor, managerID *string) error {
 	if managerID != nil {
-		if _, err := s.store.User(ctx, u.OrgID, *managerID); err != nil {
+		m, err := s.store.User(ctx, u.OrgID, *managerID)
+		if err != nil {
 			return domain.Invalid("manager_id", "is not a user of your organisation")
+		}
+		if a.admin && !canManage(m) {
+			return domain.Invalid("manager_id", managerRule)
 		}
 		u.ManagerID = managerID
 	}
@@ -291,17 +299,39 @@ func (s *Users) insert(ctx context.Context, u *domain.User, a actor, managerID *
 // Update changes a user of the admin's organisation. A role change or a
 // deactivation ends the user's sessions at once. A change of role,
 // reporting line or active flag of someone in an unfinished cycle is also
-// recorded against that cycle, for its owners to see.
+// recorded against that cycle, for its owners to see. A new manager must
+// be an active director or admin; deactivating someone who manages active
+// people needs ReassignTo (an active director), who takes them over in the
+// same transaction (409 has_reports otherwise).
 func (s *Users) Update(ctx context.Context, p domain.Principal, id string, patch UserPatch) (domain.User, error) {
-	return s.update(ctx, actorOf(p), id, patch)
+	return s.update(ctx, adminOf(p), id, patch)
 }
 
 // actor is who makes a change to people: a signed-in admin (user set), or
-// an identity provider over SCIM (via set, no user).
+// an identity provider over SCIM (via set, no user). admin marks a change
+// made by hand through the admin API, which keeps the reporting line to
+// directors and admins; provisioning (SCIM, a spreadsheet import) mirrors
+// another system and keeps its own rules.
 type actor struct {
 	orgID string
 	user  *string
 	via   *domain.Via
+	admin bool
+}
+
+func adminOf(p domain.Principal) actor {
+	a := actorOf(p)
+	a.admin = true
+	return a
+}
+
+// managerRule is why the admin API refuses a manager.
+const managerRule = "must be an active director or admin"
+
+// canManage reports whether people may report to m when an admin sets
+// the reporting line by hand.
+func canManage(m domain.User) bool {
+	return m.Active && (m.Role == domain.RoleDirector || m.Role == domain.RoleAdmin)
 }
 
 func actorOf(p domain.Principal) actor {
@@ -354,10 +384,16 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 			}
 		}
 		if patch.ManagerID.Set {
-			if err := s.checkManager(ctx, f, u, patch.ManagerID.Value); err != nil {
+			if err := s.checkManager(ctx, f, a, u, was.ManagerID, patch.ManagerID.Value); err != nil {
 				return err
 			}
 			u.ManagerID = patch.ManagerID.Value
+		}
+		deactivating := was.Active && !u.Active
+		if patch.ReassignTo != nil {
+			if err := s.checkReassign(ctx, f, u, deactivating, *patch.ReassignTo); err != nil {
+				return err
+			}
 		}
 		if err := f.Err(); err != nil {
 			return err
@@ -367,6 +403,25 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 		}
 		if a.user != nil && u.ID == *a.user && (!u.Active || u.Role != domain.RoleAdmin) {
 			return domain.Conflict("self_lockout", "you cannot deactivate or demote yourself; ask another admin")
+		}
+		var moved []string
+		if deactivating && a.admin {
+			reports, err := s.activeReports(ctx, u)
+			if err != nil {
+				return err
+			}
+			if len(reports) > 0 && patch.ReassignTo == nil {
+				e := domain.Conflict(domain.CodeHasReports, u.Name+" manages active people; name the director they move to in reassign_to")
+				e.Details = map[string]any{"user_ids": reports}
+				return e
+			}
+			for _, id := range reports {
+				to := *patch.ReassignTo
+				if _, err := s.update(ctx, a, id, UserPatch{ManagerID: domain.Optional[string]{Set: true, Value: &to}}); err != nil {
+					return err
+				}
+			}
+			moved = reports
 		}
 		if err := s.store.UpdateUser(ctx, &u); err != nil {
 			if domain.IsKind(err, domain.KindConflict) {
@@ -381,6 +436,9 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 		}
 		after := auditUser(u)
 		after.Via = a.via
+		if len(moved) > 0 {
+			after.ReportsMovedTo, after.ReportsMoved = patch.ReassignTo, moved
+		}
 		if err := s.audit(ctx, a, "user.update", u.ID, before, after); err != nil {
 			return err
 		}
@@ -395,8 +453,10 @@ func (s *Users) update(ctx context.Context, a actor, id string, patch UserPatch)
 }
 
 // checkManager refuses a manager outside the organisation, the user
-// themself, or one of their own reports (a loop in the reporting line).
-func (s *Users) checkManager(ctx context.Context, f domain.Fields, u domain.User, managerID *string) error {
+// themself, or one of their own reports (a loop in the reporting line);
+// through the admin API, also a new manager who is not an active director
+// or admin.
+func (s *Users) checkManager(ctx context.Context, f domain.Fields, a actor, u domain.User, current, managerID *string) error {
 	if managerID == nil {
 		return nil
 	}
@@ -404,12 +464,17 @@ func (s *Users) checkManager(ctx context.Context, f domain.Fields, u domain.User
 		f.Add("manager_id", "cannot be the user themself")
 		return nil
 	}
-	if _, err := s.store.User(ctx, u.OrgID, *managerID); err != nil {
+	m, err := s.store.User(ctx, u.OrgID, *managerID)
+	if err != nil {
 		if domain.IsKind(err, domain.KindNotFound) {
 			f.Add("manager_id", "is not a user of your organisation")
 			return nil
 		}
 		return err
+	}
+	if a.admin && *managerID != deref(current) && !canManage(m) {
+		f.Add("manager_id", managerRule)
+		return nil
 	}
 	below, err := s.store.Reports(ctx, u.OrgID, u.ID)
 	if err != nil {
@@ -421,6 +486,56 @@ func (s *Users) checkManager(ctx context.Context, f domain.Fields, u domain.User
 		}
 	}
 	return nil
+}
+
+// checkReassign checks the director a deactivated user's reports move
+// to: an active director of the organisation, outside the user's own
+// reporting line, named only with a deactivation.
+func (s *Users) checkReassign(ctx context.Context, f domain.Fields, u domain.User, deactivating bool, to string) error {
+	if !deactivating {
+		f.Add("reassign_to", "is taken only when deactivating someone (active: false)")
+		return nil
+	}
+	if to == u.ID {
+		f.Add("reassign_to", "cannot be the person being deactivated")
+		return nil
+	}
+	d, err := s.store.User(ctx, u.OrgID, to)
+	if err != nil {
+		if domain.IsKind(err, domain.KindNotFound) {
+			f.Add("reassign_to", "is not a user of your organisation")
+			return nil
+		}
+		return err
+	}
+	if !d.Active || d.Role != domain.RoleDirector {
+		f.Add("reassign_to", "must be an active director")
+		return nil
+	}
+	below, err := s.store.Reports(ctx, u.OrgID, u.ID)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(below, to) {
+		f.Add("reassign_to", "reports to the person being deactivated; choose a director outside their reporting line")
+	}
+	return nil
+}
+
+// activeReports lists the active people who report directly to u, by id.
+func (s *Users) activeReports(ctx context.Context, u domain.User) ([]string, error) {
+	all, err := s.store.OrgUsers(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{}
+	for _, r := range all {
+		if r.Active && r.ManagerID != nil && *r.ManagerID == u.ID {
+			ids = append(ids, r.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 func (s *Users) audit(ctx context.Context, a actor, action, id string, before, after any) error {
@@ -439,6 +554,10 @@ type auditUserView struct {
 	Active    bool    `json:"active"`
 	// Via names the SCIM token of a change an identity provider made.
 	Via *domain.Via `json:"via,omitempty"`
+	// ReportsMovedTo and ReportsMoved name, on a deactivation, the
+	// director who took over the user's reports and who they were.
+	ReportsMovedTo *string  `json:"reports_moved_to,omitempty"`
+	ReportsMoved   []string `json:"reports_moved,omitempty"`
 }
 
 func auditUser(u domain.User) auditUserView {

@@ -554,7 +554,7 @@ func (s *Users) apply(ctx context.Context, p domain.Principal, rows []*importRow
 		if patch == (UserPatch{}) {
 			continue
 		}
-		if _, err := s.Update(ctx, p, row.existing.ID, patch); err != nil {
+		if _, err := s.update(ctx, actor, row.existing.ID, patch); err != nil {
 			return atLine(row.line, err)
 		}
 	}

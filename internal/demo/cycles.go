@@ -266,6 +266,20 @@ func loadCycles(ctx context.Context, cycles func(domain.Clock) *calibration.Cycl
 		if err != nil {
 			return fmt.Errorf("%s: %w", dc.name, err)
 		}
+		// The date results are expected: the release day of a released
+		// cycle; for the others, a few weeks after the last step.
+		results := dc.finalized.AddDate(0, 0, 7)
+		switch {
+		case dc.finalized.IsZero():
+			results = dc.calibrating.AddDate(0, 0, 40)
+		case dc.unreleased:
+			results = dc.finalized.AddDate(0, 0, 21)
+		}
+		day := results.Format(domain.DateLayout)
+		if _, err := svc.Update(ctx, leadP, cy.ID, calibration.CyclePatch{
+			ResultsExpectedOn: domain.Optional[string]{Set: true, Value: &day}}); err != nil {
+			return fmt.Errorf("%s: results date: %w", dc.name, err)
+		}
 		requests := map[string]string{}
 		for _, n := range dc.notes {
 			r, err := svc.RequestPeer(ctx, leadP, cy.ID, calibration.NewPeerRequest{EMID: ids[n.em], PeerID: ids[n.peer]})

@@ -14,6 +14,7 @@ const (
 	CodeNotFound              = "not_found"
 	CodeMethodNotAllowed      = "method_not_allowed"
 	CodeSelfLockout           = "self_lockout"
+	CodeHasReports            = "has_reports"
 	CodeRequestLimit          = "request_limit"
 	CodeAlreadyAnswered       = "already_answered"
 	CodeTooLarge              = "too_large"
@@ -71,6 +72,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeMissingDecisions, Status: 409, Meaning: "The cycle cannot be finalized before every participant has a decision; details.missing lists who has none.", Details: []string{"missing"}},
 	{Code: CodeDuplicate, Status: 409, Meaning: "It already exists: an e-mail, a framework name, or the same peer asked twice about the same EM."},
 	{Code: CodeSelfLockout, Status: 409, Meaning: "An admin cannot deactivate or demote themself; another admin must do it."},
+	{Code: CodeHasReports, Status: 409, Meaning: "The person manages active people (details.user_ids lists them): deactivate them with reassign_to, the active director those people move to.", Details: []string{"user_ids"}},
 	{Code: CodeRequestLimit, Status: 409, Meaning: "The EM already has the most peer requests a cycle allows (8)."},
 	{Code: CodeAlreadyAnswered, Status: 409, Meaning: "The peer has written a note for this request; edit the note instead."},
 	{Code: CodeIdempotencyInProgress, Status: 409, Meaning: "A request with the same Idempotency-Key is still being answered; nothing was done, wait for the first answer."},
@@ -83,7 +85,7 @@ var ErrorCodes = []CodeInfo{
 	{Code: CodeValidationFailed, Status: 422, Meaning: "The body is well-formed but some values are invalid; fields maps each field path to the reason."},
 	{Code: CodeReasonRequired, Status: 422, Meaning: "Once a cycle is calibrating, changing a director assessment that was already written needs a change_reason (1 to 500 characters): the meeting's record says why each rating moved. In a roll-up, a decision that differs from the director's needs a reason (1 to 500 characters)."},
 	{Code: CodeIdempotencyKeyReused, Status: 422, Meaning: "The Idempotency-Key was sent before with another method, path or body; a new request needs a new key."},
-	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list, the people import); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
+	{Code: CodeRateLimited, Status: 429, Meaning: "Too many failed sign-in attempts, or too many calls to a route limited per user (the board, its CSV, the packet, language hints, the audit list and its CSV, the people import); wait the Retry-After seconds before trying again.", Header: "Retry-After"},
 	{Code: CodeInternal, Status: 500, Meaning: "A fault on the server's side; the detail is in the server log under the X-Request-ID of the answer."},
 	{Code: CodeUnavailable, Status: 503, Meaning: "The database is unreachable or too slow to answer, the server is already hashing as many passwords as it queues (a login, a password change or a new user), or it already holds as many event streams as it may; try again after the Retry-After seconds.", Header: "Retry-After"},
 }

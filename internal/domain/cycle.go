@@ -105,14 +105,17 @@ type Ref struct {
 
 // Cycle is a calibration cycle with its owners and participants.
 type Cycle struct {
-	ID              string
-	OrgID           string
-	Name            string
-	FrameworkID     string
-	LeadID          string
-	State           State
-	InputDue        *string
-	PeerAttribution Attribution
+	ID          string
+	OrgID       string
+	Name        string
+	FrameworkID string
+	LeadID      string
+	State       State
+	InputDue    *string
+	// ResultsExpectedOn is the date the lead expects to release the
+	// results, nil until set; the lead may change it until release.
+	ResultsExpectedOn *string
+	PeerAttribution   Attribution
 	// DistributionGuide is nil when the cycle has none.
 	DistributionGuide DistributionGuide
 	// OverrideReason is why the cycle was finalized outside its guide.

@@ -215,6 +215,11 @@ type AuditFilter struct {
 	CycleIDs []string
 	// Actions, when non-nil, keeps only entries of these actions.
 	Actions []string
+	// ActorID keeps only entries written by this user ("": anyone).
+	ActorID string
+	// From keeps only entries at or after it; Until only those strictly
+	// before it (zero: unbounded).
+	From, Until time.Time
 	// AfterSeq keeps only entries after this place in the chain (0: all).
 	AfterSeq int64
 	// UpTo keeps only entries whose id is at most this one ("": all); a

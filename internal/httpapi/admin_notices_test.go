@@ -208,6 +208,12 @@ func TestAdminChangesShowOnTheOwnersBoard(t *testing.T) {
 func TestAdminDeactivatingACoOwnerShowsToEveryOwner(t *testing.T) {
 	e := newCycleEnv(t)
 	e.addCalibrationGroup()
+	// Saul's EMs move to Nora before the cycle: deactivating someone who
+	// still manages active people needs a reassignment, which would be a
+	// change of its own.
+	for _, em := range []string{"sage@acme.test", "skye@acme.test"} {
+		e.patchUser(em, map[string]any{"manager_id": e.ID("nora@acme.test")})
+	}
 	f := e.newCycle("vala@acme.test", []string{"nate@acme.test", "sage@acme.test"},
 		map[string]any{"co_owner_ids": []string{e.ID("nora@acme.test"), e.ID("saul@acme.test")}})
 	e.later(6 * 24 * time.Hour)

@@ -4,6 +4,7 @@ package httpapi_test
 // objects of another organisation, and what each role sees of people.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -252,12 +253,22 @@ func TestUserListScope(t *testing.T) {
 }
 
 // Indirect reports are part of a director's tree: an EM moved under another
-// EM of Dana's stays visible to Dana and leaves Omar's list.
+// EM of Dana's (as an identity provider may do; the admin API refuses an
+// EM as manager) stays visible to Dana and leaves Omar's list.
 func TestUserListIndirectReports(t *testing.T) {
 	e := testkit.New(t)
 	res := e.Patch(e.Token(acmeAdmin), "/api/v1/users/"+e.ID("erin@acme.test"),
 		map[string]string{"manager_id": e.ID("alex@acme.test")})
-	wantStatus(t, res, http.StatusOK)
+	wantError(t, res, http.StatusUnprocessableEntity, "validation_failed")
+	erin, err := e.Store.User(context.Background(), e.OrgOf("erin@acme.test"), e.ID("erin@acme.test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alex := e.ID("alex@acme.test")
+	erin.ManagerID = &alex
+	if err := e.Store.UpdateUser(context.Background(), &erin); err != nil {
+		t.Fatal(err)
+	}
 	got := pluck(walk(t, e, e.Token("dana@acme.test"), "/api/v1/users", 100), "email")
 	if !slices.Contains(got, "erin@acme.test") || len(got) != 5 {
 		t.Fatalf("Dana sees %v; want her four EMs and Erin under Alex", got)

@@ -286,6 +286,13 @@ func TestContractWalkthrough(t *testing.T) {
 	want(e.Get(admin, "/api/v1/audit?limit=5"), 200, "audit, as an admin")
 	want(e.Get(dana, "/api/v1/audit"), 200, "audit, as a director")
 	want(e.Get(admin, "/api/v1/audit?limit=abc"), 400, "audit with a non-numeric limit")
+	want(e.Get(admin, "/api/v1/audit?action=user.update&from=2020-01-01&to=2099-12-31"), 200, "audit, filtered")
+	want(e.Get(admin, "/api/v1/audit?from=2026-11-03&to=2026-11-02"), 422, "audit with from after to")
+	if res := want(e.Get(admin, "/api/v1/audit.csv?action=user.update"), 200, "the audit log as CSV"); !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("audit.csv: Content-Type %q", res.Header.Get("Content-Type"))
+	}
+	want(e.Get(dana, "/api/v1/audit.csv"), 200, "the audit log as CSV, as a director")
+	want(e.Get(admin, "/api/v1/audit.csv?to=2026-02-30"), 422, "audit CSV with a date not in the calendar")
 
 	// Cycles, assessments, peer input, the board and an EM's record. Omar's
 	// account was throttled above and access tokens live ten minutes: let
@@ -589,6 +596,10 @@ func contractWalkCycles(t *testing.T, e *testkit.Env, want func(*testkit.Respons
 	want(e.Post(dana, "/api/v1/ems/"+alexID+"/plan", map[string]any{"criterion": "nope", "action": ""}), 422, "an invalid plan item")
 	want(e.Patch(dana, "/api/v1/ems/"+alexID+"/plan/"+item, map[string]any{"status": "in_progress", "revisit_on": nil}), 200, "change a plan item")
 	want(e.Patch(alex, "/api/v1/ems/"+alexID+"/plan/no-such-item", map[string]any{"status": "done"}), 404, "an unknown plan item")
+	spare := want(e.Post(alex, "/api/v1/ems/"+alexID+"/plan", map[string]any{"criterion": "manager_mentoring",
+		"action": "Shadow a staff engineer for a sprint."}), 201, "add a plan item to delete")
+	want(e.Delete(alex, "/api/v1/ems/"+alexID+"/plan/"+idOf(spare)), 204, "delete a plan item")
+	want(e.Delete(alex, "/api/v1/ems/"+alexID+"/plan/no-such-item"), 404, "delete an unknown plan item")
 	want(e.Get(admin, "/api/v1/ems/"+alexID+"/plan?limit=1"), 200, "a plan, as an admin")
 }
 
@@ -613,7 +624,8 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 		`"composite":3,"decision":{"readiness":"ready_6_12_months","rationale":"At the bar."},"notes":[` +
 		`{"attribution":"Pat Rivera (product)","author":"Pat Rivera","function":"product","advocacy":"strong","criteria":["autonomy"],"body":"b"},` +
 		`{"attribution":"a design partner","function":"design","advocacy":"support","criteria":[],"body":"b"},` +
-		`{"attribution":"a colleague","advocacy":"neutral","criteria":[],"body":"b"}]}]}`
+		`{"attribution":"a colleague","advocacy":"neutral","criteria":[],"body":"b"}],` +
+		`"peer_attribution":"named","peer_attribution_explained":"Notes are named.","peer_input":{"asked":3,"answered":3}}]}`
 	csvHeader := http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "Content-Disposition": {`attachment; filename="board-2026-H2.csv"`}}
 	csvBody := []byte("em,composite,evidence_coverage,autonomy,suggested,decision,previous,flags,changes\nAlex,3.00,1.00,3,,,,,\n")
 	cases := []struct {

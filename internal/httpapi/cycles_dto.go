@@ -14,16 +14,18 @@ type participantDTO struct {
 }
 
 type cycleDTO struct {
-	ID              string           `json:"id"`
-	Name            string           `json:"name"`
-	State           domain.State     `json:"state"`
-	NextState       *domain.State    `json:"next_state"`
-	FrameworkID     string           `json:"framework_id"`
-	Lead            domain.Ref       `json:"lead"`
-	Owners          []domain.Ref     `json:"owners"`
-	Participants    []participantDTO `json:"participants"`
-	InputDue        *string          `json:"input_due"`
-	PeerAttribution string           `json:"peer_attribution"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	State        domain.State     `json:"state"`
+	NextState    *domain.State    `json:"next_state"`
+	FrameworkID  string           `json:"framework_id"`
+	Lead         domain.Ref       `json:"lead"`
+	Owners       []domain.Ref     `json:"owners"`
+	Participants []participantDTO `json:"participants"`
+	InputDue     *string          `json:"input_due"`
+	// ResultsExpectedOn is null until the lead sets it.
+	ResultsExpectedOn *string `json:"results_expected_on"`
+	PeerAttribution   string  `json:"peer_attribution"`
 	// DistributionGuide and OverrideReason are null when there is none.
 	DistributionGuide domain.DistributionGuide `json:"distribution_guide"`
 	OverrideReason    *string                  `json:"override_reason"`
@@ -35,7 +37,7 @@ type cycleDTO struct {
 
 func cycleOf(v calibration.CycleView) cycleDTO {
 	d := cycleDTO{ID: v.ID, Name: v.Name, State: v.State, FrameworkID: v.FrameworkID, Lead: v.Lead, Owners: v.OwnerRefs,
-		Participants: make([]participantDTO, len(v.Participants)), InputDue: v.InputDue,
+		Participants: make([]participantDTO, len(v.Participants)), InputDue: v.InputDue, ResultsExpectedOn: v.ResultsExpectedOn,
 		PeerAttribution: string(v.PeerAttribution), DistributionGuide: v.DistributionGuide, OverrideReason: v.OverrideReason,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		FinalizedAt: v.FinalizedAt, ReleasedAt: v.ReleasedAt}
@@ -210,11 +212,17 @@ type feedbackDTO struct {
 	Composite *float64             `json:"composite"`
 	Decision  *feedbackDecisionDTO `json:"decision"`
 	Notes     []feedbackNoteDTO    `json:"notes"`
+	// PeerAttribution is how the cycle attributes its notes and
+	// PeerAttributionExplained why, in words for the EM.
+	PeerAttribution          domain.Attribution    `json:"peer_attribution"`
+	PeerAttributionExplained string                `json:"peer_attribution_explained"`
+	PeerInput                calibration.PeerInput `json:"peer_input"`
 }
 
 func feedbackOf(f calibration.Feedback) feedbackDTO {
 	d := feedbackDTO{Cycle: feedbackCycleRef{ID: f.Cycle.ID, Name: f.Cycle.Name, ReleasedAt: f.ReleasedAt},
-		Ratings: make([]feedbackRatingDTO, len(f.Ratings)), Composite: f.Composite, Notes: make([]feedbackNoteDTO, len(f.Notes))}
+		Ratings: make([]feedbackRatingDTO, len(f.Ratings)), Composite: f.Composite, Notes: make([]feedbackNoteDTO, len(f.Notes)),
+		PeerAttribution: f.Attribution, PeerAttributionExplained: f.AttributionWhy, PeerInput: f.PeerInput}
 	for i, r := range f.Ratings {
 		d.Ratings[i] = feedbackRatingDTO{r.Criterion, r.Title, r.Score, r.Evidence}
 	}

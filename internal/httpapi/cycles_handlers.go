@@ -61,11 +61,12 @@ func (s *Server) getCycle(c *gin.Context) {
 }
 
 type patchCycleRequest struct {
-	Name            opt[string]   `json:"name"`
-	EMIDs           opt[[]string] `json:"em_ids"`
-	CoOwnerIDs      opt[[]string] `json:"co_owner_ids"`
-	InputDue        opt[string]   `json:"input_due"`
-	PeerAttribution opt[string]   `json:"peer_attribution"`
+	Name              opt[string]   `json:"name"`
+	EMIDs             opt[[]string] `json:"em_ids"`
+	CoOwnerIDs        opt[[]string] `json:"co_owner_ids"`
+	InputDue          opt[string]   `json:"input_due"`
+	ResultsExpectedOn opt[string]   `json:"results_expected_on"`
+	PeerAttribution   opt[string]   `json:"peer_attribution"`
 	// DistributionGuide null removes the guide.
 	DistributionGuide opt[domain.DistributionGuide] `json:"distribution_guide"`
 }
@@ -78,7 +79,7 @@ func (s *Server) patchCycle(c *gin.Context) {
 	}
 	v, err := s.Cycles.Update(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), calibration.CyclePatch{
 		Name: req.Name.Optional, EMIDs: req.EMIDs.Optional, CoOwnerIDs: req.CoOwnerIDs.Optional,
-		InputDue: req.InputDue.Optional, PeerAttribution: convertOpt[string, domain.Attribution](req.PeerAttribution),
+		InputDue: req.InputDue.Optional, ResultsExpectedOn: req.ResultsExpectedOn.Optional, PeerAttribution: convertOpt[string, domain.Attribution](req.PeerAttribution),
 		DistributionGuide: req.DistributionGuide.Optional})
 	if err != nil {
 		fail(c, err)

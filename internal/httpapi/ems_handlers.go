@@ -141,3 +141,11 @@ func (s *Server) patchPlanItem(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, item)
 }
+
+func (s *Server) deletePlanItem(c *gin.Context) {
+	if err := s.Cycles.DeletePlanItem(c.Request.Context(), auth.PrincipalOf(c), c.Param("em_id"), c.Param("item_id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -62,10 +62,27 @@ func (s *Server) listAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	l, err := s.Audit.List(c.Request.Context(), auth.PrincipalOf(c), c.Query("cycle_id"), page)
+	l, err := s.Audit.List(c.Request.Context(), auth.PrincipalOf(c), auditQueryOf(c), page)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, listOf(c, l, auditOf))
+}
+
+func auditQueryOf(c *gin.Context) calibration.AuditQuery {
+	return calibration.AuditQuery{CycleID: c.Query("cycle_id"), ActorID: c.Query("actor_id"), Action: c.Query("action"),
+		From: c.Query("from"), To: c.Query("to")}
+}
+
+// auditCSV downloads the audit entries of the same filters as the list,
+// newest first, as one CSV file.
+func (s *Server) auditCSV(c *gin.Context) {
+	data, err := s.Audit.CSV(c.Request.Context(), auth.PrincipalOf(c), auditQueryOf(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="audit.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", data)
 }

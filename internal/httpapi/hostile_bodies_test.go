@@ -398,6 +398,7 @@ var longFields = []longField{
 	{"PATCH /api/v1/users/:id", "function", 11, false},
 	{"PATCH /api/v1/users/:id", "manager_id", 64, false},
 	{"PATCH /api/v1/users/:id", "em_since", 10, false},
+	{"PATCH /api/v1/users/:id", "reassign_to", 64, false},
 	{"POST /api/v1/frameworks", "based_on", 64, false},
 	{"POST /api/v1/cycles", "framework_id", 64, false},
 	{"POST /api/v1/cycles", "em_ids[0]", 64, false},
@@ -407,6 +408,7 @@ var longFields = []longField{
 	{"PATCH /api/v1/cycles/:id", "em_ids[0]", 64, false},
 	{"PATCH /api/v1/cycles/:id", "co_owner_ids[0]", 64, false},
 	{"PATCH /api/v1/cycles/:id", "input_due", 10, false},
+	{"PATCH /api/v1/cycles/:id", "results_expected_on", 10, false},
 	{"PATCH /api/v1/cycles/:id", "peer_attribution", 11, false},
 	{"POST /api/v1/cycles/:id/transition", "to", 11, false},
 	// Not kept at the limit here: the world's move is not a finalize

@@ -224,6 +224,20 @@ var matrix = map[string]matrixEntry{
 			return target{path: "/api/v1/audit?cycle_id=" + s.id("calib")}
 		}},
 
+	"GET /api/v1/audit.csv": {want: "admin 200/-/404 director 200/404/404",
+		own: byRole(map[string]build{
+			"admin": at("/api/v1/audit.csv"),
+			"director": func(_ *world, s *side, _ string) target {
+				return target{path: "/api/v1/audit.csv?cycle_id=" + s.id("calib")}
+			},
+		}),
+		other: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/audit.csv?cycle_id=" + s.id("otherCycle")}
+		},
+		foreign: func(_ *world, s *side, _ string) target {
+			return target{path: "/api/v1/audit.csv?cycle_id=" + s.id("calib")}
+		}},
+
 	"GET /api/v1/cycles": {want: "admin 200 director 200 em 200 peer 200", own: at("/api/v1/cycles?limit=100")},
 	// EMs outside the caller's tree or organisation are named in the body:
 	// 422 on the field, as for an id that names nothing.
@@ -360,6 +374,15 @@ var matrix = map[string]matrixEntry{
 		},
 		other: func(w *world, s *side, _ string) target {
 			return target{path: emPath(w.ID(s.email("otherEM")), "plan", s.id("otherPlan")), body: map[string]string{"status": "dropped"}}
+		}},
+
+	// Each deletion takes a fresh item, so every role deletes its own.
+	"DELETE /api/v1/ems/:em_id/plan/:item_id": {want: "director 204/404/404 em 204/404/404",
+		own: func(w *world, s *side, _ string) target {
+			return target{path: emPath(w.ID(s.email("em")), "plan", w.planItem(s.email("director"), s.email("em")))}
+		},
+		other: func(w *world, s *side, _ string) target {
+			return target{path: emPath(w.ID(s.email("otherEM")), "plan", s.id("otherPlan"))}
 		}},
 
 	// Anyone may be asked for input. An admin sees every request of the

@@ -171,7 +171,7 @@ func TestRateLimitedRoutes(t *testing.T) {
 		}
 	}
 	want := []string{
-		"GET /api/v1/audit", "GET /api/v1/cycles/:id/board", "GET /api/v1/cycles/:id/board.csv",
+		"GET /api/v1/audit", "GET /api/v1/audit.csv", "GET /api/v1/cycles/:id/board", "GET /api/v1/cycles/:id/board.csv",
 		"GET /api/v1/cycles/:id/board.pdf", "GET /api/v1/cycles/:id/nine-box", "GET /api/v1/ems/:em_id/packet",
 		"GET /api/v1/rollups/:id/board", "GET /api/v1/rollups/:id/nine-box",
 		"POST /api/v1/language-hints", "POST /api/v1/users/import",

@@ -124,6 +124,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/frameworks/:id", signedIn, s.getFramework},
 
 		{http.MethodGet, v1 + "/audit", only(admin, director).limited(), s.listAudit},
+		{http.MethodGet, v1 + "/audit.csv", only(admin, director).limited(), s.auditCSV},
 
 		{http.MethodGet, v1 + "/cycles", signedIn, s.listCycles}, // peers get an empty list
 		{http.MethodPost, v1 + "/cycles", only(director).idempotent(), s.createCycle},
@@ -184,6 +185,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, v1 + "/ems/:em_id/plan", only(admin, director, em), s.listPlan},
 		{http.MethodPost, v1 + "/ems/:em_id/plan", only(director, em).idempotent(), s.addPlanItem},
 		{http.MethodPatch, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.patchPlanItem},
+		{http.MethodDelete, v1 + "/ems/:em_id/plan/:item_id", only(director, em), s.deletePlanItem},
 
 		// Anyone may be asked for input, so every role has an inbox.
 		{http.MethodGet, v1 + "/peer-requests", signedIn, s.listPeerRequests},

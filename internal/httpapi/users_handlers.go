@@ -59,6 +59,8 @@ type patchUserRequest struct {
 	ManagerID opt[string] `json:"manager_id"`
 	EMSince   opt[string] `json:"em_since"`
 	Active    opt[bool]   `json:"active"`
+	// ReassignTo, with active: false, moves the user's active reports.
+	ReassignTo *string `json:"reassign_to"`
 }
 
 func (s *Server) patchUser(c *gin.Context) {
@@ -70,6 +72,7 @@ func (s *Server) patchUser(c *gin.Context) {
 	u, err := s.Users.Update(c.Request.Context(), auth.PrincipalOf(c), c.Param("id"), calibration.UserPatch{
 		Name: req.Name.Optional, Role: convertOpt[string, domain.Role](req.Role), Function: convertOpt[string, domain.Function](req.Function),
 		ManagerID: req.ManagerID.Optional, EMSince: req.EMSince.Optional, Active: req.Active.Optional,
+		ReassignTo: req.ReassignTo,
 	})
 	if err != nil {
 		fail(c, err)

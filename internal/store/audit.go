@@ -173,6 +173,15 @@ func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter, page domain
 	if f.Actions != nil {
 		q = q.Where("action IN ?", f.Actions)
 	}
+	if f.ActorID != "" {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("at < ?", f.Until.UTC())
+	}
 	if f.AfterSeq > 0 {
 		q = q.Where("seq > ?", f.AfterSeq)
 	}

@@ -18,6 +18,7 @@ type cycleRow struct {
 	LeadID            string
 	State             string
 	InputDue          *string
+	ResultsExpectedOn *string
 	PeerAttribution   string
 	DistributionGuide *string
 	OverrideReason    *string
@@ -50,7 +51,7 @@ func (participantRow) TableName() string { return "cycle_participants" }
 
 func cycleRowOf(c *domain.Cycle) cycleRow {
 	return cycleRow{ID: c.ID, OrgID: c.OrgID, Name: c.Name, FrameworkID: c.FrameworkID, LeadID: c.LeadID,
-		State: string(c.State), InputDue: c.InputDue, PeerAttribution: string(c.PeerAttribution),
+		State: string(c.State), InputDue: c.InputDue, ResultsExpectedOn: c.ResultsExpectedOn, PeerAttribution: string(c.PeerAttribution),
 		DistributionGuide: domain.MarshalGuide(c.DistributionGuide), OverrideReason: c.OverrideReason,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, FinalizedAt: c.FinalizedAt, ReleasedAt: c.ReleasedAt}
 }
@@ -59,7 +60,7 @@ func (r cycleRow) domain() domain.Cycle {
 	// The store writes the guide itself, so it always reads back.
 	guide, _ := domain.UnmarshalGuide(r.DistributionGuide)
 	return domain.Cycle{ID: r.ID, OrgID: r.OrgID, Name: r.Name, FrameworkID: r.FrameworkID, LeadID: r.LeadID,
-		State: domain.State(r.State), InputDue: r.InputDue, PeerAttribution: domain.Attribution(r.PeerAttribution),
+		State: domain.State(r.State), InputDue: r.InputDue, ResultsExpectedOn: r.ResultsExpectedOn, PeerAttribution: domain.Attribution(r.PeerAttribution),
 		DistributionGuide: guide, OverrideReason: r.OverrideReason,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), ReleasedAt: utcPtr(r.ReleasedAt)}
 }
@@ -119,7 +120,7 @@ func (s *Store) UpdateCycle(ctx context.Context, c *domain.Cycle) error {
 		db := s.conn(ctx)
 		row := cycleRowOf(c)
 		if err := db.Model(&cycleRow{}).Where("org_id = ? AND id = ?", c.OrgID, c.ID).
-			Select("name", "input_due", "peer_attribution", "distribution_guide", "updated_at").Updates(&row).Error; err != nil {
+			Select("name", "input_due", "results_expected_on", "peer_attribution", "distribution_guide", "updated_at").Updates(&row).Error; err != nil {
 			return err
 		}
 		if err := db.Where("org_id = ? AND cycle_id = ?", c.OrgID, c.ID).Delete(&ownerRow{}).Error; err != nil {
@@ -243,7 +244,7 @@ func (s *Store) withMembers(ctx context.Context, rows []cycleRow) ([]domain.Cycl
 // without GORM's reflection.
 func (s *Store) CycleSnapshot(ctx context.Context, orgID, id string) (domain.Cycle, map[string]domain.User, []domain.Decision, map[string]bool, error) {
 	rows, err := s.conn(ctx).Raw(`
-SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, c.peer_attribution,
+SELECT c.id, c.org_id, c.name, c.framework_id, c.lead_id, c.state, c.input_due, c.results_expected_on, c.peer_attribution,
   c.distribution_guide, c.override_reason, c.created_at, c.updated_at, c.finalized_at, c.released_at,
   m.kind, m.user_id, m.director_id, u.name, u.em_since, u.function, u.role,
   d.id, d.readiness, d.rationale, d.version, d.director_id, d.updated_at, ms.discussed
@@ -274,7 +275,7 @@ ORDER BY m.kind, m.user_id`, orgID, []string{id}, orgID, []string{id}, orgID, id
 	)
 	for rows.Next() {
 		uEMSince = nil
-		if err := rows.Scan(&cr.ID, &cr.OrgID, &cr.Name, &cr.FrameworkID, &cr.LeadID, &cr.State, &cr.InputDue, &cr.PeerAttribution,
+		if err := rows.Scan(&cr.ID, &cr.OrgID, &cr.Name, &cr.FrameworkID, &cr.LeadID, &cr.State, &cr.InputDue, &cr.ResultsExpectedOn, &cr.PeerAttribution,
 			&cr.DistributionGuide, &cr.OverrideReason, &cr.CreatedAt, &cr.UpdatedAt, &cr.FinalizedAt, &cr.ReleasedAt,
 			&mKind, &mUser, &mDirector, &uName, &uEMSince, &uFunction, &uRole,
 			&dID, &dReadiness, &dRationale, &dVersion, &dDirector, &dUpdated, &mDiscussed); err != nil {

@@ -155,6 +155,20 @@ func (s *Store) PeerRequestsBy(ctx context.Context, orgID, userID string) ([]dom
 	return out, nil
 }
 
+// PeerRequestsAbout returns every request of orgID about emID, whoever
+// made it.
+func (s *Store) PeerRequestsAbout(ctx context.Context, orgID, emID string) ([]domain.PeerRequest, error) {
+	var rows []requestRow
+	if err := s.conn(ctx).Where("org_id = ? AND em_id = ?", orgID, emID).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.PeerRequest, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
 // PeerRequestsOf returns every request of the given cycles of orgID.
 func (s *Store) PeerRequestsOf(ctx context.Context, orgID string, cycleIDs []string) ([]domain.PeerRequest, error) {
 	if len(cycleIDs) == 0 {

@@ -62,6 +62,11 @@ func (s *Store) SavePlanItem(ctx context.Context, p *domain.PlanItem) error {
 		Select("criterion", "action", "revisit_on", "status", "updated_at").Updates(&row).Error
 }
 
+// DeletePlanItem removes item id of emID.
+func (s *Store) DeletePlanItem(ctx context.Context, orgID, emID, id string) error {
+	return s.conn(ctx).Where("org_id = ? AND em_id = ? AND id = ?", orgID, emID, id).Delete(&planRow{}).Error
+}
+
 // CriterionKeys lists every criterion key of the organisation's frameworks.
 func (s *Store) CriterionKeys(ctx context.Context, orgID string) ([]string, error) {
 	var keys []string

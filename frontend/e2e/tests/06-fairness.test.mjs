@@ -179,8 +179,9 @@ test('the EM record shows the projection of cycles to the bar, labelled as a pro
     await settle(page);
     await expectText(page.getByRole('heading', { level: 1 }), /^Alex/);
     const region = page.getByRole('region', { name: 'Projection, not a promise', exact: true });
-    await expectText(region, `Projected cycles to the bar: ${n ?? '—'}`);
-    await expectText(region, projection);
+    // The projection reads with the decision in one sentence: "0 cycles
+    // to the bar" never stands alone beside a later readiness.
+    await expectText(region, n === 0 ? 'Meets the bar on every criterion now; decision:' : projection);
     await region.screenshot({ path: screenshotPath('fairness-projection') });
     await noSeriousAxe(page, 'fairness-projection');
     s.assertClean();

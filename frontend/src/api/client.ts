@@ -9,6 +9,8 @@ import type {
   Agenda,
   Assessment,
   AssessmentWrite,
+  AuditEntry,
+  AuditQuery,
   BoardQuery,
   CreateCycleRequest,
   CreateFrameworkRequest,
@@ -329,6 +331,13 @@ export function createApiClient(
     users: (q: { role?: Role; q?: string } = {}) => allPages<User>('/users', q),
     createUser: (body: CreateUserRequest, key?: string) => json<User>('POST', '/users', { body, key }),
     patchUser: (id: string, body: PatchUserRequest) => json<User>('PATCH', `/users/${e(id)}`, { body }),
+    /** One page of the audit log, newest first, with its filters. */
+    audit: (q: AuditQuery, cursor: string | null) => get<Page<AuditEntry>>('/audit', { ...q, limit: 50, cursor }),
+    /** The audit entries of the same filters as one CSV file. */
+    async auditCsv(q: AuditQuery): Promise<Download> {
+      const res = await call('GET', '/audit.csv', { query: { ...q } });
+      return { blob: await res.blob(), filename: filenameOf(res, 'audit.csv') };
+    },
     org: () => get<OrgSettings>('/org'),
     patchOrg: (body: PatchOrgRequest) => json<OrgSettings>('PATCH', '/org', { body }),
     /** People from a CSV file: a dry run answers the diff; otherwise the whole file is applied, or nothing. */
@@ -364,8 +373,8 @@ export function createApiClient(
       json<CycleWithGuide>('POST', `/cycles/${e(id)}/transition`, {
         body: overrideReason ? { to, override_reason: overrideReason } : { to },
       }),
-    /** A draft's settings; here its distribution guide (null removes it). */
-    patchCycle: (id: string, body: { distribution_guide: DistributionGuide | null }) =>
+    /** A draft's settings (its distribution guide, null removes it); until release, the results date alone. */
+    patchCycle: (id: string, body: { distribution_guide: DistributionGuide | null } | { results_expected_on: string | null }) =>
       json<CycleWithGuide>('PATCH', `/cycles/${e(id)}`, { body }),
     cycleNineBox: (id: string) => get<NineBox>(`/cycles/${e(id)}/nine-box`),
     cycleShifts: (id: string) => get<Shifts>(`/cycles/${e(id)}/shifts`),
@@ -456,6 +465,9 @@ export function createApiClient(
       json<PlanItem>('POST', `/ems/${e(emId)}/plan`, { body, key }),
     patchPlanItem: (emId: string, itemId: string, body: PlanItemWrite) =>
       json<PlanItem>('PATCH', `/ems/${e(emId)}/plan/${e(itemId)}`, { body }),
+    deletePlanItem: async (emId: string, itemId: string): Promise<void> => {
+      await call('DELETE', `/ems/${e(emId)}/plan/${e(itemId)}`);
+    },
     myFeedback: () => get<Feedback>('/me/feedback'),
 
     // ------------------------------------------------------ roll-ups

@@ -7,6 +7,7 @@ import { api, ApiError, newIdempotencyKey } from './client';
 import { paceBoard } from '../lib/pace';
 import type {
   AssessmentWrite,
+  AuditQuery,
   BoardQuery,
   CreateCycleRequest,
   CreateFrameworkRequest,
@@ -98,6 +99,16 @@ export const useFramework = (id: string | undefined) =>
 export const useUsers = (q: { role?: Role; q?: string } = {}) =>
   useQuery({ queryKey: ['users', q], queryFn: () => api.users(q) });
 
+/** The audit log with its filters, newest first, a page at a time. */
+export const useAudit = (q: AuditQuery) =>
+  useInfiniteQuery({
+    queryKey: ['audit', q],
+    queryFn: ({ pageParam }) => api.audit(q, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    placeholderData: keepPreviousData,
+  });
+
 export const useDirectory = (q: { role?: Role; function?: UserFunction; q?: string }, enabled = true) =>
   useQuery({
     queryKey: ['directory', q],
@@ -182,9 +193,11 @@ function useInvalidate() {
  * A create that tolerates double clicks. While one submission is pending,
  * further submits are ignored at once (a button's disabled state arrives a
  * render later, after a fast second click). Each submission carries an
- * Idempotency-Key, kept while the body stays the same until it succeeds, so
- * a retry of a submission whose answer was lost creates nothing twice; a
- * changed body is a new submission with a new key.
+ * Idempotency-Key, kept while the body stays the same, so a retry of a
+ * submission whose answer was lost creates nothing twice, and neither does a
+ * second click landing after the answer but before the screen moved on (the
+ * server replays the first answer); a changed body is a new submission with
+ * a new key.
  */
 function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: () => unknown) {
   const pending = useRef(false);
@@ -195,10 +208,7 @@ function useCreate<B, R>(send: (body: B, key: string) => Promise<R>, onSuccess: 
       if (submission.current?.body !== body) submission.current = { body, key: newIdempotencyKey() };
       return send(b, submission.current.key);
     },
-    onSuccess: () => {
-      submission.current = null;
-      return onSuccess();
-    },
+    onSuccess: () => onSuccess(),
     onSettled: () => {
       pending.current = false;
     },
@@ -340,15 +350,26 @@ export function usePatchPlanItem(emId: string) {
   });
 }
 
+export function useDeletePlanItem(emId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (id: string) => api.deletePlanItem(emId, id),
+    onSuccess: () => inv('plan'),
+  });
+}
+
 export function useDownload() {
   return useMutation({
     mutationFn: (
       kind:
         | { board: string; query?: BoardQuery }
         | { boardPdf: string }
-        | { packet: string; format?: 'md' | 'pdf'; name?: string },
+        | { packet: string; format?: 'md' | 'pdf'; name?: string }
+        | { audit: AuditQuery },
     ) =>
-      'board' in kind
+      'audit' in kind
+        ? api.auditCsv(kind.audit)
+        : 'board' in kind
         ? api.boardCsv(kind.board, kind.query)
         : 'boardPdf' in kind
           ? api.boardPdf(kind.boardPdf)
@@ -399,6 +420,15 @@ export function usePatchCycleGuide(cycleId: string) {
   return useMutation({
     mutationFn: (guide: DistributionGuide | null) => api.patchCycle(cycleId, { distribution_guide: guide }),
     onSuccess: () => inv('cycle', 'cycles', 'board', 'nine-box'),
+  });
+}
+
+/** The date the cycle's results are expected (the lead, until release; null clears it). */
+export function usePatchResultsDate(cycleId: string) {
+  const inv = useInvalidate();
+  return useMutation({
+    mutationFn: (date: string | null) => api.patchCycle(cycleId, { results_expected_on: date }),
+    onSuccess: () => inv('cycle', 'cycles'),
   });
 }
 

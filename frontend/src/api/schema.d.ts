@@ -441,8 +441,10 @@ export interface paths {
          * Add a user to the admin's organisation
          * @description `function` defaults to `other` for peers and `engineering` for everyone
          *     else. The e-mail is stored lower-cased and is unique across every
-         *     organisation (409 `duplicate` otherwise). `manager_id` must be a user
-         *     of the organisation. When the server is hashing as many passwords as
+         *     organisation (409 `duplicate` otherwise). `manager_id` must be an
+         *     active director or admin of the organisation (422
+         *     `fields.manager_id` otherwise); provisioning by SCIM and the people
+         *     import keep their own rules. When the server is hashing as many passwords as
          *     it queues, 503 `unavailable` with `Retry-After`: try again.
          */
         post: operations["createUser"];
@@ -537,7 +539,25 @@ export interface paths {
          *     left out is unchanged; `manager_id: null` and `em_since: null` clear
          *     the value; `null` for `name`, `role`, `function` or `active` answers
          *     422. A manager must be a user of the organisation, not the user
-         *     themself and not one of their reports (a loop answers 422).
+         *     themself and not one of their reports (a loop answers 422). A new
+         *     manager must also be an active director or admin (422
+         *     `fields.manager_id` otherwise; a manager the user already has is
+         *     kept as it is). Provisioning by SCIM and the people import mirror
+         *     another system and do not apply this rule.
+         *
+         *     Deactivating (`active: false`) someone who manages active people
+         *     answers 409 `has_reports`, with `details.user_ids` the ids of their
+         *     active direct reports, and changes nothing, unless the same body
+         *     carries `reassign_to`: the id of an active director of the
+         *     organisation, not the person deactivated and not in their
+         *     reporting line (422 `fields.reassign_to` otherwise, and also when
+         *     `reassign_to` comes without `active: false`). Those reports then
+         *     move to that director in the same transaction as the deactivation:
+         *     each move is audited as a `user.update` of the report (and as a
+         *     `cycle.member_change` where it touches an unfinished cycle), and
+         *     the deactivation's own entry names the director and the people
+         *     moved (`after.reports_moved_to`, `after.reports_moved`). Inactive
+         *     reports keep their manager.
          *
          *     A role change or a deactivation revokes every session of the user at
          *     once (their next request answers 401). An admin cannot deactivate or
@@ -695,9 +715,13 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a draft cycle (the lead only)
+         * Change a draft cycle, or its results date until release (the lead only)
          * @description Only the lead changes the cycle, and only while it is a `draft`
-         *     (409 `cycle_locked` afterwards); a co-owner answers 403 `not_lead`,
+         *     (409 `cycle_locked` afterwards), with one exception:
+         *     `results_expected_on` alone may be set, changed or cleared in any
+         *     state before `released` (a body with any other field after draft,
+         *     or any body once released, answers 409 `cycle_locked`). The
+         *     change is audited as `cycle.update`. A co-owner answers 403 `not_lead`,
          *     a director who does not own the cycle 404. Fields left out are
          *     unchanged; `input_due: null` clears the due date, `co_owner_ids: null`
          *     removes every co-owner; `null` for `name`, `em_ids` or
@@ -1793,9 +1817,12 @@ export interface paths {
          * Add an item to the EM's development plan
          * @description The EM themself or a manager above them writes the plan (admins only
          *     read it). `criterion` is a criterion key of one of the organisation's
-         *     frameworks; `action` 1 to 2000 characters; `revisit_on` an optional
-         *     date; `status` defaults to `open`. Anyone who may not see the EM gets
-         *     404.
+         *     frameworks; `action` says what will be done, 10 to 2000 characters
+         *     (after trimming spaces; shorter answers 422 at `action`);
+         *     `revisit_on` an optional date, today or later (a date in the past
+         *     answers 422 at `revisit_on`; "today" is reckoned in the time zone
+         *     where the day began last, UTC−12, so today anywhere is accepted);
+         *     `status` defaults to `open`. Anyone who may not see the EM gets 404.
          */
         post: operations["addPlanItem"];
         delete?: never;
@@ -1819,14 +1846,23 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an item of the EM's development plan
+         * @description Same writers as adding: the EM themself or a manager above them; an
+         *     admin, who only reads plans, answers 403, like a peer. An unknown
+         *     item, one that is not this EM's, or an EM the caller may not see
+         *     answers 404. Audited as `plan_item.delete` with the item as it was.
+         */
+        delete: operations["deletePlanItem"];
         options?: never;
         head?: never;
         /**
          * Change an item of the EM's development plan
-         * @description Same writers as adding. Fields left out are unchanged;
+         * @description Same writers and rules as adding. Fields left out are unchanged;
          *     `revisit_on: null` clears the date; `null` for `criterion`, `action`
-         *     or `status` answers 422. An item that is not the EM's answers 404.
+         *     or `status` answers 422. A `revisit_on` in the past answers 422
+         *     unless it is the date the item already has, so that an old item
+         *     can still be completed. An item that is not the EM's answers 404.
          */
         patch: operations["patchPlanItem"];
         trace?: never;
@@ -1853,6 +1889,12 @@ export interface paths {
          *     Properties that are hidden are left out, not null. Private
          *     calibration notes and self-assessments are never part of it; cycles
          *     not yet released do not appear.
+         *
+         *     Each cycle also carries its `peer_attribution` with
+         *     `peer_attribution_explained`, a sentence saying why the notes read
+         *     as they do, and `peer_input`: how many partners were asked about
+         *     the EM (by the EM or the cycle's owners) and how many answered.
+         *     These are counts only, never who, whatever the attribution.
          */
         get: operations["myFeedback"];
         put?: never;
@@ -2241,12 +2283,65 @@ export interface paths {
          *     for a director one they do not own) answers 404. The log is
          *     append-only and hash-chained per organisation.
          *
+         *     Filters, each optional and combined with AND: `cycle_id`,
+         *     `actor_id` (the user who wrote the entry; an unknown id matches
+         *     nothing), `action` (one exact action such as `user.update`) and a
+         *     time range `from`..`to`. Each bound is a date `YYYY-MM-DD` (a whole
+         *     day in UTC) or an RFC 3339 timestamp, and both are inclusive: `from`
+         *     keeps entries at or after it (a date: from 00:00 UTC of that day),
+         *     `to` entries at or before it (a date: up to the end of that day, so
+         *     `from=2026-11-02&to=2026-11-02` is that whole day). A date that is
+         *     not in the calendar, or `from` later than `to`, answers 422 with
+         *     `fields.from` or `fields.to`. `GET /audit.csv` downloads the same
+         *     entries as one file.
+         *
          *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
          *     calls a minute (default 900, one every 1/15 s), of which 90 may come
          *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
          *     (a refused call does not count).
          */
         get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit entries as one CSV download
+         * @description The entries `GET /audit` pages through, with the same filters and
+         *     the same access (an admin the organisation's whole log, a director
+         *     the entries of the cycles they own; a `cycle_id` the caller may not
+         *     see answers 404), newest first, as one download
+         *     (`Content-Disposition: attachment; filename="audit.csv"`). At most
+         *     the 50 000 newest matching entries: narrow `from`/`to` to export
+         *     older ones.
+         *
+         *     A header line, then one line per entry: `at` (RFC 3339, UTC),
+         *     `seq` (its place in the organisation's chain), `id`, `actor_id` and
+         *     `actor_name` (empty when the system wrote it), `action`,
+         *     `object_type`, `object_id`, `cycle_id`, `em_id` (empty when none),
+         *     `before` and `after` (the values as JSON, empty when null).
+         *
+         *     Formula escaping: any cell that starts with `=`, `+`, `-`, `@`, a tab
+         *     or a carriage return gets a leading apostrophe (`'`), so a
+         *     spreadsheet never runs user text as a formula.
+         *
+         *     Limited per user, on every replica together: `CALIBRATE_RATE_LIMIT`
+         *     calls a minute (default 900, one every 1/15 s), of which 90 may come
+         *     at once after a pause; beyond, 429 `rate_limited` with `Retry-After`
+         *     (a refused call does not count).
+         */
+        get: operations["auditCSV"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2551,6 +2646,11 @@ export interface components {
              */
             em_since?: string | null;
             active?: boolean;
+            /**
+             * @description with `active: false` only: the active director who takes over the
+             *     user's active direct reports, in the same transaction
+             */
+            reassign_to?: string;
         };
         /**
          * @description whole scores `min..max`; `bar` is the senior level; one label per score, `labels[0]` for `min`
@@ -2789,6 +2889,11 @@ export interface components {
              * @description when input should be in (`YYYY-MM-DD`), or null
              */
             input_due: string | null;
+            /**
+             * Format: date
+             * @description the date (`YYYY-MM-DD`) the lead expects to release the results, shown to the cycle's EMs; null until the lead sets it. The lead may set or change it in any state before release.
+             */
+            results_expected_on: string | null;
             peer_attribution: components["schemas"]["Attribution"];
             /** @description the share of EMs the cycle expects at each readiness value, or null for no guide */
             distribution_guide: components["schemas"]["DistributionGuide"] | null;
@@ -2828,6 +2933,11 @@ export interface components {
             co_owner_ids?: string[] | null;
             /** Format: date */
             input_due?: string | null;
+            /**
+             * Format: date
+             * @description when the results are expected (`YYYY-MM-DD`); null clears it. The one field the lead may send after draft, alone, until the cycle is released.
+             */
+            results_expected_on?: string | null;
             peer_attribution?: components["schemas"]["Attribution"];
             /** @description replaces the guide; null removes it */
             distribution_guide?: components["schemas"]["DistributionGuide"] | null;
@@ -3125,17 +3235,40 @@ export interface components {
             created_at: string;
             note?: components["schemas"]["OwnNote"];
         };
+        /**
+         * @description Counts of the peer requests about the calling EM in one cycle.
+         *     `requested` and `answered` count the requests the EM made;
+         *     `asked_in_total` and `answered_in_total` count every request about
+         *     the EM, those the cycle's owners made included. Counts only: who
+         *     was asked by the owners, and who answered, is never shown.
+         */
         RequestSummary: {
             cycle_id: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description requests the EM made
+             */
             requested: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description requests the EM made that were answered
+             */
             answered: number;
+            /**
+             * Format: int32
+             * @description every request about the EM in the cycle, whoever made it
+             */
+            asked_in_total: number;
+            /**
+             * Format: int32
+             * @description of those, how many were answered
+             */
+            answered_in_total: number;
         };
         PeerRequestPage: {
             items: components["schemas"]["PeerRequest"][];
             next_cursor: components["schemas"]["NextCursor"];
-            /** @description EMs only, when they made requests; per cycle, how many they made and how many were answered */
+            /** @description EMs only; per cycle with any request about them, how many they made, how many were made in total (theirs and the owners') and how many of each were answered */
             summary?: components["schemas"]["RequestSummary"][];
         };
         CreatePeerRequestRequest: {
@@ -3529,16 +3662,24 @@ export interface components {
         };
         CreatePlanItemRequest: {
             criterion: components["schemas"]["CriterionKey"];
+            /** @description what will be done, 10 to 2000 characters */
             action: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description when to look at the item again (`YYYY-MM-DD`); today or later
+             */
             revisit_on?: string | null;
             status?: components["schemas"]["PlanStatus"];
         };
         /** @description Only the fields present change. */
         PatchPlanItemRequest: {
             criterion?: components["schemas"]["CriterionKey"];
+            /** @description what will be done, 10 to 2000 characters */
             action?: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description when to look at the item again (`YYYY-MM-DD`); today or later
+             */
             revisit_on?: string | null;
             status?: components["schemas"]["PlanStatus"];
         };
@@ -3547,6 +3688,16 @@ export interface components {
             cycles: components["schemas"]["FeedbackCycle"][];
         };
         FeedbackCycle: {
+            peer_attribution: components["schemas"]["Attribution"];
+            /** @description why the notes read as they do, in words for the EM (the attribution the cycle's lead set before input opened, and that the peers wrote under) */
+            peer_attribution_explained: string;
+            /** @description how many partners were asked for input about the EM in the cycle (by the EM or the owners) and how many answered; counts only, never who, whatever the attribution */
+            peer_input: {
+                /** Format: int32 */
+                asked: number;
+                /** Format: int32 */
+                answered: number;
+            };
             cycle: {
                 id: string;
                 name: string;
@@ -3650,7 +3801,7 @@ export interface components {
          * @description every code the API answers; docs/errors.md says more
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_above_owners" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "cycle_not_ready" | "in_rollup" | "outside_distribution_guide" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "invalid_refresh_token" | "forbidden" | "not_lead" | "not_your_em" | "not_above_owners" | "password_login_disabled" | "not_found" | "method_not_allowed" | "cycle_locked" | "illegal_transition" | "stale_version" | "em_in_active_cycle" | "missing_decisions" | "duplicate" | "self_lockout" | "has_reports" | "request_limit" | "already_answered" | "idempotency_in_progress" | "sso_not_configured" | "cycle_not_ready" | "in_rollup" | "outside_distribution_guide" | "too_large" | "unsupported_media_type" | "validation_failed" | "reason_required" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
         /** @description a sentence for a person; it may change, so programs read `code`. It can name the people concerned (e.g. every participant missing a decision), hence the generous bound. */
         ErrorMessage: string;
         /** @description field path → reason, e.g. `ratings[0].score` → `must be 1..4` */
@@ -4129,20 +4280,31 @@ export interface components {
             };
         };
         /**
-         * @description a 409 of a user change
+         * @description a 409 of a user change (`details` comes with `has_reports` only)
          * @example {
          *       "error": {
-         *         "code": "self_lockout",
-         *         "message": "you cannot deactivate or demote yourself; ask another admin"
+         *         "code": "has_reports",
+         *         "message": "Omar Haddad manages active people; name the director they move to in reassign_to",
+         *         "details": {
+         *           "user_ids": [
+         *             "01a21af4-bba4-7006-95df-960ccdea4a6c"
+         *           ]
+         *         }
          *       }
          *     }
          */
-        SelfLockoutError: {
+        UserChangeError: {
             error: {
                 /** @enum {string} */
-                code: "self_lockout";
+                code: "self_lockout" | "has_reports";
                 message: components["schemas"]["ErrorMessage"];
+                details?: components["schemas"]["HasReportsDetails"];
             };
+        };
+        /** @description what `has_reports` carries */
+        HasReportsDetails: {
+            /** @description the active people who report directly to the person */
+            user_ids: components["schemas"]["ObjectID"][];
         };
         /**
          * @description a 409 of a new cycle (`details` comes with `em_in_active_cycle` only)
@@ -4609,6 +4771,27 @@ export interface components {
          *     decision or else suggestion); ties by name. Anything else answers 400.
          */
         boardSort: components["schemas"]["BoardSort"];
+        /** @description only the entries of this cycle */
+        auditCycle: string;
+        /** @description only the entries written by this user */
+        auditActor: string;
+        /**
+         * @description only the entries of this action, such as `user.update`
+         * @example user.update
+         */
+        auditAction: string;
+        /**
+         * @description only the entries at or after this date (`YYYY-MM-DD`, from 00:00
+         *     UTC) or RFC 3339 time
+         * @example 2026-11-02
+         */
+        auditFrom: string;
+        /**
+         * @description only the entries at or before this date (`YYYY-MM-DD`, the whole
+         *     day in UTC) or RFC 3339 time; not before `from` (422)
+         * @example 2026-11-30
+         */
+        auditTo: string;
         /**
          * @description only the rows whose decision, or when undecided whose suggestion, is
          *     this value; `undecided` keeps the rows without a decision (anything
@@ -5698,14 +5881,27 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description `self_lockout`: an admin cannot deactivate or demote themself */
+            /** @description `self_lockout`: an admin cannot deactivate or demote themself; `has_reports`: the person manages active people (`details.user_ids`), name `reassign_to` */
             409: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SelfLockoutError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "has_reports",
+                     *         "message": "Omar Haddad manages active people; name the director they move to in reassign_to",
+                     *         "details": {
+                     *           "user_ids": [
+                     *             "01a21af4-bba4-7006-95df-960ccdea4a6c"
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserChangeError"];
                 };
             };
             413: components["responses"]["TooLarge"];
@@ -6011,6 +6207,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "input_due": "2026-11-02",
+                     *           "results_expected_on": "2026-12-15",
                      *           "peer_attribution": "named",
                      *           "distribution_guide": {
                      *             "ready_now": {
@@ -6111,6 +6308,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -6192,6 +6390,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -6272,6 +6471,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -6303,7 +6503,8 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             /**
-             * @description `cycle_locked`: the cycle is no longer a draft, or `peer_attribution` would change on a draft that
+             * @description `cycle_locked`: the cycle is no longer a draft (and the body holds more than
+             *     `results_expected_on`, or the cycle is released), or `peer_attribution` would change on a draft that
              *     holds notes;
              *     `em_in_active_cycle`: some EMs are already in an unfinished cycle
              *     (`details.em_ids`)
@@ -6377,6 +6578,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "input_due": "2026-11-02",
+                     *       "results_expected_on": "2026-12-15",
                      *       "peer_attribution": "named",
                      *       "distribution_guide": {
                      *         "ready_now": {
@@ -8782,6 +8984,38 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    deletePlanItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the id of an EM (a user with role `em`) */
+                em_id: components["parameters"]["emId"];
+                /** @description the id of a development plan item */
+                item_id: components["parameters"]["itemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     patchPlanItem: {
         parameters: {
             query?: never;
@@ -8882,7 +9116,13 @@ export interface operations {
                      *               ],
                      *               "body": "Alex unblocked our launch by negotiating scope with two partner teams."
                      *             }
-                     *           ]
+                     *           ],
+                     *           "peer_attribution": "by_function",
+                     *           "peer_attribution_explained": "Notes in this cycle show the writer's function, not their name: the lead chose this before input opened, and each peer wrote knowing you would see only their function (for example \"a product partner\").",
+                     *           "peer_input": {
+                     *             "asked": 3,
+                     *             "answered": 2
+                     *           }
                      *         }
                      *       ]
                      *     }
@@ -10069,7 +10309,26 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only the entries of this cycle */
-                cycle_id?: string;
+                cycle_id?: components["parameters"]["auditCycle"];
+                /** @description only the entries written by this user */
+                actor_id?: components["parameters"]["auditActor"];
+                /**
+                 * @description only the entries of this action, such as `user.update`
+                 * @example user.update
+                 */
+                action?: components["parameters"]["auditAction"];
+                /**
+                 * @description only the entries at or after this date (`YYYY-MM-DD`, from 00:00
+                 *     UTC) or RFC 3339 time
+                 * @example 2026-11-02
+                 */
+                from?: components["parameters"]["auditFrom"];
+                /**
+                 * @description only the entries at or before this date (`YYYY-MM-DD`, the whole
+                 *     day in UTC) or RFC 3339 time; not before `from` (422)
+                 * @example 2026-11-30
+                 */
+                to?: components["parameters"]["auditTo"];
                 /**
                  * @description Page size, 1..100 (default 50). Larger values (up to the largest
                  *     64-bit integer) are capped at 100; 0, negative, non-numeric or
@@ -10128,6 +10387,65 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    auditCSV: {
+        parameters: {
+            query?: {
+                /** @description only the entries of this cycle */
+                cycle_id?: components["parameters"]["auditCycle"];
+                /** @description only the entries written by this user */
+                actor_id?: components["parameters"]["auditActor"];
+                /**
+                 * @description only the entries of this action, such as `user.update`
+                 * @example user.update
+                 */
+                action?: components["parameters"]["auditAction"];
+                /**
+                 * @description only the entries at or after this date (`YYYY-MM-DD`, from 00:00
+                 *     UTC) or RFC 3339 time
+                 * @example 2026-11-02
+                 */
+                from?: components["parameters"]["auditFrom"];
+                /**
+                 * @description only the entries at or before this date (`YYYY-MM-DD`, the whole
+                 *     day in UTC) or RFC 3339 time; not before `from` (422)
+                 * @example 2026-11-30
+                 */
+                to?: components["parameters"]["auditTo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the entries as RFC 4180 CSV in UTF-8 */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="audit.csv"` */
+                    "Content-Disposition": string;
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example at,seq,id,actor_id,actor_name,action,object_type,object_id,cycle_id,em_id,before,after
+                     *     2026-11-02T09:00:00Z,42,01a21af4-bba4-7006-95df-960ccdea4a6d,01a21af4-bba4-7006-95df-960ccdea4a73,Alex Moreno,user.update,user,01a21af4-bba4-7006-95df-960ccdea4a74,,,"{""role"":""em""}","{""role"":""director""}"
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

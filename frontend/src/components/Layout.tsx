@@ -31,6 +31,7 @@ const NAV: Record<Me['role'], { to: string; label: string; end?: boolean }[]> = 
     { to: '/cycles', label: 'Cycles' },
     { to: '/rollups', label: 'Roll-ups' },
     { to: '/provisioning', label: 'Provisioning' },
+    { to: '/audit', label: 'Audit' },
 
     { to: '/organisation', label: 'Organisation' },
   ],

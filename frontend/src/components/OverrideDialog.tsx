@@ -6,6 +6,8 @@ import type { GuideLine } from '../api/rollupTypes';
 import { guideLineText, OVERRIDE_MAX, overrideProblem } from '../lib/guide';
 import { Dialog } from './Dialog';
 import { ErrorNote, FieldError } from './Status';
+import { Counter, RequiredMark } from './Form';
+import { length } from '../lib/form';
 
 export function OverrideDialog({
   open,
@@ -48,7 +50,10 @@ export function OverrideDialog({
         </ul>
         <p>You can still finalize: say why, and the record keeps your reason beside the decisions.</p>
         <div className="field">
-          <label htmlFor={`${id}-reason`}>Reason for finalizing outside the guide</label>
+          <div className="label-line">
+            <label htmlFor={`${id}-reason`}>Reason for finalizing outside the guide</label>
+            <RequiredMark />
+          </div>
           <textarea
             id={`${id}-reason`}
             rows={3}
@@ -57,12 +62,13 @@ export function OverrideDialog({
             onChange={(e) => setReason(e.target.value)}
             aria-required="true"
             aria-invalid={problem ? true : undefined}
-            aria-describedby={`${id}-hint${problem ? ` ${id}-err` : ''}`}
+            aria-describedby={`${id}-hint ${id}-count${problem ? ` ${id}-err` : ''}`}
             autoFocus
           />
           <p className="hint" id={`${id}-hint`}>
-            Up to {OVERRIDE_MAX} characters.
+            Kept on the record beside the decisions.
           </p>
+          <Counter id={`${id}-count`} n={length(reason)} max={OVERRIDE_MAX} />
           <FieldError id={`${id}-err`} message={problem ?? undefined} />
         </div>
       </div>

@@ -14,7 +14,9 @@ import type { FieldHint, Framework, Rating } from '../api/types';
 import { diffRatings, draftsOf, EVIDENCE_MIN, ratingFieldErrors, ratingsOf, type Drafts } from '../lib/ratings';
 import { HintedTextarea, SavedHints } from './HintedTextarea';
 import { ScoreChoice } from './ScoreChoice';
+import { ErrorSummary, type SummaryItem } from './Form';
 import { ErrorNote, FieldError, messageOf } from './Status';
+import { plainMessage } from '../lib/form';
 
 export interface Versioned {
   ratings: Rating[];
@@ -68,6 +70,8 @@ export function RatingsEditor({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  // Changes on each save answered with field errors: the summary takes the focus.
+  const [focusKey, setFocusKey] = useState(0);
   const [conflict, setConflict] = useState<{ latest: Versioned; changes: string[] } | null>(null);
   const [saved, setSaved] = useState<string>('');
   const [savedHints, setSavedHints] = useState<FieldHint[]>([]);
@@ -76,6 +80,14 @@ export function RatingsEditor({
   // to calibrating, or the assessment was first written elsewhere).
   const [reasonAsked, setReasonAsked] = useState(false);
   const needReason = (!!changeReason && base.version > 0) || reasonAsked;
+
+  // A field's error goes once its value changes: only the server knows these rules.
+  const clearError = (k: string) =>
+    setFieldErrors((e) => {
+      if (!(k in e)) return e;
+      const { [k]: _, ...rest } = e;
+      return rest;
+    });
 
   const set = (key: string, patch: Partial<Drafts[string]>) =>
     setDrafts((d) => ({ ...d, [key]: { score: null, evidence: '', ...d[key], ...patch } }));
@@ -116,7 +128,10 @@ export function RatingsEditor({
         requestAnimationFrame(() => document.getElementById(`${id}-reason`)?.focus());
       } else {
         setError(err);
-        if (err instanceof ApiError) setFieldErrors(ratingFieldErrors(err.fields, keys));
+        if (err instanceof ApiError && Object.keys(err.fields).length > 0) {
+          setFieldErrors(plainRatingErrors(ratingFieldErrors(err.fields, keys)));
+          setFocusKey((n) => n + 1);
+        }
       }
     } finally {
       setBusy(false);
@@ -143,11 +158,35 @@ export function RatingsEditor({
 
   const rated = Object.values(drafts).filter((d) => d.score !== null).length;
 
+  /** The API's reasons in the words of the form, each about its field. */
+  function plainRatingErrors(errs: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, m] of Object.entries(errs)) {
+      const [key, part] = k.split('.');
+      const title = criteria.find((c) => c.key === key)?.title;
+      const what = title ? (part === 'score' ? `the score for ${title}` : `the evidence for ${title}`) : k === 'private_note' ? 'the private note' : k;
+      out[k] = plainMessage(m, { field: k, what, choose: title && part === 'score' ? `Choose a score for ${title}` : undefined });
+    }
+    return out;
+  }
+
+  // The errors in the order of the form, each a link to its field.
+  const summary: SummaryItem[] = [];
+  for (const c of criteria) {
+    const scoreErr = fieldErrors[`${c.key}.score`];
+    const evErr = fieldErrors[`${c.key}.evidence`];
+    if (scoreErr) summary.push({ target: `${id}-${c.key}-score`, message: scoreErr });
+    if (evErr) summary.push({ target: `${id}-${c.key}-evidence`, message: evErr });
+  }
+  if (fieldErrors['private_note']) summary.push({ target: `${id}-note`, message: fieldErrors['private_note'] });
+  if (fieldErrors['change_reason']) summary.push({ target: `${id}-reason`, message: fieldErrors['change_reason'] });
+
   return (
     <form onSubmit={onSubmit} className="ratings-form" aria-describedby={`${id}-progress`}>
       <p id={`${id}-progress`} className="muted">
         {rated} of {criteria.length} criteria rated · version {base.version}
       </p>
+      <ErrorSummary items={summary} focusKey={focusKey} />
       {conflict && (
         <div className="conflict" role="alert">
           <h2>Someone else saved this {what} after you opened it</h2>
@@ -196,13 +235,18 @@ export function RatingsEditor({
               </p>
             )}
             <ScoreChoice
+              id={`${id}-${c.key}-score`}
               name={`${id}-${c.key}`}
               legend={`Score for ${c.title}`}
               scale={framework.scale}
               value={d.score}
-              onChange={(v) => set(c.key, { score: v })}
+              onChange={(v) => {
+                set(c.key, { score: v });
+                clearError(`${c.key}.score`);
+              }}
               disabled={readOnly}
               describedBy={`${id}-${c.key}-desc`}
+              error={scoreErr ? `${evId}-score-err` : undefined}
             />
             <FieldError id={`${evId}-score-err`} message={scoreErr} />
             <label htmlFor={evId}>Evidence for {c.title}</label>
@@ -212,7 +256,10 @@ export function RatingsEditor({
               maxLength={5000}
               value={d.evidence}
               readOnly={readOnly}
-              onChange={(e) => set(c.key, { evidence: e.target.value })}
+              onChange={(e) => {
+                set(c.key, { evidence: e.target.value });
+                clearError(`${c.key}.evidence`);
+              }}
               aria-invalid={evErr ? true : undefined}
               aria-describedby={`${evId}-hint${evErr ? ` ${evId}-err` : ''}`}
             />
@@ -234,7 +281,10 @@ export function RatingsEditor({
             maxLength={5000}
             value={note}
             readOnly={readOnly}
-            onChange={(e) => setNote(e.target.value)}
+            onChange={(e) => {
+              setNote(e.target.value);
+              clearError('private_note');
+            }}
             aria-describedby={`${id}-note-hint`}
           />
           <p className="hint" id={`${id}-note-hint`}>
@@ -251,7 +301,10 @@ export function RatingsEditor({
             rows={2}
             maxLength={REASON_MAX}
             value={reason}
-            onChange={(e) => setReason(e.target.value)}
+            onChange={(e) => {
+              setReason(e.target.value);
+              if (e.target.value.trim()) clearError('change_reason');
+            }}
             aria-required="true"
             aria-invalid={fieldErrors['change_reason'] ? true : undefined}
             aria-describedby={`${id}-reason-hint${fieldErrors['change_reason'] ? ` ${id}-reason-err` : ''}`}

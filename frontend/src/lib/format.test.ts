@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dueLabel,
+  requestDue,
   formatWhen,
   formatSignedComposite,
   inputDueText,
@@ -115,6 +116,18 @@ describe('dates', () => {
     expect(dueLabel('2026-11-03', now)).toBe('1 day overdue');
     expect(dueLabel('2026-10-30', now)).toBe('5 days overdue');
     expect(dueLabel(null, now)).toBe('no due date');
+  });
+  it('never calls a written note or a declined request overdue', () => {
+    const now = new Date('2026-11-04T15:00:00Z');
+    const req = (status: string, state = 'input_open') => ({ status, cycle: { state, input_due: '2025-10-07' } });
+    expect(requestDue(req('open'), now)).toEqual({ text: `${dueLabel('2025-10-07', now)} (${formatDate('2025-10-07')})`, overdue: true });
+    for (const r of [req('answered'), req('declined'), req('open', 'calibrating')]) {
+      const d = requestDue(r, now);
+      expect(d.overdue).toBe(false);
+      expect(d.text).not.toMatch(/overdue/);
+      expect(d.text).toBe(`input due ${formatDate('2025-10-07')}`);
+    }
+    expect(requestDue({ status: 'open', cycle: { state: 'input_open', input_due: null } }, now)).toEqual({ text: 'no due date', overdue: false });
   });
   it('calls the input overdue only while it is open', () => {
     const now = new Date(2026, 11, 6, 9, 0);

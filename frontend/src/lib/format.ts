@@ -303,6 +303,22 @@ export function dueLabel(date: string | null | undefined, now: Date = new Date()
   return d === -1 ? '1 day overdue' : `${-d} days overdue`;
 }
 
+/**
+ * A peer request's due date in words. Only a request still waiting for its
+ * note, while input is open, counts down or is overdue: a written note,
+ * a declined request, or a cycle past input shows the date alone.
+ */
+export function requestDue(
+  r: { status?: string | null; cycle: { state: string; input_due?: string | null } },
+  now: Date = new Date(),
+): { text: string; overdue: boolean } {
+  const due = r.cycle.input_due;
+  if (!due) return { text: 'no due date', overdue: false };
+  if (r.status !== 'open' || r.cycle.state !== 'input_open') return { text: `input due ${formatDate(due)}`, overdue: false };
+  const label = dueLabel(due, now);
+  return { text: `${label} (${formatDate(due)})`, overdue: label.endsWith('overdue') };
+}
+
 /** When something happened, in the reader's locale and time zone: the time of day today, formatDateTime before. */
 export function formatWhen(value: string, now: Date = new Date(), opts: DateOptions = {}): string {
   const d = new Date(value);

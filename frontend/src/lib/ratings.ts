@@ -68,3 +68,27 @@ export function diffRatings(
 
 /** The evidence length the board counts as evidenced. */
 export const EVIDENCE_MIN = 20;
+
+/**
+ * The score an arrow key moves to from the focused score `from`: one step
+ * along the scale, Home and End to its ends, and never past an end — no
+ * wrap, and never to "no score" (a score is cleared only by its Clear
+ * button, which offers an undo). null for a key the score leaves to the
+ * browser (Tab, Space, …).
+ */
+export function scoreAfterKey(key: string, from: number, scale: { min: number; max: number }): number | null {
+  const clamp = (v: number) => Math.min(scale.max, Math.max(scale.min, v));
+  switch (key) {
+    case 'ArrowRight':
+    case 'ArrowDown':
+      return clamp(from + 1);
+    case 'ArrowLeft':
+    case 'ArrowUp':
+      return clamp(from - 1);
+    case 'Home':
+      return scale.min;
+    case 'End':
+      return scale.max;
+  }
+  return null;
+}

@@ -47,3 +47,13 @@ describe('meetingShortcut', () => {
     for (const s of MEETING_SHORTCUTS) expect(s.label && s.what).toBeTruthy();
   });
 });
+
+describe('meeting shortcuts and scores', () => {
+  it('no key clears or changes a score: the actions only move, focus and mark discussed', () => {
+    expect(MEETING_SHORTCUTS.map((s) => s.action).sort()).toEqual(['activity', 'decision', 'discussed', 'help', 'next', 'previous']);
+    for (const s of MEETING_SHORTCUTS) expect(s.what).not.toMatch(/clear|score|delete|remove/i);
+  });
+  it('arrows on a score radio stay the score’s', () => {
+    for (const key of ['ArrowRight', 'ArrowLeft']) expect(meetingShortcut({ key, target: { tagName: 'INPUT', type: 'radio' } })).toBeNull();
+  });
+});

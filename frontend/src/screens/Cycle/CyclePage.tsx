@@ -3,13 +3,13 @@
 // their assessments, and the peer requests.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useCycle, useDownload, usePatchCycleGuide, useTransition } from '../../api/queries';
+import { useCycle, useDownload, usePatchCycleGuide, usePatchResultsDate, useTransition } from '../../api/queries';
 import { READINESS, STATES } from '../../api/types';
 import type { CycleWithGuide, GuideLine } from '../../api/rollupTypes';
 import { useMe } from '../../auth/session';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
-import { ErrorNote, QueryState } from '../../components/Status';
+import { ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
 import { GuestsPanel } from '../../components/Guests';
 import { GuideFields } from '../../components/GuideFields';
 import { OverrideDialog } from '../../components/OverrideDialog';
@@ -143,6 +143,8 @@ function CycleView({ cycle }: { cycle: CycleWithGuide }) {
           ))}
       </section>
 
+      <ResultsDateCard cycle={cycle} editable={isLead && cycle.state !== 'released'} />
+
       <GuideCard cycle={cycle} editable={isLead && cycle.state === 'draft'} />
 
       <section className="card" aria-labelledby="participants-h">
@@ -188,6 +190,69 @@ function CycleView({ cycle }: { cycle: CycleWithGuide }) {
 
       {(isOwner || me.role === 'admin') && <GuestsPanel host={{ cycleId: cycle.id }} hostName={cycle.name} canManage={isOwner && me.role === 'director'} />}
     </Page>
+  );
+}
+
+/**
+ * When the cycle's EMs can expect their results: the lead sets or changes
+ * the date in any state before release; the EMs read it on their home.
+ */
+function ResultsDateCard({ cycle, editable }: { cycle: CycleWithGuide; editable: boolean }) {
+  const patch = usePatchResultsDate(cycle.id);
+  const [date, setDate] = useState(cycle.results_expected_on ?? '');
+  const [saved, setSaved] = useState('');
+  const id = 'results-date';
+  const err = fieldError(patch.error, 'results_expected_on');
+  function save(value: string | null) {
+    setSaved('');
+    patch.mutate(value, { onSuccess: (c) => setSaved(c.results_expected_on ? `Saved: results expected on ${formatDate(c.results_expected_on)}.` : 'Cleared: no results date.') });
+  }
+  return (
+    <section className="card" aria-labelledby="results-h">
+      <h2 id="results-h">Results date</h2>
+      {!editable ? (
+        <p>
+          {cycle.results_expected_on ? <>Results expected on {formatDate(cycle.results_expected_on)}.</> : <>No results date was set.</>}
+          {cycle.state !== 'released' && <> Only the lead, {cycle.lead.name}, sets it.</>}
+        </p>
+      ) : (
+        <form
+          className="form results-date-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save(date || null);
+          }}
+        >
+          <p className="hint" id={`${id}-hint`}>
+            The EMs of this cycle see this date on their home. You can change it until you release the results.
+          </p>
+          <div className="field">
+            <label htmlFor={id}>Results expected on</label>
+            <input
+              id={id}
+              type="date"
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+              aria-describedby={`${id}-hint${err ? ` ${id}-err` : ''}`}
+              aria-invalid={err ? true : undefined}
+            />
+            <FieldError id={`${id}-err`} message={err} />
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={patch.isPending || date === (cycle.results_expected_on ?? '')}>
+              Save date
+            </button>
+            {cycle.results_expected_on && (
+              <button type="button" className="secondary" disabled={patch.isPending} onClick={() => { setDate(''); save(null); }}>
+                Clear date
+              </button>
+            )}
+          </div>
+          {!err && <ErrorNote error={patch.error} />}
+          <p role="status" className="muted">{saved}</p>
+        </form>
+      )}
+    </section>
   );
 }
 

@@ -1,9 +1,12 @@
 // The peer requests of a cycle: who was asked about whom, the status, a
 // re-send, and a form to ask someone (owners, while draft or input open).
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { ApiError } from '../../api/client';
 import { useCreatePeerRequest, useDirectory, usePeerRequests, useRemind } from '../../api/queries';
 import type { Cycle, PeerRequest } from '../../api/types';
-import { Empty, ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
+import { ErrorSummary, Field, summaryItems, useForm } from '../../components/Form';
+import { Empty, ErrorNote, QueryState } from '../../components/Status';
+import { maxLength, required, type Rules, type ServerField } from '../../lib/form';
 import { formatDate, functionLabel } from '../../lib/format';
 
 const STATUS: Record<string, string> = { open: 'Waiting', answered: 'Answered', declined: 'Declined' };
@@ -86,72 +89,89 @@ export function PeerRequests({ cycle, canAsk }: { cycle: Cycle; canAsk: boolean 
   );
 }
 
+interface AskValues {
+  emId: string;
+  peerId: string;
+  message: string;
+}
+
+const MESSAGE_MAX = 2000;
+
+const ASK_RULES: Rules<AskValues> = {
+  emId: [required('Choose whom the input is about')],
+  peerId: [required('Choose the person to ask')],
+  message: [maxLength(MESSAGE_MAX, 'the message')],
+};
+
+const ASK_SERVER: Record<string, ServerField> = {
+  em_id: { field: 'emId', what: 'whom the input is about', choose: 'Choose whom the input is about' },
+  peer_id: { field: 'peerId', what: 'the person to ask', choose: 'Choose the person to ask' },
+  message: { field: 'message', what: 'the message' },
+};
+
 function AskForm({ cycle }: { cycle: Cycle }) {
   const id = useId();
-  const [emId, setEmId] = useState(cycle.participants[0]?.id ?? '');
+  const form = useForm<AskValues>({ emId: cycle.participants[0]?.id ?? '', peerId: '', message: '' }, ASK_RULES, ASK_SERVER);
+  const { emId, peerId, message } = form.values;
   const [q, setQ] = useState('');
-  const [peerId, setPeerId] = useState('');
-  const [message, setMessage] = useState('');
   const people = useDirectory({ q: q.trim() || undefined });
   const ask = useCreatePeerRequest(cycle.id);
   const [done, setDone] = useState('');
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  const submit = form.submit((v) => {
     setDone('');
     ask.mutate(
-      { em_id: emId, peer_id: peerId, ...(message.trim() ? { message: message.trim() } : {}) },
+      { em_id: v.emId, peer_id: v.peerId, ...(v.message.trim() ? { message: v.message.trim() } : {}) },
       {
         onSuccess: (r) => {
           setDone(`Asked ${r.peer.name} about ${r.em.name}.`);
-          setPeerId('');
-          setMessage('');
+          form.reset({ ...v, peerId: '', message: '' });
         },
+        onError: (err) => form.fail(err),
       },
     );
-  }
+  });
 
   const candidates = (people.data?.items ?? []).filter((p) => p.id !== emId && p.role !== 'admin');
   return (
-    <form onSubmit={submit} className="form inline-form" aria-labelledby={`${id}-h`}>
+    <form onSubmit={submit} className="form inline-form" aria-labelledby={`${id}-h`} noValidate>
       <h3 id={`${id}-h`}>Ask for input</h3>
+      <ErrorSummary items={summaryItems(form, ['emId', 'peerId', 'message'])} other={form.rest} focusKey={form.focusKey} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-em`}>About</label>
-          <select id={`${id}-em`} value={emId} onChange={(e) => setEmId(e.target.value)}>
-            {cycle.participants.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-          <FieldError id={`${id}-em-err`} message={fieldError(ask.error, 'em_id')} />
-        </div>
+        <Field form={form} name="emId" label="About" required>
+          {(p) => (
+            <select {...p} value={emId} onChange={(e) => form.set('emId', e.target.value)}>
+              {cycle.participants.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="field">
           <label htmlFor={`${id}-q`}>Find a person</label>
           <input id={`${id}-q`} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name or e-mail" />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-peer`}>Person to ask</label>
-          <select id={`${id}-peer`} value={peerId} onChange={(e) => setPeerId(e.target.value)} required>
-            <option value="">Choose…</option>
-            {candidates.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({functionLabel(p.function)})
-              </option>
-            ))}
-          </select>
-          <FieldError id={`${id}-peer-err`} message={fieldError(ask.error, 'peer_id')} />
-        </div>
+        <Field form={form} name="peerId" label="Person to ask" required>
+          {(p) => (
+            <select {...p} value={peerId} onChange={(e) => form.set('peerId', e.target.value)}>
+              <option value="">Choose…</option>
+              {candidates.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name} ({functionLabel(x.function)})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-msg`}>Message (optional)</label>
-        <textarea id={`${id}-msg`} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} />
-        <FieldError id={`${id}-msg-err`} message={fieldError(ask.error, 'message')} />
-      </div>
-      <ErrorNote error={ask.error} />
+      <Field form={form} name="message" label="Message (optional)" max={MESSAGE_MAX}>
+        {(p) => <textarea {...p} rows={2} value={message} onChange={(e) => form.set('message', e.target.value)} />}
+      </Field>
+      {!(ask.error instanceof ApiError && Object.keys(ask.error.fields).length > 0) && <ErrorNote error={ask.error} />}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={ask.isPending || !peerId}>
+        <button type="submit" className="primary" disabled={ask.isPending}>
           Send request
         </button>
         <span role="status">{done}</span>

@@ -2,11 +2,14 @@
 // co-owners, peer attribution and the input due date.
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import { ApiError } from '../../api/client';
 import { useCreateCycle, useDirectory, useFrameworks, useUsers } from '../../api/queries';
 import { ATTRIBUTIONS, type Attribution } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { Page } from '../../components/Page';
+import { ErrorSummary, RequiredMark, type SummaryItem } from '../../components/Form';
 import { Empty, ErrorNote, fieldError, FieldError, listFieldErrors, QueryState } from '../../components/Status';
+import { plainMessage } from '../../lib/form';
 import { ATTRIBUTION_PROMISE, attributionLabel } from '../../lib/format';
 import { checkNewCycle, localToday, type Problems } from './check';
 import { GuideFields } from '../../components/GuideFields';
@@ -33,6 +36,8 @@ export default function CycleCreate() {
   // Checked before anything is sent, then again on every change once the
   // director has tried to submit, so that a fixed field loses its message.
   const [tried, setTried] = useState(false);
+  // Changes on each failed submit: the error summary takes the focus.
+  const [focusKey, setFocusKey] = useState(0);
   const problems = checkNewCycle({
     name,
     frameworkId,
@@ -54,7 +59,10 @@ export default function CycleCreate() {
   function submit(e: FormEvent) {
     e.preventDefault();
     setTried(true);
-    if (Object.keys(problems).length > 0 || Object.keys(guide.problems).length > 0) return;
+    if (Object.keys(problems).length > 0 || Object.keys(guide.problems).length > 0) {
+      setFocusKey((n) => n + 1);
+      return;
+    }
     create.mutate(
       {
         name: name.trim(),
@@ -65,33 +73,58 @@ export default function CycleCreate() {
         peer_attribution: attribution,
         ...(guide.guide ? { distribution_guide: guide.guide } : {}),
       },
-      { onSuccess: (c) => navigate(`/cycles/${c.id}`) },
+      { onSuccess: (c) => navigate(`/cycles/${c.id}`), onError: () => setFocusKey((n) => n + 1) },
     );
   }
 
   const err = create.error;
+  // The API's field message, in the words of the form.
+  const server = (path: string, what: string) => {
+    const m = fieldError(err, path);
+    return m ? plainMessage(m, { field: path, what }) : undefined;
+  };
+  const nameErr = shown.name ?? server('name', 'the cycle name');
+  const fwErr = shown.framework ?? server('framework_id', 'a framework');
+  const attrErr = shown.attribution ?? server('peer_attribution', 'how notes are attributed');
+  const dueErr = shown.due ?? server('input_due', 'the input due date');
   const emName = (i: number) => ems.data?.find((u) => u.id === emIds[i])?.name;
   const coName = (i: number) => directors.data?.items.find((u) => u.id === coOwners[i])?.name;
   const emErrors = listFieldErrors(err, 'em_ids', emName);
   const coErrors = listFieldErrors(err, 'co_owner_ids', coName);
   const activeEms = (ems.data ?? []).filter((u) => u.active);
+  const emMsgs = shown.ems ? [shown.ems] : emErrors;
+  const coMsgs = shown.coOwners ? [shown.coOwners] : coErrors;
+  const summary: SummaryItem[] = [
+    ...(nameErr ? [{ target: `${id}-name`, message: nameErr }] : []),
+    ...(fwErr ? [{ target: `${id}-fw`, message: fwErr }] : []),
+    ...emMsgs.map((m) => ({ target: `${id}-ems`, message: m })),
+    ...coMsgs.map((m) => ({ target: `${id}-co`, message: m })),
+    ...(attrErr ? [{ target: `${id}-attr`, message: attrErr }] : []),
+    ...(dueErr ? [{ target: `${id}-due`, message: dueErr }] : []),
+  ];
+  const guideMsgs = tried ? Object.values(guide.problems) : [];
 
   return (
     <Page title="New cycle" lead="A cycle starts as a draft: you can send peer requests before you open input.">
       <form onSubmit={submit} className="form" noValidate>
+        <ErrorSummary items={summary} other={guideMsgs} focusKey={focusKey} />
         <div className="field">
-          <label htmlFor={`${id}-name`}>Cycle name</label>
+          <div className="label-line">
+            <label htmlFor={`${id}-name`}>Cycle name</label>
+            <RequiredMark />
+          </div>
           <input
             id={`${id}-name`}
             required
+            aria-required="true"
             maxLength={200}
             placeholder="2027 H1 calibration"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            aria-invalid={shown.name || fieldError(err, 'name') ? true : undefined}
-            aria-describedby={`${id}-name-err`}
+            aria-invalid={nameErr ? true : undefined}
+            aria-describedby={nameErr ? `${id}-name-err` : undefined}
           />
-          <FieldError id={`${id}-name-err`} message={shown.name ?? fieldError(err, 'name')} />
+          <FieldError id={`${id}-name-err`} message={nameErr} />
         </div>
 
         <div className="field">
@@ -102,8 +135,8 @@ export default function CycleCreate() {
                 id={`${id}-fw`}
                 value={frameworkId}
                 onChange={(e) => setFrameworkId(e.target.value)}
-                aria-invalid={shown.framework ? true : undefined}
-                aria-describedby={`${id}-fw-err`}
+                aria-invalid={fwErr ? true : undefined}
+                aria-describedby={fwErr ? `${id}-fw-err` : undefined}
               >
                 <option value="">The organisation's default</option>
                 {fws.map((f) => (
@@ -114,11 +147,14 @@ export default function CycleCreate() {
               </select>
             )}
           </QueryState>
-          <FieldError id={`${id}-fw-err`} message={shown.framework ?? fieldError(err, 'framework_id')} />
+          <FieldError id={`${id}-fw-err`} message={fwErr} />
         </div>
 
-        <fieldset className="field" aria-describedby={`${id}-ems-err`}>
-          <legend>EMs to calibrate</legend>
+        <fieldset id={`${id}-ems`} className="field" aria-describedby={`${id}-ems-err`} aria-invalid={emMsgs.length ? true : undefined}>
+          <legend>
+            EMs to calibrate
+            <RequiredMark />
+          </legend>
           <QueryState query={ems} what="Loading the EMs in your tree">
             {() =>
               activeEms.length === 0 ? (
@@ -138,7 +174,7 @@ export default function CycleCreate() {
             }
           </QueryState>
           <div id={`${id}-ems-err`}>
-            {(shown.ems ? [shown.ems] : emErrors).map((m) => (
+            {emMsgs.map((m) => (
               <p className="field-error" key={m}>
                 {m}
               </p>
@@ -146,7 +182,7 @@ export default function CycleCreate() {
           </div>
         </fieldset>
 
-        <fieldset className="field" aria-describedby={`${id}-co-hint ${id}-co-err`}>
+        <fieldset id={`${id}-co`} className="field" aria-describedby={`${id}-co-hint ${id}-co-err`} aria-invalid={coMsgs.length ? true : undefined}>
           <legend>Co-owners (optional)</legend>
           <p className="hint" id={`${id}-co-hint`}>
             Other directors who calibrate with you: each rates and decides for the EMs in their own tree.
@@ -175,7 +211,7 @@ export default function CycleCreate() {
             }}
           </QueryState>
           <div id={`${id}-co-err`}>
-            {(shown.coOwners ? [shown.coOwners] : coErrors).map((m) => (
+            {coMsgs.map((m) => (
               <p className="field-error" key={m}>
                 {m}
               </p>
@@ -183,7 +219,7 @@ export default function CycleCreate() {
           </div>
         </fieldset>
 
-        <fieldset className="field" aria-describedby={`${id}-attr-hint ${id}-attr-err`}>
+        <fieldset id={`${id}-attr`} className="field" aria-describedby={`${id}-attr-hint ${id}-attr-err`} aria-invalid={attrErr ? true : undefined}>
           <legend>Peer attribution</legend>
           <p className="hint" id={`${id}-attr-hint`}>
             {ATTRIBUTION_PROMISE}
@@ -194,7 +230,7 @@ export default function CycleCreate() {
               {attributionLabel(a)}
             </label>
           ))}
-          <FieldError id={`${id}-attr-err`} message={shown.attribution ?? fieldError(err, 'peer_attribution')} />
+          <FieldError id={`${id}-attr-err`} message={attrErr} />
         </fieldset>
 
         <div className="field">
@@ -205,20 +241,16 @@ export default function CycleCreate() {
             value={due}
             min={localToday()}
             onChange={(e) => setDue(e.target.value)}
-            aria-invalid={shown.due || fieldError(err, 'input_due') ? true : undefined}
-            aria-describedby={`${id}-due-err`}
+            aria-invalid={dueErr ? true : undefined}
+            aria-describedby={dueErr ? `${id}-due-err` : undefined}
           />
-          <FieldError id={`${id}-due-err`} message={shown.due ?? fieldError(err, 'input_due')} />
+          <FieldError id={`${id}-due-err`} message={dueErr} />
         </div>
 
         <GuideFields draft={guideDraft} onChange={setGuideDraft} problems={tried ? guide.problems : {}} />
 
-        {(Object.keys(shown).length > 0 || (tried && Object.keys(guide.problems).length > 0)) && (
-          <p className="field-error" role="alert">
-            Please correct the fields above: nothing was sent.
-          </p>
-        )}
-        <ErrorNote error={err} />
+        {/* Field errors are in the summary and at their fields; anything else here. */}
+        {!(err instanceof ApiError && Object.keys(err.fields).length > 0) && <ErrorNote error={err} />}
         <div className="form-actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? 'Creating…' : 'Create cycle'}

@@ -17,6 +17,7 @@ import { Page } from '../../components/Page';
 import { Empty, ErrorNote, Loading, QueryState } from '../../components/Status';
 import { saveBlob, slug } from '../../lib/download';
 import { formatComposite, formatDate, planStatusLabel, trendLabel } from '../../lib/format';
+import { projectionText } from '../../lib/emYear';
 import type { RadarSeries } from '../../charts/Radar';
 
 const Radar = lazy(() => import('../../charts/Radar'));
@@ -153,15 +154,16 @@ function Trajectory({ h }: { h: History }) {
   return <>{parts.join(' · ')}</>;
 }
 
+// The projection is read beside the latest decision, in one sentence, so
+// that "0 cycles to the bar" never sits unexplained next to a decision
+// that is not "ready now".
 function Projection({ h }: { h: History }) {
   const n = h.trajectory.projected_cycles_to_ready;
   return (
     <section className="card" aria-labelledby="projection-h">
       <h2 id="projection-h">Projection, not a promise</h2>
-      <p className="projection-figure">
-        Projected cycles to the bar: <strong>{n ?? '—'}</strong>
-      </p>
-      <p className="muted">{h.trajectory.projection}</p>
+      <p className="projection-figure">{projectionText(n, h.cycles.at(-1)?.decision, h.trajectory.projection)}</p>
+      {!!n && <p className="muted">{h.trajectory.projection}</p>}
     </section>
   );
 }
@@ -203,7 +205,7 @@ function HistoryTable({ h, framework }: { h: History; framework: Framework | und
       <h2 id="hist-h">History</h2>
       <div className="table-wrap">
         <table className="compact">
-          <caption className="visually-hidden">Scores and decisions by cycle</caption>
+          <caption className="visually-hidden">Scores and decisions by cycle, newest first</caption>
           <thead>
             <tr>
               <th scope="col">Cycle</th>

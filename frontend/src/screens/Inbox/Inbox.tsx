@@ -7,7 +7,8 @@ import { useMe } from '../../auth/session';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Page } from '../../components/Page';
 import { Empty, QueryState } from '../../components/Status';
-import { dueLabel, formatDate, noteAttribution } from '../../lib/format';
+import { DECLINE_GONE } from '../../lib/form';
+import { formatDate, noteAttribution, requestDue } from '../../lib/format';
 
 const STATUS: Record<string, string> = { open: 'To write', answered: 'Written', declined: 'Declined' };
 
@@ -66,22 +67,16 @@ function RequestList({ items, onDecline }: { items: PeerRequest[]; onDecline: (r
         // they are released with is fixed then.
         const notOpenYet = r.cycle.state === 'draft';
         const editable = r.status !== 'declined' && !notOpenYet && r.cycle.state !== 'finalized' && r.cycle.state !== 'released';
-        // Overdue only while input is open: once calibration starts, a late
+        // Overdue only for a request still waiting, while input is open:
+        // a written note is never late, and once calibration starts a late
         // note is still welcome but the date has passed for everyone.
-        const inputOpen = r.cycle.state === 'input_open';
-        const overdue = inputOpen && r.status === 'open' && r.cycle.input_due && dueLabel(r.cycle.input_due).includes('overdue');
+        const due = requestDue(r);
         return (
           <li key={r.id} className="card request">
             <div className="card-head">
               <h3>{r.em.name}</h3>
               <span className={`badge req-${r.status ?? 'hidden'}`}>{r.status ? STATUS[r.status] : ''}</span>
-              <span className={overdue ? 'due overdue' : 'due muted'}>
-                {!r.cycle.input_due
-                  ? 'no due date'
-                  : inputOpen
-                    ? `${dueLabel(r.cycle.input_due)} (${formatDate(r.cycle.input_due)})`
-                    : `input due ${formatDate(r.cycle.input_due)}`}
-              </span>
+              <span className={due.overdue ? 'due overdue' : 'due muted'}>{due.text}</span>
             </div>
             <p className="muted">
               {r.cycle.name} · asked by {r.requested_by.name} on {formatDate(r.created_at)}
@@ -110,6 +105,7 @@ function RequestList({ items, onDecline }: { items: PeerRequest[]; onDecline: (r
                     Decline
                   </button>
                 )}
+                {r.note && r.status !== 'open' && <p className="muted small-text">{DECLINE_GONE}</p>}
               </div>
             )}
           </li>

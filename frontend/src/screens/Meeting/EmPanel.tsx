@@ -12,10 +12,29 @@ import { useMe } from '../../auth/session';
 import { FlagChips, ReadinessBadge } from '../../components/Chips';
 import { Composite } from '../../components/Composite';
 import { PrereadComments, PrereadCounts, PrereadForm } from '../../components/Preread';
-import { Empty, ErrorNote, fieldError, FieldError, Loading, QueryState } from '../../components/Status';
+import { Counter, ErrorSummary, FieldMessage, RequiredMark, type SummaryItem } from '../../components/Form';
+import { Empty, ErrorNote, Loading, QueryState } from '../../components/Status';
+import { length, maxLength, recheck, required, serverErrors, validate, type Errors, type Rules } from '../../lib/form';
 import { viewComposite } from '../../lib/board';
 import { advocacyLabel, functionLabel, readinessLabel, scoreLabel, formatPercent } from '../../lib/format';
 import { MeetingStateBlock } from './MeetingState';
+
+interface DecisionValues {
+  readiness: Readiness | null;
+  rationale: string;
+}
+
+const RATIONALE_MAX = 5000;
+
+const DECISION_RULES: Rules<DecisionValues> = {
+  readiness: [required('Choose a readiness')],
+  rationale: [required('Write the rationale for the decision'), maxLength(RATIONALE_MAX, 'the rationale')],
+};
+
+const DECISION_SERVER = {
+  readiness: { field: 'readiness', what: 'a readiness', choose: 'Choose a readiness' },
+  rationale: { field: 'rationale', what: 'the rationale for the decision' },
+};
 
 /** The decision form's id: the `d` shortcut goes there. */
 export const DECISION_ID = 'meeting-decision';
@@ -274,6 +293,16 @@ function DecisionForm({
   const [rationale, setRationale] = useState(initial.rationale ?? '');
   const [conflict, setConflict] = useState<Decision | null>(null);
   const [saved, setSaved] = useState('');
+  // The form's errors (components/Form.tsx): set by a failed submit, each
+  // gone as soon as its value is valid.
+  const [errors, setErrors] = useState<Errors>({});
+  const [focusKey, setFocusKey] = useState(0);
+  const change = (patch: Partial<DecisionValues>, field: keyof DecisionValues) => {
+    const next = { readiness, rationale, ...patch };
+    if ('readiness' in patch) setReadiness(next.readiness);
+    if ('rationale' in patch) setRationale(next.rationale);
+    setErrors((e) => recheck(e, next, DECISION_RULES, field));
+  };
   const writable = directorId === me.id && cycle.state === 'calibrating';
   const director = cycle.owners.find((o) => o.id === directorId);
   useEffect(() => {
@@ -303,6 +332,12 @@ function DecisionForm({
     // second press meanwhile does nothing.
     if (save.isPending) return;
     setSaved('');
+    const found = validate<DecisionValues>({ readiness, rationale }, DECISION_RULES);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setFocusKey((n) => n + 1);
+      return;
+    }
     save.mutate(
       { readiness: (readiness ?? '') as Readiness, rationale: rationale.trim(), version: v },
       {
@@ -314,6 +349,10 @@ function DecisionForm({
           onSaved?.();
         },
         onError: async (err) => {
+          if (err instanceof ApiError && Object.keys(err.fields).length > 0) {
+            setErrors(serverErrors(err.fields, DECISION_SERVER).errors);
+            setFocusKey((n) => n + 1);
+          }
           if (err instanceof ApiError && err.code === 'stale_version') setConflict((await reload()) ?? null);
         },
       },
@@ -327,11 +366,17 @@ function DecisionForm({
     setRationale(conflict.rationale ?? '');
     setShown(conflict);
     setConflict(null);
+    setErrors({});
     save.reset();
   }
 
+  const summary: SummaryItem[] = [
+    ...(errors.readiness ? [{ target: `${id}-r`, message: errors.readiness }] : []),
+    ...(errors.rationale ? [{ target: `${id}-why`, message: errors.rationale }] : []),
+  ];
+
   return (
-    <form id={DECISION_ID} className="decision" onSubmit={submit} aria-labelledby={`${id}-h`}>
+    <form id={DECISION_ID} noValidate className="decision" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`} tabIndex={-1}>
         Decision
       </h3>
@@ -342,6 +387,7 @@ function DecisionForm({
             : 'Decisions are recorded while the cycle is calibrating.'}
         </p>
       )}
+      <ErrorSummary items={summary} focusKey={focusKey} />
       {conflict && (
         <div className="conflict" role="alert">
           <p>Someone else saved this decision (version {conflict.version}) after you opened it:</p>
@@ -363,33 +409,47 @@ function DecisionForm({
           </div>
         </div>
       )}
-      <fieldset disabled={!writable}>
-        <legend>Readiness</legend>
+      <fieldset
+        id={`${id}-r`}
+        disabled={!writable}
+        aria-invalid={errors.readiness ? true : undefined}
+        aria-describedby={errors.readiness ? `${id}-r-err` : undefined}
+      >
+        <legend>
+          Readiness
+          {writable && <RequiredMark />}
+        </legend>
         <div className="readiness-options">
           {READINESS.map((r) => (
             <label key={r} className="radio-card">
-              <input type="radio" name={`${id}-r`} value={r} checked={readiness === r} onChange={() => setReadiness(r)} />
+              <input type="radio" name={`${id}-r`} value={r} required checked={readiness === r} onChange={() => change({ readiness: r }, 'readiness')} />
               {readinessLabel(r)}
               {r === suggested && <span className="muted small-text"> (suggested)</span>}
             </label>
           ))}
         </div>
+        <FieldMessage id={`${id}-r-err`} message={errors.readiness} />
       </fieldset>
-      <FieldError id={`${id}-r-err`} message={fieldError(save.error, 'readiness')} />
       <div className="field">
-        <label htmlFor={`${id}-why`}>Rationale</label>
+        <div className="label-line">
+          <label htmlFor={`${id}-why`}>Rationale</label>
+          {writable && <RequiredMark />}
+        </div>
         <textarea
           id={`${id}-why`}
           rows={4}
-          maxLength={5000}
+          maxLength={RATIONALE_MAX}
           value={rationale}
           readOnly={!writable}
-          onChange={(e) => setRationale(e.target.value)}
-          aria-describedby={`${id}-why-err`}
+          onChange={(e) => change({ rationale: e.target.value }, 'rationale')}
+          aria-required={writable || undefined}
+          aria-invalid={errors.rationale ? true : undefined}
+          aria-describedby={[writable ? `${id}-why-count` : '', errors.rationale ? `${id}-why-err` : ''].filter(Boolean).join(' ') || undefined}
         />
-        <FieldError id={`${id}-why-err`} message={fieldError(save.error, 'rationale')} />
+        {writable && <Counter id={`${id}-why-count`} n={length(rationale)} max={RATIONALE_MAX} />}
+        <FieldMessage id={`${id}-why-err`} message={errors.rationale} />
       </div>
-      {!conflict && <ErrorNote error={save.error} />}
+      {!conflict && !(save.error instanceof ApiError && Object.keys(save.error.fields).length > 0) && <ErrorNote error={save.error} />}
       {writable && (
         <div className="form-actions">
           <button type="submit" className="primary" aria-disabled={save.isPending || undefined}>

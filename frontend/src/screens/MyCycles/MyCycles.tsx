@@ -4,6 +4,7 @@ import { useCycles, usePeerRequests } from '../../api/queries';
 import { Page } from '../../components/Page';
 import { Empty, QueryState } from '../../components/Status';
 import { dueLabel, formatDate, stateLabel } from '../../lib/format';
+import { requestSummaryText, resultsText } from '../../lib/emYear';
 
 export default function MyCycles() {
   const cycles = useCycles();
@@ -30,11 +31,8 @@ export default function MyCycles() {
                         </span>
                       )}
                     </div>
-                    <p>
-                      {summary
-                        ? `You asked ${summary.requested} ${summary.requested === 1 ? 'peer' : 'peers'}; ${summary.answered} answered.`
-                        : 'You have not asked any peer for input in this cycle.'}
-                    </p>
+                    <p>{requestSummaryText(summary)}</p>
+                    <p className="muted">{resultsText(c.results_expected_on)}</p>
                     <div className="button-row">
                       <Link className={c.state === 'input_open' ? 'button primary' : 'button secondary'} to={`/my-cycles/${c.id}/self-assessment`}>
                         {c.state === 'input_open' ? 'Write self-assessment' : 'View self-assessment'}

@@ -7,6 +7,7 @@ import { ReadinessBadge } from '../../components/Chips';
 import { Page } from '../../components/Page';
 import { Empty, QueryState } from '../../components/Status';
 import { advocacyLabel, formatComposite, formatDate } from '../../lib/format';
+import { YourYear } from './YourYear';
 
 export default function MyFeedback() {
   const feedback = useMyFeedback();
@@ -18,6 +19,7 @@ export default function MyFeedback() {
   };
   return (
     <Page title="My feedback" lead="What your director and your peers said, once each cycle is released.">
+      <YourYear />
       <QueryState query={feedback} what="Loading your feedback">
         {(f) =>
           f.cycles.length === 0 ? (
@@ -81,6 +83,7 @@ function CycleFeedback({ fb, framework }: { fb: FeedbackCycle; framework: Framew
         </table>
       </div>
       <h3>Peer notes</h3>
+      <p className="muted">{fb.peer_attribution_explained}</p>
       {fb.notes.length === 0 ? (
         <p className="muted">No peer notes in this cycle.</p>
       ) : (

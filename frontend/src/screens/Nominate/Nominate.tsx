@@ -5,10 +5,16 @@ import { useCreatePeerRequest, useCycle, useDirectory, usePeerRequests } from '.
 import type { Person } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { Page } from '../../components/Page';
-import { Empty, ErrorNote, fieldError, FieldError, QueryState } from '../../components/Status';
+import { Counter, FieldMessage } from '../../components/Form';
+import { Empty, ErrorNote, fieldError, QueryState } from '../../components/Status';
+import { length, plainMessage } from '../../lib/form';
 import { functionLabel } from '../../lib/format';
+import { requestSummaryText } from '../../lib/emYear';
 
 const STATUS: Record<string, string> = { open: 'Waiting', answered: 'Answered', declined: 'Declined' };
+
+/** The longest message to a peer the API takes. */
+const MESSAGE_MAX = 2000;
 
 export default function Nominate() {
   const id = useId();
@@ -26,6 +32,9 @@ export default function Nominate() {
   const summary = requests.data?.summary?.find((s) => s.cycle_id === cycleId);
   const asked = new Set(mine.map((r) => r.peer.id));
   const open = cycle.data?.state === 'draft' || cycle.data?.state === 'input_open';
+
+  const rawMsgErr = fieldError(ask.error, 'message');
+  const msgErr = rawMsgErr ? plainMessage(rawMsgErr, { field: 'message', what: 'the message' }) : undefined;
 
   function nominate(p: Person) {
     setDone('');
@@ -71,6 +80,8 @@ export default function Nominate() {
             )
           }
         </QueryState>
+        {/* Input the director asked for counts too: the EM learns how much, never from whom. */}
+        {summary && summary.asked_in_total > summary.requested && <p className="muted">{requestSummaryText(summary)}</p>}
       </section>
 
       {open ? (
@@ -82,10 +93,22 @@ export default function Nominate() {
           </div>
           <div className="field">
             <label htmlFor={`${id}-msg`}>Message to the peer (optional)</label>
-            <textarea id={`${id}-msg`} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} />
-            <FieldError id={`${id}-msg-err`} message={fieldError(ask.error, 'message')} />
+            <textarea
+              id={`${id}-msg`}
+              rows={2}
+              maxLength={MESSAGE_MAX}
+              value={message}
+              onChange={(e) => {
+                setMessage(e.target.value);
+                if (msgErr) ask.reset();
+              }}
+              aria-invalid={msgErr ? true : undefined}
+              aria-describedby={`${id}-msg-count${msgErr ? ` ${id}-msg-err` : ''}`}
+            />
+            <Counter id={`${id}-msg-count`} n={length(message)} max={MESSAGE_MAX} />
+            <FieldMessage id={`${id}-msg-err`} message={msgErr} />
           </div>
-          <ErrorNote error={ask.error} />
+          {!msgErr && <ErrorNote error={ask.error} />}
           <p role="status">{done}</p>
           <QueryState query={people} what="Searching">
             {(page) =>

@@ -4,7 +4,7 @@
 // how the EM will read the note) until the cycle is finalized; the peer may
 // decline instead. Language hints underline words that judge character,
 // vague praise and the like as the peer types, and never block the save.
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { useDecline, useFramework, usePeerRequests, useSaveNote } from '../../api/queries';
@@ -12,11 +12,30 @@ import { ADVOCACY, type Advocacy, type Framework, type PeerRequest } from '../..
 import { ConfirmDialog } from '../../components/Dialog';
 import { HintedTextarea, SavedHints } from '../../components/HintedTextarea';
 import { Page } from '../../components/Page';
-import { ErrorNote, fieldError, FieldError, listFieldErrors, Loading } from '../../components/Status';
-import { dueLabel, formatDate, noteAttribution } from '../../lib/format';
+import { ErrorSummary, Field, FieldMessage, RequiredMark, summaryItems, useForm } from '../../components/Form';
+import { ErrorNote, Loading } from '../../components/Status';
+import { DECLINE_GONE, maxLength, minLength, required, type Rules, type ServerField } from '../../lib/form';
+import { noteAttribution, requestDue } from '../../lib/format';
 
 const MIN = 20;
 const MAX = 5000;
+
+interface NoteValues {
+  advocacy: Advocacy | '';
+  criteria: string[];
+  body: string;
+}
+
+const RULES: Rules<NoteValues> = {
+  advocacy: [required('Choose where you stand')],
+  body: [required('Write your note'), minLength(MIN, 'your note'), maxLength(MAX, 'your note')],
+};
+
+const SERVER: Record<string, ServerField> = {
+  advocacy: { field: 'advocacy', what: 'where you stand', choose: 'Choose where you stand' },
+  criteria: { field: 'criteria', what: 'a chosen criterion' },
+  body: { field: 'body', what: 'your note' },
+};
 
 const ADVOCACY_TEXT: Record<Advocacy, { label: string; hint: string }> = {
   strong: { label: 'Strong advocate', hint: 'I would argue for their promotion.' },
@@ -53,32 +72,41 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
   const navigate = useNavigate();
   const save = useSaveNote(request.id);
   const decline = useDecline();
-  const [advocacy, setAdvocacy] = useState<Advocacy | null>(request.note?.advocacy ?? null);
-  const [criteria, setCriteria] = useState<string[]>(request.note?.criteria ?? []);
-  const [body, setBody] = useState(request.note?.body ?? '');
+  const form = useForm<NoteValues>(
+    () => ({ advocacy: request.note?.advocacy ?? '', criteria: request.note?.criteria ?? [], body: request.note?.body ?? '' }),
+    RULES,
+    SERVER,
+  );
+  const { advocacy, criteria, body } = form.values;
   const [saved, setSaved] = useState('');
   const [declining, setDeclining] = useState(false);
   const notOpenYet = request.cycle.state === 'draft';
   const done = request.cycle.state === 'finalized' || request.cycle.state === 'released';
   const locked = request.status === 'declined' || notOpenYet || done;
-  const length = [...body.trim()].length;
-  const lengthOk = length >= MIN && length <= MAX;
+  const written = !!request.note || save.isSuccess;
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  const submit = form.submit((v) => {
     setSaved('');
-    // Sent as it is: the API's field messages say what is missing.
-    save.mutate({ advocacy: (advocacy ?? '') as Advocacy, criteria, body: body.trim() }, { onSuccess: () => setSaved('Your note is saved. You can edit it until the cycle is finalized.') });
-  }
+    save.mutate(
+      { advocacy: v.advocacy as Advocacy, criteria: v.criteria, body: v.body.trim() },
+      {
+        onSuccess: () => setSaved('Your note is saved. You can edit it until the cycle is finalized.'),
+        onError: (err) => form.fail(err),
+      },
+    );
+  });
 
-  const toggle = (k: string) => setCriteria((c) => (c.includes(k) ? c.filter((x) => x !== k) : [...c, k]));
-  const critErrors = listFieldErrors(save.error, 'criteria', (i) => framework.criteria.find((c) => c.key === criteria[i])?.title);
+  const toggle = (k: string) => form.set('criteria', criteria.includes(k) ? criteria.filter((x) => x !== k) : [...criteria, k]);
   // The cycle moved on since the inbox was loaded (or input is not open
-  // yet): say so in the peer's terms rather than the API's.
+  // yet): say so in the peer's terms rather than the API's. Field errors
+  // show at their fields and in the summary.
   const saveError =
     save.error instanceof ApiError && save.error.code === 'cycle_locked'
       ? new Error('This cycle does not take notes now: notes can be written from the moment input opens until the cycle is finalized. Reload the inbox to see where it stands.')
-      : save.error;
+      : save.error instanceof ApiError && Object.keys(save.error.fields).length > 0
+        ? null
+        : save.error;
+  const advId = form.idOf('advocacy');
 
   return (
     <Page
@@ -86,12 +114,7 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
       lead={
         <>
           {request.cycle.name} · asked by {request.requested_by.name}
-          {request.cycle.input_due && (
-            <>
-              {' '}
-              · {dueLabel(request.cycle.input_due)} ({formatDate(request.cycle.input_due)})
-            </>
-          )}
+          {request.cycle.input_due && <> · {requestDue(request).text}</>}
           {request.message && <blockquote>{request.message}</blockquote>}
         </>
       }
@@ -121,22 +144,31 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
         </p>
       )}
       <form onSubmit={submit} className="form note-form" noValidate>
-        <fieldset disabled={locked} aria-describedby={`${id}-adv-err`}>
-          <legend>Where do you stand?</legend>
+        <ErrorSummary items={summaryItems(form, ['advocacy', 'criteria', 'body'])} other={form.rest} focusKey={form.focusKey} />
+        <fieldset
+          id={advId}
+          disabled={locked}
+          aria-invalid={form.errors.advocacy ? true : undefined}
+          aria-describedby={form.errors.advocacy ? `${advId}-err` : undefined}
+        >
+          <legend>
+            Where do you stand?
+            <RequiredMark />
+          </legend>
           <div className="advocacy-options">
             {ADVOCACY.map((a) => (
               <label key={a} className={`radio-card advocacy-${a}`}>
-                <input type="radio" name={`${id}-adv`} value={a} checked={advocacy === a} onChange={() => setAdvocacy(a)} />
+                <input type="radio" name={`${id}-adv`} value={a} required checked={advocacy === a} onChange={() => form.set('advocacy', a)} />
                 <span className="radio-card-title">{ADVOCACY_TEXT[a].label}</span>
                 <span className="muted small-text">{ADVOCACY_TEXT[a].hint}</span>
               </label>
             ))}
           </div>
-          <FieldError id={`${id}-adv-err`} message={fieldError(save.error, 'advocacy')} />
+          <FieldMessage id={`${advId}-err`} message={form.errors.advocacy} />
         </fieldset>
 
-        <fieldset disabled={locked}>
-          <legend>Which criteria does your note speak to?</legend>
+        <fieldset disabled={locked} id={form.idOf('criteria')}>
+          <legend>Which criteria does your note speak to? (optional)</legend>
           <ul className="criteria-chips">
             {framework.criteria.map((c) => (
               <li key={c.key}>
@@ -150,37 +182,19 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
               </li>
             ))}
           </ul>
-          {critErrors.map((m) => (
-            <p className="field-error" key={m}>
-              {m}
-            </p>
-          ))}
+          <FieldMessage id={`${form.idOf('criteria')}-err`} message={form.errors.criteria} />
         </fieldset>
 
-        <div className="field">
-          <label htmlFor={`${id}-body`}>Your note</label>
-          <HintedTextarea
-            id={`${id}-body`}
-            rows={8}
-            value={body}
-            readOnly={locked}
-            onChange={(e) => setBody(e.target.value)}
-            aria-describedby={`${id}-count ${id}-body-err`}
-            aria-invalid={fieldError(save.error, 'body') ? true : undefined}
-          />
-          <p id={`${id}-count`} className={lengthOk || length === 0 ? 'hint' : 'hint warn'} aria-live="polite">
-            {length} / {MAX} characters
-            {length < MIN ? ` · at least ${MIN}` : length > MAX ? ` · ${length - MAX} too many` : ''}
-          </p>
-          <FieldError id={`${id}-body-err`} message={fieldError(save.error, 'body')} />
-        </div>
+        <Field form={form} name="body" label="Your note" required max={MAX} min={MIN}>
+          {(p) => <HintedTextarea {...p} rows={8} value={body} readOnly={locked} onChange={(e) => form.set('body', e.target.value)} />}
+        </Field>
         <ErrorNote error={saveError} />
         {!locked && (
           <div className="form-actions">
             <button type="submit" className="primary" disabled={save.isPending}>
               {save.isPending ? 'Saving…' : 'Save'}
             </button>
-            {request.status === 'open' && !request.note && (
+            {request.status === 'open' && !written && (
               <button type="button" className="secondary" onClick={() => setDeclining(true)}>
                 Decline
               </button>
@@ -188,6 +202,9 @@ function Editor({ request, framework }: { request: PeerRequest; framework: Frame
             <Link to="/inbox">Back to the inbox</Link>
             <span role="status">{saved}</span>
           </div>
+        )}
+        {!locked && written && (
+          <p className="hint">{DECLINE_GONE}</p>
         )}
         {saved && <SavedHints hints={save.data?.hints} fieldLabel={() => 'Your note'} />}
       </form>

@@ -20,6 +20,8 @@ import { NineBoxGrid } from '../../components/NineBoxGrid';
 import { OverrideDialog } from '../../components/OverrideDialog';
 import { Page } from '../../components/Page';
 import { Empty, ErrorNote, FieldError, QueryState } from '../../components/Status';
+import { Counter, RequiredMark } from '../../components/Form';
+import { length } from '../../lib/form';
 import { formatComposite, formatDate, formatSignedComposite, readinessLabel, stateLabel } from '../../lib/format';
 import { outsideOf, rangeText } from '../../lib/guide';
 import { groupByDirector, reasonNeeded, rollupStateLabel, sortRollupRows, standing, type RollupSort } from '../../lib/rollup';
@@ -426,7 +428,10 @@ function DecisionEditor({
           </div>
         </fieldset>
         <div className="field">
-          <label htmlFor={`${id}-why`}>Reason{needReason ? '' : ' (optional)'}</label>
+          <div className="label-line">
+            <label htmlFor={`${id}-why`}>Reason{needReason ? '' : ' (optional)'}</label>
+            {needReason && <RequiredMark />}
+          </div>
           <textarea
             id={`${id}-why`}
             rows={3}
@@ -435,10 +440,11 @@ function DecisionEditor({
             onChange={(e) => setReason(e.target.value)}
             aria-required={needReason || undefined}
             aria-invalid={reasonErr ? true : undefined}
-            aria-describedby={`${id}-why-hint${reasonErr ? ` ${id}-why-err` : ''}`}
+            aria-describedby={`${id}-why-hint ${id}-why-count${reasonErr ? ` ${id}-why-err` : ''}`}
           />
+          <Counter id={`${id}-why-count`} n={length(reason)} max={REASON_MAX} />
           <p className="hint" id={`${id}-why-hint`}>
-            Required when the roll-up’s readiness differs from the director’s decision. Up to {REASON_MAX} characters. Owners and
+            Required when the roll-up’s readiness differs from the director’s decision. Owners and
             the roll-up read it; it is never released to the EM.
           </p>
           <FieldError id={`${id}-why-err`} message={reasonErr ?? undefined} />
