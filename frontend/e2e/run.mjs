@@ -18,7 +18,7 @@
 // Usage: npm run e2e [-- name-filter…]   e.g. npm run e2e -- board
 // Screenshots, axe reports, perf.json, e2e.tap and server.log go to
 // test-artifacts/ at the repository root (or $E2E_ARTIFACTS);
-// docs/screenshots/board.png, feedback.png, meeting-mode.png, nine-box.png and shifts.png are refreshed. Exit status 0
+// docs/screenshots/board.png, feedback.png, meeting-mode.png, nine-box.png, shifts.png and phone-board.png are refreshed. Exit status 0
 // only when every test passed; 2 when Chromium is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

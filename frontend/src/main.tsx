@@ -5,10 +5,12 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { makeQueryClient } from './api/queries';
 import { App } from './App';
 import './styles.css';
-import './styles/i19admin.css';
-import './styles/i19em.css';
-import './styles/i19forms.css';
-import './styles/i19people.css';
+import './styles/admin.css';
+import './styles/em-year.css';
+import './styles/forms.css';
+import './styles/people.css';
+// Last: the tablet and phone layouts override the rules above.
+import './styles/responsive.css';
 
 const queryClient = makeQueryClient();
 

@@ -30,7 +30,7 @@ export function GuestsPanel({ host, canManage, hostName }: { host: GuestHost; ca
     const today = localToday();
     const p: typeof problem = {};
     if (!userId) p.user = 'Choose a person.';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) p.until = 'Enter the last day, like 2027-03-31.';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) p.until = 'Enter the last day: day, month and year.';
     else if (until < today) p.until = 'The last day cannot be in the past.';
     setProblem(p);
     setDone('');
@@ -70,7 +70,8 @@ export function GuestsPanel({ host, canManage, hostName }: { host: GuestHost; ca
                   </tr>
                 </thead>
                 <tbody>
-                  {list.map((g) => (
+                  {/* The latest invitation first, as every list. */}
+                  {[...list].reverse().map((g) => (
                     <tr key={g.user.id}>
                       <th scope="row">{g.user.name}</th>
                       <td>

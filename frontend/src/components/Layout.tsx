@@ -1,6 +1,8 @@
 // The frame of every signed-in screen: skip link, banner with the role's
-// navigation and the sign-out button, and the main landmark.
-import { Suspense, type ReactNode } from 'react';
+// navigation and the sign-out button, and the main landmark. On a phone the
+// navigation folds behind a menu button, closed again by a choice, by
+// Escape or by a second press.
+import { Suspense, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
@@ -45,6 +47,15 @@ const ROLE_NAMES: Record<Me['role'], string> = {
 export function Layout({ user, children }: { user: Me; children: ReactNode }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
+  const navId = useId();
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  function onKeyDown(e: KeyboardEvent) {
+    if (e.key === 'Escape' && menuOpen) {
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    }
+  }
   async function signOut() {
     await api.logout();
     qc.clear();
@@ -55,7 +66,7 @@ export function Layout({ user, children }: { user: Me; children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="banner">
+      <header className={menuOpen ? 'banner menu-open' : 'banner'} onKeyDown={onKeyDown}>
         <div className="banner-inner">
           <span className="brand">
             <svg viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
@@ -64,11 +75,24 @@ export function Layout({ user, children }: { user: Me; children: ReactNode }) {
             </svg>
             Calibrate
           </span>
-          <nav aria-label="Main">
+          <button
+            ref={menuButton}
+            type="button"
+            className="secondary small menu-button"
+            aria-expanded={menuOpen}
+            aria-controls={navId}
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+              <path d="M2 4h12M2 8h12M2 12h12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            </svg>
+            Menu
+          </button>
+          <nav id={navId} aria-label="Main">
             <ul>
               {NAV[user.role].map((n) => (
                 <li key={n.to}>
-                  <NavLink to={n.to} end={n.end}>
+                  <NavLink to={n.to} end={n.end} onClick={() => setMenuOpen(false)}>
                     {n.label}
                   </NavLink>
                 </li>
@@ -76,7 +100,7 @@ export function Layout({ user, children }: { user: Me; children: ReactNode }) {
             </ul>
           </nav>
           <div className="who">
-            <span>
+            <span className="who-name">
               {user.name}
               <span className="muted"> · {ROLE_NAMES[user.role]}, {user.org.name}</span>
             </span>

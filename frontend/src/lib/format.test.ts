@@ -8,6 +8,7 @@ import {
   ratedNote,
   formatComposite,
   formatDate,
+  formatDateTime,
   formatPercent,
   formatSigned,
   functionPartner,
@@ -61,13 +62,54 @@ describe('numbers', () => {
 });
 
 describe('dates', () => {
-  it('formats dates and times in UTC', () => {
-    expect(formatDate('2026-11-06')).toBe('6 Nov 2026');
-    expect(formatDate('2026-06-05T16:00:00Z')).toBe('5 Jun 2026');
+  it('writes a date as the reader’s locale does', () => {
+    expect(formatDate('2026-11-06', { locale: 'en-GB' })).toBe('6 Nov 2026');
+    expect(formatDate('2026-11-06', { locale: 'en-US' })).toBe('Nov 6, 2026');
+    expect(formatDate('2026-11-06', { locale: 'de-DE' })).toBe('06.11.2026');
+    expect(formatDate('2026-11-06', { locale: 'ja-JP' })).toBe('2026/11/06');
+    expect(formatDate('2026-11-06', { locale: 'fr-FR' })).toBe('6 nov. 2026');
     expect(formatDate(null)).toBe('–');
+    expect(formatDate(undefined)).toBe('–');
+    expect(formatDate('not a date')).toBe('not a date');
+  });
+  it('keeps a calendar date on its day in every time zone', () => {
+    for (const timeZone of ['UTC', 'Pacific/Honolulu', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Tokyo', 'Pacific/Kiritimati']) {
+      expect(formatDate('2026-12-06', { locale: 'en-GB', timeZone })).toBe('6 Dec 2026');
+      expect(formatDate('2026-01-01', { locale: 'en-US', timeZone })).toBe('Jan 1, 2026');
+      expect(formatDateTime('2026-12-06', { locale: 'en-GB', timeZone })).toBe('6 Dec 2026');
+    }
+  });
+  it('keeps a calendar date on its day whatever the machine’s own time zone', () => {
+    const tz = process.env.TZ;
+    try {
+      for (const zone of ['Pacific/Honolulu', 'Asia/Tokyo']) {
+        process.env.TZ = zone;
+        expect(formatDate('2026-12-06', { locale: 'en-GB' })).toBe('6 Dec 2026');
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+  it('puts a moment on the day it was where the reader is', () => {
+    const t = '2026-12-06T23:30:00Z';
+    expect(formatDate(t, { locale: 'en-GB', timeZone: 'UTC' })).toBe('6 Dec 2026');
+    expect(formatDate(t, { locale: 'en-GB', timeZone: 'Asia/Tokyo' })).toBe('7 Dec 2026');
+    expect(formatDate('2026-12-06T03:00:00Z', { locale: 'en-GB', timeZone: 'America/New_York' })).toBe('5 Dec 2026');
+  });
+  it('writes a moment with its time of day, the date as formatDate writes it', () => {
+    const t = '2026-12-06T23:30:00Z';
+    expect(formatDateTime(t, { locale: 'en-GB', timeZone: 'UTC' })).toBe('6 Dec 2026, 23:30');
+    expect(formatDateTime(t, { locale: 'en-GB', timeZone: 'Asia/Tokyo' })).toBe('7 Dec 2026, 08:30');
+    expect(formatDateTime(t, { locale: 'en-US', timeZone: 'America/New_York' }).replace(/\s/g, ' ')).toBe('Dec 6, 2026, 6:30 PM');
+    expect(formatDateTime(t, { locale: 'de-DE', timeZone: 'Europe/Berlin' })).toBe('07.12.2026, 00:30');
+    for (const locale of ['en-GB', 'en-US', 'de-DE', 'ja-JP']) {
+      expect(formatDateTime(t, { locale, timeZone: 'UTC' })).toContain(formatDate(t, { locale, timeZone: 'UTC' }));
+    }
+    expect(formatDateTime(null)).toBe('–');
   });
   it('says how far a due date is', () => {
-    const now = new Date('2026-11-04T15:00:00Z');
+    const now = new Date(2026, 10, 4, 15, 0);
     expect(dueLabel('2026-11-06', now)).toBe('due in 2 days');
     expect(dueLabel('2026-11-05', now)).toBe('due tomorrow');
     expect(dueLabel('2026-11-04', now)).toBe('due today');
@@ -88,13 +130,14 @@ describe('dates', () => {
     expect(requestDue({ status: 'open', cycle: { state: 'input_open', input_due: null } }, now)).toEqual({ text: 'no due date', overdue: false });
   });
   it('calls the input overdue only while it is open', () => {
-    const now = new Date('2026-12-06T09:00:00Z');
-    expect(inputDueText('input_open', '2026-11-06', now)).toBe('Input 30 days overdue (6 Nov 2026)');
-    expect(inputDueText('input_open', '2026-12-08', now)).toBe('Input due in 2 days (8 Dec 2026)');
-    expect(inputDueText('calibrating', '2026-11-06', now)).toBe('Input closed (was due 6 Nov 2026)');
-    expect(inputDueText('released', '2026-11-06', now)).toBe('Input closed (was due 6 Nov 2026)');
-    expect(inputDueText('draft', '2026-11-06', now)).toBe('Input due 6 Nov 2026');
-    expect(inputDueText('draft', '2026-12-07', now)).toBe('Input due tomorrow (7 Dec 2026)');
+    const now = new Date(2026, 11, 6, 9, 0);
+    const nov6 = formatDate('2026-11-06');
+    expect(inputDueText('input_open', '2026-11-06', now)).toBe(`Input 30 days overdue (${nov6})`);
+    expect(inputDueText('input_open', '2026-12-08', now)).toBe(`Input due in 2 days (${formatDate('2026-12-08')})`);
+    expect(inputDueText('calibrating', '2026-11-06', now)).toBe(`Input closed (was due ${nov6})`);
+    expect(inputDueText('released', '2026-11-06', now)).toBe(`Input closed (was due ${nov6})`);
+    expect(inputDueText('draft', '2026-11-06', now)).toBe(`Input due ${nov6}`);
+    expect(inputDueText('draft', '2026-12-07', now)).toBe(`Input due tomorrow (${formatDate('2026-12-07')})`);
     expect(inputDueText('calibrating', null, now)).toBe('No input due date');
   });
 });
@@ -156,12 +199,14 @@ describe('note attribution', () => {
 });
 
 describe('formatWhen', () => {
-  it('the time for today, the day and time before', () => {
+  it('the time for today, the date and time before', () => {
+    const gb = { locale: 'en-GB' };
     const now = new Date(2026, 11, 6, 16, 0);
-    expect(formatWhen(new Date(2026, 11, 6, 10, 42).toISOString(), now)).toBe('10:42');
-    const before = formatWhen(new Date(2026, 11, 5, 9, 5).toISOString(), now);
-    expect(before).toContain('5 Dec');
-    expect(before).toContain('09:05');
+    expect(formatWhen(new Date(2026, 11, 6, 10, 42).toISOString(), now, gb)).toBe('10:42');
+    const before = new Date(2026, 11, 5, 9, 5).toISOString();
+    expect(formatWhen(before, now, gb)).toBe('5 Dec 2026, 09:05');
+    expect(formatWhen(before, now, gb)).toBe(formatDateTime(before, gb));
+    expect(formatWhen(new Date(2026, 11, 6, 10, 42).toISOString(), now, { locale: 'en-US' }).replace(/\s/g, ' ')).toBe('10:42 AM');
     expect(formatWhen('not a time', now)).toBe('not a time');
   });
 });

@@ -224,19 +224,59 @@ export function scaleSteps(scale: Scale): number[] {
   return out;
 }
 
-const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/** "6 Nov 2026" for a date (YYYY-MM-DD) or an RFC 3339 time; en dash for none. */
-export function formatDate(value: string | null | undefined): string {
-  if (!value) return '–';
-  const d = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(d.getTime()) ? value : dateFmt.format(d);
+/**
+ * Where and how a date is read: the reader's locale and time zone unless a
+ * test names others.
+ */
+export interface DateOptions {
+  locale?: string | string[];
+  timeZone?: string;
 }
 
-/** Days from today (UTC) to a YYYY-MM-DD date; negative when past. */
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(o: Intl.DateTimeFormatOptions, { locale, timeZone }: DateOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify([locale, timeZone ?? o.timeZone, o.dateStyle, o.timeStyle]);
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...o, timeZone: timeZone ?? o.timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** A calendar date (YYYY-MM-DD) as midnight UTC, or null when the value is not one. */
+function calendarDate(value: string): Date | null {
+  const m = DATE_ONLY.exec(value);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+}
+
+/**
+ * A date in the reader's locale ("6 Dec 2026", "Dec 6, 2026", "06.12.2026"),
+ * from a calendar date (YYYY-MM-DD: the same day in every time zone) or an
+ * RFC 3339 time (the day it was in the reader's time zone); en dash for none.
+ */
+export function formatDate(value: string | null | undefined, opts: DateOptions = {}): string {
+  if (!value) return '–';
+  const day = calendarDate(value);
+  if (day) return formatter({ dateStyle: 'medium', timeZone: 'UTC' }, { locale: opts.locale }).format(day);
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : formatter({ dateStyle: 'medium' }, opts).format(d);
+}
+
+/** A moment with its date as formatDate writes it and the time of day, in the reader's locale and time zone. */
+export function formatDateTime(value: string | null | undefined, opts: DateOptions = {}): string {
+  if (!value) return '–';
+  if (calendarDate(value)) return formatDate(value, opts);
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : formatter({ dateStyle: 'medium', timeStyle: 'short' }, opts).format(d);
+}
+
+/** Days from the reader's today to a YYYY-MM-DD date; negative when past. */
 export function daysUntil(date: string, now: Date = new Date()): number {
   const due = Date.parse(`${date}T00:00:00Z`);
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
   return Math.round((due - today) / 86_400_000);
 }
 
@@ -279,12 +319,10 @@ export function requestDue(
   return { text: `${label} (${formatDate(due)})`, overdue: label.endsWith('overdue') };
 }
 
-const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const dayTimeFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-
-/** When something happened, in the reader's time zone: "10:42" today, "5 Dec, 10:42" before. */
-export function formatWhen(value: string, now: Date = new Date()): string {
+/** When something happened, in the reader's locale and time zone: the time of day today, formatDateTime before. */
+export function formatWhen(value: string, now: Date = new Date(), opts: DateOptions = {}): string {
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return d.toDateString() === now.toDateString() ? timeFmt.format(d) : dayTimeFmt.format(d);
+  const day = formatter({ dateStyle: 'medium' }, opts);
+  return day.format(d) === day.format(now) ? formatter({ timeStyle: 'short' }, opts).format(d) : formatDateTime(value, opts);
 }

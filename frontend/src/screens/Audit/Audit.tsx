@@ -5,11 +5,11 @@ import { useId, useMemo, useState } from 'react';
 import { useAudit, useCycles, useDownload, useUsers } from '../../api/queries';
 import type { AuditEntry, AuditQuery } from '../../api/types';
 import { Page } from '../../components/Page';
+import { formatDateTime } from '../../lib/format';
 import { Empty, ErrorNote, QueryState } from '../../components/Status';
 import { actionLabel, auditDiff, AUDIT_ACTIONS, dayBounds } from '../../lib/auditDiff';
 import { saveBlob } from '../../lib/download';
 
-const whenFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export default function Audit() {
   const id = useId();
@@ -174,7 +174,7 @@ function AuditRow({ entry, nameOf }: { entry: AuditEntry; nameOf: (id: string) =
   return (
     <tr>
       <td className="nowrap">
-        <time dateTime={entry.at}>{whenFmt.format(new Date(entry.at))}</time>
+        <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
       </td>
       <td>{who}</td>
       <td>

@@ -61,6 +61,8 @@ export default function BoardPage() {
   const cycle = useCycle(cycleId);
   const live = useCycleEvents(cycleId);
   const [prereadOf, setPrereadOf] = useState<string | null>(null);
+  // On a phone the options fold behind a "Filters" button; elsewhere they always show.
+  const [optionsOpen, setOptionsOpen] = useState(false);
   const owner = !!cycle.data?.owners.some((o) => o.id === me.id);
   const prereading = owner && board.data?.cycle.state === 'calibrating';
   // Stable, so that the board's memoised rows do not all render again with each change of the page.
@@ -132,7 +134,16 @@ export default function BoardPage() {
     >
       <ErrorNote error={download.error} />
       <LiveChanges live={live} />
-      <div className="toolbar" role="group" aria-label="Board options">
+      <button
+        type="button"
+        className="secondary small options-button"
+        aria-expanded={optionsOpen}
+        aria-controls={`${id}-options`}
+        onClick={() => setOptionsOpen((o) => !o)}
+      >
+        Filters{filtered || view !== 'director' ? ' (on)' : ''}
+      </button>
+      <div id={`${id}-options`} className={optionsOpen ? 'toolbar options-fold open' : 'toolbar options-fold'} role="group" aria-label="Board options">
         <fieldset className="segmented">
           <legend>Show</legend>
           {VIEWS.map((x) => (

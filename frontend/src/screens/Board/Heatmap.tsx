@@ -6,7 +6,8 @@
 // own data, the view or its change notice does (sorting moves rows, it does
 // not redraw them), and a long board renders only the rows near the
 // viewport. A short board stays a plain table: every row in the DOM, found
-// by the browser's search and read whole by screen readers.
+// by the browser's search and read whole by screen readers. On a phone each
+// row is laid out as a card, its cells labelled by their data-label.
 import { memo, useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import type { Board, BoardRow } from '../../api/types';
@@ -174,7 +175,7 @@ const HeatRow = memo(function HeatRow({ row: r, criteria, scale, cycleId, titles
       {criteria.map((c) => {
         const v = cellView(r.scores[c.key], view, scale);
         return (
-          <td key={c.key} className="heat-cell" style={{ '--cell': v.colour } as React.CSSProperties}>
+          <td key={c.key} className="heat-cell" data-label={c.title} style={{ '--cell': v.colour } as React.CSSProperties}>
             {view === 'peer' ? (
               <>
                 <span aria-hidden="true">{v.text}</span>
@@ -189,11 +190,13 @@ const HeatRow = memo(function HeatRow({ row: r, criteria, scale, cycleId, titles
           </td>
         );
       })}
-      <td className="num">
+      <td className="num composite-cell" data-label={COMPOSITE_HEADER[view]}>
         <Composite {...viewComposite(r, criteria, view)} signed={view === 'gap'} />
       </td>
-      <td className="num">{formatPercent(r.evidence_coverage)}</td>
-      <td>
+      <td className="num evidence-cell" data-label="Evidence">
+        {formatPercent(r.evidence_coverage)}
+      </td>
+      <td className="readiness-cell" data-label="Readiness">
         {r.readiness.decision ? (
           <ReadinessBadge value={r.readiness.decision} />
         ) : (
@@ -204,10 +207,10 @@ const HeatRow = memo(function HeatRow({ row: r, criteria, scale, cycleId, titles
         )}
         {r.readiness.previous && <div className="muted small-text">before: {readinessShort(r.readiness.previous)}</div>}
       </td>
-      <td>
+      <td className="flags-cell" data-label="Flags">
         <FlagChips flags={r.flags} titles={titles} compact />
       </td>
-      <td className="preread-cell">
+      <td className="preread-cell" data-label="Pre-reads">
         <PrereadCounts row={r} empty="–" />
         {onPreread && (
           <div>

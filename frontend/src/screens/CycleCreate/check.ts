@@ -55,7 +55,7 @@ export function checkNewCycle(f: NewCycleForm): Problems {
 
   if (f.due) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(f.due) || Number.isNaN(Date.parse(`${f.due}T00:00:00Z`)))
-      p.due = 'Enter the input due date as a date, like 2027-03-31.';
+      p.due = 'Enter the input due date as a date: day, month and year.';
     else if (f.due < f.today) p.due = 'The input due date cannot be in the past.';
   }
   return p;

@@ -8,7 +8,7 @@
 import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useCycleEvents } from '../../api/live';
-import { useBoard, useCycleFramework, useDownload, useHistory, usePlan } from '../../api/queries';
+import { useBoard, useCycleFramework, useCycles, useDownload, useHistory, usePlan } from '../../api/queries';
 import type { Framework, History } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { ReadinessBadge } from '../../components/Chips';
@@ -194,7 +194,10 @@ function RadarOf({
   return <Radar axes={axes} series={series} scale={framework.scale} label={label} />;
 }
 
+// Newest first, as every list; a released cycle is dated by its release, as the EM's feedback dates it.
 function HistoryTable({ h, framework }: { h: History; framework: Framework | undefined }) {
+  const cycles = useCycles();
+  const releasedAt = new Map(cycles.data?.map((c) => [c.id, c.released_at]));
   const keys = framework?.criteria ?? Object.keys(h.cycles[0]?.scores ?? {}).map((k) => ({ key: k, title: k }));
   const bar = framework?.scale.bar ?? 3;
   return (
@@ -218,12 +221,15 @@ function HistoryTable({ h, framework }: { h: History; framework: Framework | und
             </tr>
           </thead>
           <tbody>
-            {/* Newest first, as the feedback reads; the charts keep time order. */}
             {[...h.cycles].reverse().map((c) => (
               <tr key={c.cycle.id}>
                 <th scope="row">
                   {c.cycle.name}
-                  <div className="muted small-text">{formatDate(c.cycle.finalized_at)}</div>
+                  <div className="muted small-text">
+                    {releasedAt.get(c.cycle.id)
+                      ? `Released ${formatDate(releasedAt.get(c.cycle.id))}`
+                      : `Finalized ${formatDate(c.cycle.finalized_at)}`}
+                  </div>
                 </th>
                 {keys.map((k) => {
                   const v = c.scores[k.key];

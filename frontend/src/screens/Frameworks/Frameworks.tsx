@@ -50,7 +50,8 @@ export default function Frameworks() {
                       </tr>
                     </thead>
                     <tbody>
-                      {list.map((f) => (
+                      {/* The newest version first, as every list. */}
+                      {[...list].reverse().map((f) => (
                         <tr key={f.id} className={f.id === current.id ? 'selected' : undefined}>
                           <th scope="row">
                             <button type="button" className="link-button" onClick={() => setSelected(f.id)} aria-pressed={f.id === current.id}>

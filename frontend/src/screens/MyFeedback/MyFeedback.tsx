@@ -57,7 +57,7 @@ function CycleFeedback({ fb, framework }: { fb: FeedbackCycle; framework: Framew
         )}
       </section>
       <div className="table-wrap">
-        <table className="compact">
+        <table className="compact cards-on-phone">
           <caption>Scores against the bar</caption>
           <thead>
             <tr>
@@ -71,12 +71,12 @@ function CycleFeedback({ fb, framework }: { fb: FeedbackCycle; framework: Framew
             {fb.ratings.map((r) => (
               <tr key={r.criterion}>
                 <th scope="row">{r.title}</th>
-                <td className={r.score < bar ? 'below-bar' : 'at-bar'}>
+                <td className={r.score < bar ? 'below-bar' : 'at-bar'} data-label="Score">
                   {r.score}
                   {label(r.score) && <span className="muted"> · {label(r.score)}</span>}
                 </td>
-                <td>{r.score < bar ? 'Below' : r.score === bar ? 'At the bar' : 'Above'}</td>
-                <td>{r.evidence || <span className="muted">No evidence given</span>}</td>
+                <td data-label="Against the bar">{r.score < bar ? 'Below' : r.score === bar ? 'At the bar' : 'Above'}</td>
+                <td data-label="Evidence">{r.evidence || <span className="muted">No evidence given</span>}</td>
               </tr>
             ))}
           </tbody>
