@@ -128,21 +128,11 @@ func (s *AuditLog) CSV(ctx context.Context, p domain.Principal, q AuditQuery) ([
 	if err != nil {
 		return nil, err
 	}
-	var entries []domain.AuditEntry
-	page := domain.Page{Limit: 1000}
-	for len(entries) < MaxAuditCSVRows {
-		l, err := s.store.ListAudit(ctx, f, page)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, l.Items...)
-		if l.NextCursor == "" {
-			break
-		}
-		page.Cursor = l.NextCursor
-	}
-	if len(entries) > MaxAuditCSVRows {
-		entries = entries[:MaxAuditCSVRows]
+	entries, err := domain.Gather(1000, MaxAuditCSVRows, func(page domain.Page) (domain.List[domain.AuditEntry], error) {
+		return s.store.ListAudit(ctx, f, page)
+	})
+	if err != nil {
+		return nil, err
 	}
 	var actorIDs []string
 	seen := map[string]bool{}

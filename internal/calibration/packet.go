@@ -65,18 +65,13 @@ func (s *Cycles) PacketContent(ctx context.Context, p domain.Principal, emID str
 	if pk.Draft, err = s.draftCycle(ctx, p, emID); err != nil {
 		return PacketContent{}, err
 	}
-	page := domain.Page{Limit: domain.MaxPageLimit}
-	for {
-		l, err := s.plans.PlanItems(ctx, p.OrgID, emID, page)
-		if err != nil {
-			return PacketContent{}, err
-		}
-		pk.Plan = append(pk.Plan, l.Items...)
-		if l.NextCursor == "" {
-			return pk, nil
-		}
-		page.Cursor = l.NextCursor
+	pk.Plan, err = domain.Gather(domain.MaxPageLimit, 0, func(page domain.Page) (domain.List[domain.PlanItem], error) {
+		return s.plans.PlanItems(ctx, p.OrgID, emID, page)
+	})
+	if err != nil {
+		return PacketContent{}, err
 	}
+	return pk, nil
 }
 
 // draftCycle returns the EM's row of the cycle in calibration when the

@@ -297,19 +297,12 @@ func (s *Cycles) shiftItems(ctx context.Context, c domain.Cycle) ([]ShiftItem, e
 	if err != nil {
 		return nil, err
 	}
-	var entries []domain.AuditEntry
-	page := domain.Page{Limit: domain.MaxPageLimit}
-	for {
-		l, err := s.activity.ListAudit(ctx, domain.AuditFilter{OrgID: c.OrgID, CycleID: c.ID,
-			Actions: []string{ActionDecisionWrite, ActionDecisionRollup}}, page)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, l.Items...)
-		if l.NextCursor == "" {
-			break
-		}
-		page.Cursor = l.NextCursor
+	f := domain.AuditFilter{OrgID: c.OrgID, CycleID: c.ID, Actions: []string{ActionDecisionWrite, ActionDecisionRollup}}
+	entries, err := domain.Gather(domain.MaxPageLimit, 0, func(page domain.Page) (domain.List[domain.AuditEntry], error) {
+		return s.activity.ListAudit(ctx, f, page)
+	})
+	if err != nil {
+		return nil, err
 	}
 	notes, err := s.store.NotesOf(ctx, c.OrgID, []string{c.ID})
 	if err != nil {

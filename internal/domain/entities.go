@@ -149,6 +149,28 @@ type List[T any] struct {
 	NextCursor string `json:"next_cursor"`
 }
 
+// Gather pages through a list from its start, in pages of `size`, and
+// returns its items, at most `most` of them (most <= 0: all).
+func Gather[T any](size, most int, list func(Page) (List[T], error)) ([]T, error) {
+	var out []T
+	page := Page{Limit: size}
+	for most <= 0 || len(out) < most {
+		l, err := list(page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Items...)
+		if l.NextCursor == "" {
+			break
+		}
+		page.Cursor = l.NextCursor
+	}
+	if most > 0 && len(out) > most {
+		out = out[:most]
+	}
+	return out, nil
+}
+
 // Clock tells the time; tests fix it.
 type Clock interface{ Now() time.Time }
 

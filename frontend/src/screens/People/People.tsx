@@ -242,16 +242,7 @@ function ToggleActive({ person, users, onClose }: { person: User; users: User[];
                 : {reports.map((r) => r.name).join(', ')}. Choose the director they will report to instead.
               </p>
               <Field form={form} name="to" label="Move their reports to" required>
-                {(p) => (
-                  <select {...p} value={form.values.to} onChange={(e) => form.set('to', e.target.value)}>
-                    <option value="">Choose a director…</option>
-                    {options.map((u) => (
-                      <option key={u.id} value={u.id}>
-                        {u.name}
-                      </option>
-                    ))}
-                  </select>
-                )}
+                {(p) => <DirectorSelect {...p} directors={options} value={form.values.to} onChoose={(v) => form.set('to', v)} />}
               </Field>
             </>
           )}
@@ -373,6 +364,24 @@ function BulkBar({
         Clear selection
       </button>
     </form>
+  );
+}
+
+/** The choice of the director someone's reports move to. */
+function DirectorSelect({
+  directors,
+  onChoose,
+  ...props
+}: { directors: User[]; value: string; onChoose: (id: string) => void } & Omit<React.SelectHTMLAttributes<HTMLSelectElement>, 'onChange'>) {
+  return (
+    <select {...props} onChange={(e) => onChoose(e.target.value)}>
+      <option value="">Choose a director…</option>
+      {directors.map((u) => (
+        <option key={u.id} value={u.id}>
+          {u.name}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -517,16 +526,7 @@ function UserForm({ user, users, onClose }: { user: User | null; users: User[]; 
               : {move.map((rid) => byId.get(rid)?.name ?? 'someone not listed yet').join(', ')}. As {v.role === 'peer' ? 'a peer' : 'an engineering manager'} they can no longer manage anyone: choose the director their reports move to.
             </p>
             <Field form={form} name="reassign_to" label="Their reports move to" required>
-              {(p) => (
-                <select {...p} value={v.reassign_to} onChange={(e) => form.set('reassign_to', e.target.value)}>
-                  <option value="">Choose a director…</option>
-                  {options.map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name}
-                    </option>
-                  ))}
-                </select>
-              )}
+              {(p) => <DirectorSelect {...p} directors={options} value={v.reassign_to} onChoose={(id) => form.set('reassign_to', id)} />}
             </Field>
           </>
         )}
