@@ -14,12 +14,15 @@ import (
 // client's round trips: the messages after which a client waits for the
 // server (Sync, closing an extended-protocol exchange, and Query, a
 // simple-protocol one). A prepared statement's first use is two round
-// trips (prepare, then execute); a liveness ping is one more. Point a
-// DATABASE_URL at it with URL.
+// trips (prepare, then execute). The driver's liveness ping (before reusing
+// a connection idle for a second) is counted apart, in Pings: it depends on
+// the time between requests, not on their work. Point a DATABASE_URL at it
+// with URL.
 type RoundTripCounter struct {
 	ln       net.Listener
 	upstream string
 	n        atomic.Int64
+	pings    atomic.Int64
 	conns    atomic.Int64
 	wg       sync.WaitGroup
 }
@@ -50,9 +53,10 @@ func (p *RoundTripCounter) URL(databaseURL string) string {
 	return u.String()
 }
 
-// RoundTrips is the number counted so far; Connections, the connections
-// opened through the proxy.
+// RoundTrips is the number counted so far, liveness pings aside; Pings,
+// those pings; Connections, the connections opened through the proxy.
 func (p *RoundTripCounter) RoundTrips() int64  { return p.n.Load() }
+func (p *RoundTripCounter) Pings() int64       { return p.pings.Load() }
 func (p *RoundTripCounter) Connections() int64 { return p.conns.Load() }
 
 // Close stops accepting; open connections end with their clients.
@@ -124,6 +128,21 @@ func (p *RoundTripCounter) count(r io.Reader) error {
 		if n < 4 {
 			return errors.New("pgwire: bad message length")
 		}
+		if head[0] == 'Q' && n-4 == len(pingQuery) {
+			// Possibly the driver's liveness ping, sent before reusing a
+			// connection idle for a second or more: it depends on timing,
+			// not on the request, and is counted apart.
+			body := make([]byte, n-4)
+			if _, err := io.ReadFull(r, body); err != nil {
+				return err
+			}
+			if string(body) == pingQuery {
+				p.pings.Add(1)
+			} else {
+				p.n.Add(1)
+			}
+			continue
+		}
 		if head[0] == 'S' || head[0] == 'Q' {
 			p.n.Add(1)
 		}
@@ -132,3 +151,6 @@ func (p *RoundTripCounter) count(r io.Reader) error {
 		}
 	}
 }
+
+// pingQuery is the body of the Query message pgx's Ping sends.
+const pingQuery = "-- ping\x00"
