@@ -8,28 +8,18 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"calibrate/internal/bench"
-	"calibrate/internal/config"
-	"calibrate/internal/testkit"
 )
 
-// The counter counts a statement's round trip, and the driver's liveness
-// ping apart from them: a ping depends on how long a connection sat idle,
-// not on what a request does.
-func TestRoundTripCounterSetsPingsApart(t *testing.T) {
-	cfg := testkit.NewConfig(t)
-	if cfg.Dialect != config.Postgres {
-		t.Skip("the counter reads PostgreSQL's wire protocol; make test runs this in its PostgreSQL pass")
-	}
-	wire, err := bench.NewRoundTripCounter(cfg.DatabaseURL)
+// pingsApart checks that the counter counts a statement's round trip and
+// the driver's liveness ping apart from them: a ping depends on how long a
+// connection sat idle, not on what a request does.
+func pingsApart(t *testing.T, wire *bench.RoundTripCounter, url string) {
+	t.Helper()
+	db, err := sql.Open("pgx", url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { wire.Close() })
-	db, err := sql.Open("pgx", wire.URL(cfg.DatabaseURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	defer db.Close()
 	ctx := context.Background()
 	conn, err := db.Conn(ctx)
 	if err != nil {

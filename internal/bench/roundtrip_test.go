@@ -52,6 +52,7 @@ func TestBoardRoundTripsAreFewAndFixed(t *testing.T) {
 		}
 		t.Cleanup(func() { wire.Close() })
 		cfg.DatabaseURL = wire.URL(cfg.DatabaseURL)
+		pingsApart(t, wire, cfg.DatabaseURL)
 	}
 	clock := testkit.NewClock(testkit.Start)
 	st, err := store.Open(cfg, clock, quietLog)
